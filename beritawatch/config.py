@@ -1,0 +1,294 @@
+"""The TOML configuration: typed settings, defaults, environment overrides and key-naming errors."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import re
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_CONFIG = pathlib.Path("beritawatch.toml")
+DEFAULT_DB = pathlib.Path("data/beritawatch.duckdb")
+ENV_NOTIFY = "BERITAWATCH_NOTIFY"
+ENV_ROUTE = "BERITAWATCH_ROUTE"
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or wrong; `key` names it as written in the TOML file."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TrackedArticle:
+    url: str
+    label: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DiscoverySource:
+    url: str
+    kind: str = "auto"  # "rss", "sitemap", "index" or "auto" (decided from the response)
+    every_minutes: float = 10.0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HttpSettings:
+    user_agent: str = "beritawatch/0.1 (news monitor; +https://example.invalid/beritawatch)"
+    contact: str | None = None  # appended to the User-Agent so portals can reach the operator
+    browser_user_agent: bool = False  # send a browser-class User-Agent (see README: Tribun's CDN)
+    timeout_s: float = 20.0
+    min_delay_s: float = 1.0  # per host, between request starts
+    per_host_concurrency: int = 2
+    max_bytes: int = 8_000_000
+    max_redirects: int = 5
+    retries: int = 3  # extra attempts on 429/5xx and connection errors
+    max_retry_wait_s: float = 30.0  # longest Retry-After honoured inside one pass
+    obey_robots: bool = True
+    route: Mapping[str, str] = dataclasses.field(default_factory=dict)  # host -> origin
+
+    @property
+    def effective_user_agent(self) -> str:
+        if self.browser_user_agent:
+            return ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                    "Chrome/130.0 Safari/537.36 beritawatch/0.1")
+        return f"{self.user_agent} {self.contact}" if self.contact else self.user_agent
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AlertSettings:
+    targets: tuple[Any, ...] = ()  # apprise URLs, or {url=..., tags=[...]} tables
+    max_attempts: int = 8
+    digest_threshold: int = 10  # more items than this in one pass: chat gets the digest instead
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RevisitSettings:
+    every_pass: bool = False
+    max_per_pass: int = 5000
+    ladder: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Config:
+    track: tuple[TrackedArticle, ...] = ()
+    discover: tuple[DiscoverySource, ...] = ()
+    topics: tuple[Mapping[str, Any], ...] = ()  # raw topic tables; empty = the shipped topic
+    alerts: AlertSettings = AlertSettings()
+    http: HttpSettings = HttpSettings()
+    revisit: RevisitSettings = RevisitSettings()
+    database: pathlib.Path = DEFAULT_DB
+    source: pathlib.Path | None = None  # the file it was read from
+
+
+_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database"}
+
+
+def load_config(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the config file (default `beritawatch.toml`; a missing default file means defaults)."""
+    env = os.environ if env is None else env
+    explicit = path is not None
+    path = path or DEFAULT_CONFIG
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(path), f"not valid TOML ({exc})") from None
+    elif explicit:
+        raise ConfigError(str(path), "config file not found")
+    else:
+        raw = {}
+    config = config_from_dict(raw, env)
+    return dataclasses.replace(config, source=path if path.exists() else None)
+
+
+def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Config:
+    """Validate a parsed TOML document into a Config, applying the environment overrides."""
+    env = {} if env is None else env
+    unknown = set(raw) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(sorted(unknown)[0], f"unknown key (known: {', '.join(sorted(_TOP_KEYS))})")
+    track = tuple(_tracked(i, item) for i, item in enumerate(_list(raw, "track")))
+    discover = tuple(_discovery(i, item) for i, item in enumerate(_list(raw, "discover")))
+    topics = tuple(_list(raw, "topics") or _list(raw, "topic"))
+    http = _http(_table(raw, "http"), env)
+    alerts = _alerts(_table(raw, "alerts"), env)
+    revisit = _revisit(_table(raw, "revisit"))
+    database = raw.get("database", str(DEFAULT_DB))
+    if not isinstance(database, str) or not database:
+        raise ConfigError("database", "must be a file path string")
+    return Config(track=track, discover=discover, topics=topics, alerts=alerts, http=http,
+                  revisit=revisit, database=pathlib.Path(database))
+
+
+def _list(raw: Mapping[str, Any], key: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(key, "must be an array of tables ([[{}]])".format(key))
+    return value
+
+
+def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, "must be a table ([{}])".format(key))
+    return value
+
+
+def _check_url(key: str, url: Any) -> str:
+    if not isinstance(url, str):
+        raise ConfigError(key, "must be a string URL")
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(key, f"not an http(s) URL: {url!r}")
+    return url.strip()
+
+
+def _tracked(i: int, item: Any) -> TrackedArticle:
+    key = f"track[{i}]"
+    if isinstance(item, str):
+        return TrackedArticle(url=_check_url(key, item))
+    if not isinstance(item, Mapping):
+        raise ConfigError(key, "must be a table with a url")
+    _no_extra(key, item, {"url", "label"})
+    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=item.get("label"))
+
+
+def _discovery(i: int, item: Any) -> DiscoverySource:
+    key = f"discover[{i}]"
+    if not isinstance(item, Mapping):
+        raise ConfigError(key, "must be a table with a url")
+    _no_extra(key, item, {"url", "kind", "every_minutes"})
+    kind = item.get("kind", "auto")
+    if kind not in ("auto", "rss", "sitemap", "index"):
+        raise ConfigError(f"{key}.kind", "must be one of auto, rss, sitemap, index")
+    every = _number(f"{key}.every_minutes", item.get("every_minutes", 10.0), minimum=0.0)
+    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every)
+
+
+def _no_extra(key: str, table: Mapping[str, Any], allowed: set[str]) -> None:
+    extra = set(table) - allowed
+    if extra:
+        raise ConfigError(f"{key}.{sorted(extra)[0]}", f"unknown key (known: {', '.join(sorted(allowed))})")
+
+
+def _number(key: str, value: Any, minimum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(key, f"must be a number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ConfigError(key, f"must be at least {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _integer(key: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(key, f"must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ConfigError(key, f"must be at least {minimum}, got {value!r}")
+    return value
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"must be true or false, got {value!r}")
+    return value
+
+
+def parse_route_env(value: str) -> dict[str, str]:
+    """`host=origin,host=origin` (commas or whitespace) into a route map."""
+    routes: dict[str, str] = {}
+    for item in re.split(r"[\s,]+", value.strip()):
+        if not item:
+            continue
+        host, sep, origin = item.partition("=")
+        if not sep:
+            raise ConfigError(ENV_ROUTE, f"entry {item!r} is not host=origin")
+        routes[host.strip()] = origin.strip()
+    return routes
+
+
+def _route(routes: Mapping[str, Any]) -> dict[str, str]:
+    checked: dict[str, str] = {}
+    for host, origin in routes.items():
+        key = f"http.route.{host!r}"
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", host):
+            raise ConfigError(key, "the key must be a bare host name such as news.detik.com")
+        if not isinstance(origin, str):
+            raise ConfigError(key, "must be an origin string such as http://127.0.0.1:8001")
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+            raise ConfigError(key, f"must be an origin like http://127.0.0.1:8001, got {origin!r}")
+        checked[host.lower()] = f"{parts.scheme}://{parts.netloc}"
+    return checked
+
+
+_HTTP_KEYS = {f.name for f in dataclasses.fields(HttpSettings)}
+
+
+def _http(table: Mapping[str, Any], env: Mapping[str, str]) -> HttpSettings:
+    _no_extra("http", table, _HTTP_KEYS)
+    route_table = table.get("route", {})
+    if not isinstance(route_table, Mapping):
+        raise ConfigError("http.route", "must be a table of host = origin")
+    routes = dict(route_table)
+    if env.get(ENV_ROUTE):
+        routes.update(parse_route_env(env[ENV_ROUTE]))
+    defaults = HttpSettings()
+    values: dict[str, Any] = {"route": _route(routes)}
+    for name in ("user_agent", "contact"):
+        if name in table:
+            if not isinstance(table[name], str) or not table[name].strip():
+                raise ConfigError(f"http.{name}", "must be a non-empty string")
+            values[name] = table[name].strip()
+    for name in ("browser_user_agent", "obey_robots"):
+        if name in table:
+            values[name] = _boolean(f"http.{name}", table[name])
+    for name, minimum in (("timeout_s", 0.1), ("min_delay_s", 0.0), ("max_retry_wait_s", 0.0)):
+        values[name] = _number(f"http.{name}", table.get(name, getattr(defaults, name)), minimum)
+    for name, low in (("per_host_concurrency", 1), ("max_bytes", 1024), ("max_redirects", 0),
+                      ("retries", 0)):
+        values[name] = _integer(f"http.{name}", table.get(name, getattr(defaults, name)), low)
+    return HttpSettings(**values)
+
+
+def split_notify_env(value: str) -> list[str]:
+    """`BERITAWATCH_NOTIFY`: apprise URLs separated by commas or whitespace."""
+    return [item for item in re.split(r"[\s,]+", value.strip()) if item]
+
+
+def _alerts(table: Mapping[str, Any], env: Mapping[str, str]) -> AlertSettings:
+    _no_extra("alerts", table, {"targets", "max_attempts", "digest_threshold"})
+    targets = table.get("targets", [])
+    if not isinstance(targets, list):
+        raise ConfigError("alerts.targets", "must be an array of apprise URLs")
+    for i, target in enumerate(targets):
+        if isinstance(target, Mapping):
+            _no_extra(f"alerts.targets[{i}]", target, {"url", "tags"})
+            if not isinstance(target.get("url"), str):
+                raise ConfigError(f"alerts.targets[{i}].url", "must be an apprise URL string")
+        elif not isinstance(target, str):
+            raise ConfigError(f"alerts.targets[{i}]", "must be an apprise URL string or {url, tags}")
+    merged = [*targets, *split_notify_env(env.get(ENV_NOTIFY, ""))]
+    return AlertSettings(
+        targets=tuple(merged),
+        max_attempts=_integer("alerts.max_attempts", table.get("max_attempts", 8), 1),
+        digest_threshold=_integer("alerts.digest_threshold", table.get("digest_threshold", 10), 1),
+    )
+
+
+def _revisit(table: Mapping[str, Any]) -> RevisitSettings:
+    _no_extra("revisit", table, {"every_pass", "max_per_pass", "ladder"})
+    ladder = table.get("ladder", {})
+    if not isinstance(ladder, Mapping):
+        raise ConfigError("revisit.ladder", "must be a table")
+    return RevisitSettings(
+        every_pass=_boolean("revisit.every_pass", table.get("every_pass", False)),
+        max_per_pass=_integer("revisit.max_per_pass", table.get("max_per_pass", 5000), 1),
+        ladder=dict(ladder),
+    )

@@ -1,0 +1,70 @@
+"""Shared fixtures: one Prefect test server per session, the loopback replica, test configs."""
+from __future__ import annotations
+
+import os
+import pathlib
+import tempfile
+from collections.abc import Callable, Iterator
+
+import pytest
+
+# Prefect reads its settings at import: isolate its home and silence telemetry before any import.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="beritawatch-prefect-"))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+
+from beritawatch.replica.server import Replica  # noqa: E402
+from beritawatch.replica.site import tracked_articles  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> pathlib.Path:
+    """A path under ../shared, skipping the test where that reference folder is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data {path} not present (only the project's own checkout has it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[str]:
+    """A real local Prefect server for the whole session; yields its API URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture
+def replica() -> Iterator[Replica]:
+    """The loopback replica serving the five tracked articles."""
+    with Replica() as server:
+        for spec in tracked_articles():
+            server.add_article(spec)
+        yield server
+
+
+TrackConfig = Callable[..., pathlib.Path]
+
+
+@pytest.fixture
+def write_config(tmp_path: pathlib.Path, replica: Replica) -> TrackConfig:
+    """Write a config tracking the given URLs (default: the five), routed to the replica."""
+
+    def write(urls: list[str] | None = None, extra: str = "", hosts: list[str] | None = None) -> pathlib.Path:
+        urls = urls if urls is not None else [spec.url for spec in tracked_articles()]
+        routes = replica.route_map(hosts)
+        lines = [f'database = "{tmp_path / "warehouse.duckdb"}"', ""]
+        for url in urls:
+            lines += ["[[track]]", f'url = "{url}"', ""]
+        lines += ["[http]", "min_delay_s = 0.0", "timeout_s = 5.0", "retries = 1",
+                  "max_retry_wait_s = 1.0", "", "[http.route]"]
+        lines += [f'"{host}" = "{origin}"' for host, origin in sorted(routes.items())]
+        lines += ["", "[revisit]", "every_pass = true", "", extra]
+        path = tmp_path / "beritawatch.toml"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,140 @@
+"""The fetcher against the real loopback replica: routing, validators, and every failure as an outcome."""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+
+import pytest
+
+from beritawatch import fetch
+from beritawatch.config import HttpSettings
+from beritawatch.fetch import Fetcher, FetchResult, parse_retry_after
+from beritawatch.replica.server import Replica
+from beritawatch.replica.site import DETIK_URL, REPUBLIKA_URL
+
+OTHER = "https://news.detik.com/internasional/d-7000001/halaman-lain"
+
+
+def settings(replica: Replica, **overrides: object) -> HttpSettings:
+    base = HttpSettings(route=replica.route_map(["news.detik.com", "internasional.republika.co.id"]),
+                        min_delay_s=0.0, timeout_s=3.0, retries=2, max_retry_wait_s=2.0,
+                        max_bytes=2_000_000)
+    return dataclasses.replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def get(replica: Replica, url: str, **kwargs: object) -> FetchResult:
+    overrides = kwargs.pop("settings", {})
+
+    async def run() -> FetchResult:
+        async with Fetcher(settings(replica, **overrides)) as fetcher:  # type: ignore[arg-type]
+            return await fetcher.get(url, **kwargs)  # type: ignore[arg-type]
+
+    return asyncio.run(run())
+
+
+def test_route_map_keeps_the_real_url_and_host_header(replica: Replica) -> None:
+    result = get(replica, DETIK_URL)
+    assert result.outcome == fetch.OK and result.status_code == 200
+    assert b"detail__body-text" in (result.content or b"")
+    assert result.final_url == DETIK_URL
+    [request] = replica.requests_for(DETIK_URL)
+    assert request.headers["Host"] == "news.detik.com"
+    assert "beritawatch" in request.headers["User-Agent"]
+
+
+def test_conditional_get_answers_not_modified(replica: Replica) -> None:
+    first = get(replica, DETIK_URL)
+    assert first.etag and first.last_modified
+    again = get(replica, DETIK_URL, etag=first.etag, last_modified=first.last_modified)
+    assert again.outcome == fetch.NOT_MODIFIED and again.content is None
+    assert replica.requests_for(DETIK_URL)[-1].headers["If-None-Match"] == first.etag
+    replica.edit(DETIK_URL, title="Judul yang sudah diubah")
+    changed = get(replica, DETIK_URL, etag=first.etag, last_modified=first.last_modified)
+    assert changed.outcome == fetch.OK and changed.etag != first.etag
+
+
+def test_http_errors_are_outcomes_not_exceptions(replica: Replica) -> None:
+    missing = get(replica, OTHER)
+    assert (missing.outcome, missing.status_code) == (fetch.HTTP_ERROR, 404)
+    replica.behave(DETIK_URL, status=410)
+    gone = get(replica, DETIK_URL)
+    assert (gone.outcome, gone.status_code) == (fetch.HTTP_ERROR, 410)
+
+
+def test_redirects_are_followed_limited_and_recorded(replica: Replica) -> None:
+    replica.behave(OTHER, redirect_to=DETIK_URL)
+    moved = get(replica, OTHER)
+    assert moved.outcome == fetch.OK and moved.redirects == (DETIK_URL,) and moved.final_url == DETIK_URL
+    replica.behave(DETIK_URL, redirect_to=OTHER)
+    loop = get(replica, OTHER)
+    assert loop.outcome == fetch.REDIRECT_LOOP and "->" in (loop.error or "")
+
+
+def test_server_errors_are_retried_then_succeed(replica: Replica) -> None:
+    replica.behave(DETIK_URL, status=503, times=1)
+    result = get(replica, DETIK_URL)
+    assert result.outcome == fetch.OK and result.attempts == 2
+
+
+def test_retry_after_is_honoured_and_long_ones_give_up(replica: Replica) -> None:
+    replica.behave(DETIK_URL, status=429, retry_after="1", times=1)
+    started = time.monotonic()
+    result = get(replica, DETIK_URL)
+    assert result.outcome == fetch.OK and time.monotonic() - started >= 0.9
+    replica.behave(DETIK_URL, status=429, retry_after="3600")
+    limited = get(replica, DETIK_URL)
+    assert limited.outcome == fetch.RATE_LIMITED and limited.attempts == 1
+
+
+def test_size_limit_catches_huge_bodies_and_gzip_bombs(replica: Replica) -> None:
+    replica.behave(DETIK_URL, huge_mb=5)
+    assert get(replica, DETIK_URL).outcome == fetch.TOO_LARGE
+    replica.behave(DETIK_URL, gzip_bomb_mb=50)
+    bomb = get(replica, DETIK_URL)
+    assert bomb.outcome == fetch.TOO_LARGE and "decompression" in (bomb.error or "")
+
+
+def test_slow_reset_and_truncated_answers(replica: Replica) -> None:
+    replica.behave(DETIK_URL, delay_s=2.0)
+    assert get(replica, DETIK_URL, settings={"timeout_s": 0.5, "retries": 0}).outcome == fetch.TIMEOUT
+    replica.behave(DETIK_URL, reset=True)
+    assert get(replica, DETIK_URL, settings={"retries": 0}).outcome in (fetch.CONNECTION_ERROR, fetch.TRUNCATED)
+    replica.behave(DETIK_URL, truncate=True)
+    assert get(replica, DETIK_URL, settings={"retries": 0}).outcome == fetch.TRUNCATED
+
+
+def test_wrong_content_type_is_refused(replica: Replica) -> None:
+    replica.behave(DETIK_URL, body=b"%PDF-1.4", content_type="application/pdf")
+    result = get(replica, DETIK_URL)
+    assert result.outcome == fetch.WRONG_CONTENT_TYPE and "application/pdf" in (result.error or "")
+
+
+def test_robots_txt_is_obeyed(replica: Replica) -> None:
+    replica.put("https://internasional.republika.co.id/robots.txt",
+                "User-agent: *\nDisallow: /berita/\n", "text/plain")
+    blocked = get(replica, REPUBLIKA_URL)
+    assert blocked.outcome == fetch.ROBOTS_DISALLOWED
+    assert not replica.requests_for(REPUBLIKA_URL)
+    assert get(replica, REPUBLIKA_URL, settings={"obey_robots": False}).outcome == fetch.OK
+
+
+def test_per_host_min_delay_spaces_requests(replica: Replica) -> None:
+    async def run() -> list[FetchResult]:
+        async with Fetcher(settings(replica, min_delay_s=0.3)) as fetcher:
+            return list(await asyncio.gather(*(fetcher.get(DETIK_URL) for _ in range(3))))
+
+    results = asyncio.run(run())
+    assert all(r.ok for r in results)
+    starts = sorted(r.at for r in replica.requests_for(DETIK_URL))
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 0.25
+
+
+@pytest.mark.parametrize(("value", "expected"), [("120", 120.0), ("", None), ("soon", None)])
+def test_parse_retry_after(value: str, expected: float | None) -> None:
+    assert parse_retry_after(value) == expected
+
+
+def test_parse_retry_after_http_date() -> None:
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == pytest.approx(30.0)
