@@ -296,7 +296,10 @@ def negation_count(sentence: str) -> int:
     return sum(1 for w in _WORD.findall(sentence.lower()) if w in _NEGATIONS)
 
 
-def proper_names(sentence: str) -> list[str]:
-    """Capitalized words after the first word (names, places, bodies, acronyms)."""
-    words = _WORD.findall(sentence)
-    return [w for w in words[1:] if w[:1].isupper() and not w.isdigit()]
+def proper_names(text: str) -> list[str]:
+    """Capitalized words other than a sentence's first (names, places, bodies, acronyms)."""
+    names: list[str] = []
+    for sentence in split_sentences(text):
+        words = _WORD.findall(sentence)
+        names.extend(w for w in words[1:] if w[:1].isupper())
+    return names
