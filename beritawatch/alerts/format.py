@@ -1,0 +1,694 @@
+"""Render alerts as chat Markdown, e-mail HTML or plain text, within each target's length limit.
+
+The UI language is Indonesian throughout. Every piece of scraped text (titles, sentences,
+summaries, portal names, terms) is untrusted: it is cleaned (control, bidi and lone-surrogate
+characters removed, whitespace collapsed to one line) and then escaped for the dialect, so it
+shows as text and never as markup, a link, an image or a mention.
+
+Length policy: `render_for` first tries one message; when it does not fit it splits the edit's
+sentences over at most `max_parts` messages, each headed "(bagian i/n)", and when even that is
+not enough the last part ends with "… dan N kalimat lainnya … Selengkapnya: <link>". A digest is
+always exactly one message: it shows fewer items per group until it fits.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import html
+import re
+import urllib.parse
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+from beritawatch.alerts.model import Alert, AlertKind, EditKind
+
+Dialect = Literal["markdown", "slack", "telegram", "html", "text"]
+TargetKind = Literal["telegram", "discord", "slack", "webhook", "email", "other"]
+BodyFormat = Literal["markdown", "html", "text"]
+NotifyType = Literal["info", "success", "warning", "failure"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Profile:
+    """How one kind of target is written to: dialect, length limit and where the title goes."""
+
+    kind: TargetKind
+    dialect: Dialect
+    limit: int  # longest body, in UTF-16 code units (what Telegram and Discord count)
+    max_parts: int  # most messages one alert may become before it is summarised
+    title_field: bool  # the title travels as its own plain-text field (e-mail subject, JSON title)
+    heading_in_body: bool  # the title is also the first line of the body
+    digest_per_group: int  # items a digest lists per kind and portal before "… dan N lainnya"
+
+
+DEFAULT_WEBHOOK_LIMIT = 4000
+MIN_LIMIT = 100
+PROFILES: dict[TargetKind, Profile] = {
+    # Telegram counts 4096 characters of the parsed text; our markup only adds to the count.
+    "telegram": Profile("telegram", "telegram", 4096, 3, False, True, 5),
+    "discord": Profile("discord", "markdown", 2000, 3, False, True, 3),
+    # Slack truncates text over 40,000 characters; apprise's own Slack ceiling is 35,000.
+    "slack": Profile("slack", "slack", 35000, 3, False, True, 10),
+    # The JSON "message" is what most webhook bridges post, so it carries the heading too.
+    "webhook": Profile("webhook", "markdown", DEFAULT_WEBHOOK_LIMIT, 3, True, True, 5),
+    # Gmail clips an HTML body beyond ~102 KB; stay below it.
+    # E-mail is where the complete digest goes.
+    "email": Profile("email", "html", 90000, 1, True, True, 100),
+    "other": Profile("other", "markdown", DEFAULT_WEBHOOK_LIMIT, 3, False, True, 5),
+}
+BODY_FORMATS: dict[Dialect, BodyFormat] = {
+    "markdown": "markdown",
+    "slack": "markdown",
+    "telegram": "html",
+    "html": "html",
+    "text": "text",
+}
+
+KIND_LABELS: dict[AlertKind, str] = {
+    "new": "Baru",
+    "edit": "Diedit",
+    "removed": "Dihapus",
+    "restored": "Dipulihkan",
+    "health": "Kesehatan portal",
+    "digest": "Ringkasan",
+}
+EDIT_LABELS: dict[EditKind, str] = {
+    "minor": "kecil",
+    "substantive": "substantif",
+    "rewrite": "ditulis ulang",
+}
+NOTIFY_TYPES: dict[AlertKind, NotifyType] = {
+    "new": "info",
+    "edit": "info",
+    "removed": "warning",
+    "restored": "success",
+    "health": "failure",
+    "digest": "info",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")  # Indonesia has no daylight saving time
+TITLE_MAX = 200  # characters of a scraped title shown in a heading or subject
+SUMMARY_MAX = 600
+TERMS_MAX = 10
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Message:
+    """One message for one target, ready for apprise."""
+
+    title: str  # plain text (subject / JSON title); "" when the heading is in the body
+    body: str
+    body_format: BodyFormat
+    notify_type: NotifyType = "info"
+    key: str = ""  # "<dedupe key>#<part>/<parts>": lets a receiver drop a repeat
+    part: int = 1
+    parts: int = 1
+
+
+# --- cleaning and escaping ------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u2028\u2029\x85]+")
+# C0/C1 controls, bidi overrides and isolates, BOM, and lone surrogates (unencodable in UTF-8).
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _one_line(text: str) -> str:
+    return _INVISIBLE.sub("", _SPACES.sub(" ", text))
+
+
+def clean(text: str) -> str:
+    """Untrusted text made safe to place on one line: no controls, no bidi tricks."""
+    return _one_line(text).strip()
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units, the measure chat services apply to their limits."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clip(text: str, max_units: int) -> str:
+    """`text` shortened to at most `max_units` UTF-16 units, ending in "…" when cut."""
+    if units(text) <= max_units:
+        return text
+    if max_units <= 0:
+        return ""
+    out = text[: max_units - 1]
+    while out and units(out) > max_units - 1:
+        out = out[:-1]
+    return out.rstrip() + "…"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
+_MD_LINE_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+_MENTION = re.compile(r"@(?=\w)")
+
+
+def escape_markdown(text: str) -> str:
+    """Untrusted text as CommonMark/Discord text: no emphasis, code, links, images, HTML, mentions.
+
+    Backslash escapes are valid CommonMark for any ASCII punctuation and are read the same
+    way by Discord and by Python-Markdown (which apprise uses to turn Markdown into HTML).
+    """
+    text = _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+    # Block markers only act at a line start; cleaned text is one line, so only its start matters.
+    text = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text)
+    # "@everyone", "@here", "@channel": a zero-width space stops the ping, the text reads the same.
+    return _MENTION.sub("@\u200b", text)
+
+
+def escape_slack(text: str) -> str:
+    """Untrusted text as Slack mrkdwn: Slack's three entities stop links and <!channel> pings."""
+    text = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("@\u200b", text)
+
+
+def escape_html(text: str) -> str:
+    """Untrusted text as HTML text content or attribute value."""
+    return html.escape(_one_line(text), quote=True)
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL with every markup-significant character percent-encoded, or None."""
+    url = clean(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    # Keeps reserved URL syntax, encodes spaces, quotes, brackets, pipes and non-ASCII.
+    return urllib.parse.quote(url, safe=":/?#@!$&*+,;=%-._~")
+
+
+# --- dialects -------------------------------------------------------------------------------
+
+Seg = tuple[Literal["t", "c", "b", "u"], str]  # fixed text, clippable text, bold label, URL
+LineKind = Literal["heading", "para", "bullet"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Line:
+    kind: LineKind
+    segs: tuple[Seg, ...]
+
+    def clipped(self, max_chars: int) -> _Line:
+        return _Line(self.kind, tuple((s, clip(t, max_chars) if s == "c" else t) for s, t in self.segs))
+
+    def longest_clippable(self) -> int:
+        return max((len(t) for s, t in self.segs if s == "c"), default=0)
+
+
+class _Renderer:
+    """Turns lines of segments into one dialect; subclasses supply the markup."""
+
+    esc: Callable[[str], str] = staticmethod(_one_line)
+
+    def bold(self, escaped: str) -> str:
+        return escaped
+
+    def url(self, url: str) -> str:
+        safe = safe_url(url)
+        return safe if safe is not None else self.esc(url)
+
+    def seg(self, seg: Seg) -> str:
+        style, text = seg
+        if style == "u":
+            return self.url(text)
+        escaped = self.esc(text)
+        return self.bold(escaped) if style == "b" else escaped
+
+    def line(self, line: _Line) -> str:
+        inner = "".join(self.seg(s) for s in line.segs)
+        if line.kind == "heading":
+            return self.heading(inner)
+        if line.kind == "bullet":
+            return self.bullet(inner)
+        return self.para(inner)
+
+    def heading(self, inner: str) -> str:
+        return inner
+
+    def para(self, inner: str) -> str:
+        return inner
+
+    def bullet(self, inner: str) -> str:
+        return "• " + inner
+
+    def join(self, lines: Sequence[str]) -> str:
+        return "\n".join(lines)
+
+
+class _Text(_Renderer):
+    def bullet(self, inner: str) -> str:
+        return "  • " + inner
+
+
+class _Markdown(_Renderer):
+    esc = staticmethod(escape_markdown)
+
+    def bold(self, escaped: str) -> str:
+        return f"**{escaped}**" if escaped else ""
+
+    def url(self, url: str) -> str:
+        safe = safe_url(url)
+        # An autolink shows the address itself; Discord also skips the preview card for it.
+        return f"<{safe}>" if safe is not None else self.esc(url)
+
+    def heading(self, inner: str) -> str:
+        return f"**{inner}**"
+
+    def bullet(self, inner: str) -> str:
+        return "- " + inner
+
+
+class _Slack(_Renderer):
+    esc = staticmethod(escape_slack)
+
+    def bold(self, escaped: str) -> str:
+        return f"*{escaped}*" if escaped else ""
+
+    def url(self, url: str) -> str:
+        safe = safe_url(url)
+        return f"<{safe}>" if safe is not None else self.esc(url)
+
+    def heading(self, inner: str) -> str:
+        return f"*{inner}*"
+
+
+class _Html(_Renderer):
+    """Telegram's HTML subset: <b> and <a> only, lines separated by newlines."""
+
+    esc = staticmethod(escape_html)
+
+    def bold(self, escaped: str) -> str:
+        return f"<b>{escaped}</b>" if escaped else ""
+
+    def url(self, url: str) -> str:
+        safe = safe_url(url)
+        if safe is None:
+            return self.esc(url)
+        return f'<a href="{html.escape(safe, quote=True)}">{html.escape(safe)}</a>'
+
+    def heading(self, inner: str) -> str:
+        return f"<b>{inner}</b>"
+
+
+class _EmailHtml(_Html):
+    """E-mail HTML: each line is a self-contained block, so any run of lines is valid HTML."""
+
+    def heading(self, inner: str) -> str:
+        return f'<h3 style="margin:0 0 8px">{inner}</h3>'
+
+    def para(self, inner: str) -> str:
+        return f'<p style="margin:0 0 6px">{inner}</p>'
+
+    def bullet(self, inner: str) -> str:
+        return f'<p style="margin:0 0 4px 16px">&bull; {inner}</p>'
+
+
+_RENDERERS: dict[Dialect, _Renderer] = {
+    "markdown": _Markdown(),
+    "slack": _Slack(),
+    "telegram": _Html(),
+    "html": _EmailHtml(),
+    "text": _Text(),
+}
+
+
+# --- what an alert says ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Section:
+    label: str
+    items: tuple[_Line, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Doc:
+    heading: str  # plain text; clipped title inside
+    meta: tuple[_Line, ...]
+    sections: tuple[_Section, ...]
+    link: str  # article URL ("" for none)
+    more_link: str  # where to read everything when the message is shortened
+
+
+def _when(value: dt.datetime) -> str:
+    local = value.astimezone(WIB)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
+
+
+def heading_text(alert: Alert) -> str:
+    """The plain-text title line, e.g. "[Diedit] detik: <judul>"."""
+    label = KIND_LABELS[alert.kind]
+    portal = clean(alert.portal)
+    subject = clip(clean(alert.title) or clean(alert.summary) or clean(alert.url), TITLE_MAX)
+    if portal and subject:
+        return f"[{label}] {portal}: {subject}"
+    return f"[{label}] {portal or subject}".rstrip()
+
+
+def _quoted(text: str) -> _Line:
+    return _Line("bullet", (("t", "“"), ("c", clean(text)), ("t", "”")))
+
+
+def _doc(alert: Alert) -> _Doc:
+    meta: list[_Line] = []
+    if alert.kind == "edit" and alert.edit_kind is not None:
+        meta.append(_Line("para", (("b", "Jenis suntingan:"), ("t", " " + EDIT_LABELS[alert.edit_kind]))))
+    if alert.published is not None:
+        meta.append(_Line("para", (("b", "Terbit:"), ("t", " " + _when(alert.published)))))
+    if alert.relevance is not None:
+        meta.append(_Line("para", (("b", "Relevansi:"), ("t", f" {alert.relevance:.2f}".replace(".", ",")))))
+    if alert.matched_terms:
+        terms = ", ".join(clean(t) for t in alert.matched_terms[:TERMS_MAX])
+        if len(alert.matched_terms) > TERMS_MAX:
+            terms += f" (+{len(alert.matched_terms) - TERMS_MAX})"
+        meta.append(_Line("para", (("b", "Kata kunci:"), ("t", " "), ("c", terms))))
+    status = {
+        "removed": "Artikel tidak lagi tersedia.",
+        "restored": "Artikel kembali tersedia.",
+    }.get(alert.kind)
+    if status:
+        meta.append(_Line("para", (("t", status),)))
+    summary = clean(alert.summary)
+    summary_is_heading = not clean(alert.title) and summary == clip(summary, TITLE_MAX)
+    if summary and not summary_is_heading:
+        label = {"health": "Masalah:", "removed": "Keterangan:", "restored": "Keterangan:"}.get(alert.kind, "Ringkasan:")
+        meta.append(_Line("para", (("b", label), ("t", " "), ("c", clip(summary, SUMMARY_MAX)))))
+    sections: list[_Section] = []
+    if alert.kind == "edit":
+        if alert.added:
+            sections.append(_Section("Kalimat ditambahkan", tuple(_quoted(s) for s in alert.added)))
+        if alert.removed:
+            sections.append(_Section("Kalimat dihapus", tuple(_quoted(s) for s in alert.removed)))
+        if alert.changed:
+            pairs = tuple(
+                _Line("bullet", (("t", "“"), ("c", clean(p.old)), ("t", "” → “"), ("c", clean(p.new)), ("t", "”")))
+                for p in alert.changed
+            )
+            sections.append(_Section("Kalimat diubah", pairs))
+    return _Doc(
+        heading=heading_text(alert),
+        meta=tuple(meta),
+        sections=tuple(sections),
+        link=alert.url,
+        more_link=alert.details_url or alert.url,
+    )
+
+
+# --- fitting into messages ------------------------------------------------------------------
+
+
+def _fit_line(r: _Renderer, line: _Line, budget: int) -> str | None:
+    """The line rendered within `budget` units, clipping its untrusted text; None if impossible."""
+    text = r.line(line)
+    if units(text) <= budget:
+        return text
+    lo, hi = 0, line.longest_clippable()
+    best: str | None = None
+    while lo <= hi:  # largest clip length that fits
+        mid = (lo + hi) // 2
+        candidate = r.line(line.clipped(mid))
+        if units(candidate) <= budget:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def _link_line(doc: _Doc) -> _Line | None:
+    return _Line("para", (("b", "Baca:"), ("t", " "), ("u", doc.link))) if doc.link else None
+
+
+def _more_line(count: int, link: str) -> _Line:
+    segs: list[Seg] = [("t", f"… dan {count} kalimat lainnya tidak ditampilkan.")]
+    if link:
+        segs += [("t", " Selengkapnya: "), ("u", link)]
+    return _Line("para", tuple(segs))
+
+
+def _heading_line(doc: _Doc, marker: str) -> _Line:
+    return _Line("heading", (("c", doc.heading), ("t", marker)))
+
+
+def _marker(part: int, parts: int) -> str:
+    return f" (bagian {part}/{parts})" if parts > 1 else ""
+
+
+def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: bool) -> list[list[str]]:
+    """The body lines of each part (heading placeholder excluded), within `limit` units."""
+    items = [(i, line) for i, section in enumerate(doc.sections) for line in section.items]
+    link = _link_line(doc)
+
+    def fixed(lines: list[str]) -> int:
+        return sum(units(s) + 1 for s in lines)
+
+    # The heading with the widest possible marker, the link and the meta block come first;
+    # each is clipped (or dropped) so at least a third of the message is left for sentences.
+    head_budget = units(r.line(_heading_line(doc, _marker(max_parts, max_parts)))) if heading_in_body else 0
+    if head_budget > limit // 3:
+        head_budget = limit // 3
+    link_text = r.line(link) if link else None
+    if link_text is not None and units(link_text) + 1 > limit // 4:
+        link_text = None
+    tail = [link_text] if link_text else []
+    room = limit - head_budget - fixed(tail)
+    meta: list[str] = []
+    for line in doc.meta:
+        fitted = _fit_line(r, line, max(0, room // 3 - fixed(meta) - 1))
+        if fitted is not None:
+            meta.append(fitted)
+
+    parts: list[list[str]] = []
+    pos = 0
+    omitted = 0
+    while True:
+        number = len(parts) + 1
+        body: list[str] = list(meta) if number == 1 else []
+        # Room for "… dan N lainnya" in every part: a part may end up the last one.
+        more_reserve = units(r.line(_more_line(len(items), doc.more_link))) + 1 if items else 0
+        budget = limit - head_budget - fixed(tail) - more_reserve - fixed(body)
+        current_section = -1
+        placed = 0
+        while pos < len(items):
+            section_index, line = items[pos]
+            extra: list[str] = []
+            if section_index != current_section:
+                section = doc.sections[section_index]
+                started = pos > 0 and items[pos - 1][0] == section_index
+                label = f"{section.label} ({len(section.items)}){' (lanjutan)' if started else ''}:"
+                extra.append(r.line(_Line("para", (("b", label),))))
+            rendered = r.line(line)
+            need = fixed(extra) + units(rendered) + 1
+            if need > budget:
+                if placed:
+                    break
+                # Alone in an empty part and still too long: clip the sentence itself.
+                fitted = _fit_line(r, line, budget - fixed(extra) - 1)
+                if fitted is None:
+                    pos += 1  # cannot be shown at all; counted as omitted below
+                    omitted += 1
+                    continue
+                rendered = fitted
+                need = fixed(extra) + units(rendered) + 1
+            body.extend(extra)
+            body.append(rendered)
+            budget -= need
+            current_section = section_index
+            placed += 1
+            pos += 1
+        parts.append(body)
+        if pos >= len(items) or number >= max_parts:
+            break
+    left = len(items) - pos + omitted
+    if left:
+        parts[-1].append(r.line(_more_line(left, doc.more_link)))
+    for body in parts:
+        body.extend(tail)
+    return parts
+
+
+def render_for(
+    target_kind: TargetKind,
+    alert: Alert,
+    limit: int | None = None,
+    *,
+    dialect: Dialect | None = None,
+    max_parts: int | None = None,
+) -> list[Message]:
+    """The messages that carry `alert` to a target of `target_kind`, each body within `limit`.
+
+    `limit` and `max_parts` default to the kind's `PROFILES` entry; `dialect` overrides the
+    kind's (for a target whose apprise format was set explicitly). A digest alert renders as
+    `render_digest` of its items.
+    """
+    profile = PROFILES[target_kind]
+    limit = profile.limit if limit is None else limit
+    if limit < MIN_LIMIT:
+        raise ValueError(f"limit {limit} is below the supported minimum of {MIN_LIMIT}")
+    if alert.kind == "digest":
+        return render_digest(alert.items, limit, target_kind=target_kind, dialect=dialect, key=alert.dedupe_key)
+    dialect = dialect or profile.dialect
+    r = _RENDERERS[dialect]
+    doc = _doc(alert)
+    max_parts = max(1, profile.max_parts if max_parts is None else max_parts)
+
+    heading_budget = limit // 3
+    single_heading = [_fit_line(r, _heading_line(doc, ""), heading_budget) or ""] if profile.heading_in_body else []
+    whole = [*single_heading, *(r.line(m) for m in doc.meta)]
+    for section in doc.sections:
+        whole.append(r.line(_Line("para", (("b", f"{section.label} ({len(section.items)}):"),))))
+        whole.extend(r.line(line) for line in section.items)
+    link = _link_line(doc)
+    if link:
+        whole.append(r.line(link))
+    bodies: list[list[str]]
+    if units(r.join(whole)) <= limit:
+        bodies = [whole[len(single_heading):]]
+    else:
+        bodies = _pack(doc, r, limit, max_parts, profile.heading_in_body)
+
+    messages: list[Message] = []
+    count = len(bodies)
+    for number, body in enumerate(bodies, start=1):
+        marker = _marker(number, count)
+        lines = list(body)
+        if profile.heading_in_body:
+            rest = units(r.join(lines)) + (1 if lines else 0)
+            head = _fit_line(r, _heading_line(doc, marker), limit - rest)
+            lines.insert(0, head if head is not None else "")
+        title = clip(doc.heading, TITLE_MAX + 40 - len(marker)) + marker if profile.title_field else ""
+        messages.append(
+            Message(
+                title=title,
+                body=r.join(lines).strip("\n"),
+                body_format=BODY_FORMATS[dialect],
+                notify_type=NOTIFY_TYPES[alert.kind],
+                key=f"{alert.dedupe_key}#{number}/{count}",
+                part=number,
+                parts=count,
+            )
+        )
+    return messages
+
+
+# --- digest ---------------------------------------------------------------------------------
+
+DIGEST_ORDER: tuple[AlertKind, ...] = ("new", "edit", "removed", "restored", "health")
+DIGEST_ITEM_TITLE_MAX = 120
+
+
+def digest_key(alerts: Sequence[Alert], prefix: str = "digest") -> str:
+    """A dedupe key that names exactly this set of alerts (order does not matter)."""
+    digest = hashlib.sha256("\n".join(sorted(a.dedupe_key for a in alerts)).encode()).hexdigest()
+    return f"{prefix}:{digest[:20]}"
+
+
+def _digest_heading(alerts: Sequence[Alert]) -> str:
+    counts = [(k, sum(1 for a in alerts if a.kind == k)) for k in DIGEST_ORDER]
+    parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in counts if n)
+    return f"[{KIND_LABELS['digest']}] {len(alerts)} peringatan" + (f": {parts}" if parts else "")
+
+
+def _digest_item(alert: Alert) -> _Line:
+    text = clip(clean(alert.title) or clean(alert.summary) or clean(alert.url), DIGEST_ITEM_TITLE_MAX)
+    segs: list[Seg] = [("c", text)]
+    if alert.kind == "edit" and alert.edit_kind is not None:
+        segs.append(("t", f" ({EDIT_LABELS[alert.edit_kind]})"))
+    if alert.url:
+        segs += [("t", " "), ("u", alert.url)]
+    return _Line("bullet", tuple(segs))
+
+
+def render_digest(
+    alerts: Sequence[Alert],
+    limit: int,
+    *,
+    target_kind: TargetKind = "webhook",
+    dialect: Dialect | None = None,
+    per_group: int | None = None,
+    key: str | None = None,
+) -> list[Message]:
+    """One message summarising `alerts`, grouped by kind then portal, within `limit`.
+
+    Groups are filled round-robin, one item per group per round, up to `per_group` items
+    (default: the kind's profile) while the message fits; each group then says "… dan N
+    lainnya". When even the group counts do not fit, trailing groups are dropped and
+    "… dan N kelompok lainnya" says so. Always exactly one message.
+    """
+    if limit < MIN_LIMIT:
+        raise ValueError(f"limit {limit} is below the supported minimum of {MIN_LIMIT}")
+    profile = PROFILES[target_kind]
+    dialect = dialect or profile.dialect
+    per_group = max(0, profile.digest_per_group if per_group is None else per_group)
+    r = _RENDERERS[dialect]
+    items = [a for a in alerts if a.kind != "digest"]
+    heading = _digest_heading(items)
+    groups: list[tuple[str, list[str]]] = []  # label line, rendered item lines
+    for kind in DIGEST_ORDER:
+        by_portal: dict[str, list[Alert]] = {}
+        for alert in items:
+            if alert.kind == kind:
+                by_portal.setdefault(clean(alert.portal) or "-", []).append(alert)
+        for portal in sorted(by_portal):
+            # Most relevant first; the sort is stable, so ties keep the caller's order.
+            members = sorted(by_portal[portal], key=lambda a: -(a.relevance or 0.0))
+            label = r.line(_Line("para", (("b", f"{KIND_LABELS[kind]} — {portal} ({len(members)}):"),)))
+            groups.append((label, [r.line(_digest_item(a)) for a in members]))
+
+    def more(count: int) -> str:
+        return r.line(_Line("para", (("t", f"… dan {count} lainnya"),)))
+
+    def group_size(index: int, shown: int) -> int:
+        label, lines = groups[index]
+        size = units(label) + 1 + sum(units(line) + 1 for line in lines[:shown])
+        return size + (units(more(len(lines) - shown)) + 1 if shown < len(lines) and shown else 0)
+
+    head = [r.line(_Line("heading", (("c", heading),)))] if profile.heading_in_body else []
+    if head and units(head[0]) > limit // 2:
+        head = [_fit_line(r, _Line("heading", (("c", heading),)), limit // 2) or ""]
+    budget = limit - sum(units(line) + 1 for line in head)
+    # Keep as many groups (counts only) as fit, leaving room to say how many were dropped.
+    keep = len(groups)
+    dropped_line = ""
+    while keep and sum(group_size(i, 0) for i in range(keep)) > budget - (
+        units(dropped_line) + 1 if keep < len(groups) else 0
+    ):
+        keep -= 1
+        dropped_line = r.line(_Line("para", (("t", f"… dan {len(groups) - keep} kelompok lainnya"),)))
+    shown = [0] * keep
+    used = sum(group_size(i, 0) for i in range(keep)) + (units(dropped_line) + 1 if dropped_line else 0)
+    for _ in range(per_group):
+        grew = False
+        for i in range(keep):
+            if shown[i] >= len(groups[i][1]):
+                continue
+            delta = group_size(i, shown[i] + 1) - group_size(i, shown[i])
+            if used + delta <= budget:
+                shown[i] += 1
+                used += delta
+                grew = True
+        if not grew:
+            break
+    body = list(head)
+    for i in range(keep):
+        label, lines = groups[i]
+        body.append(label)
+        body.extend(lines[: shown[i]])
+        if shown[i] and shown[i] < len(lines):
+            body.append(more(len(lines) - shown[i]))
+    if dropped_line:
+        body.append(dropped_line)
+    return [
+        Message(
+            title=heading if profile.title_field else "",
+            body=r.join(body),
+            body_format=BODY_FORMATS[dialect],
+            notify_type="info",
+            key=f"{key or digest_key(items)}#1/1",
+        )
+    ]
