@@ -1,0 +1,175 @@
+"""Decide what a fetched source is, read it with the right parser, and tidy what it listed."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import zlib
+
+from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
+from beritawatch.discovery.feeds import parse_feed
+from beritawatch.discovery.model import (DEFAULT_LIMITS, REQUESTABLE_KINDS, Candidate, Discovery,
+                                         DiscoveryError, Limits, SourceKind)
+from beritawatch.discovery.pages import parse_index
+from beritawatch.discovery.payloads import parse_payload
+from beritawatch.discovery.portals import (REASON_HOME, REASON_NOT_ARTICLE, REASON_SECTION,
+                                           listing_reason, looks_like_article_url)
+from beritawatch.discovery.sitemaps import parse_sitemap
+
+logger = logging.getLogger("beritawatch.discovery")
+
+_FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w:.-]*)")
+_ROOT_KINDS: dict[str, SourceKind] = {"rss": "rss", "rdf": "rss", "feed": "atom", "urlset": "sitemap",
+                                      "sitemapindex": "sitemap"}
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _gunzip(data: bytes, limits: Limits, source_url: str) -> bytes:
+    """A gzip body (sitemap.xml.gz) inflated, but never past `limits.max_bytes`."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limits.max_bytes + 1)
+    except zlib.error as exc:
+        raise DiscoveryError(source_url, f"broken gzip data: {exc}") from None
+    if len(out) > limits.max_bytes:
+        raise DiscoveryError(source_url, f"gzip data inflates past the {limits.max_bytes:,}-byte limit")
+    return out
+
+
+def sniff(content: bytes, content_type: str | None) -> SourceKind | None:
+    """The kind of source these bytes are, from their first element (or their content type)."""
+    head = content[:8192]
+    if head.startswith(_BOMS[1:]):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    head = head.removeprefix(_BOMS[0]).lstrip()
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if head[:1] in (b"{", b"["):
+        return "payload"
+    if head[:1] == b"<":
+        if re.match(rb"<!doctype\s+html", head, re.IGNORECASE):
+            return "index"
+        match = _FIRST_TAG.search(head)
+        if match:
+            local = match.group(1).decode("ascii", "replace").rpartition(":")[2].lower()
+            if local in _ROOT_KINDS:
+                return _ROOT_KINDS[local]
+            # An XML document with another root is not ours; markup without a declaration is HTML.
+            if local in ("html", "head", "body") or "html" in ctype or not head.startswith(b"<?xml"):
+                return "index"
+            return None
+    if head[:8].lower().startswith((b"http://", b"https:/")):
+        return "sitemap"
+    if "json" in ctype:
+        return "payload"
+    if "html" in ctype:
+        return "index"
+    if "atom" in ctype:
+        return "atom"
+    if "rss" in ctype:
+        return "rss"
+    return None
+
+
+def _parse(data: bytes, content_type: str | None, source_url: str, kind: str, limits: Limits,
+           now: dt.datetime | None) -> Parsed:
+    if kind in ("rss", "atom", "feed"):
+        return parse_feed(data, content_type, source_url, limits)
+    if kind == "sitemap":
+        return parse_sitemap(data, source_url, limits)
+    if kind == "index":
+        return parse_index(data, content_type, source_url, limits, now)
+    return parse_payload(data, source_url, limits)
+
+
+def _merge(old: Candidate, new: Candidate) -> Candidate:
+    """One candidate per URL: the first one, with blanks filled from later duplicates."""
+    return Candidate(url=old.url, title=old.title or new.title, published=old.published or new.published,
+                     source_url=old.source_url, source_kind=old.source_kind,
+                     updated=old.updated or new.updated)
+
+
+def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
+    base = parsed.base_url or source_url
+    candidates: dict[str, Candidate] = {}
+    dropped: dict[str, str] = {}
+    notes = list(parsed.notes)
+    not_articles = 0
+    for found in parsed.found:
+        url = absolute(found.url, base, limits.max_field_chars)
+        if url is None:
+            if found.url.strip():
+                dropped.setdefault(found.url.strip()[:200], "unparseable URL")
+            continue
+        if parsed.strict and not looks_like_article_url(url):
+            not_articles += 1  # navigation, ads, footers: too many to list
+            continue
+        reason = listing_reason(url)
+        if reason is not None:
+            dropped.setdefault(url, reason)
+            continue
+        candidate = Candidate(url=url, title=clean_text(found.title, limits.max_field_chars),
+                              published=found.published, source_url=source_url,
+                              source_kind=parsed.kind, updated=found.updated)
+        candidates[url] = _merge(candidates[url], candidate) if url in candidates else candidate
+        if len(candidates) >= limits.max_candidates:
+            notes.append(f"kept the first {limits.max_candidates:,} candidates")
+            break
+    sitemaps: dict[str, Candidate] = {}
+    for found in parsed.sitemaps[: limits.max_sitemaps]:
+        url = absolute(found.url, base, limits.max_field_chars)
+        if url is not None and url not in sitemaps:
+            sitemaps[url] = Candidate(url=url, title=None, published=None, source_url=source_url,
+                                      source_kind="sitemap", updated=found.updated)
+    home_or_section = sum(reason in (REASON_HOME, REASON_SECTION) for reason in dropped.values())
+    listed = len(parsed.found)
+    if listed and not candidates and home_or_section and parsed.kind in ("rss", "atom"):
+        notes.append(f"every item of this feed ({listed}) links to the portal home page or a section "
+                     "page: the feed is broken (Tribun's 2026 RSS does this); use the portal's "
+                     "sitemap or index page instead")
+    elif home_or_section:
+        notes.append(f"dropped {home_or_section} links to a home or section page")
+    if parsed.strict and not_articles:
+        notes.append(f"skipped {not_articles} links that are not article-shaped")
+    if sitemaps:
+        notes.append(f"sitemap index listing {len(sitemaps)} sitemaps")
+    return Discovery(source_url=source_url, kind=parsed.kind, candidates=tuple(candidates.values()),
+                     sitemaps=tuple(sitemaps.values()), dropped=tuple(dropped.items()), notes=tuple(notes))
+
+
+def discover(content: bytes, content_type: str | None, source_url: str, kind: str = "auto", *,
+             limits: Limits = DEFAULT_LIMITS, now: dt.datetime | None = None) -> Discovery:
+    """Read one fetched source; `now` dates relative times ("5 menit yang lalu") when given."""
+    if kind not in REQUESTABLE_KINDS:
+        raise DiscoveryError(source_url, f"unknown source kind {kind!r} (one of {', '.join(REQUESTABLE_KINDS)})")
+    if not isinstance(content, (bytes, bytearray, memoryview)):
+        raise DiscoveryError(source_url, f"content must be bytes, not {type(content).__name__}")
+    data = bytes(content)
+    if len(data) > limits.max_bytes:
+        raise DiscoveryError(source_url, f"{len(data):,} bytes, over the {limits.max_bytes:,}-byte limit")
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, limits, source_url)
+    if not data.strip():
+        raise DiscoveryError(source_url, "empty response")
+    sniffed = sniff(data, content_type)
+    chosen = sniffed if kind == "auto" else kind
+    if chosen is None:
+        raise DiscoveryError(source_url, f"unrecognised content (type {content_type!r}, starts "
+                                         f"{data[:24]!r}); not a feed, sitemap, page or payload")
+    try:
+        parsed = _parse(data, content_type, source_url, chosen, limits, now)
+    except DiscoveryError as exc:
+        if kind != "auto" and sniffed not in (None, kind) and not (kind == "feed" and sniffed in ("rss", "atom")):
+            raise DiscoveryError(source_url, f"{exc.message} (asked for {kind}; it looks like {sniffed})") from None
+        raise
+    except Exception as exc:  # noqa: BLE001 - garbage must end as a DiscoveryError, never a crash
+        raise DiscoveryError(source_url, f"could not read as {chosen}: {type(exc).__name__}: {str(exc)[:200]}") from exc
+    return _assemble(parsed, source_url, limits)
+
+
+def extract_candidates(content: bytes, content_type: str | None, source_url: str,
+                       kind: str = "auto") -> list[Candidate]:
+    """Article candidates a source lists; notes (a broken feed, truncation) go to the log."""
+    result = discover(content, content_type, source_url, kind)
+    for note in result.notes:
+        logger.warning("%s: %s", source_url, note)
+    return list(result.candidates)

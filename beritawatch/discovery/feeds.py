@@ -1,0 +1,87 @@
+"""RSS and Atom feeds, read with feedparser (which tolerates the malformed feeds portals serve)."""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+import feedparser
+
+from beritawatch.discovery import dates
+from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
+from beritawatch.discovery.model import DiscoveryError, Limits
+from beritawatch.discovery.portals import listing_reason
+
+_ITEM_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+# Feeds served as text/html or with a wrong charset label still parse fine: not worth a note.
+_HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_ROOT = re.compile(rb"<((?:[\w-]+:)?(?:rss|RDF|feed))[\s>]")
+
+
+def _cut(data: bytes, limit: int) -> bytes:
+    """The feed's first `limit` bytes, ended after a whole item and closed again."""
+    head = data[:limit]
+    ends = list(_ITEM_END.finditer(head, max(0, limit - 1_000_000)))
+    if not ends:
+        return head  # feedparser's lenient parser copes with a raw cut, slowly
+    root = _ROOT.search(data[:8192])
+    closing = b""
+    if root:
+        name = root.group(1)
+        closing = (b"</channel>" if name.endswith(b"rss") else b"") + b"</" + name + b">"
+    return head[: ends[-1].end()] + closing
+
+
+def _links(entry: Any) -> list[str]:
+    """The entry's links, best first: <link>, alternate links, then a URL-shaped guid/id."""
+    out: list[str] = []
+    for value in (entry.get("link"), *(link.get("href") for link in entry.get("links") or ()
+                                       if link.get("rel", "alternate") == "alternate")):
+        if isinstance(value, str) and value.strip() and value.strip() not in out:
+            out.append(value.strip())
+    guid = entry.get("id")
+    if isinstance(guid, str) and guid.strip().lower().startswith(("http://", "https://")):
+        out.append(guid.strip())
+    return out
+
+
+def parse_feed(content: bytes, content_type: str | None, source_url: str, limits: Limits) -> Parsed:
+    """Items of an RSS (0.9x/1.0/2.0) or Atom feed."""
+    notes: list[str] = []
+    data = content
+    if len(data) > limits.feed_bytes:
+        data = _cut(data, limits.feed_bytes)
+        notes.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} "
+                     f"(limit {limits.feed_bytes:,}; feeds list newest first)")
+    headers = {"content-location": source_url, "content-type": content_type or "application/xml"}
+    # A stream, never bytes or str: feedparser would treat those as a path or URL to open.
+    result = feedparser.parse(io.BytesIO(data), response_headers=headers,
+                              resolve_relative_uris=False, sanitize_html=False)
+    version = result.get("version") or ""
+    entries = result.get("entries") or []
+    problem = result.get("bozo_exception")
+    if not version and not entries:
+        raise DiscoveryError(source_url, f"not an RSS or Atom feed ({problem or 'no feed elements'})")
+    if result.get("bozo") and problem is not None and not isinstance(problem, _HARMLESS):
+        notes.append(f"feed is malformed ({problem}); read {len(entries)} items leniently")
+    kind = "atom" if version.startswith("atom") else "rss"
+    parsed = Parsed(kind=kind, notes=notes)
+    recovered = 0
+    for entry in entries[: limits.max_candidates]:
+        links = [url for link in _links(entry)
+                 if (url := absolute(link, source_url, limits.max_field_chars)) is not None]
+        if not links:
+            continue
+        url = next((link for link in links if listing_reason(link) is None), links[0])
+        if url != links[0]:
+            recovered += 1
+        parsed.found.append(Found(
+            url=url,
+            title=clean_text(entry.get("title"), limits.max_field_chars),
+            published=dates.parse_any(entry.get("published"), entry.get("published_parsed")),
+            updated=dates.parse_any(entry.get("updated"), entry.get("updated_parsed")),
+        ))
+    if len(entries) > limits.max_candidates:
+        notes.append(f"feed lists {len(entries):,} items; kept the first {limits.max_candidates:,}")
+    if recovered:
+        notes.append(f"{recovered} items link to a home or section page; used their guid instead")
+    return parsed

@@ -1,0 +1,127 @@
+"""Site knowledge as data: each portal's domain, article URL shapes, listing pages, index markup.
+
+Selectors and URL shapes are hypotheses checked against fixtures (see ../shared/notes/portals.md);
+when a portal changes its template, this is the one module to edit.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from urllib.parse import urlsplit
+
+# portal -> the registrable domain every one of its hosts lives under
+PORTAL_DOMAINS: dict[str, str] = {
+    "detik": "detik.com",
+    "tribun": "tribunnews.com",
+    "republika": "republika.co.id",
+    "tempo": "tempo.co",
+}
+
+_SLUG = r"[^/?#]+"
+ARTICLE_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "detik": (
+        # /internasional/d-6769960/slug, /berita/d-123/slug, /d-123/slug, page 2 at .../slug/2
+        re.compile(rf"^(?:/[\w-]+)*/d-\d{{5,}}/{_SLUG}(?:/\d{{1,3}})?/?$"),
+    ),
+    "tribun": (
+        # /{section}/{yyyy}/{mm}/{dd}/{slug} (to 2024; regional hosts omit the section)
+        re.compile(rf"^(?:/[a-z0-9-]+){{0,2}}/(?:19|20)\d\d/[01]\d/[0-3]\d/{_SLUG}/?$"),
+        # /{section}/{numericId}/{slug} (2026)
+        re.compile(rf"^(?:/[a-z0-9-]+){{1,2}}/\d{{5,}}/{_SLUG}/?$"),
+    ),
+    "republika": (
+        # /berita/{id}/{slug} on any kanal host; the AMP twin is /amp/{id}/{slug}
+        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/[a-z0-9]{{6,}}/{_SLUG}/?$"),
+    ),
+    "tempo": (
+        re.compile(rf"^/read/\d{{4,}}/{_SLUG}/?$"),  # before 2024: {rubrik}.tempo.co/read/{id}/{slug}
+        re.compile(r"^(?:/[a-z0-9-]+){1,2}/[a-z0-9-]+-\d{5,}/?$"),  # 2024+: /{rubrik}/{slug}-{id}
+    ),
+}
+
+# First path segments of pages that list articles rather than being one.
+LISTING_SEGMENTS = frozenset({
+    "tag", "tags", "topic", "topik", "indeks", "index", "index-news", "search", "cari", "rss", "feed",
+    "sitemap", "kanal", "kategori", "category", "penulis", "author", "profile", "terpopuler",
+})
+_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+){0,2}")  # "internasional", "news-rejabar"
+_HOME_FILES = ("index.html", "index.htm", "index.php")
+
+REASON_HOME = "links to the portal home page"
+REASON_SECTION = "links to a section page"
+REASON_LISTING = "links to a tag, topic or index page"
+REASON_NOT_ARTICLE = "does not look like an article URL"
+
+
+def portal_of_host(host: str | None) -> str | None:
+    """The portal a host belongs to ("kaltim.tribunnews.com" -> "tribun"), or None."""
+    if not host:
+        return None
+    host = host.lower()
+    for portal, domain in PORTAL_DOMAINS.items():
+        if host == domain or host.endswith("." + domain):
+            return portal
+    return None
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Whether `url` has the shape of one article on one of the four portals."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in ("http", "https"):
+        return False
+    portal = portal_of_host(host)
+    if portal is None:
+        return False
+    path = parts.path
+    first = next((s for s in path.split("/") if s), "").lower()
+    if first in LISTING_SEGMENTS:
+        return False
+    return any(pattern.match(path) for pattern in ARTICLE_PATHS[portal])
+
+
+def listing_reason(url: str) -> str | None:
+    """Why `url` is a home, section or tag page rather than an article; None if it may be one."""
+    if looks_like_article_url(url):
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    segments = [s for s in path.split("/") if s]
+    if segments and segments[-1].lower() in _HOME_FILES:
+        segments.pop()
+    if not segments:
+        return REASON_HOME
+    if segments[0].lower() in LISTING_SEGMENTS:
+        return REASON_LISTING
+    if len(segments) <= 2 and all(_SECTION_WORD.fullmatch(s.lower()) for s in segments):
+        return REASON_SECTION
+    return None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class IndexLayout:
+    """Where one portal's index page lists its articles (CSS selectors, lexbor dialect)."""
+
+    portal: str
+    item: str  # one listed article
+    link: str  # inside an item: the article link (first match wins)
+    title: str | None = None  # inside an item: the element whose text is the title
+    time_attr: tuple[str, str] | None = None  # (selector, attribute) holding unix seconds
+    time_text: str | None = None  # selector whose text is a date ("Jumat, 24 Juli 2026 17:25 WIB")
+
+
+INDEX_LAYOUTS: tuple[IndexLayout, ...] = (
+    # news.detik.com/indeks?page=N&date=MM/DD/YYYY
+    IndexLayout("detik", item="article.list-content__item",
+                link="h3 a[href], a.media__link[href], a[href]", title="h3",
+                time_attr=("[d-time]", "d-time")),
+    # www.tribunnews.com/index-news?page=N (the h4 above a headline is a topic link, not the story)
+    IndexLayout("tribun", item="ul.lsi > li", link="h3 a[href]", title="h3", time_text="time"),
+    # republika.co.id/indeks: the whole card is one link; its date is relative ("7 menit yang lalu")
+    IndexLayout("republika", item="ul.wrap-latest > li", link="a[href]", title="h3", time_text=".date"),
+)
