@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from beritawatch.relevance import Topic
+from beritawatch.revisit import RevisitLadder
+
 DEFAULT_CONFIG = pathlib.Path("beritawatch.toml")
 DEFAULT_DB = pathlib.Path("data/beritawatch.duckdb")
 ENV_NOTIFY = "BERITAWATCH_NOTIFY"
@@ -66,20 +69,21 @@ class AlertSettings:
     targets: tuple[Any, ...] = ()  # apprise URLs, or {url=..., tags=[...]} tables
     max_attempts: int = 8
     digest_threshold: int = 10  # more items than this in one pass: chat gets the digest instead
+    minor_edits: bool = False  # alert typo-level edits too (they are always recorded)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RevisitSettings:
     every_pass: bool = False
-    max_per_pass: int = 5000
-    ladder: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    max_per_pass: int = 2000
+    ladder: RevisitLadder = RevisitLadder()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Config:
     track: tuple[TrackedArticle, ...] = ()
     discover: tuple[DiscoverySource, ...] = ()
-    topics: tuple[Mapping[str, Any], ...] = ()  # raw topic tables; empty = the shipped topic
+    topics: tuple[Topic, ...] = ()  # empty: the shipped North Korea–Russia arms topic
     alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
     revisit: RevisitSettings = RevisitSettings()
@@ -116,7 +120,7 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
         raise ConfigError(sorted(unknown)[0], f"unknown key (known: {', '.join(sorted(_TOP_KEYS))})")
     track = tuple(_tracked(i, item) for i, item in enumerate(_list(raw, "track")))
     discover = tuple(_discovery(i, item) for i, item in enumerate(_list(raw, "discover")))
-    topics = tuple(_list(raw, "topics") or _list(raw, "topic"))
+    topics = tuple(_topic(i, item) for i, item in enumerate(_list(raw, "topics") or _list(raw, "topic")))
     http = _http(_table(raw, "http"), env)
     alerts = _alerts(_table(raw, "alerts"), env)
     revisit = _revisit(_table(raw, "revisit"))
@@ -170,6 +174,15 @@ def _discovery(i: int, item: Any) -> DiscoverySource:
         raise ConfigError(f"{key}.kind", "must be one of auto, rss, sitemap, index")
     every = _number(f"{key}.every_minutes", item.get("every_minutes", 10.0), minimum=0.0)
     return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every)
+
+
+def _topic(i: int, item: Any) -> Topic:
+    if not isinstance(item, Mapping):
+        raise ConfigError(f"topics[{i}]", "must be a table")
+    try:
+        return Topic.from_dict(item)
+    except ValueError as exc:
+        raise ConfigError(f"topics[{i}]", str(exc)) from None
 
 
 def _no_extra(key: str, table: Mapping[str, Any], allowed: set[str]) -> None:
@@ -263,7 +276,7 @@ def split_notify_env(value: str) -> list[str]:
 
 
 def _alerts(table: Mapping[str, Any], env: Mapping[str, str]) -> AlertSettings:
-    _no_extra("alerts", table, {"targets", "max_attempts", "digest_threshold"})
+    _no_extra("alerts", table, {"targets", "max_attempts", "digest_threshold", "minor_edits"})
     targets = table.get("targets", [])
     if not isinstance(targets, list):
         raise ConfigError("alerts.targets", "must be an array of apprise URLs")
@@ -279,16 +292,20 @@ def _alerts(table: Mapping[str, Any], env: Mapping[str, str]) -> AlertSettings:
         targets=tuple(merged),
         max_attempts=_integer("alerts.max_attempts", table.get("max_attempts", 8), 1),
         digest_threshold=_integer("alerts.digest_threshold", table.get("digest_threshold", 10), 1),
+        minor_edits=_boolean("alerts.minor_edits", table.get("minor_edits", False)),
     )
 
 
 def _revisit(table: Mapping[str, Any]) -> RevisitSettings:
     _no_extra("revisit", table, {"every_pass", "max_per_pass", "ladder"})
-    ladder = table.get("ladder", {})
-    if not isinstance(ladder, Mapping):
+    raw_ladder = table.get("ladder", {})
+    if not isinstance(raw_ladder, Mapping):
         raise ConfigError("revisit.ladder", "must be a table")
-    return RevisitSettings(
-        every_pass=_boolean("revisit.every_pass", table.get("every_pass", False)),
-        max_per_pass=_integer("revisit.max_per_pass", table.get("max_per_pass", 5000), 1),
-        ladder=dict(ladder),
-    )
+    every_pass = _boolean("revisit.every_pass", table.get("every_pass", False))
+    max_per_pass = _integer("revisit.max_per_pass", table.get("max_per_pass", 2000), 1)
+    try:
+        ladder = RevisitLadder.from_dict({**raw_ladder, "budget": max_per_pass, "every_pass": every_pass})
+    except ValueError as exc:
+        key, _, problem = str(exc).partition(": ")
+        raise ConfigError(key.replace("revisit.", "revisit.ladder.", 1), problem or str(exc)) from None
+    return RevisitSettings(every_pass=every_pass, max_per_pass=max_per_pass, ladder=ladder)
