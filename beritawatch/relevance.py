@@ -12,13 +12,15 @@ match token by token, and a trailing `*` matches any ending (English inflection)
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import importlib.resources
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+from beritawatch.sentences import split_sentences
 
 __all__ = [
     "Evidence",
@@ -30,7 +32,6 @@ __all__ = [
     "default_topics",
     "score_article",
     "score_sentences",
-    "split_sentences",
     "topics_from_toml",
 ]
 
@@ -65,35 +66,6 @@ _TOKEN = re.compile(r"\w+")
 
 def _tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
-
-
-# --------------------------------------------------------------------------- sentences
-
-_ABBREVIATIONS = frozenset(
-    "no dr drs ir jl prof dll dsb dkk tsb yth bpk sdr mr mrs ms st gen lt col kol brig jend "
-    "mayjen letjen kapt rp hlm vol inc ltd co corp jan feb mar apr jun jul agu agt aug sep sept okt "
-    "oct nov des dec vs etc u.s a.s".split()
-)
-_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*\s+(?=["'“‘(\[]*[A-Z0-9])""")
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph into sentences (abbreviations and initials do not end a sentence)."""
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(paragraph):
-        before = paragraph[start : m.start()].rsplit(None, 1)
-        word = before[-1].lower().rstrip(".") if before else ""
-        if len(word) == 1 or word in _ABBREVIATIONS:
-            continue  # "Kim J. Un", "No. 5", "Jl. Thamrin"
-        piece = paragraph[start : m.end()].strip()
-        if piece:
-            out.append(piece)
-        start = m.end()
-    tail = paragraph[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 # --------------------------------------------------------------------------- topics as data
@@ -301,6 +273,13 @@ class _Matcher:
                 # Longest phrase first; an exclusion beats a term of the same length.
                 entries.sort(key=lambda e: (-len(e.rest), e.group != _EXCLUDED, e.kind == "short"))
         self.prefix_lengths = sorted(self.prefixes, reverse=True)
+        self.memo: dict[str, list[_Entry]] = {}  # token -> candidates; the vocabulary is finite
+        self.clear_memo()
+
+    def clear_memo(self) -> None:
+        """Forget cached token look-ups (the sentence separator stays known)."""
+        self.memo.clear()
+        self.memo[_SEP_TOKEN] = [_Entry(_EXCLUDED, _SEP_TOKEN, (), False)]
 
     def _add_phrase(self, group: str, phrase: str) -> None:
         wildcard = phrase.endswith("*")
@@ -326,60 +305,81 @@ class _Matcher:
                     found = found + more
         return found
 
-    def scan(self, text: str) -> list[tuple[int, _Entry, str]]:
-        """Matches in `text` as (character offset, entry, matched text), left to right."""
-        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        lowered = [text[a:b].lower() for a, b in spans]
-        out: list[tuple[int, _Entry, str]] = []
-        i = 0
-        while i < len(spans):
-            taken = 1
-            for entry in self._candidates(lowered[i]):
+    def scan(self, sentences: Sequence[str]) -> list[list[tuple[_Entry, str]]]:
+        """Matches per sentence as (entry, matched text); a phrase never spans two sentences."""
+        found: list[list[tuple[_Entry, str]]] = [[] for _ in sentences]
+        text = _SEP.join(sentences)
+        low = text.lower()
+        parts = _TOKEN_SPLIT.split(low)
+        tokens = parts[1::2]
+        gaps = parts[0::2]  # gaps[i] is the text before token i
+        memo = self.memo
+        unseen = set(tokens).difference(memo)
+        if unseen:
+            if len(memo) > 200_000:  # the memo only caches; bound it in a long-running process
+                self.clear_memo()
+                unseen = set(tokens).difference(memo)
+            for token in unseen:
+                memo[token] = self._candidates(token)
+        hot = [i for i, t in enumerate(tokens) if memo[t]]
+        if len(hot) == len(sentences) - 1:
+            return found  # separators only
+        # Token i as written is text[ends[2i]:ends[2i+1]], unless lowering changed lengths ("İ").
+        ends = list(itertools.accumulate(map(len, parts))) if len(low) == len(text) else None
+
+        def written(first: int, last: int) -> str:
+            return text[ends[2 * first] : ends[2 * last + 1]] if ends else " ".join(tokens[first : last + 1])
+
+        count = len(tokens)
+        skip_to = 0
+        sentence = 0
+        for i in hot:
+            if tokens[i] == _SEP_TOKEN:
+                sentence += 1
+                continue
+            if i < skip_to:
+                continue
+            for entry in memo[tokens[i]]:
                 n = len(entry.rest)
                 if n:
-                    if i + n >= len(spans) or not all(
-                        _joined(text, spans[i + j], spans[i + j + 1]) for j in range(n)
-                    ):
+                    if i + n >= count or not all(_joined(gaps[i + j]) for j in range(1, n + 1)):
                         continue
-                    if not all(lowered[i + 1 + j] in entry.rest[j] for j in range(n - 1)):
+                    if not all(tokens[i + 1 + j] in entry.rest[j] for j in range(n - 1)):
                         continue
-                    last = lowered[i + n]
+                    last = tokens[i + n]
                     if entry.prefix_last:
                         if not any(last.startswith(p) for p in entry.rest[-1]):
                             continue
                     elif last not in entry.rest[-1]:
                         continue
-                if entry.kind == "short":
-                    a, b = spans[i]
-                    if text[a:b] != entry.term or _followed_by_name(text, spans, i):
-                        continue
+                if entry.kind == "short" and (
+                    written(i, i) != entry.term
+                    or (i + 1 < count and _joined(gaps[i + 1]) and written(i + 1, i + 1)[:1].isupper())
+                ):
+                    continue  # "kim" is not "Kim"; "Kim Yong-hyun" is someone else
                 if entry.group != _EXCLUDED:
-                    a, b = spans[i][0], spans[i + n][1]
-                    out.append((a, entry, text[a:b]))
-                taken = n + 1
+                    found[sentence].append((entry, written(i, i + n)))
+                skip_to = i + n + 1
                 break
-            i += taken
-        return out
+        return found
 
 
-def _joined(text: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
-    """The two tokens belong to one phrase: only spaces, a hyphen or an apostrophe between them."""
-    gap = text[left[1] : right[0]]
-    return len(gap) <= 3 and all(c.isspace() or c in "-'’." for c in gap)
+# Sentences are scanned as one text, joined by a word no news text contains: it is a token, so
+# no phrase can span it, and counting it tells which sentence a match is in.
+_SEP_TOKEN = "qqbwsentencebreakqq"
+_SEP = f" {_SEP_TOKEN} "
+_TOKEN_SPLIT = re.compile(r"(\w+)")
 
 
-def _followed_by_name(text: str, spans: list[tuple[int, int]], i: int) -> bool:
-    """A capitalised word right after: 'Kim Yong-hyun' is someone else than 'Kim'."""
-    if i + 1 >= len(spans) or not _joined(text, spans[i], spans[i + 1]):
-        return False
-    return text[spans[i + 1][0]].isupper()
+def _joined(gap: str) -> bool:
+    """Two tokens belong to one phrase: only a space, a hyphen, an apostrophe or a dot between."""
+    return len(gap) <= 3 and all(c in " \t-'’." for c in gap)
 
 
 # --------------------------------------------------------------------------- results
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """One term found in one sentence."""
 
     group: str  # the group's name, e.g. "north_korea"
@@ -477,23 +477,11 @@ def _by_group(matches: Iterable[Match], with_sentence: bool = False) -> str:
 # --------------------------------------------------------------------------- scoring
 
 
-def _match_sentences(matcher: _Matcher, blocks: Sequence[Sequence[str]]) -> list[list[Match]]:
-    """Matches per sentence; each block is scanned as one text so phrases may not span blocks."""
-    per_sentence: list[list[Match]] = []
-    for block in blocks:
-        starts: list[int] = []
-        pieces: list[str] = []
-        offset = 0
-        for sentence in block:
-            starts.append(offset)
-            pieces.append(sentence)
-            offset += len(sentence) + 1
-        base = len(per_sentence)
-        per_sentence.extend([] for _ in block)
-        for pos, entry, text in matcher.scan("\n".join(pieces)):
-            index = base + bisect.bisect_right(starts, pos) - 1
-            per_sentence[index].append(Match(entry.group, entry.term, text, index))
-    return per_sentence
+def _match_sentences(matcher: _Matcher, sentences: Sequence[str]) -> list[list[Match]]:
+    return [
+        [Match(entry.group, entry.term, text, i) for entry, text in found]
+        for i, found in enumerate(matcher.scan(sentences))
+    ]
 
 
 def _license_short_forms(matcher: _Matcher, per_sentence: list[list[Match]], context: Sequence[Match]) -> None:
@@ -510,13 +498,12 @@ def _score_topic(
     topic: Topic,
     sentences: Sequence[str],
     zones: Sequence[str],
-    blocks: Sequence[Sequence[str]],
     threshold: float,
     context: Sequence[str] = (),
 ) -> TopicScore:
     matcher = topic._matcher
-    per_sentence = _match_sentences(matcher, blocks)
-    context_matches = [m for ms in _match_sentences(matcher, [context]) for m in ms] if context else []
+    per_sentence = _match_sentences(matcher, sentences)
+    context_matches = [m for ms in _match_sentences(matcher, context) for m in ms] if context else []
     _license_short_forms(matcher, per_sentence, context_matches)
     required = tuple(g.name for g in topic.actors) + (topic.subject.name,)
     link = topic.links.name if topic.links else None
@@ -561,19 +548,28 @@ def _combine(results: Sequence[TopicScore]) -> Score:
     return Score(best.score, any(r.relevant for r in results), best.topic, tuple(results))
 
 
+_MAY_END = re.compile(r"[.!?…][\"'”’»)\]]*\s")
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """`split_sentences`, skipping it where no punctuation is followed by a space (one sentence)."""
+    if _MAY_END.search(paragraph):
+        return split_sentences(paragraph)
+    stripped = paragraph.strip()
+    return [stripped] if stripped else []
+
+
 def score_article(title: str, body: Sequence[str], topics: Sequence[Topic]) -> Score:
     """Score an article: `body` is its paragraphs; title and the first sentences weigh more."""
     title_sentences = [title.strip()] if title.strip() else []
-    paragraphs = [split_sentences(p) for p in body]
-    body_sentences = [s for p in paragraphs for s in p]
+    body_sentences = [s for p in body for s in _sentences(p)]
     sentences = title_sentences + body_sentences
-    blocks = ([title_sentences] if title_sentences else []) + paragraphs
     results = []
     for topic in topics:
         zones = ["title"] * len(title_sentences) + [
             "lede" if j < topic.lede_sentences else "body" for j in range(len(body_sentences))
         ]
-        results.append(_score_topic(topic, sentences, zones, blocks, topic.threshold))
+        results.append(_score_topic(topic, sentences, zones, topic.threshold))
     return _combine(results)
 
 
@@ -583,9 +579,9 @@ def score_sentences(sentences: Sequence[str], topics: Sequence[Topic], *, contex
     `context` (e.g. the article's other sentences) only serves to resolve short forms such as
     "Kim"; it never adds evidence.
     """
-    split = [s for text in sentences for s in split_sentences(text)]
+    split = [s for text in sentences for s in _sentences(text)]
     results = [
-        _score_topic(topic, split, ["body"] * len(split), [[s] for s in split], topic.edit_threshold, context)
+        _score_topic(topic, split, ["body"] * len(split), topic.edit_threshold, context)
         for topic in topics
     ]
     return _combine(results)
