@@ -9,7 +9,9 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import heapq
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -43,23 +45,33 @@ EditKind = Literal["minor", "substantive", "rewrite"]
 VersionKind = Literal["new", "unchanged", "revert"]
 
 # --- thresholds -----------------------------------------------------------------------------
+# Similarities are difflib ratios over word tokens (words and punctuation marks): fast on long
+# sentences, and a typo costs one token. Measured on Indonesian news sentences: unrelated
+# sentences of one story score 0.08-0.30, the same sentence edited (a word, a clause, a number
+# swapped) 0.56-0.90.
 
-# Two sentences are "the same sentence, edited" at this difflib character ratio or above.
-# Unrelated sentences on the same story share Indonesian function words and names and score
-# 0.3-0.5; an edited sentence (a word or clause swapped) stays above 0.6.
-CHANGED_MIN_SIMILARITY = 0.6
-# Before paying for a character ratio, two sentences must share this share of their words
-# (Dice coefficient on word sets); edited pairs score far above it, unrelated pairs below.
+# Two sentences are "the same sentence, edited" at this similarity or above (the gap's middle).
+CHANGED_MIN_SIMILARITY = 0.5
+# Only the PAIR_SHORTLIST partners sharing the most words (Dice on word sets, at least
+# PAIR_MIN_WORD_OVERLAP) are compared per old sentence: keeps a rewrite at O(n) ratios.
 PAIR_MIN_WORD_OVERLAP = 0.3
-# An edit to a sentence is "minor" (typo, synonym, particle) when at most this many characters
-# differ and the similarity stays high. A new clause or a reworded phrase is longer than that.
+PAIR_SHORTLIST = 3
+# An edit of at most TYPO_MAX_CHARS characters is a typo fix. Up to MINOR_MAX_CHANGED_CHARS
+# (one or two words: a synonym, a particle, a spelling) it is minor while the sentence keeps
+# MINOR_MIN_SIMILARITY; a new clause is longer, and one word swapped in a three-word sentence
+# ("Ia hadir." / "Ia pergi.") falls below the similarity. Numbers, quotes, speakers, negation
+# and names are never minor.
+TYPO_MAX_CHARS = 2
 MINOR_MAX_CHANGED_CHARS = 16
-MINOR_MIN_SIMILARITY = 0.8
-# A run of sentences split or merged differently ("A. B." vs "A, B.") is one changed sentence
-# when the joined texts are this similar.
-RESPLIT_MIN_SIMILARITY = 0.9
+MINOR_MIN_SIMILARITY = 0.7
+# One sentence split in two, or two merged ("A. Namun, B." / "A, tetapi B."), is one changed
+# sentence when the joined texts have this similarity and every piece of the split side draws
+# RESPLIT_MIN_COVERAGE of its tokens from the other side (so "S" -> "S' + new sentence" is an
+# edit plus an addition, not one long edit).
+RESPLIT_MIN_SIMILARITY = 0.8
+RESPLIT_MIN_COVERAGE = 0.6
 # An old sentence "survives" when kept, moved, or edited to at least this similarity.
-SURVIVE_MIN_SIMILARITY = 0.8
+SURVIVE_MIN_SIMILARITY = 0.75
 # Fewer surviving old sentences than this share makes the edit a rewrite: most of what a
 # reader saw before is gone. Needs at least REWRITE_MIN_OLD_SENTENCES to judge.
 REWRITE_MAX_SURVIVAL = 0.5
@@ -67,9 +79,10 @@ REWRITE_MIN_OLD_SENTENCES = 2
 # An added or removed sentence this short, with no number or quote, is debris (a stray
 # "Foto: Ist.", a caption word), not news.
 TRIVIAL_SENTENCE_MAX_WORDS = 2
-# Names in an edited sentence count as the same name at this similarity ("Prabwo"/"Prabowo").
+# Names in an edited sentence count as the same name at this character similarity
+# ("Prabwo"/"Prabowo").
 NAME_MIN_SIMILARITY = 0.75
-# Quotes are the same quote, lightly corrected, at this similarity.
+# Quotes are the same quote, lightly corrected, at this character similarity.
 QUOTE_SAME_MIN_SIMILARITY = 0.9
 
 # Extraction collapse: a page whose body fell under COLLAPSE_MAX_SHARE of the previous body's
@@ -79,11 +92,11 @@ QUOTE_SAME_MIN_SIMILARITY = 0.9
 # retraction notice is recognised separately.
 COLLAPSE_MAX_SHARE = 0.4
 COLLAPSE_FLOOR_CHARS = 200
-# Words of a retraction or correction notice: a short body saying these is a real edit.
-RETRACTION_MARKERS = (
-    "mencabut", "dicabut", "pencabutan", "dihapus", "menghapus", "diturunkan", "ralat",
-    "koreksi", "hak jawab", "hak koreksi", "permohonan maaf", "mohon maaf",
-)
+# Words of an editorial retraction or correction notice: a short body saying these is a real
+# edit. Generic apologies ("mohon maaf", "halaman telah dihapus") are left out: error and
+# soft-404 pages say them too.
+RETRACTION_MARKERS = ("mencabut", "dicabut", "pencabutan", "ralat", "hak jawab", "hak koreksi",
+                      "koreksi")
 
 # Portal breakage: in one pass, at least BREAKAGE_MIN_ARTICLES articles of one portal changed
 # or failed AND they are at least BREAKAGE_MIN_SHARE of that portal's checks. Real edits come
@@ -120,9 +133,13 @@ def _paragraphs(body: Sequence[str]) -> list[str]:
 
 
 def _identity(title: str, body: Sequence[str]) -> str:
+    return _identity_of(normalize_text(title), _paragraphs(body))
+
+
+def _identity_of(title: str, paragraphs: list[str]) -> str:
     # Paragraph breaks are joined with a space: regrouping the same text (a <br> parsed as a new
     # paragraph, two paragraphs merged) is layout, not content.
-    return normalize_text(title) + "\n" + " ".join(_paragraphs(body))
+    return title + "\n" + " ".join(paragraphs)
 
 
 def content_hash(title: str, body: Sequence[str]) -> str:
@@ -302,21 +319,43 @@ class EditRecord:
 
 # --- diff -----------------------------------------------------------------------------------
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD_TOKEN = re.compile(r"\w+")
 
-def _similarity(a: str, b: str) -> float:
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    tokens: tuple[str, ...]
+    words: frozenset[str]  # lowercased word tokens, no punctuation
+
+    @classmethod
+    def of(cls, text: str) -> _Sentence:
+        return cls(text, tuple(_TOKEN.findall(text)), frozenset(_WORD_TOKEN.findall(text.lower())))
+
+
+def _ratio(a: Sequence[str], b: Sequence[str]) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _changed_chars(a: str, b: str) -> int:
+def _char_changes(a: str, b: str) -> int:
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
 
 
-def _words(s: str) -> frozenset[str]:
-    return frozenset(w.strip(",.;:!?\"'()").lower() for w in s.split())
+def _changed_chars(old: _Sentence, new: _Sentence, limit: int) -> int:
+    """Characters edited, counted inside the differing word spans only; stops past `limit`."""
+    total = 0
+    matcher = difflib.SequenceMatcher(None, old.tokens, new.tokens, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            total += _char_changes(" ".join(old.tokens[i1:i2]), " ".join(new.tokens[j1:j2]))
+            if total > limit:
+                break
+    return total
 
 
-def _word_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
 
 
@@ -325,34 +364,36 @@ def _names_differ(old: str, new: str) -> bool:
 
     def unmatched(these: set[str], others: set[str]) -> bool:
         return any(
-            not any(_similarity(n, o) >= NAME_MIN_SIMILARITY for o in others)
-            for n in these - others
+            not any(_ratio(n, o) >= NAME_MIN_SIMILARITY for o in others) for n in these - others
         )
 
     return unmatched(new_names, old_names) or unmatched(old_names, new_names)
 
 
-def _pair_reasons(old: str, new: str, similarity: float) -> tuple[str, ...]:
+def _pair_reasons(old: _Sentence, new: _Sentence, similarity: float) -> tuple[str, ...]:
     """Why an edit from `old` to `new` is not minor; empty when it is."""
     reasons: list[str] = []
-    if similarity < MINOR_MIN_SIMILARITY or _changed_chars(old, new) > MINOR_MAX_CHANGED_CHARS:
+    chars = _changed_chars(old, new, MINOR_MAX_CHANGED_CHARS)
+    if chars > TYPO_MAX_CHARS and (
+        chars > MINOR_MAX_CHANGED_CHARS or similarity < MINOR_MIN_SIMILARITY
+    ):
         reasons.append("reworded")
-    if Counter(extract_numbers(old)) != Counter(extract_numbers(new)):
+    if Counter(extract_numbers(old.text)) != Counter(extract_numbers(new.text)):
         reasons.append("numbers")
-    if extract_quotes(old) != extract_quotes(new):
+    if any(_fuzzy_diff(extract_quotes(old.text), extract_quotes(new.text), QUOTE_SAME_MIN_SIMILARITY)):
         reasons.append("quotes")
-    if sorted(extract_speakers(old)) != sorted(extract_speakers(new)):
+    if any(_speakers_diff(extract_speakers(old.text), extract_speakers(new.text))):
         reasons.append("attributions")
-    if negation_count(old) != negation_count(new):
+    if negation_count(old.text) != negation_count(new.text):
         reasons.append("negation")
-    if _names_differ(old, new):
+    if _names_differ(old.text, new.text):
         reasons.append("names")
     return tuple(reasons)
 
 
-def _edit_pair(old: str, new: str, similarity: float | None = None) -> ChangedSentence:
-    sim = _similarity(old, new) if similarity is None else similarity
-    return ChangedSentence(old, new, sim, _pair_reasons(old, new, sim))
+def _edit_pair(old: _Sentence, new: _Sentence, similarity: float | None = None) -> ChangedSentence:
+    sim = _ratio(old.tokens, new.tokens) if similarity is None else similarity
+    return ChangedSentence(old.text, new.text, sim, _pair_reasons(old, new, sim))
 
 
 def _is_trivial(sentence: str) -> bool:
@@ -360,7 +401,7 @@ def _is_trivial(sentence: str) -> bool:
             and not extract_numbers(sentence) and '"' not in sentence)
 
 
-def _multiset_diff(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _multiset_diff(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(removed, added) items, in order of appearance, as multisets."""
     left, right = Counter(new), Counter(old)
     removed: list[str] = []
@@ -379,11 +420,11 @@ def _multiset_diff(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tup
 
 
 def _fuzzy_diff(old: list[str], new: list[str], same: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Like `_multiset_diff`, but an item with a near twin (similarity >= same) on the other
-    side counts as kept."""
+    """Like `_multiset_diff`, but an item with a near twin on the other side (character
+    similarity >= same: a typo fixed inside a quote) counts as kept."""
     removed, added = _multiset_diff(old, new)
-    gone = tuple(r for r in removed if not any(_similarity(r, a) >= same for a in added))
-    came = tuple(a for a in added if not any(_similarity(a, r) >= same for r in removed))
+    gone = tuple(r for r in removed if not any(_ratio(r, a) >= same for a in added))
+    came = tuple(a for a in added if not any(_ratio(a, r) >= same for r in removed))
     return gone, came
 
 
@@ -405,129 +446,157 @@ def _speakers_diff(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tup
     return unmatched(old, new), unmatched(new, old)
 
 
+def _coverage(piece: _Sentence, whole: Counter[str]) -> float:
+    counts = Counter(piece.tokens)
+    return sum((counts & whole).values()) / len(piece.tokens) if piece.tokens else 1.0
+
+
+def _resplit(olds: list[_Sentence], news: list[_Sentence]) -> ChangedSentence | None:
+    """One changed sentence when `olds` and `news` are the same text split differently."""
+    one, many = (olds[0], news) if len(olds) == 1 else (news[0], olds)
+    whole = Counter(one.tokens)
+    if any(_coverage(piece, whole) < RESPLIT_MIN_COVERAGE for piece in many):
+        return None
+    old = _Sentence.of(" ".join(s.text for s in olds))
+    new = _Sentence.of(" ".join(s.text for s in news))
+    sim = _ratio(old.tokens, new.tokens)
+    return _edit_pair(old, new, sim) if sim >= RESPLIT_MIN_SIMILARITY else None
+
+
 @dataclasses.dataclass(slots=True)
 class _Alignment:
-    pairs: list[ChangedSentence]
+    pairs: list[tuple[int, ChangedSentence]]  # (position of the first old sentence, pair)
     removed: list[str]
     added: list[str]
     moved: list[str]
     survived: int  # old sentences kept, moved, or edited to >= SURVIVE_MIN_SIMILARITY
 
-
-def _align(old_s: list[str], new_s: list[str]) -> _Alignment:
-    out = _Alignment([], [], [], [], 0)
-
-    def add_pair(pair: ChangedSentence, old_count: int) -> None:
-        out.pairs.append(pair)
+    def add_pair(self, position: int, pair: ChangedSentence, old_count: int) -> None:
+        self.pairs.append((position, pair))
         if pair.similarity >= SURVIVE_MIN_SIMILARITY:
-            out.survived += old_count
+            self.survived += old_count
 
+
+def _align(old_texts: list[str], new_texts: list[str]) -> _Alignment:
+    out = _Alignment([], [], [], [], 0)
+    # Tokens only for sentences outside equal runs: most of a long article is unchanged.
+    old_s: dict[int, _Sentence] = {}
+    new_s: dict[int, _Sentence] = {}
     old_left: list[int] = []
     new_left: list[int] = []
-    matcher = difflib.SequenceMatcher(None, old_s, new_s, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             out.survived += i2 - i1
             continue
+        for i in range(i1, i2):
+            old_s[i] = _Sentence.of(old_texts[i])
+        for j in range(j1, j2):
+            new_s[j] = _Sentence.of(new_texts[j])
         if tag == "replace" and min(i2 - i1, j2 - j1) == 1 and max(i2 - i1, j2 - j1) > 1:
-            joined_old, joined_new = " ".join(old_s[i1:i2]), " ".join(new_s[j1:j2])
-            sim = _similarity(joined_old, joined_new)
-            if sim >= RESPLIT_MIN_SIMILARITY:
-                add_pair(_edit_pair(joined_old, joined_new, sim), i2 - i1)
+            pair = _resplit([old_s[i] for i in range(i1, i2)], [new_s[j] for j in range(j1, j2)])
+            if pair is not None:
+                out.add_pair(i1, pair, i2 - i1)
                 continue
         old_left.extend(range(i1, i2))
         new_left.extend(range(j1, j2))
 
     # Sentences kept word for word but moved elsewhere.
-    by_text: dict[str, list[int]] = {}
+    slots: dict[str, list[int]] = {}
     for j in new_left:
-        by_text.setdefault(new_s[j], []).append(j)
+        slots.setdefault(new_texts[j], []).append(j)
     still_old: list[int] = []
-    taken_new: set[int] = set()
+    taken: set[int] = set()
     for i in old_left:
-        slots = by_text.get(old_s[i])
-        if slots:
-            taken_new.add(slots.pop(0))
-            out.moved.append(old_s[i])
+        free = slots.get(old_texts[i])
+        if free:
+            taken.add(free.pop(0))
+            out.moved.append(old_texts[i])
             out.survived += 1
         else:
             still_old.append(i)
-    still_new = [j for j in new_left if j not in taken_new]
+    still_new = [j for j in new_left if j not in taken]
 
     # Edited sentences: best pairs first, each sentence used once.
-    new_words = {j: _words(new_s[j]) for j in still_new}
     candidates: list[tuple[float, int, int]] = []
     for i in still_old:
-        old_words = _words(old_s[i])
-        for j in still_new:
-            if _word_overlap(old_words, new_words[j]) < PAIR_MIN_WORD_OVERLAP:
-                continue
-            sim = _similarity(old_s[i], new_s[j])
+        words = old_s[i].words
+        overlaps = [(_dice(words, new_s[j].words), j) for j in still_new]
+        shortlist = heapq.nlargest(PAIR_SHORTLIST, (o for o in overlaps if o[0] >= PAIR_MIN_WORD_OVERLAP))
+        for _, j in shortlist:
+            sim = _ratio(old_s[i].tokens, new_s[j].tokens)
             if sim >= CHANGED_MIN_SIMILARITY:
                 candidates.append((sim, i, j))
     candidates.sort(key=lambda c: (-c[0], abs(c[1] - c[2]), c[1]))
     used_old: set[int] = set()
     used_new: set[int] = set()
-    paired: list[tuple[int, ChangedSentence]] = []
     for sim, i, j in candidates:
-        if i in used_old or j in used_new:
-            continue
-        used_old.add(i)
-        used_new.add(j)
-        paired.append((i, _edit_pair(old_s[i], new_s[j], sim)))
-    for _, pair in sorted(paired, key=lambda x: x[0]):
-        add_pair(pair, 1)
-    out.removed = [old_s[i] for i in still_old if i not in used_old]
-    out.added = [new_s[j] for j in still_new if j not in used_new]
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            out.add_pair(i, _edit_pair(old_s[i], new_s[j], sim), 1)
+    out.pairs.sort(key=lambda p: p[0])
+    out.removed = [old_texts[i] for i in still_old if i not in used_old]
+    out.added = [new_texts[j] for j in still_new if j not in used_new]
     return out
 
 
-def _sentences(paragraphs: list[str]) -> list[str]:
-    return [s for p in paragraphs for s in split_sentences(p)]
+def _sentences(paragraphs: list[str], cache: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for p in paragraphs:
+        if p not in cache:
+            cache[p] = split_sentences(p)
+        out.extend(cache[p])
+    return out
 
 
 def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
     """The edit from `old` to `new`, or None when they are equal once normalized (same
     `content_hash`: whitespace, invisible characters, quote styles, paragraph regrouping)."""
-    if _identity(old.title, old.body) == _identity(new.title, new.body):
-        return None
     old_title, new_title = normalize_text(old.title), normalize_text(new.title)
     old_p, new_p = _paragraphs(old.body), _paragraphs(new.body)
-    old_s, new_s = _sentences(old_p), _sentences(new_p)
+    if _identity_of(old_title, old_p) == _identity_of(new_title, new_p):
+        return None
+    cache: dict[str, list[str]] = {}
+    old_s, new_s = _sentences(old_p, cache), _sentences(new_p, cache)
     al = _align(old_s, new_s)
+    pairs = [p for _, p in al.pairs]
 
     reasons: list[str] = []
     title_changed = (old_title, new_title) if old_title != new_title else None
-    if title_changed and not _edit_pair(old_title, new_title).minor:
+    title_pair = _edit_pair(_Sentence.of(old_title), _Sentence.of(new_title)) if title_changed else None
+    if title_pair and title_pair.reasons:
         reasons.append("title")
     if any(not _is_trivial(s) for s in al.added):
         reasons.append("added")
     if any(not _is_trivial(s) for s in al.removed):
         reasons.append("removed")
-    for pair in al.pairs:
+    for pair in pairs:
         reasons.extend(r for r in pair.reasons if r not in reasons)
 
+    # Facts are compared on what differs only: kept and moved text would cancel out anyway.
+    old_touched = al.removed + [p.old for p in pairs]
+    new_touched = al.added + [p.new for p in pairs]
+    title_texts = ([old_title], [new_title]) if title_changed else ([], [])
     numbers_removed, numbers_added = _multiset_diff(
-        extract_numbers(old_title + "\n" + "\n".join(old_p)),
-        extract_numbers(new_title + "\n" + "\n".join(new_p)),
+        [n for t in title_texts[0] + old_touched for n in extract_numbers(t)],
+        [n for t in title_texts[1] + new_touched for n in extract_numbers(t)],
     )
-    if (numbers_removed or numbers_added) and "numbers" not in reasons:
-        reasons.append("numbers")
+    old_only_p, new_only_p = _multiset_diff(old_p, new_p)
     quotes_removed, quotes_added = _fuzzy_diff(
-        [q for p in old_p for q in extract_quotes(p)],
-        [q for p in new_p for q in extract_quotes(p)],
+        [q for p in old_only_p for q in extract_quotes(p)],
+        [q for p in new_only_p for q in extract_quotes(p)],
         QUOTE_SAME_MIN_SIMILARITY,
     )
-    if (quotes_removed or quotes_added) and "quotes" not in reasons:
-        reasons.append("quotes")
-    old_touched = al.removed + [p.old for p in al.pairs]
-    new_touched = al.added + [p.new for p in al.pairs]
     attributions_removed, attributions_added = _speakers_diff(
         [s for x in old_touched for s in extract_speakers(x)],
         [s for x in new_touched for s in extract_speakers(x)],
     )
-    if (attributions_removed or attributions_added) and "attributions" not in reasons:
-        reasons.append("attributions")
+    for name, hit in (("numbers", numbers_removed or numbers_added),
+                      ("quotes", quotes_removed or quotes_added),
+                      ("attributions", attributions_removed or attributions_added)):
+        if hit and name not in reasons:
+            reasons.append(name)
 
     survival = min(1.0, al.survived / len(old_s)) if old_s else 1.0
     if len(old_s) >= REWRITE_MIN_OLD_SENTENCES and survival < REWRITE_MAX_SURVIVAL:
@@ -537,10 +606,10 @@ def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
     else:
         kind = "minor"
 
-    touched = (sum(len(s) for s in al.added) + sum(len(s) for s in al.removed)
-               + sum((len(p.old) + len(p.new)) * (1 - p.similarity) for p in al.pairs))
-    if title_changed:
-        touched += (len(old_title) + len(new_title)) * (1 - _similarity(old_title, new_title))
+    touched = (sum(map(len, al.added)) + sum(map(len, al.removed))
+               + sum((len(p.old) + len(p.new)) * (1 - p.similarity) for p in pairs))
+    if title_pair:
+        touched += (len(old_title) + len(new_title)) * (1 - title_pair.similarity)
     total = len(old_title) + len(new_title) + sum(map(len, old_s)) + sum(map(len, new_s))
     return EditRecord(
         kind=kind,
@@ -549,7 +618,7 @@ def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
         lede_changed=(old_p[:1] != new_p[:1]),
         added=tuple(al.added),
         removed=tuple(al.removed),
-        changed=tuple(al.pairs),
+        changed=tuple(pairs),
         moved=tuple(al.moved),
         numbers_removed=numbers_removed,
         numbers_added=numbers_added,
@@ -562,7 +631,6 @@ def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
         survival=survival,
         change_ratio=min(1.0, touched / total) if total else 0.0,
     )
-
 
 
 # --- changes that are not edits -------------------------------------------------------------

@@ -91,6 +91,10 @@ def _next_kind(text: str, pos: int) -> str:
     if ch.isupper():
         return "upper"
     if ch.islower():
+        # "e-KTP", "iPhone": a lowercase prefix on a capitalized word still opens a sentence.
+        rest = text[pos + 1 : pos + 3]
+        if rest[:1].isupper() or (rest[:1] == "-" and rest[1:2].isupper()):
+            return "upper"
         return "lower"
     if ch.isdigit():
         return "digit"

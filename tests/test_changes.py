@@ -138,6 +138,18 @@ EDIT_CASES: list[tuple[str, VersionText, VersionText, dict[str, Any]]] = [
         {"kind": "minor", "reasons": ()},
     ),
     (
+        "typo fixed inside a quote",
+        edited(p1=P1.replace("personel", "personil")),
+        BASE,
+        {"kind": "minor", "reasons": (), "quotes_added": (), "quotes_removed": ()},
+    ),
+    (
+        "attribution verb swapped, same speaker",
+        BASE,
+        edited(p1=P1.replace("kata Satria", "ujar Satria")),
+        {"kind": "minor", "reasons": (), "attributions_added": (), "attributions_removed": ()},
+    ),
+    (
         "title typo",
         edited(title=TITLE.replace("Mengungsi", "Mengungsii")),
         BASE,
@@ -333,6 +345,7 @@ def test_meta_hash_ignores_order_case_and_timezone_spelling() -> None:
 LONG = ["Kalimat berita yang cukup panjang untuk mengisi satu paragraf utuh di halaman. " * 5] * 5
 LONG_TEXT = " ".join(p.strip() for p in LONG)  # 1,974 characters
 RETRACTION = ["Redaksi mencabut berita ini karena informasi di dalamnya belum terverifikasi. Mohon maaf."]
+SOFT_404 = ["Mohon maaf, halaman yang Anda cari telah dihapus atau dipindahkan."]
 
 COLLAPSE_CASES: list[tuple[str, list[str], list[str], bool]] = [
     ("empty", LONG, [], True),
@@ -341,6 +354,7 @@ COLLAPSE_CASES: list[tuple[str, list[str], list[str], bool]] = [
     ("45% left", LONG, [LONG_TEXT[: int(0.45 * len(LONG_TEXT))]], False),
     ("a paragraph trimmed", LONG, LONG[:4], False),
     ("retraction notice", LONG, RETRACTION, False),
+    ("error page text", LONG, SOFT_404, True),
     ("short article, under floor", ["x" * 300], ["x" * 150], True),
     ("short article, over floor", ["x" * 300], ["x" * 250], False),
     ("tiny article shrinks a bit", ["x" * 150], ["x" * 100], False),

@@ -106,6 +106,11 @@ SPLIT_CASES: list[tuple[str, list[str]]] = [
      ["TRIBUNNEWS.COM - Pemerintah menaikkan harga BBM.", "Antrean terjadi di SPBU."]),
     ("REPUBLIKA.CO.ID, JAKARTA -- Sidang digelar hari ini.",
      ["REPUBLIKA.CO.ID, JAKARTA -- Sidang digelar hari ini."]),
+    # lowercase-led terms
+    ("Warga wajib membawa KTP elektronik. e-KTP bisa dicetak di kecamatan.",
+     ["Warga wajib membawa KTP elektronik.", "e-KTP bisa dicetak di kecamatan."]),
+    ("Apple merilis ponsel baru. iPhone itu dijual mulai Jumat.",
+     ["Apple merilis ponsel baru.", "iPhone itu dijual mulai Jumat."]),
     # numbered paragraph, odd spacing
     ("1. Warga wajib membawa KTP.", ["1. Warga wajib membawa KTP."]),
     ("Hujan turun.\u00a0Jalanan licin.", ["Hujan turun.", "Jalanan licin."]),
