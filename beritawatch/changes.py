@@ -122,10 +122,12 @@ _TRANSLATE.update({ord(ch): "-" for ch in "‐‑‒–—―−﹘"})
 
 
 def normalize_text(s: str) -> str:
-    """Reader-equivalent text: NFKC, no invisible characters, one quote and dash style, single
-    spaces (NBSP and every other space included), trimmed. Case and punctuation are kept."""
+    """Reader-equivalent text: NFKC, no invisible characters, one quote and dash style (a
+    doubled apostrophe is a double quote), single spaces (NBSP and every other space
+    included), trimmed. Case and punctuation are kept."""
     s = unicodedata.normalize("NFKC", s.translate(_TRANSLATE)).translate(_TRANSLATE)
-    return " ".join(s.split())
+    # Republika types a double quote as two single ones: ‘’Tidak...’’
+    return " ".join(s.replace("''", '"').split())
 
 
 def _paragraphs(body: Sequence[str]) -> list[str]:

@@ -34,6 +34,7 @@ _BEFORE_NAME = frozenset(
         "akp", "kompol", "iptu", "ipda", "aiptu", "bripka", "briptu", "bharada", "purn",
         # addresses, numbers and money
         "jl", "jln", "gg", "kec", "kab", "kp", "rt", "rw", "rp", "tgl", "telp", "tlp", "hlm",
+        "dok",  # "(dok. Reuters)": documentation credit before a source
         "vol", "nmr",
         # joined forms
         "a.n", "u.p", "u.b", "s.d", "vs", "ttd",
@@ -52,7 +53,7 @@ _BEFORE_NAME_CAPITALIZED = frozenset(
 _MAY_END = frozenset(
     {
         "dll", "dsb", "dst", "tsb", "dkk", "cs", "tbk", "jr", "sr", "inc", "ltd", "co", "corp",
-        "km", "kg", "cm", "mm", "gr", "ltr", "thn", "bln", "ha", "etc",
+        "km", "kg", "cm", "mm", "gr", "ltr", "thn", "bln", "ha", "etc", "ist",
         "s.h", "s.e", "s.t", "s.p", "s.s", "m.h", "m.m", "m.a", "m.t", "m.si", "m.sc", "ph.d",
         "s.sos", "s.pd", "s.kom", "s.ip", "s.ag", "s.psi", "s.ked", "m.kes", "m.pd", "m.hum",
         "lc", "mba", "msc",
@@ -71,8 +72,9 @@ _LETTER_LABELS = frozenset(
 
 _OPENERS = "\"'“‘«([„‚"
 _CLOSERS = "\"'”’»)]"
-# A run of sentence-ending punctuation with its closing quotes or brackets, before whitespace.
-_END = re.compile(r"(?:\.{2,}|…+|[.!?]+)[\"'”’»)\]]*(?=\s)")
+# A run of sentence-ending punctuation with its closing quotes or brackets, before whitespace
+# (or, after a closing quote, straight before a capital: 'nuklir."Kim juga...').
+_END = re.compile(r"(?:\.{2,}|…+|[.!?]+)(?:[\"'”’»)\]]*(?=\s)|[\"'”’»]+(?=[A-Z]))")
 # Dotted abbreviations in general ("M.Kes.", "Sp.A.", "a.n."); digits excluded so that
 # "1.500.000." stays a number.
 _DOTTED = re.compile(r"(?:[A-Za-z]{1,4}\.){2,}")
@@ -219,6 +221,7 @@ _SOURCE_RE = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_RE = re.compile(r"\b(?:" + _SPEAKER_BEFORE + r")\b", re.IGNORECASE)
+_AFTER_VERB_RE = re.compile(r"(?:" + _SPEAKER_AFTER + r")(?:nya)?", re.IGNORECASE)
 # Words that end a speaker phrase: where, when, to whom, or a new clause.
 _SPEAKER_STOP = frozenset(
     {
@@ -227,6 +230,8 @@ _SPEAKER_STOP = frozenset(
         "sambil", "tentang", "terkait", "soal", "mengenai", "kemarin", "ini", "itu", "tadi",
         "namun", "tetapi", "tapi", "sementara", "sedangkan", "selain", "adapun", "lebih",
         "kemudian", "lalu", "atas", "untuk", "bagi", "dari", "oleh", "hari", "sejak",
+        "meski", "meskipun", "walau", "walaupun", "karena", "jika", "agar", "sehingga",
+        "dikutip", "dilansir", "melaporkan", "memberitakan",
     }
 )
 # Adverbs that may sit between a speaker and the verb: "Budi juga mengatakan".
@@ -244,7 +249,7 @@ def _speaker(words: list[str]) -> str | None:
     kept: list[str] = []
     for word in words[:_SPEAKER_MAX_WORDS]:
         bare = word.strip(_PUNCT)
-        if not bare or bare.lower() in _SPEAKER_STOP:
+        if not bare or bare.lower() in _SPEAKER_STOP or _BEFORE_RE.fullmatch(bare):
             break
         kept.append(bare)
         if word[-1:] in _PUNCT:
@@ -278,7 +283,8 @@ def extract_speakers(sentence: str) -> list[str]:
         picked: list[str] = []
         for word in reversed(words):
             bare = word.strip(_PUNCT)
-            if word[-1:] in _PUNCT or not bare or bare.lower() in _SPEAKER_STOP:
+            if (word[-1:] in _PUNCT or not bare or bare.lower() in _SPEAKER_STOP
+                    or _BEFORE_RE.fullmatch(bare) or _AFTER_VERB_RE.fullmatch(bare)):
                 break
             picked.append(bare)
             if len(picked) == _SPEAKER_MAX_WORDS:
@@ -286,7 +292,7 @@ def extract_speakers(sentence: str) -> list[str]:
         who = _speaker(list(reversed(picked)))
         if who:
             found.append(who)
-    return found
+    return list(dict.fromkeys(found))
 
 
 # --- small lexical signals ------------------------------------------------------------------

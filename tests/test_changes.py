@@ -293,6 +293,7 @@ NORMALIZE_CASES: list[tuple[str, str]] = [
     ("Jakarta – Bandung — Bogor", "Jakarta - Bandung - Bogor"),
     ("Ｒｐ１００", "Rp100"),
     ("ﬁnal…", "final..."),
+    ("‘’Tidak, saya tak bisa.’’", '"Tidak, saya tak bisa."'),
     ("Tetap Huruf Besar", "Tetap Huruf Besar"),
 ]
 

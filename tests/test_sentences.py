@@ -111,6 +111,13 @@ SPLIT_CASES: list[tuple[str, list[str]]] = [
      ["Warga wajib membawa KTP elektronik.", "e-KTP bisa dicetak di kecamatan."]),
     ("Apple merilis ponsel baru. iPhone itu dijual mulai Jumat.",
      ["Apple merilis ponsel baru.", "iPhone itu dijual mulai Jumat."]),
+    ("Sebagai imbalannya, Kim meminta teknologi satelit.’’Kim juga berharap bantuan pangan.",
+     ["Sebagai imbalannya, Kim meminta teknologi satelit.’’", "Kim juga berharap bantuan pangan."]),
+    # no space: the quote cannot be told opening from closing, so it stays with the first piece
+    ('Ia menolak."Kami tidak akan datang," katanya.',
+     ['Ia menolak."', 'Kami tidak akan datang," katanya.']),
+    ("Kim bertemu Putin di Vladivostok (dok. Reuters). Pertemuan itu tertutup.",
+     ["Kim bertemu Putin di Vladivostok (dok. Reuters).", "Pertemuan itu tertutup."]),
     # numbered paragraph, odd spacing
     ("1. Warga wajib membawa KTP.", ["1. Warga wajib membawa KTP."]),
     ("Hujan turun.\u00a0Jalanan licin.", ["Hujan turun.", "Jalanan licin."]),
@@ -183,6 +190,10 @@ SPEAKER_CASES: list[tuple[str, list[str]]] = [
     ("Dilansir dari Reuters, Rusia menolak tuduhan itu.", ["Reuters"]),
     ("Juru bicara Pentagon John Kirby juga mengatakan hal itu.", ["Juru bicara Pentagon John Kirby"]),
     ("Sementara itu, Kirby menegaskan tidak ada perubahan.", ["Kirby"]),
+    ('"Tak ada yang bisa saya katakan," kata Peskov menegaskan.', ["Peskov"]),
+    ('"Kami pulih," kata Donna dikutip Mirror.', ["Donna", "Mirror"]),
+    # the denial is Pyongyang's; "itu" ends a speaker phrase, so "Jubir itu" is not one
+    ("Jubir itu mengatakan bahwa meski Pyongyang membantah, pasokan berlanjut.", ["Pyongyang"]),
     ("Hujan turun sejak pagi.", []),
 ]
 
