@@ -142,8 +142,13 @@ def clip(text: str, max_units: int) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
-_MD_LINE_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+_MD_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")
 _MENTION = re.compile(r"@(?=\w)")
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    space, marker = m.group(1), m.group(2)
+    return space + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
 
 
 def escape_markdown(text: str) -> str:
@@ -154,7 +159,7 @@ def escape_markdown(text: str) -> str:
     """
     text = _MD_SPECIAL.sub(r"\\\1", _one_line(text))
     # Block markers only act at a line start; cleaned text is one line, so only its start matters.
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text)
+    text = _MD_LINE_START.sub(_escape_line_start, text)
     # "@everyone", "@here", "@channel": a zero-width space stops the ping, the text reads the same.
     return _MENTION.sub("@\u200b", text)
 
@@ -359,6 +364,9 @@ def _doc(alert: Alert) -> _Doc:
     meta: list[_Line] = []
     if alert.kind == "edit" and alert.edit_kind is not None:
         meta.append(_Line("para", (("b", "Jenis suntingan:"), ("t", " " + EDIT_LABELS[alert.edit_kind]))))
+    if alert.kind == "edit" and clean(alert.old_title) and clean(alert.old_title) != clean(alert.title):
+        old_title = clip(clean(alert.old_title), TITLE_MAX)
+        meta.append(_Line("para", (("b", "Judul sebelumnya:"), ("t", " “"), ("c", old_title), ("t", "”"))))
     if alert.published is not None:
         meta.append(_Line("para", (("b", "Terbit:"), ("t", " " + _when(alert.published)))))
     if alert.relevance is not None:
@@ -367,7 +375,7 @@ def _doc(alert: Alert) -> _Doc:
         terms = ", ".join(clean(t) for t in alert.matched_terms[:TERMS_MAX])
         if len(alert.matched_terms) > TERMS_MAX:
             terms += f" (+{len(alert.matched_terms) - TERMS_MAX})"
-        meta.append(_Line("para", (("b", "Kata kunci:"), ("t", " "), ("c", terms))))
+        meta.append(_Line("para", (("b", "Kata kunci:"), ("t", " "), ("c", clip(terms, TITLE_MAX)))))
     status = {
         "removed": "Artikel tidak lagi tersedia.",
         "restored": "Artikel kembali tersedia.",
@@ -440,26 +448,33 @@ def _marker(part: int, parts: int) -> str:
 
 
 def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: bool) -> list[list[str]]:
-    """The body lines of each part (heading placeholder excluded), within `limit` units."""
-    items = [(i, line) for i, section in enumerate(doc.sections) for line in section.items]
-    link = _link_line(doc)
+    """The body lines of each part (the heading is added later), each part within `limit` units.
 
-    def fixed(lines: list[str]) -> int:
+    Everything but the sentences is reserved first, so the sum can never exceed the limit:
+    the heading (with the widest marker) gets at most a third, the link line and the
+    "… dan N lainnya" line a quarter each (else they go without the URL), the meta block half
+    of what is left; the sentences fill the rest, part by part.
+    """
+    items = [(i, line) for i, section in enumerate(doc.sections) for line in section.items]
+
+    def size(lines: list[str]) -> int:
         return sum(units(s) + 1 for s in lines)
 
-    # The heading with the widest possible marker, the link and the meta block come first;
-    # each is clipped (or dropped) so at least a third of the message is left for sentences.
-    head_budget = units(r.line(_heading_line(doc, _marker(max_parts, max_parts)))) if heading_in_body else 0
-    if head_budget > limit // 3:
-        head_budget = limit // 3
-    link_text = r.line(link) if link else None
-    if link_text is not None and units(link_text) + 1 > limit // 4:
-        link_text = None
-    tail = [link_text] if link_text else []
-    room = limit - head_budget - fixed(tail)
+    head_budget = 0
+    if heading_in_body:
+        head_budget = min(units(r.line(_heading_line(doc, _marker(max_parts, max_parts)))) + 1, limit // 3)
+    link = _link_line(doc)
+    tail = [r.line(link)] if link else []
+    if size(tail) > limit // 4:
+        tail = []
+    more_link = doc.more_link
+    if units(r.line(_more_line(len(items), more_link))) + 1 > limit // 4:
+        more_link = ""
+    more_reserve = units(r.line(_more_line(len(items), more_link))) + 1 if items else 0
+    room = limit - head_budget - size(tail) - more_reserve
     meta: list[str] = []
     for line in doc.meta:
-        fitted = _fit_line(r, line, max(0, room // 3 - fixed(meta) - 1))
+        fitted = _fit_line(r, line, room // 2 - size(meta) - 1)
         if fitted is not None:
             meta.append(fitted)
 
@@ -467,11 +482,8 @@ def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: 
     pos = 0
     omitted = 0
     while True:
-        number = len(parts) + 1
-        body: list[str] = list(meta) if number == 1 else []
-        # Room for "… dan N lainnya" in every part: a part may end up the last one.
-        more_reserve = units(r.line(_more_line(len(items), doc.more_link))) + 1 if items else 0
-        budget = limit - head_budget - fixed(tail) - more_reserve - fixed(body)
+        body: list[str] = list(meta) if not parts else []
+        budget = room - size(body)
         current_section = -1
         placed = 0
         while pos < len(items):
@@ -483,30 +495,28 @@ def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: 
                 label = f"{section.label} ({len(section.items)}){' (lanjutan)' if started else ''}:"
                 extra.append(r.line(_Line("para", (("b", label),))))
             rendered = r.line(line)
-            need = fixed(extra) + units(rendered) + 1
-            if need > budget:
+            if size(extra) + units(rendered) + 1 > budget:
                 if placed:
                     break
                 # Alone in an empty part and still too long: clip the sentence itself.
-                fitted = _fit_line(r, line, budget - fixed(extra) - 1)
-                if fitted is None:
-                    pos += 1  # cannot be shown at all; counted as omitted below
+                clipped = _fit_line(r, line, budget - size(extra) - 1)
+                if clipped is None:  # not even a clipped sentence fits: count it as omitted
+                    pos += 1
                     omitted += 1
                     continue
-                rendered = fitted
-                need = fixed(extra) + units(rendered) + 1
+                rendered = clipped
             body.extend(extra)
             body.append(rendered)
-            budget -= need
+            budget -= size(extra) + units(rendered) + 1
             current_section = section_index
             placed += 1
             pos += 1
         parts.append(body)
-        if pos >= len(items) or number >= max_parts:
+        if pos >= len(items) or len(parts) >= max_parts:
             break
     left = len(items) - pos + omitted
     if left:
-        parts[-1].append(r.line(_more_line(left, doc.more_link)))
+        parts[-1].append(r.line(_more_line(left, more_link)))
     for body in parts:
         body.extend(tail)
     return parts

@@ -42,6 +42,7 @@ class Alert:
     added: tuple[str, ...] = ()  # edit: sentences the new version added
     removed: tuple[str, ...] = ()  # edit: sentences the new version dropped
     changed: tuple[ChangedPair, ...] = ()  # edit: sentences reworded (old -> new)
+    old_title: str = ""  # edit: the title before the edit, when the edit changed it
     edit_kind: EditKind | None = None
     relevance: float | None = None
     matched_terms: tuple[str, ...] = ()
@@ -54,8 +55,9 @@ class Alert:
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
-        if not isinstance(self.changed, tuple):
-            object.__setattr__(self, "changed", tuple(self.changed))
+        # Anything with `.old` and `.new` (such as changes.ChangedSentence) becomes a ChangedPair.
+        if not isinstance(self.changed, tuple) or not all(isinstance(p, ChangedPair) for p in self.changed):
+            object.__setattr__(self, "changed", tuple(_pair(p) for p in self.changed))
         if not isinstance(self.items, tuple):
             object.__setattr__(self, "items", tuple(self.items))
         self._validate()
@@ -71,14 +73,12 @@ class Alert:
             raise ValueError(f"unknown edit kind {self.edit_kind!r}; expected one of {EDIT_KINDS}")
         if self.relevance is not None and not math.isfinite(self.relevance):
             raise ValueError("relevance must be a finite number")
-        for name in ("portal", "url", "title", "summary", "details_url"):
+        for name in ("portal", "url", "title", "summary", "details_url", "old_title"):
             if not isinstance(getattr(self, name), str):
                 raise TypeError(f"{name} must be a string")
         for name in ("added", "removed", "matched_terms"):
             if not all(isinstance(s, str) for s in getattr(self, name)):
                 raise TypeError(f"{name} must hold strings")
-        if not all(isinstance(p, ChangedPair) for p in self.changed):
-            raise TypeError("changed must hold ChangedPair values")
         if self.items and self.kind != "digest":
             raise ValueError("only a digest alert carries items")
         if any(item.kind == "digest" for item in self.items):
@@ -130,8 +130,18 @@ class Alert:
         return cls(**kwargs)
 
 
-def _pair(value: Sequence[str] | Mapping[str, str]) -> ChangedPair:
+def _pair(value: object) -> ChangedPair:
+    """A ChangedPair from a ChangedPair, an object with .old/.new, a mapping or an (old, new) pair."""
+    if isinstance(value, ChangedPair):
+        return value
     if isinstance(value, Mapping):
-        return ChangedPair(old=value["old"], new=value["new"])
-    old, new = value
+        old, new = value["old"], value["new"]
+    elif hasattr(value, "old") and hasattr(value, "new"):
+        old, new = value.old, value.new
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
+        old, new = value
+    else:
+        raise TypeError(f"cannot read a changed sentence pair from {type(value).__name__}")
+    if not isinstance(old, str) or not isinstance(new, str):
+        raise TypeError("a changed sentence pair holds two strings")
     return ChangedPair(old=old, new=new)

@@ -251,7 +251,7 @@ def split_env(value: str) -> list[str]:
     """
     entries: list[str] = []
     for token in value.split():
-        pieces = token.split(",")
+        pieces = [piece for piece in token.split(",") if piece]
         i = 0
         while i < len(pieces):
             piece = pieces[i]
@@ -275,6 +275,10 @@ def split_env(value: str) -> list[str]:
     return [e for e in entries if e]
 
 
+_DIALECTS: dict[str, Dialect] = {"html": "html", "markdown": "markdown"}
+_TELEGRAM_DIALECTS: dict[str, Dialect] = {"html": "telegram", "markdown": "markdown"}
+
+
 def _dialect(kind: TargetKind, plugin: Any, url: str) -> Dialect:
     fmt = str(getattr(plugin, "notify_format", "text"))
     fmt = fmt.split(".")[-1].lower()  # NotifyFormat.HTML -> "html"
@@ -283,13 +287,13 @@ def _dialect(kind: TargetKind, plugin: Any, url: str) -> Dialect:
     if kind == "slack":
         return "slack"
     if kind == "telegram":
-        return {"html": "telegram", "markdown": "markdown"}.get(fmt, "text")
+        return _TELEGRAM_DIALECTS.get(fmt, "text")
     if kind == "webhook":
         explicit = re.search(r"[?&]format=(\w+)", url)
         if explicit is None:
             return "markdown"
         fmt = explicit.group(1).lower()
-    return {"html": "html", "markdown": "markdown"}.get(fmt, "text")
+    return _DIALECTS.get(fmt, "text")
 
 
 def _instantiate(url: str) -> tuple[Any | None, list[str]]:
