@@ -18,7 +18,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -55,8 +55,9 @@ class JsonReceiver:
     """An HTTP server that records each POST body and answers 200, or fails when told to.
 
     `fail_first` attempts get `fail_status`; `reset_first` attempts (counted before those) get
-    a TCP reset and no answer; `delay` seconds pass before every answer; `down()` closes the
-    port (connection refused) until `up()`.
+    a TCP reset and no answer; the attempts numbered in `fail_on` (from 1) get `fail_status`
+    too; `delay` seconds pass before every answer; `down()` closes the port (connection
+    refused) until `up()`.
     """
 
     def __init__(
@@ -65,9 +66,11 @@ class JsonReceiver:
         fail_first: int = 0,
         fail_status: int = 500,
         reset_first: int = 0,
+        fail_on: Collection[int] = (),
         delay: float = 0.0,
     ) -> None:
         self.fail_first = fail_first
+        self.fail_on = frozenset(fail_on)
         self.fail_status = fail_status
         self.reset_first = reset_first
         self.delay = delay
@@ -98,7 +101,7 @@ class JsonReceiver:
             attempt = len(self.requests) + 1
             if attempt <= self.reset_first:
                 status = 0
-            elif attempt <= self.reset_first + self.fail_first:
+            elif attempt <= self.reset_first + self.fail_first or attempt in self.fail_on:
                 status = self.fail_status
             else:
                 status = 200
@@ -142,7 +145,9 @@ class JsonReceiver:
         server.block_on_close = False  # a handler sleeping in `delay` must not hold up stop()
         self.port = int(server.server_address[1])
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="json-receiver", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="json-receiver", daemon=True
+        )
         self._thread.start()
 
     def down(self) -> None:
