@@ -386,3 +386,61 @@ def test_digest_by_email_and_chat(hook: JsonReceiver, smtp: SmtpReceiver) -> Non
     assert len(request.json["message"]) <= 4000 and "lainnya" in request.json["message"]
     (mail,) = smtp.messages
     assert mail["Subject"] == "[Ringkasan] 100 peringatan: 100 baru"
+
+
+# --- apprise's own chat plugins, pointed at the loopback receiver ---------------------------
+
+
+def _html_parts(fragment: str) -> tuple[set[str], set[str], str]:
+    """Tag names, href values and text of an HTML fragment."""
+    from html.parser import HTMLParser
+
+    tags: set[str] = set()
+    hrefs: set[str] = set()
+    text: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.add(tag)
+            hrefs.update(v or "" for k, v in attrs if k == "href")
+
+        def handle_data(self, data: str) -> None:
+            text.append(data)
+
+    parser = Parser(convert_charrefs=True)
+    parser.feed(fragment)
+    parser.close()
+    return tags, hrefs, "".join(text)
+
+
+def _send_via_plugin(url: str, api_base: str, messages: list[Message]) -> None:
+    import apprise
+
+    plugin = apprise.Apprise.instantiate(url, asset=apprise.AppriseAsset(async_mode=False, storage_mode="memory"))
+    assert plugin is not None
+    setattr(plugin, "notify_url", api_base)  # the service's API base: here the local receiver, not the internet
+    notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False, storage_mode="memory"))
+    notifier.add(plugin)
+    for message in messages:
+        assert notifier.notify(body=message.body, title=message.title, body_format=message.body_format)
+
+
+def test_telegram_plugin_sends_our_html_within_4096(hook: JsonReceiver) -> None:
+    hostile = alert(added=(HOSTILE_TITLE,) * 3, changed=long_alert().changed[:60])
+    messages = render_for("telegram", hostile)
+    assert len(messages) > 1
+    _send_via_plugin("tgram://123456789:AAHtok-en/-100123", f"http://127.0.0.1:{hook.port}/bot", messages)
+    assert len(hook.requests) == len(messages)
+    for request in hook.requests:
+        payload = request.json
+        assert payload["parse_mode"] == "HTML" and len(payload["text"]) <= 4096
+        tags, hrefs, text = _html_parts(payload["text"])
+        assert tags <= {"b", "a"} and hrefs == {URL}
+        assert "<script>alert(1)</script>" in text
+
+
+def test_discord_plugin_sends_our_markdown_within_2000(hook: JsonReceiver) -> None:
+    messages = render_for("discord", long_alert())
+    _send_via_plugin(f"discord://1234/{TOKEN}", f"http://127.0.0.1:{hook.port}/api/webhooks", messages)
+    assert [len(r.json["content"]) <= 2000 for r in hook.requests] == [True] * len(messages)
+    assert hook.requests[0].json["content"].startswith("**\\[Diedit\\] detik: Rudal \\<script\\>")
