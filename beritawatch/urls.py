@@ -1,0 +1,248 @@
+"""One identity per article: canonical URLs, portal names and article keys for the four portals.
+
+`canonical_url` folds the variants a portal serves one article under (mobile and AMP hosts,
+page and tracking parameters, page suffixes, trailing slashes, fragments, http) into one URL;
+`article_key` goes further and names the article by the portal's own id where it has one, so
+an article moved between hosts or shapes keeps its identity.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Collection
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+__all__ = [
+    "PORTALS",
+    "article_key",
+    "canonical_url",
+    "is_article_url",
+    "is_portal_host",
+    "portal_of",
+]
+
+# Portal name -> registrable domain; every subdomain belongs to the portal.
+PORTALS: dict[str, str] = {
+    "detik": "detik.com",
+    "tribun": "tribunnews.com",
+    "republika": "republika.co.id",
+    "tempo": "tempo.co",
+}
+# Subdomains that serve images, scripts or log-ins, never articles: discovery skips them.
+_NOT_CONTENT = frozenset({"statik", "static", "cdn", "img", "images", "assets", "connect", "login", "ads"})
+# detik's mobile site puts the channel in the path: m.detik.com/news/... is news.detik.com/...
+_DETIK_CHANNELS = frozenset(
+    {"news", "finance", "inet", "hot", "sport", "oto", "travel", "food", "health", "wolipop", "edu"}
+)
+_TRACKING = re.compile(
+    r"utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|_ga|_gl|mc_cid|mc_eid|igshid|"
+    r"ref|ref_src|tag_from|amp|amp_.*|usqp|outputType|_branch_.*",
+    re.IGNORECASE,
+)
+
+_DETIK = re.compile(r"^(?P<path>/(?:[\w.-]+/)*d-(?P<id>\d+)/[^/]+)(?:/\d+)?$")
+_TRIBUN_DATED = re.compile(r"^(?P<path>/(?:[\w-]+/)*(?P<date>\d{4}/\d{2}/\d{2})/(?P<slug>[^/]+))$")
+_TRIBUN_NUMBERED = re.compile(r"^(?P<path>/(?P<section>[a-z][\w-]*)/(?P<id>\d{5,})/[^/]+)$")
+# Republika ids mix letters and digits ("s0kbre472"); "/berita/terpopuler" is a listing.
+_REPUBLIKA = re.compile(r"^/(?P<kind>berita|amp|share)/(?P<id>(?=[a-z]*\d)[a-z0-9]{6,12})(?P<slug>/[^/]+)?$")
+_TEMPO_READ = re.compile(r"^/(?P<kind>read|amp)/(?P<id>\d+)(?P<slug>/[^/]+)?$")
+_TEMPO_2024 = re.compile(r"^/(?P<rubric>[a-z][\w-]*)/(?P<slug>[\w-]+-(?P<id>\d{6,}))$")
+_AMP_CACHE = re.compile(r"^/(?:c|v|wp|i)/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Parsed:
+    url: str  # canonical URL
+    portal: str | None
+    key: str | None  # portal:id when the URL is an article
+    complete: bool = True  # False for short forms that lose the slug (/share/{id}, /amp/{id})
+
+
+def _clean_host(host: str) -> str:
+    return host.lower().rstrip(".")
+
+
+def portal_of(url: str) -> str | None:
+    """"detik", "tribun", "republika" or "tempo" for a URL on one of the portals, else None."""
+    return _parse(url).portal
+
+
+def _portal_of_host(host: str) -> str | None:
+    for name, domain in PORTALS.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return None
+
+
+def is_portal_host(host: str, *, portals: Collection[str] | None = None) -> bool:
+    """Whether discovery may follow a link to `host`: a content host of a configured portal.
+
+    `portals` names the configured portals (default: all four).
+    """
+    host = _clean_host(host.split(":", 1)[0] if host.count(":") == 1 else host)
+    name = _portal_of_host(host)
+    if name is None or (portals is not None and name not in portals):
+        return False
+    first = host.split(".", 1)[0]
+    return first not in _NOT_CONTENT and not first.startswith(("cdn", "img", "static"))
+
+
+def canonical_url(url: str, page_canonical: str | None = None) -> str:
+    """The one URL of the article at `url`; the page's own canonical link wins when it is on the
+    same portal (and is an article whenever `url` is one)."""
+    mine = _parse(url)
+    if page_canonical and page_canonical.strip():
+        theirs = _parse(urljoin(mine.url, page_canonical.strip()))
+        same_site = (
+            theirs.portal == mine.portal
+            if mine.portal
+            else urlsplit(theirs.url).hostname == urlsplit(mine.url).hostname
+        )
+        # A canonical that points at the home page, or at a short form of the same article,
+        # says less than the URL itself.
+        if (
+            same_site
+            and (theirs.key is not None or mine.key is None)
+            and not (theirs.key == mine.key and mine.complete and not theirs.complete)
+        ):
+            return theirs.url
+    return mine.url
+
+
+def article_key(url: str) -> str:
+    """A stable id of the article: "detik:d-6769960", "republika:s0kbre472", "tempo:read/1768245"
+    (before 2024), "tempo:9100001" (2024+), "tribun:www/9000301", "tribun:kaltim/2023/09/05/slug";
+    for a URL that is no article, its canonical URL."""
+    parsed = _parse(url)
+    return parsed.key or parsed.url
+
+
+def is_article_url(url: str) -> bool:
+    """Whether `url` has the shape of an article on one of the portals."""
+    return _parse(url).key is not None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _with_scheme(url: str) -> str:
+    url = url.strip()
+    if url.startswith("//"):
+        return "https:" + url
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://", url)
+    if scheme:
+        if scheme.group(1).lower() not in ("http", "https"):
+            raise ValueError(f"not a web address: {url!r}")
+        return url
+    if re.match(r"^(?:mailto|javascript|tel|data|about|file):", url, re.IGNORECASE):
+        raise ValueError(f"not a web address: {url!r}")
+    return "https://" + url
+
+
+def _unwrap_amp_cache(host: str, path: str) -> tuple[str, str] | None:
+    """The publisher URL inside an AMP cache or Google AMP viewer URL."""
+    if host.endswith(".cdn.ampproject.org"):
+        m = _AMP_CACHE.match(path)
+    elif host.startswith("www.google.") and path.startswith("/amp/"):
+        m = re.match(r"^/amp/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$", path)
+    else:
+        return None
+    if not m:
+        return None
+    inner = urlsplit("https://" + m.group("rest"))
+    return _clean_host(inner.hostname or ""), re.sub(r"/{2,}", "/", inner.path or "/")
+
+
+def _parse(url: str) -> _Parsed:
+    parts = urlsplit(_with_scheme(url))
+    host = _clean_host(parts.hostname or "")
+    if not host:
+        raise ValueError(f"not a web address: {url!r}")
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    query = parts.query
+    unwrapped = _unwrap_amp_cache(host, path)
+    if unwrapped:
+        host, path = unwrapped
+    if len(path) > 1:
+        path = path.rstrip("/")
+    portal = _portal_of_host(host)
+    kept = "&".join(p for p in query.split("&") if p and not _TRACKING.fullmatch(p.split("=", 1)[0]))
+    if portal is None:
+        # Not a portal (a test server, say): keep its scheme and port, drop only tracking.
+        netloc = host if unwrapped or parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+        scheme = "https" if unwrapped else parts.scheme.lower()
+        return _Parsed(urlunsplit((scheme, netloc, path, kept, "")), None, None)
+    result = _PORTAL_PARSERS[portal](host, path)
+    if result:
+        host, path, key, complete = result
+        return _Parsed(urlunsplit(("https", host, path, "", "")), portal, key, complete)
+    return _Parsed(urlunsplit(("https", _mobile_to_www(host, portal), path, kept, "")), portal, None)
+
+
+def _mobile_to_www(host: str, portal: str) -> str:
+    """m.X -> www.X for the portal's main host; a bare registrable domain -> www."""
+    domain = PORTALS.get(portal)
+    if not domain:
+        return host
+    if host in (domain, "m." + domain, "amp." + domain):
+        return "www." + domain
+    if host.startswith(("m.", "amp.")) and host.endswith("." + domain):
+        return host.split(".", 1)[1]  # m.kaltim.tribunnews.com -> kaltim.tribunnews.com
+    return host
+
+
+_Result = tuple[str, str, str, bool] | None  # host, path, key, complete
+
+
+def _detik(host: str, path: str) -> _Result:
+    segments = [s for s in path.split("/") if s and s != "amp"]
+    if host == "m.detik.com" and segments and segments[0] in _DETIK_CHANNELS:
+        host = segments.pop(0) + ".detik.com"
+    m = _DETIK.match("/" + "/".join(segments))
+    if not m:
+        return None
+    return _mobile_to_www(host, "detik"), m.group("path"), f"detik:d-{m.group('id')}", True
+
+
+def _tribun(host: str, path: str) -> _Result:
+    host = _mobile_to_www(host, "tribun")
+    if path.startswith("/amp/"):
+        path = path[4:]
+    zone = host.removesuffix(".tribunnews.com")
+    m = _TRIBUN_NUMBERED.match(path)
+    if m:
+        return host, m.group("path"), f"tribun:{zone}/{m.group('id')}", True
+    m = _TRIBUN_DATED.match(path)
+    if m:
+        return host, m.group("path"), f"tribun:{zone}/{m.group('date')}/{m.group('slug')}", True
+    return None
+
+
+def _republika(host: str, path: str) -> _Result:
+    m = _REPUBLIKA.match(path)
+    if not m:
+        return None
+    slug = m.group("slug") or ""
+    complete = bool(slug) and m.group("kind") != "share"
+    return (
+        _mobile_to_www(host, "republika"),
+        f"/berita/{m.group('id')}{slug if m.group('kind') != 'share' else ''}",
+        f"republika:{m.group('id')}",
+        complete,
+    )
+
+
+def _tempo(host: str, path: str) -> _Result:
+    host = _mobile_to_www(host, "tempo")
+    m = _TEMPO_READ.match(path)
+    if m:
+        # Before 2024 ids: kept apart from the 2024+ ids, which may be a different numbering.
+        slug = m.group("slug") or ""
+        return host, f"/read/{m.group('id')}{slug}", f"tempo:read/{m.group('id')}", bool(slug)
+    m = _TEMPO_2024.match(path)
+    if m:
+        return host, path, f"tempo:{m.group('id')}", True
+    return None
+
+
+_PORTAL_PARSERS = {"detik": _detik, "tribun": _tribun, "republika": _republika, "tempo": _tempo}
