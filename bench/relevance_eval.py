@@ -56,7 +56,10 @@ class _StemMatcher(relevance._Matcher):
 
 
 def sastrawi_stem() -> Callable[[str], str]:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found]
+    try:
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise SystemExit("--stemmer needs PySastrawi: .venv/bin/pip install pysastrawi") from None
 
     stemmer = StemmerFactory().create_stemmer()
     return functools.lru_cache(maxsize=None)(stemmer.stem)

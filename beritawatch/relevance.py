@@ -152,7 +152,7 @@ class Topic:
     title_weight: float = 3.0
     lede_weight: float = 2.0
     lede_sentences: int = 3  # body sentences that count as lede
-    unlinked_factor: float = 0.5  # weight of a hit without any link word in its window
+    unlinked_factor: float = 0.25  # weight of a hit without any link word in its window
     description: str = ""
     _matcher: _Matcher = dataclasses.field(init=False, repr=False, compare=False, hash=False)
 
