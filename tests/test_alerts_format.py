@@ -333,6 +333,11 @@ def test_a_200_sentence_edit_respects_each_limit(kind: TargetKind) -> None:
         assert all(parse_html(m.body).balanced and parse_html(m.body).depth == 0 for m in messages)
 
 
+def test_messages_survive_a_json_round_trip() -> None:
+    for message in render_for("discord", long_edit()):
+        assert Message.from_json(json.loads(json.dumps(message.to_json()))) == message
+
+
 def test_small_limits_split_and_larger_ones_do_not() -> None:
     assert len(render_for("email", long_edit())) == 1
     assert len(render_for("slack", long_edit(100))) == 1

@@ -18,8 +18,8 @@ import hashlib
 import html
 import re
 import urllib.parse
-from collections.abc import Callable, Sequence
-from typing import Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 from beritawatch.alerts.model import Alert, AlertKind, EditKind
 
@@ -104,6 +104,16 @@ class Message:
     key: str = ""  # "<dedupe key>#<part>/<parts>": lets a receiver drop a repeat
     part: int = 1
     parts: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict, so an outbox can store what it sends and resume a split alert."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        """Read a message written by `to_json`."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 # --- cleaning and escaping ------------------------------------------------------------------
