@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from beritawatch.alerts.targets import Target, TargetError, validate_targets
 from beritawatch.relevance import Topic
 from beritawatch.revisit import RevisitLadder
 
@@ -66,7 +67,7 @@ class HttpSettings:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class AlertSettings:
-    targets: tuple[Any, ...] = ()  # apprise URLs, or {url=..., tags=[...]} tables
+    targets: tuple[Target, ...] = ()  # validated apprise targets (config, then BERITAWATCH_NOTIFY)
     max_attempts: int = 8
     digest_threshold: int = 10  # more items than this in one pass: chat gets the digest instead
     minor_edits: bool = False  # alert typo-level edits too (they are always recorded)
@@ -270,26 +271,17 @@ def _http(table: Mapping[str, Any], env: Mapping[str, str]) -> HttpSettings:
     return HttpSettings(**values)
 
 
-def split_notify_env(value: str) -> list[str]:
-    """`BERITAWATCH_NOTIFY`: apprise URLs separated by commas or whitespace."""
-    return [item for item in re.split(r"[\s,]+", value.strip()) if item]
-
-
 def _alerts(table: Mapping[str, Any], env: Mapping[str, str]) -> AlertSettings:
     _no_extra("alerts", table, {"targets", "max_attempts", "digest_threshold", "minor_edits"})
-    targets = table.get("targets", [])
-    if not isinstance(targets, list):
+    raw_targets = table.get("targets", [])
+    if not isinstance(raw_targets, list):
         raise ConfigError("alerts.targets", "must be an array of apprise URLs")
-    for i, target in enumerate(targets):
-        if isinstance(target, Mapping):
-            _no_extra(f"alerts.targets[{i}]", target, {"url", "tags"})
-            if not isinstance(target.get("url"), str):
-                raise ConfigError(f"alerts.targets[{i}].url", "must be an apprise URL string")
-        elif not isinstance(target, str):
-            raise ConfigError(f"alerts.targets[{i}]", "must be an apprise URL string or {url, tags}")
-    merged = [*targets, *split_notify_env(env.get(ENV_NOTIFY, ""))]
+    try:
+        targets = validate_targets(raw_targets, env.get(ENV_NOTIFY))
+    except TargetError as exc:  # the message names each bad URL, with its secrets masked
+        raise ConfigError("alerts.targets", str(exc)) from None
     return AlertSettings(
-        targets=tuple(merged),
+        targets=tuple(targets),
         max_attempts=_integer("alerts.max_attempts", table.get("max_attempts", 8), 1),
         digest_threshold=_integer("alerts.digest_threshold", table.get("digest_threshold", 10), 1),
         minor_edits=_boolean("alerts.minor_edits", table.get("minor_edits", False)),

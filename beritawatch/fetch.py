@@ -35,6 +35,7 @@ REDIRECT_LOOP = "redirect_loop"
 TOO_MANY_REDIRECTS = "too_many_redirects"
 WRONG_CONTENT_TYPE = "wrong_content_type"
 ROBOTS_DISALLOWED = "robots_disallowed"
+ROBOTS_UNAVAILABLE = "robots_unavailable"
 BAD_URL = "bad_url"
 
 
@@ -155,7 +156,7 @@ class Fetcher:
                      "Accept-Language": "id,en;q=0.8"},
         )
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, Protego | str] = {}  # origin -> rules, or why there are none
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -179,10 +180,11 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchResult(url, requested_at, BAD_URL, error=f"not an http(s) URL: {url!r}")
-        if self.settings.obey_robots and not await self.allowed_by_robots(url):
-            return FetchResult(url, requested_at, ROBOTS_DISALLOWED,
-                               error="robots.txt disallows this URL for our User-Agent",
-                               elapsed_ms=_ms(started))
+        if self.settings.obey_robots:
+            verdict = await self.robots_verdict(url)
+            if verdict is not None:
+                outcome, error = verdict
+                return FetchResult(url, requested_at, outcome, error=error, elapsed_ms=_ms(started))
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -267,8 +269,10 @@ class Fetcher:
                 if len(chain) > self.settings.max_redirects:
                     raise _Abort(TOO_MANY_REDIRECTS,
                                  f"more than {self.settings.max_redirects} redirects", response.status_code)
-                if self.settings.obey_robots and not await self.allowed_by_robots(target):
-                    raise _Abort(ROBOTS_DISALLOWED, f"redirect target {target} disallowed by robots.txt")
+                if self.settings.obey_robots:
+                    verdict = await self.robots_verdict(target)
+                    if verdict is not None:
+                        raise _Abort(verdict[0], f"redirect target {target}: {verdict[1]}")
                 seen.add(target)
                 current = target
                 continue
@@ -300,8 +304,13 @@ class Fetcher:
                 chunks.append(chunk)
             return response, b"".join(chunks)
 
-    async def allowed_by_robots(self, url: str) -> bool:
-        """Whether robots.txt of the URL's host lets our User-Agent fetch it (fetched once per host)."""
+    async def robots_verdict(self, url: str) -> tuple[str, str] | None:
+        """None when robots.txt lets our User-Agent fetch `url`, else (outcome, reason).
+
+        robots.txt is fetched once per origin per pass. RFC 9309: a 4xx answer means no rules;
+        a 5xx answer or no answer means assume everything is disallowed (outcome
+        robots_unavailable, so a network failure is not mistaken for a ban).
+        """
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         lock = self._robots_locks.setdefault(key, asyncio.Lock())
@@ -309,19 +318,20 @@ class Fetcher:
             if key not in self._robots:
                 self._robots[key] = await self._load_robots(key)
         rules = self._robots[key]
-        if rules is None:
-            return False
-        return bool(rules.can_fetch(url, self.settings.effective_user_agent.split("/")[0]))
+        if isinstance(rules, str):
+            return ROBOTS_UNAVAILABLE, rules
+        if not rules.can_fetch(url, self.settings.effective_user_agent.split("/")[0]):
+            return ROBOTS_DISALLOWED, "robots.txt disallows this URL for our User-Agent"
+        return None
 
-    async def _load_robots(self, origin: str) -> Protego | None:
-        """RFC 9309: 4xx means no rules; 5xx or unreachable means assume everything disallowed."""
+    async def _load_robots(self, origin: str) -> Protego | str:
         try:
             async with self._gate(urlsplit(origin).hostname or ""):
                 response = await self._client.get(f"{origin}/robots.txt", follow_redirects=True)
-        except httpx.HTTPError:
-            return None
+        except httpx.HTTPError as exc:
+            return f"robots.txt could not be fetched ({type(exc).__name__}: {exc}); not fetching the site"
         if response.status_code >= 500:
-            return None
+            return f"robots.txt answered HTTP {response.status_code}; not fetching the site"
         if response.status_code >= 400:
             return Protego.parse("")
         return Protego.parse(response.text[:500_000])

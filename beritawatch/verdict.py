@@ -97,6 +97,10 @@ def judge(result: CheckResult, state: ArticleState) -> Verdict:
         return Verdict(UNCHANGED, digest, meta, meta_changed=meta_changed, restored=restored)
     if kind == "revert":
         return Verdict(REVERT, digest, meta, restored=restored)
+    if (state.current_body is not None and article.paywalled
+            and sum(map(len, article.body)) < sum(map(len, state.current_body))):
+        return Verdict(COLLAPSE, digest, meta, restored=restored,
+                       error="the page went behind the paywall (body truncated): not an edit")
     if state.current_body is not None and is_extraction_collapse(state.current_body, article.body):
         return Verdict(COLLAPSE, digest, meta, restored=restored,
                        error=f"body shrank from {sum(map(len, state.current_body))} to "

@@ -26,7 +26,7 @@ def test_contract_keys_from_the_issue() -> None:
         [[discover]]
         url = "https://news.detik.com/rss"
         [alerts]
-        targets = ["json://127.0.0.1:9/hook", {url = "mailto://u:p@127.0.0.1:25", tags = ["email"]}]
+        targets = ["json://127.0.0.1:9/hook", {url = "mailto://u:p@127.0.0.1:25?from=bw@example.org&to=a@example.org", tags = ["email"]}]
         [http]
         min_delay_s = 0
         [http.route]
@@ -48,7 +48,7 @@ def test_environment_adds_routes_and_targets() -> None:
     config = config_from_dict({"http": {"route": {"a.example": "http://127.0.0.1:1"}}}, env)
     assert config.http.route == {"a.example": "http://127.0.0.1:1", "news.detik.com": "http://127.0.0.1:8001",
                                  "www.tempo.co": "http://127.0.0.1:8002"}
-    assert config.alerts.targets == ("json://127.0.0.1:9/a", "json://127.0.0.1:9/b")
+    assert [t.url for t in config.alerts.targets] == ["json://127.0.0.1:9/a", "json://127.0.0.1:9/b"]
 
 
 @pytest.mark.parametrize(("document", "key"), [
@@ -61,7 +61,8 @@ def test_environment_adds_routes_and_targets() -> None:
     ({"http": {"speed": 1}}, "http.speed"),
     ({"revisit": {"every_pass": "yes"}}, "revisit.every_pass"),
     ({"alerts": {"targets": "json://x"}}, "alerts.targets"),
-    ({"alerts": {"targets": [3]}}, "alerts.targets[0]"),
+    ({"alerts": {"targets": [3]}}, "alerts.targets"),
+    ({"alerts": {"targets": ["nosuchscheme://x"]}}, "alerts.targets"),
     ({"discover": [{"url": "https://a.id/rss", "kind": "podcast"}]}, "discover[0].kind"),
     ({"trakc": []}, "trakc"),
 ])
@@ -70,6 +71,12 @@ def test_bad_values_name_their_key(document: dict[str, object], key: str) -> Non
         config_from_dict(document)
     assert caught.value.key == key
     assert str(caught.value).startswith(key)
+
+
+def test_bad_apprise_url_is_named_without_its_secret() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict({"alerts": {"targets": ["json://user:hunter2@127.0.0.1:9/hook?method=FETCH"]}})
+    assert "127.0.0.1" in str(caught.value) and "hunter2" not in str(caught.value)
 
 
 def test_bad_route_env_names_the_variable() -> None:

@@ -5,7 +5,7 @@ CREATE SEQUENCE alert_id_seq;
 CREATE TABLE alerts (
     alert_id     BIGINT PRIMARY KEY DEFAULT nextval('alert_id_seq'),
     dedupe_key   VARCHAR NOT NULL UNIQUE,   -- one alert per thing that happened, ever
-    kind         VARCHAR NOT NULL,          -- new | edit | removed | restored | health
+    kind         VARCHAR NOT NULL,          -- new | edit | removed | restored | health | digest
     created_at   TIMESTAMPTZ NOT NULL,
     run_id       VARCHAR,
     article_url  VARCHAR,
@@ -18,6 +18,9 @@ CREATE TABLE deliveries (
     target           VARCHAR NOT NULL,      -- target id: redacted URL + short digest, never the secret
     status           VARCHAR NOT NULL,      -- pending | sent | failed | digested
     attempts         INTEGER NOT NULL DEFAULT 0,
+    messages         JSON,                  -- the rendered parts, fixed at planning so retries resend the same text
+    parts_sent       INTEGER NOT NULL DEFAULT 0,
+    planned_at       TIMESTAMPTZ NOT NULL,
     next_attempt_at  TIMESTAMPTZ,
     last_error       VARCHAR,               -- redacted
     sent_at          TIMESTAMPTZ,

@@ -1,0 +1,116 @@
+"""The monitoring pass as a Prefect flow: plan → check each portal → store. Few, coarse tasks."""
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import pathlib
+import uuid
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from beritawatch.check import CheckResult, DueArticle, check_many
+from beritawatch.config import Config, HttpSettings, load_config
+from beritawatch.fetch import Fetcher
+from beritawatch.relevance import Topic, default_topics
+from beritawatch.schedule import next_check
+from beritawatch.urls import canonical_url, portal_of
+from warehouse import outbox, store
+from warehouse.db import connect, transaction
+
+LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def topics_of(config: Config) -> tuple[Topic, ...]:
+    """The configured topics, or the shipped North Korea–Russia arms topic."""
+    return config.topics or default_topics()
+
+
+@task(name="plan", cache_policy=NO_CACHE, persist_result=False)
+def plan_pass(config: Config, db_path: str, run_id: str) -> list[DueArticle]:
+    """Register the configured articles and pick the ones due for a check."""
+    now = _now()
+    con = connect(db_path, wait_s=LOCK_WAIT_S)
+    try:
+        with transaction(con):
+            tracked = [(canonical_url(item.url), portal_of(item.url)) for item in config.track]
+            store.track(con, tracked, "track", now)
+            store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)
+        return store.due_articles(con, now, every_pass=config.revisit.every_pass,
+                                  limit=config.revisit.max_per_pass)
+    finally:
+        con.close()
+
+
+@task(name="check-portal", cache_policy=NO_CACHE, persist_result=False)
+def check_portal(http: HttpSettings, due: list[DueArticle]) -> list[CheckResult]:
+    """Fetch and parse one portal's due articles (its own event loop and polite client)."""
+
+    async def run() -> list[CheckResult]:
+        async with Fetcher(http) as fetcher:
+            return await check_many(fetcher, due)
+
+    return asyncio.run(run())
+
+
+@task(name="store", cache_policy=NO_CACHE, persist_result=False)
+def store_results(config: Config, db_path: str, run_id: str, results: list[CheckResult]) -> dict[str, Any]:
+    """Write every check of the pass in one transaction and close the run."""
+    now = _now()
+    con = connect(db_path, wait_s=LOCK_WAIT_S)
+    try:
+        ladder = config.revisit.ladder
+        policy = store.PassPolicy(
+            topics=topics_of(config),
+            next_check=lambda state, changed, errors, suspected: next_check(
+                ladder, state, now, changed=changed, errors=errors, removal_suspected=suspected),
+            alert_minor_edits=config.alerts.minor_edits)
+        written = store.record_checks(con, run_id, results, now, policy)
+        return {"run_id": run_id, **written.to_json()}
+    finally:
+        con.close()
+
+
+@task(name="deliver-alerts", cache_policy=NO_CACHE, persist_result=False)
+def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """Plan this pass's alerts to their targets, send whatever is due (retries included), and
+    close the run with the full summary."""
+    run_id = summary["run_id"]
+    con = connect(db_path, wait_s=LOCK_WAIT_S)
+    try:
+        report = outbox.deliver_outbox(
+            con, config.alerts.targets, _now(), pass_id=run_id.replace("-", "")[:16],
+            digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts)
+        summary = {**summary, "delivery": report.to_json()}
+        with transaction(con):
+            store.finish_run(con, run_id, _now(), summary)
+        return summary
+    finally:
+        con.close()
+
+
+@flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
+def monitor_pass(config_path: str | None = None, db_path: str | None = None) -> dict[str, Any]:
+    """One monitoring pass over everything due; one broken URL never fails it."""
+    config = load_config(pathlib.Path(config_path) if config_path else None)
+    database = str(db_path or config.database)
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    logger = get_run_logger()
+    due = plan_pass(config, database, run_id)
+    by_portal: dict[str, list[DueArticle]] = collections.defaultdict(list)
+    for item in due:
+        by_portal[item.portal or "unknown"].append(item)
+    logger.info("%d articles due across %d portals", len(due), len(by_portal))
+    futures = [check_portal.submit(config.http, items) for items in by_portal.values()]
+    results = [result for future in futures for result in future.result()]
+    summary = deliver_alerts(config, database, store_results(config, database, run_id, results))
+    logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
+    return summary

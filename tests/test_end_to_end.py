@@ -1,0 +1,101 @@
+"""Whole passes of the real Prefect flow against the loopback replica, checked in the warehouse."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from beritawatch.replica.server import Replica
+from beritawatch.replica.site import DETIK_URL, KALTIM_URL, tracked_articles
+from flows.monitor import monitor_pass
+
+pytestmark = pytest.mark.prefect
+MISSING = "https://news.detik.com/internasional/d-7999999/artikel-yang-tidak-ada"
+
+
+def db_of(config: pathlib.Path) -> pathlib.Path:
+    return config.parent / "warehouse.duckdb"
+
+
+def query(config: pathlib.Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db_of(config)), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_two_passes_store_versions_then_exactly_one_edit(prefect_server: str, replica: Replica,
+                                                          write_config) -> None:
+    config = write_config([spec.url for spec in tracked_articles()] + [MISSING])
+    first = monitor_pass(config_path=str(config))
+
+    assert query(config, "SELECT count(*), count(DISTINCT article_url) FROM versions") == [(5, 5)]
+    # Multi-page articles are stored once, whole: every paragraph of every page.
+    kaltim = next(s for s in tracked_articles() if s.url == KALTIM_URL)
+    [(body,)] = query(config, f"SELECT body FROM versions WHERE article_url = '{KALTIM_URL}'")
+    assert body.split("\n\n") == kaltim.paragraphs
+    [(status, outcome)] = query(config, f"SELECT status_code, outcome FROM fetches WHERE url = '{MISSING}'")
+    assert (status, outcome) == (404, "http_error")
+    assert first["failures"] == [[MISSING, "http_error", "HTTP 404"]]
+    assert sum(p["new_articles"] for p in first["portals"].values()) == 5
+
+    detik = replica.article(DETIK_URL)
+    edited = [*detik.paragraphs]
+    edited[2] = edited[2].replace("roket dan rudal infanteri", "roket, rudal infanteri, dan peluru artileri")
+    replica.edit(DETIK_URL, paragraphs=edited)
+    second = monitor_pass(config_path=str(config))
+
+    rows = query(config, "SELECT article_url, count(*) FROM versions GROUP BY 1 ORDER BY 2 DESC, 1")
+    assert rows[0] == (DETIK_URL, 2) and all(count == 1 for _, count in rows[1:])
+    assert second["portals"]["detik"]["new_versions"] == 1
+    assert sum(p["unchanged"] for p in second["portals"].values()) == 4
+    [(latest,)] = query(config, f"""SELECT body FROM article_versions WHERE url = '{DETIK_URL}'
+                                     ORDER BY version DESC LIMIT 1""")
+    assert "peluru artileri" in latest
+    assert query(config, "SELECT count(*) FROM runs WHERE status = 'completed'") == [(2,)]
+
+
+def test_cli_run_and_sql_on_the_replica(prefect_server: str, replica: Replica, write_config) -> None:
+    config = write_config()
+    env = {**os.environ, "PREFECT_API_URL": prefect_server}
+    cli = [sys.executable, "-m", "beritawatch.cli"]
+    run = subprocess.run([*cli, "run", "--config", str(config)], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "portal" in run.stdout and "detik" in run.stdout
+    sql = subprocess.run([*cli, "sql", "--config", str(config), "SELECT count(*) AS n FROM versions"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert sql.returncode == 0, sql.stderr
+    assert " 5 " in sql.stdout
+
+
+def test_cli_bad_config_exits_2_naming_the_key(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[http]\nmin_delay_s = "soon"\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "beritawatch.cli", "run", "--config", str(bad)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "beritawatch: config error: http.min_delay_s: must be a number, got 'soon'"]
+
+
+def test_locked_database_gives_a_clear_error(tmp_path: pathlib.Path, write_config) -> None:
+    config = write_config()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(60)", str(db_of(config))], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        cli = [sys.executable, "-m", "beritawatch.cli"]
+        run = subprocess.run([*cli, "run", "--config", str(config), "--lock-wait", "1"],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 3
+        assert f"process {holder.pid}" in run.stderr and "one process" in run.stderr
+        sql = subprocess.run([*cli, "sql", "--config", str(config), "--lock-wait", "0", "SELECT 1"],
+                             capture_output=True, text=True, timeout=60)
+        assert sql.returncode == 3 and f"process {holder.pid}" in sql.stderr
+    finally:
+        holder.kill()
+        holder.wait()
