@@ -1,8 +1,36 @@
-"""Per-portal article parsers: `parse(html, url) -> Article` (placeholder until the parsers land)."""
+"""Per-portal article parsers: `parse(html, url) -> Article`, pure (no I/O)."""
+from __future__ import annotations
+
 from parsers.article import Article, ParseError, merge_pages
+from parsers.common import Page, trim_to_region
+from parsers.decode import to_text
+from parsers.registry import lookup
 
 __all__ = ["Article", "ParseError", "merge_pages", "parse"]
 
 
-def parse(html: str | bytes, url: str) -> Article:  # replaced by the registry dispatch
-    raise ParseError("no parser yet")
+def _complete(article: Article) -> bool:
+    return bool(article.is_article and article.title and article.body and article.authors and article.published)
+
+
+def parse(html: str | bytes, url: str) -> Article:
+    """Parse one fetched page; non-article pages come back with `not_article` set.
+
+    Raises ParseError only for input that is not a page at all (empty, binary).
+    """
+    text = to_text(html)
+    url = url if isinstance(url, str) else ""
+    domain, site = lookup(url)
+    try:
+        if site.region is not None:
+            # fast path: parse only <head> + the article region; anything missing -> whole page
+            small = trim_to_region(text, site.region)
+            if small is not None:
+                article = site.parse(Page(small, url, domain))
+                if _complete(article):
+                    return article
+        return site.parse(Page(text, url, domain))
+    except ParseError:
+        raise
+    except Exception as exc:  # the contract: nothing but ParseError ever escapes parse()
+        raise ParseError(f"internal parser error on {url!r}: {type(exc).__name__}: {exc}") from exc

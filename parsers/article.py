@@ -46,19 +46,51 @@ class Article:
         return out
 
 
+def _join(done: list[str], more: Sequence[str]) -> list[str]:
+    """Append `more` to `done` without repeating what `done` already holds.
+
+    Handles a whole-article variant (detik `?single=1`, Tribun `?page=all`) that starts with the
+    pages already merged, a page fetched twice, and pages that overlap at their seam.
+    """
+    more = list(more)
+    if not more:
+        return done
+    if more[: len(done)] == done:
+        return more
+    n = len(more)
+    if _substantial(more) and any(done[i : i + n] == more for i in range(len(done) - n + 1)):
+        return done
+    for k in range(min(len(done), n), 0, -1):
+        if done[-k:] == more[:k] and _substantial(more[:k]):
+            return done + more[k:]
+    return done + more
+
+
+def _substantial(paragraphs: Sequence[str]) -> bool:
+    # a short repeated line ("Jawaban") may legitimately occur twice; whole paragraphs do not
+    return sum(len(p) for p in paragraphs) >= 40
+
+
 def merge_pages(pages: Sequence[Article]) -> Article:
-    """Join the pages of one multi-page article, in order, into one article."""
+    """Join the pages of one multi-page article, in order, into one article.
+
+    Pages may be `/2`, `?page=2` ... or the whole-article variant: paragraphs are never
+    duplicated. Pages that are not articles (an error page in the middle) are skipped.
+    """
     if not pages:
         raise ValueError("merge_pages needs at least one page")
     first = pages[0]
     body: list[str] = list(first.body)
-    for page in pages[1:]:
-        body.extend(page.body)
-    last = pages[-1]
+    usable = [first, *(p for p in pages[1:] if p.is_article)]
+    for page in usable[1:]:
+        body = _join(body, page.body)
+    desk = next((p.desk for p in reversed(usable) if p.desk), None)
+    updated = max((p.updated for p in usable if p.updated is not None), default=first.updated)
     return dataclasses.replace(
         first,
         body=tuple(body),
-        desk=last.desk or first.desk,
+        desk=desk,
+        updated=updated,
         next_pages=(),
-        paywalled=any(p.paywalled for p in pages),
+        paywalled=any(p.paywalled for p in usable),
     )

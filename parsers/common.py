@@ -1,0 +1,391 @@
+"""What every portal parser shares: the parsed page (meta, JSON-LD, canonical URL) and body extraction."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import urllib.parse
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers import noise
+from parsers.dates import parse_any
+
+_INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
+_BLOCKS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote table thead tbody tfoot tr td th caption section "
+    "article aside header footer nav main pre hr center address details summary fieldset".split()
+)
+_DATELINE = re.compile(r"^[A-Z][\w .,'()/&]{0,60}?\s*(?:-{1,2}|\u2013|\u2014)$")
+_ARTICLE_TYPES = frozenset(
+    {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+     "BlogPosting", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Region:
+    """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
+
+    The region runs from the first `start` marker after <body> to `slack` characters past the
+    furthest `end` marker found after it; the <head> (meta, JSON-LD) is always kept.
+    """
+
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    slack: int = 3000
+
+
+def trim_to_region(text: str, region: Region) -> str | None:
+    """The page cut down to <head> plus the article region, or None when a marker is missing."""
+    body = text.find("<body")
+    if body < 0:
+        return None
+    starts = [i for i in (text.find(m, body) for m in region.start) if i >= 0]
+    if not starts:
+        return None
+    start = min(starts)
+    ends = [i for i in (text.find(m, start) for m in region.end) if i >= 0]
+    if not ends:
+        return None
+    end = max(ends) + region.slack
+    if start - body < 2000 and len(text) - end < 2000:
+        return None  # nothing worth cutting
+    head_end = text.find(">", body) + 1
+    return text[:head_end] + text[start:end]
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (nbsp, zero-width spaces included) and strip."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-like run of text, with how much of it is link text."""
+
+    text: str
+    link_ratio: float
+
+
+class Page:
+    """A parsed HTML page plus the lookups every portal parser needs."""
+
+    def __init__(self, text: str, url: str, domain: str | None = None) -> None:
+        self.text = text
+        self.url = url
+        self.domain = domain  # the portal's registrable domain, for the canonical-URL check
+        self.doc = LexborHTMLParser(text)
+        self._meta: dict[str, str] | None = None
+        self._ld: list[dict[str, Any]] | None = None
+
+    # --- metadata ---------------------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, str]:
+        """<meta> content by name/property/itemprop (lower-cased key; the first one wins)."""
+        if self._meta is None:
+            found: dict[str, str] = {}
+            scope = self.doc.head or self.doc.root
+            for node in scope.css("meta") if scope is not None else ():
+                attrs = node.attributes
+                key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+                content = attrs.get("content")
+                if key and content is not None:
+                    found.setdefault(key.lower(), content)
+            self._meta = found
+        return self._meta
+
+    @property
+    def jsonld(self) -> list[dict[str, Any]]:
+        """Every JSON-LD object on the page, @graph members included."""
+        if self._ld is None:
+            objects: list[dict[str, Any]] = []
+            for node in self.doc.css('script[type="application/ld+json"]'):
+                try:
+                    data = json.loads(node.text(deep=True) or "null", strict=False)
+                except (ValueError, RecursionError):
+                    continue
+                objects.extend(_ld_objects(data))
+            self._ld = objects
+        return self._ld
+
+    @property
+    def ld_article(self) -> dict[str, Any]:
+        """The page's JSON-LD NewsArticle (or Article...), or {}."""
+        for obj in self.jsonld:
+            kinds = obj.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(k, str) and k in _ARTICLE_TYPES for k in kinds):
+                return obj
+        return {}
+
+    def first(self, selectors: Iterable[str]) -> LexborNode | None:
+        """The first element matching the first selector that matches anything."""
+        for sel in selectors:
+            node = self.doc.css_first(sel)
+            if node is not None:
+                return node
+        return None
+
+    def first_text(self, selectors: Iterable[str]) -> str:
+        """Cleaned text of the first non-empty element matching, in selector order."""
+        for sel in selectors:
+            for node in self.doc.css(sel):
+                text = clean(node.text(deep=True))
+                if text:
+                    return text
+        return ""
+
+    def title(self, selectors: Sequence[str], suffix: re.Pattern[str] | None = None) -> str:
+        """The headline: page selectors, then JSON-LD headline, then og:title / <title> minus the site suffix."""
+        text = self.first_text(selectors)
+        if text:
+            return text
+        headline = self.ld_article.get("headline")
+        if isinstance(headline, str) and clean(headline):
+            return clean(headline)
+        for raw in (self.meta.get("og:title"), self.first_text(("title",))):
+            text = clean(raw)
+            if suffix is not None:
+                text = clean(suffix.sub("", text))
+            if text:
+                return text
+        return ""
+
+    def ld_people(self, key: str = "author") -> list[str]:
+        """Names of JSON-LD people (author, editor) of the article."""
+        return ld_names(self.ld_article.get(key))
+
+    def ld_date(self, key: str) -> dt.datetime | None:
+        value = self.ld_article.get(key)
+        return parse_any(value) if isinstance(value, str) else None
+
+    def meta_date(self, *keys: str) -> dt.datetime | None:
+        for key in keys:
+            when = parse_any(self.meta.get(key))
+            if when is not None:
+                return when
+        return None
+
+    # --- URLs -------------------------------------------------------------------------------------
+    def canonical(self) -> str:
+        """link[rel=canonical] or og:url when it stays on this portal, else the fetched URL; no page parameter."""
+        candidates: list[str | None] = []
+        link = self.doc.css_first('link[rel="canonical"]')
+        if link is not None:
+            candidates.append(link.attributes.get("href"))
+        candidates.append(self.meta.get("og:url"))
+        for raw in candidates:
+            if not raw or not raw.strip():
+                continue
+            absolute = urllib.parse.urljoin(self.url, raw.strip())
+            if self.same_portal(absolute):
+                return strip_page_params(absolute)
+        return strip_page_params(self.url)
+
+    def same_portal(self, url: str) -> bool:
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        if self.domain is None:
+            return host == (urllib.parse.urlsplit(self.url).hostname or "").lower()
+        return host == self.domain or host.endswith("." + self.domain)
+
+    def links(self, selector: str) -> list[str]:
+        """Absolute hrefs of the matching links, in page order, without duplicates."""
+        out: list[str] = []
+        for node in self.doc.css(selector):
+            href = node.attributes.get("href")
+            if href and not href.startswith(("#", "javascript:")):
+                absolute = urllib.parse.urljoin(self.url, href.strip())
+                if absolute not in out:
+                    out.append(absolute)
+        return out
+
+    # --- body -------------------------------------------------------------------------------------
+    def body_container(self, selectors: Sequence[str]) -> list[LexborNode]:
+        """All elements matching the first selector that matches (Tempo repeats its wrapper id)."""
+        for sel in selectors:
+            nodes = self.doc.css(sel)
+            if nodes:
+                return nodes
+        return []
+
+    def body(self, selectors: Sequence[str], noise_selectors: Sequence[str] = ()) -> tuple[list[str], str | None]:
+        """Paragraphs (noise removed, dateline joined) and trailing desk initials."""
+        blocks: list[Block] = []
+        for container in self.body_container(selectors):
+            blocks.extend(extract_blocks(container, (*noise.SELECTORS, *noise_selectors)))
+        return clean_blocks(blocks)
+
+
+def _ld_objects(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _ld_objects(item)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if isinstance(graph, list):
+            for item in graph:
+                yield from _ld_objects(item)
+
+
+def ld_names(value: Any) -> list[str]:
+    """Person names from a JSON-LD author/editor value (string, object or list)."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str):
+            name = clean(name)
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def strip_page_params(url: str) -> str:
+    """Drop pagination query parameters (page, single) and the fragment."""
+    if "?" not in url and "#" not in url:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in ("page", "single", "amp", "utm_source", "utm_medium", "utm_campaign")]
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, urllib.parse.urlencode(query), ""))
+
+
+def split_people(text: str, labels: Sequence[str] = ()) -> list[str]:
+    """Names from a byline text: labels ("Penulis:") removed, split on commas, '&' and ' dan '."""
+    text = clean(text)
+    for label in labels:
+        text = re.sub(rf"^\s*{label}\s*:?\s*", "", text, flags=re.I)
+    names = []
+    for part in re.split(r"\s*(?:,|&|\||\s+dan\s+)\s*", text):
+        part = clean(part.strip(" -:"))
+        if part and part not in names:
+            names.append(part)
+    return names
+
+
+def extract_blocks(container: LexborNode, skip_selectors: Sequence[str]) -> list[Block]:
+    """Text of `container` split into blocks at block-level elements, skipping noise elements."""
+    skip = {n.mem_id for n in container.css(", ".join(skip_selectors))} if skip_selectors else set()
+    blocks: list[Block] = []
+    parts: list[str] = []
+    link_chars = 0
+    in_link = 0
+    in_p = 0
+
+    def flush() -> None:
+        nonlocal link_chars
+        if parts:
+            raw = "".join(parts)
+            if "\n" not in raw:
+                pieces = [raw]
+            else:
+                pieces = re.split(r"\n\s*\n", raw) if in_p else raw.split("\n")
+            total = max(1, len(clean(raw)))
+            for piece in pieces:
+                text = clean(piece)
+                if text:
+                    blocks.append(Block(text, min(1.0, link_chars / total)))
+            parts.clear()
+        link_chars = 0
+
+    # Iterative depth-first walk: pages can nest thousands of levels deep.
+    stack: list[tuple[LexborNode, str]] = []
+    node = container.child
+    child: LexborNode | None = None
+    while node is not None:
+        tag = node.tag
+        descend = False
+        if tag == "-text":
+            value = node.text_content or ""
+            parts.append(value)
+            if in_link:
+                link_chars += len(value.strip())
+        elif tag == "br":
+            parts.append("\n")
+        elif tag and tag[0] != "-" and node.mem_id not in skip:
+            if tag in _BLOCKS:
+                flush()
+            child = node.child
+            if child is not None:
+                descend = True
+                if tag == "a":
+                    in_link += 1
+                elif tag == "p":
+                    in_p += 1
+        if descend:
+            stack.append((node, tag))
+            node = child
+            continue
+        nxt = node.next
+        while nxt is None and stack:
+            parent, parent_tag = stack.pop()
+            if parent_tag in _BLOCKS:
+                flush()
+            if parent_tag == "a":
+                in_link -= 1
+            elif parent_tag == "p":
+                in_p -= 1
+            nxt = parent.next
+        node = nxt
+    flush()
+    return blocks
+
+
+def clean_blocks(blocks: Sequence[Block]) -> tuple[list[str], str | None]:
+    """Drop noise paragraphs, join a detached dateline to its paragraph, split off trailing desk initials."""
+    paragraphs: list[str] = []
+    pending_dateline = ""
+    for block in blocks:
+        text = block.text
+        if noise.is_noise_text(text, block.link_ratio):
+            continue
+        if not paragraphs and not pending_dateline and _DATELINE.match(text):
+            pending_dateline = text
+            continue
+        if pending_dateline:
+            text = f"{pending_dateline} {text}"
+            pending_dateline = ""
+        paragraphs.append(text)
+    if pending_dateline:
+        paragraphs.append(pending_dateline)
+    desk = None
+    if paragraphs:
+        m = noise.DESK.search(paragraphs[-1])
+        if m:
+            desk = m.group(1)
+            rest = clean(paragraphs[-1][: m.start()])
+            if rest:
+                paragraphs[-1] = rest
+            else:
+                paragraphs.pop()
+    return paragraphs, desk
+
+
+_ERROR = re.compile(r"\b(404|403|500|502|503|not found|tidak ditemukan|page not found|error|galat|access denied)\b", re.I)
+_CONSENT = re.compile(r"\b(cookie|consent|persetujuan|privasi)\b", re.I)
+
+
+def non_article_reason(page: Page, title: str, body: Sequence[str]) -> str | None:
+    """Why this page is not an article (index, login wall, error, consent page), or None."""
+    if title and body:
+        return None
+    head_title = page.first_text(("title",))
+    if _ERROR.search(head_title) or _ERROR.search(title or ""):
+        return "error page"
+    if page.doc.css_first('input[type="password"]') is not None:
+        return "login wall"
+    if _CONSENT.search(head_title):
+        return "consent page"
+    if not body:
+        listing = len(page.doc.css("article, li h2 a, li h3 a, h3 a, h2 a"))
+        return "index page" if listing >= 5 else "no article body"
+    return "no article title"

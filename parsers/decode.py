@@ -1,0 +1,134 @@
+"""Turn raw input (bytes in any charset, or str) into safe HTML text for the parser, or raise ParseError."""
+from __future__ import annotations
+
+import codecs
+import re
+
+from parsers.article import ParseError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
+# WHATWG: these labels all mean windows-1252 in browsers
+_AS_1252 = {"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819", "windows-1252", "cp1252"}
+_MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00", b"BZh", b"7z\xbc\xaf")
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+MAX_TAGS_UNCHECKED = 5000  # below this many "<", even the worst nesting parses in milliseconds
+MAX_DEPTH = 400  # deeper elements are flattened: Lexbor's cost grows with depth squared
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset named in a <meta> near the top of the page, as a Python codec name."""
+    m = _META_CHARSET.search(data, 0, 4096)
+    if not m:
+        return None
+    label = m.group(1).decode("ascii").lower()
+    if label in _AS_1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a page: BOM first, then UTF-8 when the bytes really are UTF-8, then the declared charset."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, "replace")
+    declared = declared_charset(data)
+    if declared and declared not in ("utf-8", "cp1252") and not declared.startswith("utf-"):
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:  # cut off in the middle of the last character
+            return data[: exc.start].decode("utf-8", "replace")
+    # Mostly UTF-8 with a few stray bytes stays UTF-8; otherwise trust the legacy charset.
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = len(_NON_ASCII.findall(text)) - bad
+    if good > 4 * bad:
+        return text
+    fallback = declared if declared and not declared.startswith("utf-") else "cp1252"
+    return data.decode(fallback, "replace")
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith(_MAGIC):
+        return True
+    head = data[:8192]
+    return head.count(b"\x00") > len(head) // 100
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
+# end tags browsers imply: counting them would make the depth estimate drift upward
+_IMPLIED = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot rp rt caption colgroup".split())
+
+
+def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:
+    """Drop the tags of elements nested deeper than `limit` (their text stays)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _VOID or name in _IMPLIED or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= limit:
+        return text
+    depth = 0
+
+    def keep(m: re.Match[str]) -> str:
+        nonlocal depth
+        name = m.group(2).lower()
+        if name in _VOID or name in _IMPLIED or m.group(3):
+            return m.group(0) if depth <= limit else ""
+        if m.group(1):
+            depth = max(0, depth - 1)
+            return m.group(0) if depth < limit else ""
+        depth += 1
+        return m.group(0) if depth <= limit else ""
+
+    return _TAG.sub(keep, text)
+
+
+def to_text(html: str | bytes | bytearray | memoryview) -> str:
+    """Readable, parser-safe HTML text, or ParseError for input that is not a page at all."""
+    if isinstance(html, str):
+        text = html
+    elif isinstance(html, (bytes, bytearray, memoryview)):
+        data = bytes(html)
+        if not data.strip():
+            raise ParseError("empty document")
+        if _looks_binary(data):
+            raise ParseError("binary data, not HTML")
+        text = decode_bytes(data)
+    else:
+        raise ParseError(f"expected str or bytes, got {type(html).__name__}")
+    if not text.strip():
+        raise ParseError("empty document")
+    head = text[:8192].encode("utf-8", "replace")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > len(head) // 100 + 1:
+        raise ParseError("binary data, not HTML")
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from a bad str
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    if text.count("<") > MAX_TAGS_UNCHECKED:
+        text = flatten_deep(text)
+    return text

@@ -1,0 +1,63 @@
+"""Republika (*.republika.co.id, AMP pages too): selectors and the "Rep: X / Red: Y" byline."""
+from __future__ import annotations
+
+import re
+
+from parsers.article import Article
+from parsers.common import Page, clean, non_article_reason, split_people
+from parsers.dates import parse_text
+
+TITLE = (".max-card__title h1", "h1.title", "article h1", "h1")
+BYLINE = (".max-card__title div", ".max-card__title", ".byline", ".author", ".amp-byline")
+DATE = ("div.date.date-item__headline", ".date-item__headline", ".date-detail", "time")
+BODY = ("div.article-content article", ".article-content", "[itemprop=articleBody]", ".amp-article-body",
+        "article .content", "article")
+NOISE = (
+    ".picked-article", ".baca-juga", "[id^=bn_]", ".footnote-wrap", ".max-card__teaser", ".artikel-content",
+    "#next-article", "#scroll-trigger", "#loading", ".share", ".parallax", ".parallax__container",
+    ".scrollToRead", ".set-ads-468", ".ads", "amp-ad", "amp-embed", "amp-img", ".wrap-tag", ".tag",
+)
+TITLE_SUFFIX = re.compile(r"\s*[|-]\s*Republika\s*(Online)?\s*$", re.I)
+_BYLINE = re.compile(r"(?:Rep\s*:\s*(?P<rep>.*?))?\s*/?\s*Red\s*:\s*(?P<red>.+)$", re.I | re.S)
+
+
+def _byline(page: Page) -> tuple[list[str], list[str]]:
+    """(reporters, editors) from "Rep: X/ Red: Y" (either part may be missing)."""
+    for sel in BYLINE:
+        for node in page.doc.css(sel):
+            text = clean(node.text(deep=True))
+            if "Red" not in text and "Rep" not in text:
+                continue
+            m = _BYLINE.search(text)
+            if m:
+                return split_people(m.group("rep") or ""), split_people(m.group("red"))
+            m = re.search(r"Rep\s*:\s*(.+)$", text, re.I)
+            if m:
+                return split_people(m.group(1)), []
+    return [], page.ld_people("author")  # Republika's JSON-LD author is the editor
+
+
+def parse(page: Page) -> Article:
+    """Parse a Republika article page (desktop or AMP)."""
+    title = page.title(TITLE, TITLE_SUFFIX)
+    body, desk = page.body(BODY, NOISE)
+    if not body:
+        text = page.ld_article.get("articleBody")
+        if isinstance(text, str):
+            body = [clean(p) for p in text.split("\n") if clean(p)]
+    authors, editors = _byline(page)
+    published = (page.ld_date("datePublished") or page.meta_date("article:published_time")
+                 or parse_text(page.first_text(DATE)))
+    updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
+    return Article(
+        url=page.canonical(),
+        portal="republika",
+        title=title,
+        authors=tuple(authors),
+        editors=tuple(editors),
+        published=published,
+        updated=updated,
+        body=tuple(body),
+        desk=desk,
+        not_article=non_article_reason(page, title, body),
+    )

@@ -1,0 +1,71 @@
+"""Tempo: the www.tempo.co Nuxt template (2024+) and the older *.tempo.co/read/ template (div#isi)."""
+from __future__ import annotations
+
+import re
+
+from parsers.article import Article
+from parsers.common import Page, clean, non_article_reason, split_people
+from parsers.dates import parse_text
+
+TITLE = ("article h1", "h1.title", "h1")
+TITLE_SUFFIX = re.compile(r"\s*[|-]\s*tempo(\.co)?\s*$", re.I)
+NUXT_BODY = ("#content-wrapper",)
+NUXT_AUTHORS = ('article a[href*="/penulis/"]', 'a[href*="/penulis/"]')
+NUXT_DATE = ("article p.text-neutral-900", "article time")
+OLD_BODY = ("div#isi", "#isi")
+OLD_AUTHORS = (".reporter a", ".title-reporter a", "[itemprop=author] [itemprop=name]")
+OLD_DATE = ("#date", ".date", "time")
+NOISE = (
+    ".bacajuga", ".baca-juga", ".remp-banner", ".parallax-box", ".banner", "[id^=ads-]", "[id^=div-gpt]",
+    ".lg\\:hidden", ".tags", ".tag", ".box-tag", ".iklan",
+)
+_LABELS = ("Reporter", "Penulis", "Editor")
+
+
+def _flag_false(value: object) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
+    names = page.ld_people("author")
+    if names:
+        return names
+    for sel in selectors:
+        found = [clean(n.text(deep=True)) for n in page.doc.css(sel)]
+        found = [n for n in dict.fromkeys(found) if n]
+        if found:
+            return found
+    meta = page.meta.get("author")
+    return split_people(meta, _LABELS) if meta and "tempo" not in meta.lower() else []
+
+
+def parse(page: Page) -> Article:
+    """Parse a Tempo article page (either template)."""
+    old = page.doc.css_first("#isi") is not None
+    title = page.title(TITLE, TITLE_SUFFIX)
+    body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
+    if not body:
+        text = page.ld_article.get("articleBody")
+        if isinstance(text, str):
+            body = [clean(p) for p in text.split("\n") if clean(p) and not p.strip().lower().startswith("pilihan editor")]
+    authors = _authors(page, OLD_AUTHORS if old else NUXT_AUTHORS)
+    editors = page.ld_people("editor")
+    # article:published_time is "24 Juli 2026 | 11.32 WIB" on the Nuxt template: parse_any reads both
+    published = (page.ld_date("datePublished") or page.meta_date("article:published_time", "publishdate")
+                 or parse_text(page.first_text(OLD_DATE if old else NUXT_DATE)))
+    updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
+    paywalled = _flag_false(page.ld_article.get("isAccessibleForFree"))
+    return Article(
+        url=page.canonical(),
+        portal="tempo",
+        title=title,
+        authors=tuple(authors),
+        editors=tuple(editors),
+        published=published,
+        updated=updated,
+        body=tuple(body),
+        desk=desk,
+        paywalled=paywalled,
+        not_article=non_article_reason(page, title, body),
+    )
+

@@ -1,0 +1,80 @@
+"""The Tribun network (www., m. and every regional *.tribunnews.com): selectors and paging."""
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from parsers.article import Article
+from parsers.common import Page, Region, clean, non_article_reason, split_people
+from parsers.dates import parse_any, parse_text
+
+TITLE = ("h1#arttitle", "#article h1", "h1.f50")
+AUTHORS = ("#penulis a", "#penulis")
+EDITORS = ("#editor a", "#editor")
+DATE = ("#article time", "time")
+# both classes: a `div.side-article.mb5` right after the body is a recommendations widget
+BODY = ("div.side-article.txt-article", "div.txt-article")
+NOISE = (
+    "p.baca", ".baca", "blockquote.summary-article", ".summary-article", "[id^=div-]", ".ads-placeholder",
+    ".paging", ".pagination-wrap", ".all-page", "#widget_pilihanuntukmu_article", ".pilihan-list",
+    ".share-wrapper", "[itemprop=keywords]", ".tagcloud3", ".ads-on-body",
+)
+# title .. byline; the byline sits after the body in 2020 pages, before it since 2025
+REGION = Region(start=('id="arttitle"',),
+                end=('id="editor"', 'id="penulis"', "class='paging", 'class="paging', 'itemprop="keywords"'))
+PAGE_LINKS = ".paging a[href], .pagination-wrap a[href]"
+TITLE_SUFFIX = re.compile(r"\s*[-|]\s*(Tribun\w*(\.com)?|Tribun\s+\w+)\s*$", re.I)
+_LABELS = ("Penulis", "Reporter", "Editor", "Laporan Wartawan[^,:]*")
+
+
+def _page_number(url: str) -> int | None:
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    value = (query.get("page") or ["1"])[0]
+    if value == "all":
+        return None
+    return int(value) if value.isdigit() else 1
+
+
+def _people(page: Page, selectors: tuple[str, str]) -> list[str]:
+    links = [clean(n.text(deep=True)) for n in page.doc.css(selectors[0])]
+    names = [n for n in links if n]
+    if names:
+        return list(dict.fromkeys(names))
+    node = page.first(selectors[1:])
+    return split_people(node.text(deep=True), _LABELS) if node is not None else []
+
+
+def parse(page: Page) -> Article:
+    """Parse a Tribun network article page."""
+    title = page.title(TITLE, TITLE_SUFFIX)
+    body, desk = page.body(BODY, NOISE)
+    authors = _people(page, AUTHORS) or page.ld_people("author")
+    editors = _people(page, EDITORS) or page.ld_people("editor")
+    time_node = page.first(DATE)
+    visible = None
+    if time_node is not None:
+        visible = parse_any(time_node.attributes.get("datetime")) or parse_text(time_node.text(deep=True))
+    published = page.ld_date("datePublished") or page.meta_date("article:published_time") or visible
+    updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
+    current = _page_number(page.url)
+    next_pages: list[str] = []
+    if current is not None:
+        for link in page.links(PAGE_LINKS):
+            number = _page_number(link)
+            if number is not None and number > current and link not in next_pages:
+                next_pages.append(link)
+    free = page.ld_article.get("isAccessibleForFree")
+    return Article(
+        url=page.canonical(),
+        portal="tribun",
+        title=title,
+        authors=tuple(authors),
+        editors=tuple(editors),
+        published=published,
+        updated=updated,
+        body=tuple(body),
+        desk=desk,
+        next_pages=tuple(next_pages),
+        paywalled=free is False or free == "false",
+        not_article=non_article_reason(page, title, body),
+    )
