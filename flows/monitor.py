@@ -1,8 +1,13 @@
-"""The monitoring pass as a Prefect flow: plan → check each portal → store. Few, coarse tasks."""
+"""The monitoring pass as a Prefect flow. Few, coarse tasks; the warehouse is opened only in short
+windows (prepare, plan, store, deliver), never while the network is being read.
+
+    prepare → discover (network) → plan → check each portal (network) → store → deliver
+"""
 from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import datetime as dt
 import pathlib
 import uuid
@@ -18,8 +23,9 @@ from beritawatch.config import Config, HttpSettings, load_config
 from beritawatch.fetch import Fetcher
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
+from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import canonical_url, portal_of
-from warehouse import outbox, store
+from warehouse import outbox, sources, store
 from warehouse.db import connect, transaction
 
 LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
@@ -34,18 +40,47 @@ def topics_of(config: Config) -> tuple[Topic, ...]:
     return config.topics or default_topics()
 
 
-@task(name="plan", cache_policy=NO_CACHE, persist_result=False)
-def plan_pass(config: Config, db_path: str, run_id: str) -> list[DueArticle]:
-    """Register the configured articles and pick the ones due for a check."""
+@task(name="prepare", cache_policy=NO_CACHE, persist_result=False)
+def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
+    """Register the configured articles and sources, open the run, pick the sources due."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
         with transaction(con):
             tracked = [(canonical_url(item.url), portal_of(item.url)) for item in config.track]
             store.track(con, tracked, "track", now)
+            sources.register_sources(con, config.discover)
             store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)
-        return store.due_articles(con, now, every_pass=config.revisit.every_pass,
-                                  limit=config.revisit.max_per_pass)
+        return sources.due_sources(con, config.discover, now, every_pass=config.revisit.every_pass)
+    finally:
+        con.close()
+
+
+@task(name="discover", cache_policy=NO_CACHE, persist_result=False)
+def discover(config: Config, due: list[DueSource]) -> list[PollResult]:
+    """Poll the due feeds, sitemaps and index pages; links only to the configured portals' domains."""
+    allowed = allowed_hosts([*(t.url for t in config.track), *(s.url for s in config.discover)])
+
+    async def run() -> list[PollResult]:
+        async with Fetcher(config.http) as fetcher:
+            return await poll_all(fetcher, due, allowed)
+
+    return asyncio.run(run()) if due else []
+
+
+@task(name="plan", cache_policy=NO_CACHE, persist_result=False)
+def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult]) -> tuple[list[DueArticle], dict[str, Any]]:
+    """Record the polls, track what they found, and pick the articles due for a check."""
+    now = _now()
+    con = connect(db_path, wait_s=LOCK_WAIT_S)
+    try:
+        with transaction(con):
+            found = sources.record_polls(con, run_id, polls, now)
+        due = store.due_articles(con, now, every_pass=config.revisit.every_pass,
+                                 limit=config.revisit.max_per_pass)
+        discovery = {**dataclasses.asdict(found),
+                     "failures": [[p.source.url, p.outcome, p.error] for p in polls if p.error]}
+        return due, discovery
     finally:
         con.close()
 
@@ -63,7 +98,7 @@ def check_portal(http: HttpSettings, due: list[DueArticle]) -> list[CheckResult]
 
 @task(name="store", cache_policy=NO_CACHE, persist_result=False)
 def store_results(config: Config, db_path: str, run_id: str, results: list[CheckResult]) -> dict[str, Any]:
-    """Write every check of the pass in one transaction and close the run."""
+    """Write every check of the pass in one transaction (versions, edits, events, alerts)."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
@@ -99,18 +134,21 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
 
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
 def monitor_pass(config_path: str | None = None, db_path: str | None = None) -> dict[str, Any]:
-    """One monitoring pass over everything due; one broken URL never fails it."""
+    """One monitoring pass over everything due; one broken URL or feed never fails it."""
     config = load_config(pathlib.Path(config_path) if config_path else None)
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     logger = get_run_logger()
-    due = plan_pass(config, database, run_id)
+    polls = discover(config, prepare(config, database, run_id))
+    due, discovery = plan(config, database, run_id, polls)
     by_portal: dict[str, list[DueArticle]] = collections.defaultdict(list)
     for item in due:
         by_portal[item.portal or "unknown"].append(item)
-    logger.info("%d articles due across %d portals", len(due), len(by_portal))
+    logger.info("%d sources polled, %d new articles found; %d articles due across %d portals",
+                discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
     futures = [check_portal.submit(config.http, items) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
-    summary = deliver_alerts(config, database, store_results(config, database, run_id, results))
+    summary = store_results(config, database, run_id, results)
+    summary = deliver_alerts(config, database, {**summary, "discovery": discovery})
     logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
     return summary

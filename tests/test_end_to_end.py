@@ -1,6 +1,7 @@
 """Whole passes of the real Prefect flow against the loopback replica, checked in the warehouse."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pathlib
 import subprocess
@@ -99,3 +100,48 @@ def test_locked_database_gives_a_clear_error(tmp_path: pathlib.Path, write_confi
     finally:
         holder.kill()
         holder.wait()
+
+
+NEW_RELEVANT = "https://news.detik.com/internasional/d-7300001/korut-kirim-rudal-balistik-ke-rusia"
+NEW_OTHER = "https://news.detik.com/internasional/d-7300002/festival-layang-layang-di-bali"
+FEED = "https://news.detik.com/rss"
+
+
+def test_feed_discovery_tracks_the_relevant_article_only(prefect_server: str, replica: Replica,
+                                                         write_config) -> None:
+    from beritawatch.replica import feeds
+    from beritawatch.replica.render import ArticleSpec
+
+    when = dt.datetime(2026, 11, 20, 9, 30, tzinfo=feeds.WIB)
+    replica.put(FEED, feeds.rss([]), feeds.CONTENT_TYPES["rss"])
+    config = write_config([DETIK_URL], extra=f'[[discover]]\nurl = "{FEED}"\n')
+    first = monitor_pass(config_path=str(config))
+    assert first["discovery"]["polled"] == 1 and first["discovery"]["new_articles"] == 0
+
+    replica.add_article(ArticleSpec(
+        url=NEW_RELEVANT, portal="detik", title="Intelijen: Korut Kirim Rudal Balistik ke Rusia",
+        author="Dimas Ardiansyah", published=when, paragraphs=[
+            "Seoul - Badan intelijen Korea Selatan menyebut Korea Utara telah mengirim rudal balistik "
+            "jarak pendek ke Rusia untuk dipakai di Ukraina.",
+            "Menurut badan itu, Pyongyang menerima bantuan teknologi satelit dari Moskow sebagai imbalan.",
+            "Kremlin menolak berkomentar."]))
+    replica.add_article(ArticleSpec(
+        url=NEW_OTHER, portal="detik", title="Festival Layang-layang Meriahkan Pantai Sanur",
+        author="Putu Ayu", published=when, paragraphs=[
+            "Denpasar - Ratusan layang-layang raksasa menghiasi langit Pantai Sanur akhir pekan ini.",
+            "Panitia mencatat peserta datang dari dua belas kabupaten."]))
+    items = [(NEW_RELEVANT, "Korut Kirim Rudal", when), (NEW_OTHER, "Festival Layang-layang", when),
+             ("http://127.0.0.1:1/admin", "internal", when), ("https://evil.example/x", "elsewhere", when)]
+    replica.put(FEED, feeds.rss(items), feeds.CONTENT_TYPES["rss"])
+    second = monitor_pass(config_path=str(config))
+
+    assert second["discovery"]["new_articles"] == 2 and second["discovery"]["rejected"] == 2
+    # the tracked detik article is on the topic too, so coverage holds both relevant articles
+    assert sorted(query(config, "SELECT url FROM coverage")) == sorted([(DETIK_URL,), (NEW_RELEVANT,)])
+    found = dict(query(config, f"SELECT url, active FROM articles WHERE url IN ('{NEW_RELEVANT}', '{NEW_OTHER}')"))
+    assert found == {NEW_RELEVANT: True, NEW_OTHER: False}
+    [(relevant_other,)] = query(config, f"SELECT relevant FROM articles WHERE url = '{NEW_OTHER}'")
+    assert relevant_other is False
+    assert query(config, "SELECT kind, article_url FROM alerts WHERE kind = 'new' ORDER BY alert_id") == \
+        [("new", DETIK_URL), ("new", NEW_RELEVANT)]
+    assert not replica.requests_for("http://127.0.0.1:1/admin")
