@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers import noise
 from parsers.dates import parse_any
+from parsers.decode import guard_depth
 
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
 _BLOCKS = frozenset(
@@ -30,31 +31,43 @@ _ARTICLE_TYPES = frozenset(
 class Region:
     """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
 
-    The region runs from the first `start` marker after <body> to `slack` characters past the
-    furthest `end` marker found after it; the <head> (meta, JSON-LD) is always kept.
+    The region runs from the tag holding the first `start` marker found after <body> to `slack`
+    characters past the furthest `end` marker found within `window` characters of the start.
+    When `nested` occurs inside the region (an element that would end it early), it is not used.
+    The <head> (meta, JSON-LD) is always kept.
     """
 
     start: tuple[str, ...]
     end: tuple[str, ...]
+    nested: str | None = None
+    window: int = 60_000
     slack: int = 3000
 
 
 def trim_to_region(text: str, region: Region) -> str | None:
-    """The page cut down to <head> plus the article region, or None when a marker is missing."""
+    """The page cut down to <head> plus the article region, or None when that is not safe."""
     body = text.find("<body")
     if body < 0:
         return None
-    starts = [i for i in (text.find(m, body) for m in region.start) if i >= 0]
-    if not starts:
+    start = -1
+    for marker in region.start:
+        start = text.find(marker, body)
+        if start >= 0:
+            break
+    if start < 0:
         return None
-    start = min(starts)
-    ends = [i for i in (text.find(m, start) for m in region.end) if i >= 0]
-    if not ends:
+    start = text.rfind("<", body, start + 1)
+    stop = start + region.window
+    ends = [i + len(m) for m in region.end if (i := text.find(m, start, stop)) >= 0]
+    if start < 0 or not ends:
         return None
-    end = max(ends) + region.slack
-    if start - body < 2000 and len(text) - end < 2000:
-        return None  # nothing worth cutting
+    end = max(ends)
+    if region.nested is not None and text.find(region.nested, start + 1, end) >= 0:
+        return None
+    end += region.slack
     head_end = text.find(">", body) + 1
+    if start - head_end < 2000 and len(text) - end < 2000:
+        return None  # nothing worth cutting
     return text[:head_end] + text[start:end]
 
 
@@ -82,7 +95,8 @@ class Page:
         self.text = text
         self.url = url
         self.domain = domain  # the portal's registrable domain, for the canonical-URL check
-        self.doc = LexborHTMLParser(text)
+        # scripting=True as in a browser: a <noscript> in <head> must not push <head> into <body>
+        self.doc = LexborHTMLParser(guard_depth(text), scripting=True)
         self._meta: dict[str, str] | None = None
         self._ld: list[dict[str, Any]] | None = None
 
@@ -207,6 +221,21 @@ class Page:
                     out.append(absolute)
         return out
 
+    def later_pages(self, selector: str, param: str) -> list[str]:
+        """Links to pages after this one, numbered by the `param` query parameter (page=2 ...).
+
+        Also follows `link[rel=next]`. A page whose own `param` is not a number ("all") has none.
+        """
+        current = query_number(self.url, param)
+        if current is None:
+            return []
+        later: list[str] = []
+        for link in self.links(f"{selector}, link[rel=next]"):
+            number = query_number(link, param)
+            if number is not None and number > current and self.same_portal(link) and link not in later:
+                later.append(link)
+        return later
+
     # --- body -------------------------------------------------------------------------------------
     def body_container(self, selectors: Sequence[str]) -> list[LexborNode]:
         """All elements matching the first selector that matches (Tempo repeats its wrapper id)."""
@@ -249,13 +278,27 @@ def ld_names(value: Any) -> list[str]:
     return names
 
 
+_PAGE_PARAMS = frozenset({"page", "page_num", "single", "amp", "utm_source", "utm_medium", "utm_campaign"})
+
+
+def query_number(url: str, param: str) -> int | None:
+    """The page number in `url`'s `param` (1 when absent), None when it is not a number ("all")."""
+    try:
+        values = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get(param)
+    except ValueError:
+        return 1
+    if not values:
+        return 1
+    return int(values[0]) if values[0].isdigit() and len(values[0]) < 6 else None
+
+
 def strip_page_params(url: str) -> str:
     """Drop pagination query parameters (page, single) and the fragment."""
     if "?" not in url and "#" not in url:
         return url
     parts = urllib.parse.urlsplit(url)
     query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in ("page", "single", "amp", "utm_source", "utm_medium", "utm_campaign")]
+             if k.lower() not in _PAGE_PARAMS]
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, urllib.parse.urlencode(query), ""))
 
 
@@ -386,6 +429,6 @@ def non_article_reason(page: Page, title: str, body: Sequence[str]) -> str | Non
     if _CONSENT.search(head_title):
         return "consent page"
     if not body:
-        listing = len(page.doc.css("article, li h2 a, li h3 a, h3 a, h2 a"))
-        return "index page" if listing >= 5 else "no article body"
+        headlines = page.doc.css("h2 a[href], h3 a[href], h4 a[href], a[href] h2, a[href] h3, a[href] h4")
+        return "index page" if len(headlines) >= 5 else "no article body"
     return "no article title"

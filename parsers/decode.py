@@ -110,14 +110,14 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
         text = html
     elif isinstance(html, (bytes, bytearray, memoryview)):
         data = bytes(html)
-        if not data.strip():
+        if not data or data.isspace():
             raise ParseError("empty document")
         if _looks_binary(data):
             raise ParseError("binary data, not HTML")
         text = decode_bytes(data)
     else:
         raise ParseError(f"expected str or bytes, got {type(html).__name__}")
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty document")
     head = text[:8192].encode("utf-8", "replace")
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
@@ -129,6 +129,11 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from a bad str
         text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def guard_depth(text: str) -> str:
+    """The text, with pathologically deep nesting flattened when it has many tags."""
     if text.count("<") > MAX_TAGS_UNCHECKED:
-        text = flatten_deep(text)
+        return flatten_deep(text)
     return text

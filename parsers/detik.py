@@ -20,8 +20,7 @@ NOISE = (
     ".teads-player", ".detail__media", ".detail__body-toc", ".recommendation-box",
 )
 # title .. end of article.detail (page nav and desk sit inside the body text)
-REGION = Region(start=('<h1 class="detail__title"', 'class="detail__header"'),
-                end=("</article>", 'class="detail__body-tag', 'class="detail__long-nav'))
+REGION = Region(start=('class="detail__title"',), end=("</article>",), nested="<article")
 PAGE_LINKS = ".detail__long-nav a.detail__anchor-numb, a.detail__anchor-numb"
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*detik\w*\s*$", re.I)
 # "Novi Christiastuti - detikNews": the channel label is not a name

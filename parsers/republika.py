@@ -17,6 +17,8 @@ NOISE = (
     "#next-article", "#scroll-trigger", "#loading", ".share", ".parallax", ".parallax__container",
     ".scrollToRead", ".set-ads-468", ".ads", "amp-ad", "amp-embed", "amp-img", ".wrap-tag", ".tag",
 )
+# 2023 pages were paginated; how is unverified: `?page=N` links and link[rel=next] are followed
+PAGE_LINKS = ".pagination a[href], .paging a[href], .pages a[href]"
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*Republika\s*(Online)?\s*$", re.I)
 _BYLINE = re.compile(r"(?:Rep\s*:\s*(?P<rep>.*?))?\s*/?\s*Red\s*:\s*(?P<red>.+)$", re.I | re.S)
 
@@ -59,5 +61,6 @@ def parse(page: Page) -> Article:
         updated=updated,
         body=tuple(body),
         desk=desk,
+        next_pages=tuple(page.later_pages(PAGE_LINKS, "page")),
         not_article=non_article_reason(page, title, body),
     )

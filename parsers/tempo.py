@@ -15,6 +15,8 @@ NUXT_DATE = ("article p.text-neutral-900", "article time")
 OLD_BODY = ("div#isi", "#isi")
 OLD_AUTHORS = (".reporter a", ".title-reporter a", "[itemprop=author] [itemprop=name]")
 OLD_DATE = ("#date", ".date", "time")
+# pre-2024 long articles: `?page_num=N` (unverified on a real page); the Nuxt template is one page
+OLD_PAGE_LINKS = ".paging a[href], .pagination a[href]"
 NOISE = (
     ".bacajuga", ".baca-juga", ".remp-banner", ".parallax-box", ".banner", "[id^=ads-]", "[id^=div-gpt]",
     ".lg\\:hidden", ".tags", ".tag", ".box-tag", ".iklan",
@@ -65,6 +67,7 @@ def parse(page: Page) -> Article:
         updated=updated,
         body=tuple(body),
         desk=desk,
+        next_pages=tuple(page.later_pages(OLD_PAGE_LINKS, "page_num")) if old else (),
         paywalled=paywalled,
         not_article=non_article_reason(page, title, body),
     )

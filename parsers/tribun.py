@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import urllib.parse
 
 from parsers.article import Article
 from parsers.common import Page, Region, clean, non_article_reason, split_people
@@ -20,19 +19,10 @@ NOISE = (
     ".share-wrapper", "[itemprop=keywords]", ".tagcloud3", ".ads-on-body",
 )
 # title .. byline; the byline sits after the body in 2020 pages, before it since 2025
-REGION = Region(start=('id="arttitle"',),
-                end=('id="editor"', 'id="penulis"', "class='paging", 'class="paging', 'itemprop="keywords"'))
+REGION = Region(start=('id="arttitle"',), end=('id="editor"', 'itemprop="keywords"'))
 PAGE_LINKS = ".paging a[href], .pagination-wrap a[href]"
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*(Tribun\w*(\.com)?|Tribun\s+\w+)\s*$", re.I)
 _LABELS = ("Penulis", "Reporter", "Editor", "Laporan Wartawan[^,:]*")
-
-
-def _page_number(url: str) -> int | None:
-    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
-    value = (query.get("page") or ["1"])[0]
-    if value == "all":
-        return None
-    return int(value) if value.isdigit() else 1
 
 
 def _people(page: Page, selectors: tuple[str, str]) -> list[str]:
@@ -56,13 +46,7 @@ def parse(page: Page) -> Article:
         visible = parse_any(time_node.attributes.get("datetime")) or parse_text(time_node.text(deep=True))
     published = page.ld_date("datePublished") or page.meta_date("article:published_time") or visible
     updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
-    current = _page_number(page.url)
-    next_pages: list[str] = []
-    if current is not None:
-        for link in page.links(PAGE_LINKS):
-            number = _page_number(link)
-            if number is not None and number > current and link not in next_pages:
-                next_pages.append(link)
+    next_pages = page.later_pages(PAGE_LINKS, "page")
     free = page.ld_article.get("isAccessibleForFree")
     return Article(
         url=page.canonical(),
