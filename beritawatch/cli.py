@@ -199,6 +199,44 @@ def _fetched_text(config: Any, url: str) -> tuple[str, tuple[str, ...]] | str:
     return result.article.title, result.article.body
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """List pending and failed deliveries; with --retry, attempt them all now."""
+    import datetime as dt
+
+    from warehouse import outbox
+    from warehouse.db import WarehouseError, connect
+
+    try:
+        config = load_config(args.config)
+        con = connect(args.db or config.database, wait_s=args.lock_wait)
+    except ConfigError as exc:
+        return _fail(f"config error: {exc}", EXIT_CONFIG)
+    except WarehouseError as exc:
+        return _fail(str(exc), EXIT_LOCKED)
+    try:
+        if args.retry:
+            report = outbox.deliver_outbox(
+                con, config.alerts.targets, dt.datetime.now(dt.timezone.utc), pass_id="manual",
+                digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts,
+                retry_now=True)
+            print(f"planned {report.planned}, sent {report.sent}, will retry {report.retried_later}, "
+                  f"gave up {report.failed}, unknown targets {report.unknown_targets}")
+            for target, key, error in report.errors:
+                print(f"! {target} {key}: {error}")
+        rows = outbox.pending(con)
+    finally:
+        con.close()
+    if not rows:
+        print("no pending or failed deliveries")
+        return 0
+    for status, target, kind, key, attempts, next_at, error, title in rows:
+        when = f", next try {next_at:%Y-%m-%d %H:%M}" if next_at and status == "pending" else ""
+        print(f"{status:8} {kind:8} {target}  attempts={attempts}{when}  {title or key}")
+        if error:
+            print(f"         last error: {error}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beritawatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     reparse = sub.add_parser("reparse", help="re-run the parsers over stored raw HTML (after a parser fix)")
     common(reparse)
     reparse.set_defaults(func=cmd_reparse)
+
+    alerts = sub.add_parser("alerts", help="list pending and failed alert deliveries")
+    common(alerts)
+    alerts.add_argument("--retry", action="store_true", help="attempt every pending delivery now")
+    alerts.set_defaults(func=cmd_alerts)
 
     explain = sub.add_parser("explain", help="topic relevance of an article, with the evidence")
     common(explain)
