@@ -103,7 +103,7 @@ def parse_unix(raw: str | int | float | None) -> dt.datetime | None:
     if seconds > 1e11:
         seconds /= 1000
     try:
-        return _sane(dt.datetime.fromtimestamp(seconds, dt.timezone.utc))
+        return _sane(dt.datetime.fromtimestamp(seconds, WIB))
     except (OverflowError, OSError, ValueError):
         return None
 

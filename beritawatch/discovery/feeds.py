@@ -1,9 +1,11 @@
 """RSS and Atom feeds, read with feedparser (which tolerates the malformed feeds portals serve)."""
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import Any
+
 import feedparser
 
 from beritawatch.discovery import dates
@@ -14,13 +16,15 @@ from beritawatch.discovery.portals import listing_reason
 _ITEM_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 # Feeds served as text/html or with a wrong charset label still parse fine: not worth a note.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_TAG = re.compile(r"<[^>]*>")
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ROOT = re.compile(rb"<((?:[\w-]+:)?(?:rss|RDF|feed))[\s>]")
 
 
 def _cut(data: bytes, limit: int) -> bytes:
     """The feed's first `limit` bytes, ended after a whole item and closed again."""
     head = data[:limit]
-    ends = list(_ITEM_END.finditer(head, max(0, limit - 1_000_000)))
+    ends = list(_ITEM_END.finditer(head, max(0, limit - 1_000_000)))  # an item is never 1 MB
     if not ends:
         return head  # feedparser's lenient parser copes with a raw cut, slowly
     root = _ROOT.search(data[:8192])
@@ -29,6 +33,17 @@ def _cut(data: bytes, limit: int) -> bytes:
         name = root.group(1)
         closing = (b"</channel>" if name.endswith(b"rss") else b"") + b"</" + name + b">"
     return head[: ends[-1].end()] + closing
+
+
+def _tag_budget(data: bytes, limits: Limits) -> int:
+    """How many leading bytes hold at most `limits.feed_bytes` bytes and `limits.feed_tags` tags."""
+    end = min(len(data), limits.feed_bytes)
+    if data.count(b"<", 0, end) <= limits.feed_tags:
+        return end
+    position = -1
+    for _ in range(limits.feed_tags):
+        position = data.find(b"<", position + 1, end)
+    return position
 
 
 def _links(entry: Any) -> list[str]:
@@ -44,14 +59,31 @@ def _links(entry: Any) -> list[str]:
     return out
 
 
+def _title(entry: Any, limits: Limits) -> str | None:
+    """The entry's title as plain text (Atom type="html" titles arrive as markup)."""
+    title = entry.get("title")
+    if not isinstance(title, str):
+        return None
+    kind = (entry.get("title_detail") or {}).get("type") or ""
+    if "html" in kind:
+        title = html.unescape(_TAG.sub(" ", title[: limits.max_field_chars * 2]))
+    return clean_text(title, limits.max_field_chars)
+
+
 def parse_feed(content: bytes, content_type: str | None, source_url: str, limits: Limits) -> Parsed:
     """Items of an RSS (0.9x/1.0/2.0) or Atom feed."""
+    # feedparser already ignores DTDs, and expat caps amplification; refusing is the third line.
+    probe = content.decode("utf-16", "replace").encode() if content[:2] in (b"\xff\xfe", b"\xfe\xff") else content
+    if _ENTITY_DECL.search(probe):
+        raise DiscoveryError(source_url, "refused a feed that declares XML entities (feeds never need "
+                                         "them; entity tricks are refused, not expanded)")
     notes: list[str] = []
     data = content
-    if len(data) > limits.feed_bytes:
-        data = _cut(data, limits.feed_bytes)
-        notes.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} "
-                     f"(limit {limits.feed_bytes:,}; feeds list newest first)")
+    budget = _tag_budget(content, limits)
+    if len(data) > budget:
+        data = _cut(data, budget)
+        notes.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} (limits: "
+                     f"{limits.feed_bytes:,} bytes, {limits.feed_tags:,} tags; feeds list newest first)")
     headers = {"content-location": source_url, "content-type": content_type or "application/xml"}
     # A stream, never bytes or str: feedparser would treat those as a path or URL to open.
     result = feedparser.parse(io.BytesIO(data), response_headers=headers,
@@ -74,12 +106,10 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
         url = next((link for link in links if listing_reason(link) is None), links[0])
         if url != links[0]:
             recovered += 1
-        parsed.found.append(Found(
-            url=url,
-            title=clean_text(entry.get("title"), limits.max_field_chars),
-            published=dates.parse_any(entry.get("published"), entry.get("published_parsed")),
-            updated=dates.parse_any(entry.get("updated"), entry.get("updated_parsed")),
-        ))
+        published = dates.parse_any(entry.get("published"), entry.get("published_parsed"))
+        updated = dates.parse_any(entry.get("updated"), entry.get("updated_parsed"))
+        parsed.found.append(Found(url=url, title=_title(entry, limits), published=published,
+                                  updated=updated if updated != published else None))
     if len(entries) > limits.max_candidates:
         notes.append(f"feed lists {len(entries):,} items; kept the first {limits.max_candidates:,}")
     if recovered:

@@ -29,7 +29,7 @@ class Candidate:
     published: dt.datetime | None  # always timezone-aware when present
     source_url: str
     source_kind: SourceKind
-    updated: dt.datetime | None = None  # sitemap <lastmod> / Atom <updated>, when given
+    updated: dt.datetime | None = None  # a later change time (<lastmod>, <updated>), when given
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ class Limits:
 
     max_bytes: int = 64_000_000  # refused outright above this (after gunzip)
     feed_bytes: int = 2_000_000  # feedparser costs ~1 s/MB: longer feeds are cut at an item
+    feed_tags: int = 30_000  # ...and up to ~50 µs a tag: tag-dense feeds are cut sooner
+    html_depth: int = 1_000  # lexbor's tree building is quadratic in nesting depth
     html_bytes: int = 8_000_000  # index pages are cut here (HTML parsers cope with a cut)
     sitemap_bytes: int = 50_000_000  # the sitemap protocol's own ceiling
     payload_bytes: int = 16_000_000  # JSON cannot be cut: refused above this

@@ -17,6 +17,10 @@ from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
 from beritawatch.discovery.model import DiscoveryError, Limits
 from beritawatch.discovery.portals import INDEX_LAYOUTS, IndexLayout, portal_of_host
 
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_VOID = frozenset(b"area base br col embed hr img input keygen link meta param source track wbr".split())
+# Elements the HTML parser closes by itself when the next one opens: they never nest deep.
+_SELF_CLOSING = frozenset(b"p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp caption colgroup".split())
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -38,6 +42,24 @@ def _charset(content_type: str | None, head: bytes) -> str:
 def decode_html(content: bytes, content_type: str | None) -> str:
     """The page as text, by its declared charset (UTF-8 when none or unknown)."""
     return content.decode(_charset(content_type, content[:4096]), errors="replace")
+
+
+def nesting_depth(data: bytes, stop_at: int | None = None) -> int:
+    """The deepest element nesting the markup can build (an estimate from tags alone)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(data):
+        name = match.group(2).lower()
+        if name in _VOID or name in _SELF_CLOSING:
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if stop_at is not None and deepest > stop_at:
+                    break
+    return deepest
 
 
 def _text(node: LexborNode | None, limit: int) -> str | None:
@@ -85,6 +107,10 @@ def parse_index(content: bytes, content_type: str | None, source_url: str, limit
     head = data[:2048].lstrip()
     if b"\x00" in head and b"<" not in head:
         raise DiscoveryError(source_url, "binary content, not an HTML page")
+    depth = nesting_depth(data, stop_at=limits.html_depth)
+    if depth > limits.html_depth:
+        raise DiscoveryError(source_url, f"HTML nests more than {limits.html_depth:,} elements deep "
+                                         "(real index pages nest < 100)")
     tree = LexborHTMLParser(decode_html(data, content_type))
     base = source_url
     base_node = tree.css_first("base[href]")

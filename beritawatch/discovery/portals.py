@@ -84,14 +84,20 @@ def looks_like_article_url(url: str) -> bool:
 
 
 def listing_reason(url: str) -> str | None:
-    """Why `url` is a home, section or tag page rather than an article; None if it may be one."""
+    """Why a portal URL is a home, section or tag page rather than an article; None if it may be one.
+
+    Other hosts and schemes get None: what they are is the host filter's business, not ours.
+    """
     if looks_like_article_url(url):
         return None
     try:
-        path = urlsplit(url).path
+        parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return None
-    segments = [s for s in path.split("/") if s]
+    if parts.scheme.lower() not in ("http", "https") or portal_of_host(host) is None:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
     if segments and segments[-1].lower() in _HOME_FILES:
         segments.pop()
     if not segments:

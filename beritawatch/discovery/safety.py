@@ -43,7 +43,6 @@ class AllowedHosts:
     """A compiled allow-list: exact hosts, plus registrable domains whose subdomains pass too."""
 
     def __init__(self, entries: Iterable[str]) -> None:
-        self.hosts: frozenset[str] = frozenset()
         domains: set[str] = set()
         hosts: set[str] = set()
         for raw in entries:
@@ -56,7 +55,7 @@ class AllowedHosts:
             hosts.add(entry)
             if domain == entry:
                 domains.add(entry)
-        self.hosts = frozenset(hosts)
+        self.hosts: frozenset[str] = frozenset(hosts)
         self.domains: frozenset[str] = frozenset(domains)
 
     def allows(self, host: str) -> bool:
@@ -113,7 +112,7 @@ def rejection_reason(url: str, allowed: AllowedHosts) -> str | None:
         seen = httpx.URL(url)
     except Exception:  # noqa: BLE001 - any parse failure means "do not fetch"
         return "URL is rejected by the HTTP client's parser"
-    if seen.host != host or (seen.port or _DEFAULT_PORTS[scheme]) != (port or _DEFAULT_PORTS[scheme]):
+    if seen.raw_host.decode("ascii", "replace").lower() != host or (seen.port or _DEFAULT_PORTS[scheme]) != (port or _DEFAULT_PORTS[scheme]):
         return "URL is read differently by the HTTP client"
     if not allowed.allows(host):
         return f"host {host} is not an allowed portal host"

@@ -78,12 +78,12 @@ class _Reader:
                 self.entry.setdefault(local, "".join(self.text)[: self.limits.max_field_chars])
             self.field = None
         elif self.entry is not None and len(self.stack) == 1:
+            cap = self.limits.max_sitemaps if self.root == "sitemapindex" else self.limits.max_candidates
             if self.entry.get("loc", "").strip():
+                if len(self.entries) >= cap:
+                    raise _Full
                 self.entries.append(self.entry)
             self.entry = None
-            cap = self.limits.max_sitemaps if self.root == "sitemapindex" else self.limits.max_candidates
-            if len(self.entries) >= cap:
-                raise _Full
 
 
 def _text_sitemap(content: bytes, limits: Limits) -> Parsed:
@@ -135,10 +135,8 @@ def parse_sitemap(content: bytes, source_url: str, limits: Limits) -> Parsed:
     parsed = Parsed(kind="sitemap", notes=notes)
     target = parsed.sitemaps if reader.root == "sitemapindex" else parsed.found
     for entry in reader.entries:
-        target.append(Found(
-            url=entry["loc"].strip(),
-            title=clean_text(entry.get("title"), limits.max_field_chars),
-            published=dates.parse_iso(entry.get("publication_date")),
-            updated=dates.parse_iso(entry.get("lastmod")),
-        ))
+        published = dates.parse_iso(entry.get("publication_date"))
+        updated = dates.parse_iso(entry.get("lastmod"))
+        target.append(Found(url=entry["loc"].strip(), title=clean_text(entry.get("title"), limits.max_field_chars),
+                            published=published, updated=updated if updated != published else None))
     return parsed
