@@ -212,3 +212,31 @@ def test_states_reflect_history(con: duckdb.DuckDBPyConnection) -> None:
     run(con, [parsed(article())], 0)
     state = store.load_states(con, [URL])[URL]
     assert isinstance(state, ArticleState) and state.current_body == BODY and len(state.history) == 1
+
+
+def test_reparse_after_a_parser_fix_gives_zero_edits(con: duckdb.DuckDBPyConnection) -> None:
+    import parsers
+    from beritawatch.replica.render import render
+    from beritawatch.replica.site import REPUBLIKA_URL, tracked_articles
+    from warehouse.reparse import reparse
+
+    spec = next(s for s in tracked_articles() if s.url == REPUBLIKA_URL)
+    html = (render(spec, spec.url) or "").encode()
+
+    def old_parser(page: str | bytes, url: str) -> Article:  # a parser that still kept a "Baca juga" line
+        art = parsers.parse(page, url)
+        return dataclasses.replace(art, body=(*art.body, "Baca Juga: Jadwal Kereta Tambahan"))
+
+    def check(parse: object) -> CheckResult:
+        art = parse(html, REPUBLIKA_URL)  # type: ignore[operator]
+        fetch = FetchResult(REPUBLIKA_URL, T0, "ok", 200, 5.0, html, "text/html")
+        return CheckResult(DueArticle(REPUBLIKA_URL, "republika"), PARSED, (fetch,), art, ((REPUBLIKA_URL, html),))
+
+    run(con, [check(old_parser)], 0)
+    without_reparse = run(con, [check(parsers.parse)], 1)  # what the fix alone would do: a false edit
+    assert without_reparse.portals["detik"].new_versions == 1
+    stats = reparse(con)
+    assert stats.changed == 1 and (stats.edits_before, stats.edits_after) == (1, 0)
+    after = run(con, [check(parsers.parse)], 2)
+    assert after.portals["detik"].new_versions == 0 and after.portals["detik"].unchanged == 1
+    assert rows(con, "SELECT count(*) FROM edits") == [(0,)]

@@ -234,15 +234,24 @@ class _PassWriter:
                 counts[2] += 1
         broken = [p for p, (checked, changed, failed) in per_portal.items()
                   if is_portal_breakage(changed, failed, checked)]
+        still_broken = self._broken_last_pass()
         for portal in broken:
             checked, changed, failed = per_portal[portal]
             message = (f"{changed} of {checked} articles changed and {failed} failed to parse in one "
                        f"pass: the template probably changed. Changes are held back, not alerted.")
             self._event("portal_health", None, {"checked": checked, "changed": changed,
                                                 "failed": failed, "message": message}, portal=portal)
-            self._alert(Alert(kind="health", dedupe_key=f"health:{portal}:{self.run_id}"[:256],
-                              portal=portal, summary=message))
+            if portal not in still_broken:  # one alert per outage, not one per pass
+                self._alert(Alert(kind="health", dedupe_key=f"health:{portal}:{self.run_id}"[:256],
+                                  portal=portal, summary=message))
         self.verdicts = hold_broken_portals(self.verdicts, portals, broken)
+
+    def _broken_last_pass(self) -> set[str]:
+        """Portals that already had a health event in the latest completed pass."""
+        return {row[0] for row in self.con.execute("""
+            SELECT DISTINCT portal FROM events WHERE kind = 'portal_health' AND run_id = (
+                SELECT run_id FROM runs WHERE status = 'completed' ORDER BY started_at DESC LIMIT 1)
+        """).fetchall()}
 
     def write(self, results: Sequence[CheckResult]) -> None:
         for result in results:
