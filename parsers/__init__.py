@@ -1,12 +1,21 @@
 """Per-portal article parsers: `parse(html, url) -> Article`, pure (no I/O)."""
 from __future__ import annotations
 
+import dataclasses
+
 from parsers.article import Article, ParseError, merge_pages
 from parsers.common import Page, trim_to_region
 from parsers.decode import to_text
 from parsers.registry import lookup
 
 __all__ = ["Article", "ParseError", "merge_pages", "parse"]
+
+
+def _finish(article: Article) -> Article:
+    # a non-article page has nothing to fetch further, and its dates belong to other stories
+    if article.not_article is None:
+        return article
+    return dataclasses.replace(article, next_pages=(), published=None, updated=None)
 
 
 def _complete(article: Article) -> bool:
@@ -29,7 +38,7 @@ def parse(html: str | bytes, url: str) -> Article:
                 article = site.parse(Page(small, url, domain))
                 if _complete(article):
                     return article
-        return site.parse(Page(text, url, domain))
+        return _finish(site.parse(Page(text, url, domain)))
     except ParseError:
         raise
     except Exception as exc:  # the contract: nothing but ParseError ever escapes parse()

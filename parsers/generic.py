@@ -30,6 +30,8 @@ def parse(page: Page) -> Article:
         body = [clean(p) for p in ld_body.split("\n") if clean(p)]
     else:
         body = _extract(page.text, page.url)
+        if body and body[0] == title:  # the extractor keeps the headline as a first line
+            body = body[1:]
     authors = page.ld_people("author") or split_people(page.meta.get("author", ""))
     published = page.ld_date("datePublished") or page.meta_date(*DATE_META)
     time_node = page.doc.css_first("time[datetime]")

@@ -8,7 +8,7 @@ SELECTORS: tuple[str, ...] = (
     "script", "style", "noscript", "template", "iframe", "svg", "button", "form", "select", "textarea",
     "ins", "figure", "figcaption", "video", "audio", "object",
     "[id^=div-gpt-ad]", "[id^=div-ad]", "[class*=ads-]", "[class^=ads]", "[class*=advert]",
-    "[data-ads]", "blockquote.twitter-tweet", "blockquote.instagram-media", "blockquote.tiktok-embed",
+    "[data-ads]", "[class*=pagination]", ".paging", "[class*=summary]", "[class*=ringkasan]", "blockquote.twitter-tweet", "blockquote.instagram-media", "blockquote.tiktok-embed",
     "[hidden]", "[style*='display:none']", "[style*='display: none']",
 )
 
@@ -24,6 +24,7 @@ TEXT_PATTERNS: tuple[str, ...] = (
     r"^(simak|saksikan|tonton)( juga)? video\b",
     r"^(simak|saksikan|tonton) juga\b.*:$",
     r"^halaman \d+ dari \d+$",
+    r"^(\d+\s*)+(selanjutnya|sebelumnya|berikutnya|next|prev)?$",
     r"^halaman \d+\s*/\s*\d+$",
     r"^(simak|baca) (berita|artikel) selengkapnya di halaman (selanjutnya|berikutnya)\.?$",
     r"^pilihan editor\s*:",
