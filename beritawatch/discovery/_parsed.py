@@ -25,7 +25,7 @@ class Parsed:
     kind: SourceKind
     found: list[Found] = dataclasses.field(default_factory=list)
     sitemaps: list[Found] = dataclasses.field(default_factory=list)
-    notes: list[str] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)  # truncation, leniency, fallbacks
     base_url: str | None = None
     strict: bool = False
 

@@ -12,8 +12,7 @@ from beritawatch.discovery.model import (DEFAULT_LIMITS, REQUESTABLE_KINDS, Cand
                                          DiscoveryError, Limits, SourceKind)
 from beritawatch.discovery.pages import parse_index
 from beritawatch.discovery.payloads import parse_payload
-from beritawatch.discovery.portals import (REASON_HOME, REASON_NOT_ARTICLE, REASON_SECTION,
-                                           listing_reason, looks_like_article_url)
+from beritawatch.discovery.portals import REASON_HOME, REASON_SECTION, listing_reason, looks_like_article_url
 from beritawatch.discovery.sitemaps import parse_sitemap
 
 logger = logging.getLogger("beritawatch.discovery")
@@ -41,7 +40,7 @@ def sniff(content: bytes, content_type: str | None) -> SourceKind | None:
     head = content[:8192]
     if head.startswith(_BOMS[1:]):
         head = head.decode("utf-16", errors="replace").encode("utf-8")
-    head = head.removeprefix(_BOMS[0]).lstrip()
+    head = re.sub(rb"<!--.*?-->", b"", head.removeprefix(_BOMS[0]), flags=re.DOTALL).lstrip()
     ctype = (content_type or "").split(";")[0].strip().lower()
     if head[:1] in (b"{", b"["):
         return "payload"
@@ -92,7 +91,8 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
     base = parsed.base_url or source_url
     candidates: dict[str, Candidate] = {}
     dropped: dict[str, str] = {}
-    notes = list(parsed.notes)
+    problems = list(parsed.problems)
+    notes: list[str] = []
     not_articles = 0
     for found in parsed.found:
         url = absolute(found.url, base, limits.max_field_chars)
@@ -112,7 +112,7 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
                               source_kind=parsed.kind, updated=found.updated)
         candidates[url] = _merge(candidates[url], candidate) if url in candidates else candidate
         if len(candidates) >= limits.max_candidates:
-            notes.append(f"kept the first {limits.max_candidates:,} candidates")
+            problems.append(f"kept the first {limits.max_candidates:,} candidates")
             break
     sitemaps: dict[str, Candidate] = {}
     for found in parsed.sitemaps[: limits.max_sitemaps]:
@@ -123,7 +123,7 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
     home_or_section = sum(reason in (REASON_HOME, REASON_SECTION) for reason in dropped.values())
     listed = len(parsed.found)
     if listed and not candidates and home_or_section and parsed.kind in ("rss", "atom"):
-        notes.append(f"every item of this feed ({listed}) links to the portal home page or a section "
+        problems.append(f"every item of this feed ({listed}) links to the portal home page or a section "
                      "page: the feed is broken (Tribun's 2026 RSS does this); use the portal's "
                      "sitemap or index page instead")
     elif home_or_section:
@@ -133,7 +133,8 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
     if sitemaps:
         notes.append(f"sitemap index listing {len(sitemaps)} sitemaps")
     return Discovery(source_url=source_url, kind=parsed.kind, candidates=tuple(candidates.values()),
-                     sitemaps=tuple(sitemaps.values()), dropped=tuple(dropped.items()), notes=tuple(notes))
+                     sitemaps=tuple(sitemaps.values()), dropped=tuple(dropped.items()),
+                     problems=tuple(problems), notes=tuple(notes))
 
 
 def discover(content: bytes, content_type: str | None, source_url: str, kind: str = "auto", *,
@@ -168,8 +169,10 @@ def discover(content: bytes, content_type: str | None, source_url: str, kind: st
 
 def extract_candidates(content: bytes, content_type: str | None, source_url: str,
                        kind: str = "auto") -> list[Candidate]:
-    """Article candidates a source lists; notes (a broken feed, truncation) go to the log."""
+    """Article candidates a source lists; problems (a broken feed, a cut) are logged as warnings."""
     result = discover(content, content_type, source_url, kind)
+    for problem in result.problems:
+        logger.warning("%s: %s", source_url, problem)
     for note in result.notes:
-        logger.warning("%s: %s", source_url, note)
+        logger.debug("%s: %s", source_url, note)
     return list(result.candidates)

@@ -77,12 +77,12 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
     if _ENTITY_DECL.search(probe):
         raise DiscoveryError(source_url, "refused a feed that declares XML entities (feeds never need "
                                          "them; entity tricks are refused, not expanded)")
-    notes: list[str] = []
+    problems: list[str] = []
     data = content
     budget = _tag_budget(content, limits)
     if len(data) > budget:
         data = _cut(data, budget)
-        notes.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} (limits: "
+        problems.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} (limits: "
                      f"{limits.feed_bytes:,} bytes, {limits.feed_tags:,} tags; feeds list newest first)")
     headers = {"content-location": source_url, "content-type": content_type or "application/xml"}
     # A stream, never bytes or str: feedparser would treat those as a path or URL to open.
@@ -90,13 +90,13 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
                               resolve_relative_uris=False, sanitize_html=False)
     version = result.get("version") or ""
     entries = result.get("entries") or []
-    problem = result.get("bozo_exception")
+    error = result.get("bozo_exception")
     if not version and not entries:
-        raise DiscoveryError(source_url, f"not an RSS or Atom feed ({problem or 'no feed elements'})")
-    if result.get("bozo") and problem is not None and not isinstance(problem, _HARMLESS):
-        notes.append(f"feed is malformed ({problem}); read {len(entries)} items leniently")
+        raise DiscoveryError(source_url, f"not an RSS or Atom feed ({error or 'no feed elements'})")
+    if result.get("bozo") and error is not None and not isinstance(error, _HARMLESS):
+        problems.append(f"feed is malformed ({error}); read {len(entries)} items leniently")
     kind = "atom" if version.startswith("atom") else "rss"
-    parsed = Parsed(kind=kind, notes=notes)
+    parsed = Parsed(kind=kind, problems=problems)
     recovered = 0
     for entry in entries[: limits.max_candidates]:
         links = [url for link in _links(entry)
@@ -111,7 +111,7 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
         parsed.found.append(Found(url=url, title=_title(entry, limits), published=published,
                                   updated=updated if updated != published else None))
     if len(entries) > limits.max_candidates:
-        notes.append(f"feed lists {len(entries):,} items; kept the first {limits.max_candidates:,}")
+        problems.append(f"feed lists {len(entries):,} items; kept the first {limits.max_candidates:,}")
     if recovered:
-        notes.append(f"{recovered} items link to a home or section page; used their guid instead")
+        problems.append(f"{recovered} items do not link to their article; used their guid instead")
     return parsed

@@ -41,7 +41,8 @@ class Discovery:
     candidates: tuple[Candidate, ...]
     sitemaps: tuple[Candidate, ...] = ()  # children of a sitemap index (fetch, then discover)
     dropped: tuple[tuple[str, str], ...] = ()  # (url, reason) for links that are not articles
-    notes: tuple[str, ...] = ()  # things an operator should know (truncation, a broken feed)
+    problems: tuple[str, ...] = ()  # worth an operator's look: a broken feed, a cut, a layout change
+    notes: tuple[str, ...] = ()  # routine facts: links dropped as home/section pages, ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

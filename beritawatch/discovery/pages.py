@@ -99,11 +99,11 @@ def _layouts(source_url: str) -> list[IndexLayout]:
 def parse_index(content: bytes, content_type: str | None, source_url: str, limits: Limits,
                 now: dt.datetime | None) -> Parsed:
     """Articles listed on an HTML index page."""
-    notes: list[str] = []
+    problems: list[str] = []
     data = content
     if len(data) > limits.html_bytes:
         data = data[: limits.html_bytes]
-        notes.append(f"page is {len(content):,} bytes; read only the first {limits.html_bytes:,}")
+        problems.append(f"page is {len(content):,} bytes; read only the first {limits.html_bytes:,}")
     head = data[:2048].lstrip()
     if b"\x00" in head and b"<" not in head:
         raise DiscoveryError(source_url, "binary content, not an HTML page")
@@ -123,17 +123,17 @@ def parse_index(content: bytes, content_type: str | None, source_url: str, limit
             if item is not None:
                 found.append(item)
                 if len(found) >= limits.max_candidates:
-                    notes.append(f"kept the first {limits.max_candidates:,} listed articles")
+                    problems.append(f"kept the first {limits.max_candidates:,} listed articles")
                     break
         if found:
-            return Parsed(kind="index", found=found, notes=notes, base_url=base)
-    notes.append("no known index layout matched; kept the article-shaped links on the page")
+            return Parsed(kind="index", found=found, problems=problems, base_url=base)
+    problems.append("no known index layout matched; kept the article-shaped links on the page")
     found = []
     for link in tree.css("a[href]"):
         found.append(Found(url=link.attributes.get("href") or "",
                            title=clean_text(link.attributes.get("title"), limits.max_field_chars)
                            or _text(link, limits.max_field_chars)))
         if len(found) >= limits.max_candidates * 4:  # most links on a page are navigation
-            notes.append("stopped scanning links at the limit")
+            problems.append("stopped scanning links at the limit")
             break
-    return Parsed(kind="index", found=found, notes=notes, base_url=base, strict=True)
+    return Parsed(kind="index", found=found, problems=problems, base_url=base, strict=True)

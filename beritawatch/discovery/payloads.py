@@ -21,7 +21,6 @@ URL_KEYS = ("canonical_url", "url", "permalink", "link", "share_url")  # trusted
 PATH_KEYS = ("path", "slug")  # kept only when the value is article-shaped
 TITLE_KEYS = ("title_digital", "title", "headline", "title_seo", "title_print", "name")
 DATE_KEYS = ("published_at", "publish_date", "date_published", "datePublished", "published", "created_at")
-_NOT_PAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".mp4", ".mp3", ".js", ".css", ".json")
 
 
 class _Reader:
@@ -75,7 +74,7 @@ def _site_root(source_url: str) -> str:
 def _page_url(raw: str, root: str, limits: Limits) -> str | None:
     """An article page URL from a payload string: absolute, or a path from the site root."""
     text = raw.strip()
-    if not text or len(text) > limits.max_field_chars or text.lower().endswith(_NOT_PAGES):
+    if not text or len(text) > limits.max_field_chars:
         return None
     if not text.lower().startswith(("http://", "https://", "/")):
         if " " in text or "/" not in text:
@@ -107,7 +106,7 @@ def parse_payload(content: bytes, source_url: str, limits: Limits) -> Parsed:
     records, strings, cut = _walk(root, limits.max_json_nodes)
     parsed = Parsed(kind="payload")
     if cut:
-        parsed.notes.append(f"JSON has more than {limits.max_json_nodes:,} values; read the first ones")
+        parsed.problems.append(f"JSON has more than {limits.max_json_nodes:,} values; read the first ones")
     site = _site_root(source_url)
     for record in records:
         title = reader.first_text(record, TITLE_KEYS)
@@ -128,5 +127,5 @@ def parse_payload(content: bytes, source_url: str, limits: Limits) -> Parsed:
             parsed.found.append(Found(url=url))
     if len(parsed.found) > limits.max_candidates:
         del parsed.found[limits.max_candidates:]
-        parsed.notes.append(f"kept the first {limits.max_candidates:,} articles")
+        parsed.problems.append(f"kept the first {limits.max_candidates:,} articles")
     return parsed

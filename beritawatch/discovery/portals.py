@@ -31,7 +31,8 @@ ARTICLE_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
     ),
     "republika": (
         # /berita/{id}/{slug} on any kanal host; the AMP twin is /amp/{id}/{slug}
-        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/[a-z0-9]{{6,}}/{_SLUG}/?$"),
+        # ids mix letters and digits ("s0kbre472"); /berita/terpopuler/... is a listing
+        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/(?=[a-z]*\d)[a-z0-9]{{6,12}}/{_SLUG}/?$"),
     ),
     "tempo": (
         re.compile(rf"^/read/\d{{4,}}/{_SLUG}/?$"),  # before 2024: {rubrik}.tempo.co/read/{id}/{slug}
@@ -50,7 +51,10 @@ _HOME_FILES = ("index.html", "index.htm", "index.php")
 REASON_HOME = "links to the portal home page"
 REASON_SECTION = "links to a section page"
 REASON_LISTING = "links to a tag, topic or index page"
+REASON_FILE = "links to a file (image, media, document), not a page"
 REASON_NOT_ARTICLE = "does not look like an article URL"
+_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".mp4", ".mp3", ".m3u8", ".pdf",
+                  ".zip", ".js", ".css", ".json", ".xml", ".txt", ".woff", ".woff2")
 
 
 def portal_of_host(host: str | None) -> str | None:
@@ -102,6 +106,8 @@ def listing_reason(url: str) -> str | None:
         segments.pop()
     if not segments:
         return REASON_HOME
+    if segments[-1].lower().endswith(_FILE_SUFFIXES):
+        return REASON_FILE
     if segments[0].lower() in LISTING_SEGMENTS:
         return REASON_LISTING
     if len(segments) <= 2 and all(_SECTION_WORD.fullmatch(s.lower()) for s in segments):

@@ -95,7 +95,7 @@ def _text_sitemap(content: bytes, limits: Limits) -> Parsed:
         if line.lower().startswith(("http://", "https://")):
             parsed.found.append(Found(url=line[: limits.max_field_chars]))
             if len(parsed.found) >= limits.max_candidates:
-                parsed.notes.append(f"kept the first {limits.max_candidates:,} URLs of the text sitemap")
+                parsed.problems.append(f"kept the first {limits.max_candidates:,} URLs of the text sitemap")
                 break
     if not parsed.found:
         raise DiscoveryError("", "not a sitemap: no URL lines")
@@ -110,17 +110,17 @@ def parse_sitemap(content: bytes, source_url: str, limits: Limits) -> Parsed:
         except DiscoveryError as exc:
             raise DiscoveryError(source_url, exc.message) from None
     reader = _Reader(limits)
-    notes: list[str] = []
+    problems: list[str] = []
     end = min(len(content), limits.sitemap_bytes)
     try:
         for offset in range(0, end, _CHUNK):
             reader.parser.Parse(content[offset: min(offset + _CHUNK, end)], False)
         if end < len(content):
-            notes.append(f"sitemap is {len(content):,} bytes; read only the first {end:,}")
+            problems.append(f"sitemap is {len(content):,} bytes; read only the first {end:,}")
         else:
             reader.parser.Parse(b"", True)
     except _Full:
-        notes.append(f"kept the first {len(reader.entries):,} entries (limit)")
+        problems.append(f"kept the first {len(reader.entries):,} entries (limit)")
     except _Refused as exc:
         raise DiscoveryError(source_url, f"refused XML with {exc} (sitemaps never need one; "
                                          "entity tricks are refused, not expanded)") from None
@@ -129,10 +129,10 @@ def parse_sitemap(content: bytes, source_url: str, limits: Limits) -> Parsed:
     except pyexpat.ExpatError as exc:
         if reader.root is None or not reader.entries:
             raise DiscoveryError(source_url, f"malformed XML: {exc}") from None
-        notes.append(f"malformed XML ({exc}); kept the {len(reader.entries):,} entries before it")
+        problems.append(f"malformed XML ({exc}); kept the {len(reader.entries):,} entries before it")
     if reader.root is None:
         raise DiscoveryError(source_url, "not a sitemap: no root element")
-    parsed = Parsed(kind="sitemap", notes=notes)
+    parsed = Parsed(kind="sitemap", problems=problems)
     target = parsed.sitemaps if reader.root == "sitemapindex" else parsed.found
     for entry in reader.entries:
         published = dates.parse_iso(entry.get("publication_date"))
