@@ -6,10 +6,13 @@ Every request ends as a `FetchResult` whose `outcome` names what happened; nothi
 from __future__ import annotations
 
 import asyncio
+import codecs
 import dataclasses
 import datetime as dt
 import email.utils
+import re
 import time
+import zlib
 from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -37,6 +40,28 @@ WRONG_CONTENT_TYPE = "wrong_content_type"
 ROBOTS_DISALLOWED = "robots_disallowed"
 ROBOTS_UNAVAILABLE = "robots_unavailable"
 BAD_URL = "bad_url"
+BAD_ENCODING = "bad_encoding"  # a Content-Encoding we did not ask for, or a corrupt compressed body
+FETCH_ERROR = "fetch_error"  # anything unexpected: named, never raised
+
+ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to read at least 500 KiB; the rest is ignored
+ACCEPT_ENCODING = "gzip, deflate"  # only codings we can inflate with a bounded output
+_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
+# WHATWG Encoding Standard: browsers read all of these labels as windows-1252.
+_AS_1252 = frozenset({"ascii", "us-ascii", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "iso_8859-1",
+                      "l1", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"})
+
+
+def charset_codec(label: str | None) -> str | None:
+    """A charset label (from a header or a <meta>) as a Python codec name, or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _AS_1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,6 +89,12 @@ class FetchResult:
     @property
     def size(self) -> int:
         return len(self.content) if self.content is not None else 0
+
+    @property
+    def charset(self) -> str | None:
+        """The codec the Content-Type header names (None when it names none, or an unknown one)."""
+        match = _CHARSET.search(self.content_type or "")
+        return charset_codec(match.group(1)) if match else None
 
 
 class RoutedTransport(httpx.AsyncBaseTransport):
@@ -96,11 +127,17 @@ class _HostGate:
 
     async def __aenter__(self) -> None:
         await self._semaphore.acquire()
-        async with self._lock:
-            wait = self._next_start - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._next_start = time.monotonic() + self._min_delay_s
+        try:
+            async with self._lock:
+                wait = self._next_start - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start = time.monotonic() + self._min_delay_s
+        except BaseException:
+            # Cancelled while waiting its turn: __aexit__ will not run, so give the slot back here
+            # (a leaked slot would stall every later request to this host).
+            self._semaphore.release()
+            raise
 
     async def __aexit__(self, *exc: object) -> None:
         self._semaphore.release()
@@ -113,6 +150,14 @@ class _RetryableStatus(Exception):
         self.retry_after = retry_after
 
 
+class _BodyCut(Exception):
+    """The connection ended after the headers but before the whole body (retryable)."""
+
+    def __init__(self, received: int, cause: Exception) -> None:
+        super().__init__(f"connection closed after {received:,} bytes of the body "
+                         f"({type(cause).__name__}: {cause})")
+
+
 class _Abort(Exception):
     """A final outcome reached inside the request (too large, bad type, ...)."""
 
@@ -121,6 +166,53 @@ class _Abort(Exception):
         self.outcome = outcome
         self.error = error
         self.status_code = status_code
+
+
+class _Inflater:
+    """Undoes the response's Content-Encoding with a bounded output per chunk.
+
+    zlib's plain `decompress` inflates a 64 KB network read of a gzip bomb to ~65 MB before any
+    size check can run; `max_length` keeps each step at most one byte past the size limit.
+    """
+
+    def __init__(self, encoding: str, status: int) -> None:
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip().lower() not in ("", "identity")]
+        for coding in codings:
+            if coding not in ("gzip", "x-gzip", "deflate"):
+                raise _Abort(BAD_ENCODING, f"Content-Encoding {coding!r} was not asked for", status)
+        self._status = status
+        self._order = list(reversed(codings))  # decode in reverse order of application
+        self._stages = [zlib.decompressobj(zlib.MAX_WBITS | 16 if c != "deflate" else zlib.MAX_WBITS)
+                        for c in self._order]
+        self._started = [False] * len(self._order)
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Decode one raw chunk into at most `room + 1` bytes (one more means too large)."""
+        for i, coding in enumerate(self._order):
+            if not data:
+                return b""
+            try:
+                out = self._stages[i].decompress(data, room + 1)
+            except zlib.error as exc:
+                if coding != "deflate" or self._started[i]:
+                    raise _Abort(BAD_ENCODING, f"corrupt {coding} body: {exc}", self._status) from None
+                # "deflate" servers send raw DEFLATE about as often as the zlib format the RFC names.
+                self._stages[i] = zlib.decompressobj(-zlib.MAX_WBITS)
+                try:
+                    out = self._stages[i].decompress(data, room + 1)
+                except zlib.error as again:
+                    raise _Abort(BAD_ENCODING, f"corrupt deflate body: {again}", self._status) from None
+            self._started[i] = True
+            if self._stages[i].unconsumed_tail:  # this stage alone would exceed the limit
+                return out + b"\0"
+            data = out
+        return data
+
+    def finish(self) -> None:
+        """Raise when a compressed body ended before its end marker."""
+        for coding, stage in zip(self._order, self._stages):
+            if not stage.eof:
+                raise _Abort(TRUNCATED, f"the {coding} body ended before its end (cut short)", self._status)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -153,7 +245,8 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": settings.effective_user_agent,
                      "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                     "Accept-Language": "id,en;q=0.8"},
+                     "Accept-Language": "id,en;q=0.8",
+                     "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, Protego | str] = {}  # origin -> rules, or why there are none
@@ -172,63 +265,80 @@ class Fetcher:
                                                  self.settings.min_delay_s)
         return gate
 
+    @property
+    def _hop_timeout_s(self) -> float:
+        # httpx's timeout is per read: a server dripping a byte a second never trips it.
+        return self.settings.timeout_s * 2
+
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   accept: tuple[str, ...] = HTML_TYPES) -> FetchResult:
         """GET `url` politely; every failure becomes an outcome, never an exception."""
         started = time.perf_counter()
         requested_at = dt.datetime.now(dt.timezone.utc)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return FetchResult(url, requested_at, BAD_URL, error=f"not an http(s) URL: {url!r}")
-        if self.settings.obey_robots:
-            verdict = await self.robots_verdict(url)
-            if verdict is not None:
-                outcome, error = verdict
-                return FetchResult(url, requested_at, outcome, error=error, elapsed_ms=_ms(started))
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
         attempts = 0
-        redirects: tuple[str, ...] = ()
+        redirects: list[str] = []
         try:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return FetchResult(url, requested_at, BAD_URL, error=f"not an http(s) URL: {url!r}")
+            if self.settings.obey_robots:
+                verdict = await self.robots_verdict(url)
+                if verdict is not None:
+                    outcome, error = verdict
+                    return FetchResult(url, requested_at, outcome, error=error, elapsed_ms=_ms(started))
+            headers = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
             for attempt in stamina.retry_context(
                 on=self._retry_hook, attempts=self.settings.retries + 1,
-                timeout=self.settings.timeout_s * (self.settings.retries + 1) + self.settings.max_retry_wait_s,
+                timeout=self._hop_timeout_s * (self.settings.retries + 1) + self.settings.max_retry_wait_s,
                 wait_initial=0.5, wait_max=self.settings.max_retry_wait_s, wait_jitter=0.5,
             ):
                 with attempt:
                     attempts += 1
-                    response, body, redirects = await asyncio.wait_for(
-                        self._get_following(url, headers, accept), timeout=self.settings.timeout_s * 2)
+                    redirects.clear()
+                    response, body = await self._get_following(url, headers, accept, redirects)
         except _RetryableStatus as exc:
             response = exc.response
             outcome = RATE_LIMITED if response.status_code == 429 else HTTP_ERROR
-            return self._result(url, requested_at, started, outcome, response, None, redirects,
-                                attempts, error=f"HTTP {response.status_code} after {attempts} attempts")
+            wait = "" if exc.retry_after is None else f"; Retry-After {exc.retry_after:g} s"
+            return self._result(url, requested_at, started, outcome, response, None, tuple(redirects),
+                                attempts, error=f"HTTP {response.status_code} after {attempts} attempts{wait}")
         except _Abort as exc:
             return FetchResult(url, requested_at, exc.outcome, status_code=exc.status_code,
                                elapsed_ms=_ms(started), error=exc.error,
-                               attempts=attempts, redirects=redirects)
+                               attempts=attempts, redirects=tuple(redirects))
+        except _BodyCut as exc:
+            return FetchResult(url, requested_at, TRUNCATED, elapsed_ms=_ms(started), attempts=attempts,
+                               error=str(exc), redirects=tuple(redirects))
         except (TimeoutError, httpx.TimeoutException) as exc:
             return FetchResult(url, requested_at, TIMEOUT, elapsed_ms=_ms(started), attempts=attempts,
-                               error=f"no complete answer within {self.settings.timeout_s:g} s ({type(exc).__name__})")
+                               redirects=tuple(redirects),
+                               error=f"no complete answer within {self._hop_timeout_s:g} s "
+                                     f"({type(exc).__name__}; per-read limit {self.settings.timeout_s:g} s)")
         except httpx.RemoteProtocolError as exc:
-            return FetchResult(url, requested_at, TRUNCATED, elapsed_ms=_ms(started), attempts=attempts,
-                               error=f"connection closed mid-response: {exc}")
+            return FetchResult(url, requested_at, CONNECTION_ERROR, elapsed_ms=_ms(started), attempts=attempts,
+                               redirects=tuple(redirects),
+                               error=f"no valid answer (connection closed or broken response): {exc}")
         except (httpx.TransportError, OSError) as exc:
             return FetchResult(url, requested_at, CONNECTION_ERROR, elapsed_ms=_ms(started),
-                               attempts=attempts, error=f"{type(exc).__name__}: {exc}")
-        except httpx.DecodingError as exc:
-            return FetchResult(url, requested_at, TRUNCATED, elapsed_ms=_ms(started), attempts=attempts,
-                               error=f"content could not be decoded: {exc}")
+                               attempts=attempts, redirects=tuple(redirects),
+                               error=f"{type(exc).__name__}: {exc or 'connection failed'}")
+        except httpx.InvalidURL as exc:
+            return FetchResult(url, requested_at, BAD_URL, elapsed_ms=_ms(started), attempts=attempts,
+                               redirects=tuple(redirects), error=f"invalid URL: {exc}")
+        except Exception as exc:  # the contract: one URL never fails a pass
+            return FetchResult(url, requested_at, FETCH_ERROR, elapsed_ms=_ms(started), attempts=attempts,
+                               redirects=tuple(redirects), error=f"unexpected {type(exc).__name__}: {exc}")
         if response.status_code == 304:
-            return self._result(url, requested_at, started, NOT_MODIFIED, response, None, redirects, attempts)
+            return self._result(url, requested_at, started, NOT_MODIFIED, response, None, tuple(redirects),
+                                attempts)
         if response.status_code >= 400:
-            return self._result(url, requested_at, started, HTTP_ERROR, response, None, redirects,
+            return self._result(url, requested_at, started, HTTP_ERROR, response, None, tuple(redirects),
                                 attempts, error=f"HTTP {response.status_code}")
-        return self._result(url, requested_at, started, OK, response, body, redirects, attempts)
+        return self._result(url, requested_at, started, OK, response, body, tuple(redirects), attempts)
 
     def _result(self, url: str, requested_at: dt.datetime, started: float, outcome: str,
                 response: httpx.Response, body: bytes | None, redirects: tuple[str, ...],
@@ -249,20 +359,31 @@ class Fetcher:
                     return False  # the site asks for longer than a pass may wait: give up for now
                 return exc.retry_after
             return True
-        return isinstance(exc, (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError))
+        return isinstance(exc, (_BodyCut, httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError))
 
-    async def _get_following(self, url: str, headers: dict[str, str],
-                             accept: tuple[str, ...]) -> tuple[httpx.Response, bytes | None, tuple[str, ...]]:
+    async def _get_following(self, url: str, headers: dict[str, str], accept: tuple[str, ...],
+                             chain: list[str]) -> tuple[httpx.Response, bytes | None]:
+        """Follow redirects by hand (each hop polite and checked); `chain` collects the targets."""
         seen = {url}
-        chain: list[str] = []
         current = url
         while True:
             host = urlsplit(current).hostname or ""
             async with self._gate(host):
-                response, body = await self._get_once(current, headers, accept)
+                # The wall-clock limit covers the request only, not the wait for the host's turn.
+                response, body = await asyncio.wait_for(self._get_once(current, headers, accept),
+                                                        timeout=self._hop_timeout_s)
             if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
-                target = urljoin(current, response.headers["location"])
+                location = response.headers["location"].strip()
+                try:
+                    target = urljoin(current, location)
+                    parts = urlsplit(target)
+                except ValueError:
+                    raise _Abort(BAD_URL, f"redirect to an invalid URL: {location[:200]!r}",
+                                 response.status_code) from None
                 chain.append(target)
+                if parts.scheme not in ("http", "https") or not parts.hostname:
+                    raise _Abort(BAD_URL, f"redirect to a non-http(s) URL: {target[:200]!r}",
+                                 response.status_code)
                 if target in seen:
                     raise _Abort(REDIRECT_LOOP, f"redirect loop: {' -> '.join([url, *chain])}",
                                  response.status_code)
@@ -277,32 +398,43 @@ class Fetcher:
                 current = target
                 continue
             response.request.extensions["beritawatch_url"] = current
-            return response, body, tuple(chain)
+            return response, body
 
-    async def _get_once(self, url: str, headers: dict[str, str],
-                        accept: tuple[str, ...]) -> tuple[httpx.Response, bytes | None]:
+    async def _get_once(self, url: str, headers: dict[str, str], accept: tuple[str, ...] | None,
+                        *, limit: int | None = None, robots: bool = False) -> tuple[httpx.Response, bytes | None]:
+        """One request; the body is read (bounded, decoded) only for a 2xx of an accepted type.
+
+        For robots.txt (`robots=True`) no status is retried and an over-long body is cut at
+        `limit` instead of refused.
+        """
+        limit = self.settings.max_bytes if limit is None else limit
         async with self._client.stream("GET", url, headers=headers) as response:
             status = response.status_code
-            if status == 429 or status >= 500:
+            if not robots and (status == 429 or status >= 500):
                 raise _RetryableStatus(response, parse_retry_after(response.headers.get("retry-after")))
             if status >= 300:
                 return response, None
             ctype = response.headers.get("content-type", "").lower()
-            if ctype and not any(kind in ctype for kind in accept):
+            if accept is not None and ctype and not any(kind in ctype for kind in accept):
                 raise _Abort(WRONG_CONTENT_TYPE, f"content type {ctype!r} is not one we read", status)
-            declared = response.headers.get("content-length")
-            limit = self.settings.max_bytes
-            if declared and declared.isdigit() and int(declared) > limit:
+            declared = response.headers.get("content-length", "").strip()
+            if not robots and declared.isdigit() and int(declared) > limit:
                 raise _Abort(TOO_LARGE, f"declared {int(declared):,} bytes, limit {limit:,}", status)
-            chunks: list[bytes] = []
-            total = 0
-            # aiter_bytes yields decompressed bytes, so a gzip bomb is caught by the same limit.
-            async for chunk in response.aiter_bytes():
-                total += len(chunk)
-                if total > limit:
-                    raise _Abort(TOO_LARGE, f"more than {limit:,} bytes (after decompression)", status)
-                chunks.append(chunk)
-            return response, b"".join(chunks)
+            inflater = _Inflater(response.headers.get("content-encoding", ""), status)
+            body = bytearray()
+            received = 0
+            try:
+                async for raw in response.aiter_raw():
+                    received += len(raw)
+                    body += inflater.feed(raw, limit - len(body))
+                    if len(body) > limit or received > limit:
+                        if robots:
+                            return response, bytes(body[:limit])
+                        raise _Abort(TOO_LARGE, f"more than {limit:,} bytes (after decompression)", status)
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                raise _BodyCut(received, exc) from exc
+            inflater.finish()
+            return response, bytes(body)
 
     async def robots_verdict(self, url: str) -> tuple[str, str] | None:
         """None when robots.txt lets our User-Agent fetch `url`, else (outcome, reason).
@@ -325,16 +457,37 @@ class Fetcher:
         return None
 
     async def _load_robots(self, origin: str) -> Protego | str:
+        """Fetch and parse one origin's robots.txt, bounded like any page (size, time, redirects)."""
+        url = f"{origin}/robots.txt"
         try:
-            async with self._gate(urlsplit(origin).hostname or ""):
-                response = await self._client.get(f"{origin}/robots.txt", follow_redirects=True)
-        except httpx.HTTPError as exc:
+            for _ in range(6):  # RFC 9309: follow at least five redirects
+                async with self._gate(urlsplit(url).hostname or ""):
+                    response, body = await asyncio.wait_for(
+                        self._robots_once(url), timeout=self._hop_timeout_s)
+                location = response.headers.get("location")
+                if response.status_code in (301, 302, 303, 307, 308) and location:
+                    url = urljoin(url, location.strip())
+                    if urlsplit(url).scheme not in ("http", "https"):
+                        return f"robots.txt redirects to {url[:200]!r}; not fetching the site"
+                    continue
+                break
+            else:
+                return "robots.txt redirects too many times; not fetching the site"
+        except (TimeoutError, httpx.TimeoutException):
+            return (f"robots.txt gave no complete answer within {self._hop_timeout_s:g} s; "
+                    f"not fetching the site")
+        except _Abort as exc:
+            return f"robots.txt unreadable ({exc.error}); not fetching the site"
+        except Exception as exc:  # noqa: BLE001 - any failure means "no answer" under RFC 9309
             return f"robots.txt could not be fetched ({type(exc).__name__}: {exc}); not fetching the site"
         if response.status_code >= 500:
             return f"robots.txt answered HTTP {response.status_code}; not fetching the site"
-        if response.status_code >= 400:
+        if response.status_code >= 300 or body is None:
             return Protego.parse("")
-        return Protego.parse(response.text[:500_000])
+        return Protego.parse(body.decode("utf-8", "replace"))
+
+    async def _robots_once(self, url: str) -> tuple[httpx.Response, bytes | None]:
+        return await self._get_once(url, {}, None, limit=ROBOTS_MAX_BYTES, robots=True)
 
 
 def _ms(started: float) -> float:

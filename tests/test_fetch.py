@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import datetime as dt
 import time
+import zlib
 
 import pytest
 
@@ -138,3 +141,106 @@ def test_parse_retry_after(value: str, expected: float | None) -> None:
 
 def test_parse_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == pytest.approx(30.0)
+
+
+# -- hostile answers, one at a time (the whole-flow version is tests/test_hostile.py) ---------------
+
+def test_gzip_pages_are_inflated_and_a_bomb_is_stopped_at_the_limit(replica: Replica) -> None:
+    replica.behave(DETIK_URL, gzip=True)
+    plain = get(replica, DETIK_URL)
+    assert plain.outcome == fetch.OK and b"detail__body-text" in (plain.content or b"")
+    replica.behave(DETIK_URL, gzip_bomb_mb=50)
+    bomb = get(replica, DETIK_URL, settings={"max_bytes": 100_000})
+    assert bomb.outcome == fetch.TOO_LARGE and "100,000" in (bomb.error or "")
+
+
+def test_inflater_output_is_bounded_per_chunk() -> None:
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    chunk = packer.compress(bytes(20_000_000)) + packer.flush()  # ~20 KB that inflate to 20 MB
+    inflater = fetch._Inflater("gzip", 200)
+    assert len(inflater.feed(chunk, 1000)) <= 1002
+
+
+def test_bad_content_encodings_are_named(replica: Replica) -> None:
+    replica.behave(DETIK_URL, body=b"<html>not gzip at all</html>", headers={"Content-Encoding": "gzip"})
+    corrupt = get(replica, DETIK_URL)
+    assert corrupt.outcome == fetch.BAD_ENCODING and "gzip" in (corrupt.error or "")
+    replica.behave(DETIK_URL, body=b"\x1b\x00", headers={"Content-Encoding": "br"})
+    assert get(replica, DETIK_URL).outcome == fetch.BAD_ENCODING
+
+
+def test_a_reset_is_a_connection_error_and_a_cut_body_is_truncated(replica: Replica) -> None:
+    replica.behave(DETIK_URL, reset=True)
+    reset = get(replica, DETIK_URL, settings={"retries": 1})
+    assert reset.outcome == fetch.CONNECTION_ERROR and reset.attempts == 2
+    replica.behave(DETIK_URL, truncate=True)
+    cut = get(replica, DETIK_URL, settings={"retries": 0})
+    assert cut.outcome == fetch.TRUNCATED and "bytes of the body" in (cut.error or "")
+
+
+def test_slow_headers_and_a_drip_end_within_the_wall_clock_limit(replica: Replica) -> None:
+    replica.behave(DETIK_URL, stall_headers_s=3.0)
+    started = time.monotonic()
+    assert get(replica, DETIK_URL, settings={"timeout_s": 0.5, "retries": 0}).outcome == fetch.TIMEOUT
+    replica.behave(DETIK_URL, drip_s=0.2)  # every read arrives in time; the whole never does
+    dripped = get(replica, DETIK_URL, settings={"timeout_s": 0.5, "retries": 0})
+    assert dripped.outcome == fetch.TIMEOUT and "1 s" in (dripped.error or "")
+    assert time.monotonic() - started < 4.0
+
+
+def test_hostile_robots_txt_is_bounded(replica: Replica) -> None:
+    robots = "https://news.detik.com/robots.txt"
+    replica.put(robots, "# komentar\n" * 400 + "User-agent: *\nDisallow: /tertutup/\n", "text/plain")
+    replica.behave(robots, drip_s=0.3)  # 4 KB in 256-byte drops: ~5 s in all
+    started = time.monotonic()
+    slow = get(replica, DETIK_URL, settings={"timeout_s": 0.5})
+    assert slow.outcome == fetch.ROBOTS_UNAVAILABLE and time.monotonic() - started < 3.0
+    replica.behave(robots, huge_mb=20)  # cut at ROBOTS_MAX_BYTES, not refused and not held whole
+    assert get(replica, DETIK_URL).outcome == fetch.OK
+    replica.behave(robots, redirect_to="https://news.detik.com/robots.txt")
+    assert get(replica, DETIK_URL).outcome == fetch.ROBOTS_UNAVAILABLE
+
+
+def test_redirects_to_odd_places_are_bad_urls(replica: Replica) -> None:
+    replica.behave(DETIK_URL, redirect_to="file:///etc/passwd")
+    assert get(replica, DETIK_URL).outcome == fetch.BAD_URL
+    replica.behave(DETIK_URL, redirect_to="mailto:redaksi@detik.com")
+    assert get(replica, DETIK_URL).outcome == fetch.BAD_URL
+    replica.behave(DETIK_URL, redirect_to="http://[::1")  # httpx refuses the header itself
+    broken = get(replica, DETIK_URL, settings={"retries": 0})
+    assert broken.outcome == fetch.CONNECTION_ERROR and "location" in (broken.error or "").lower()
+
+
+def test_a_slow_host_queue_is_not_a_timeout(replica: Replica) -> None:
+    # Waiting for the host's turn does not count against the request's own time limit.
+    replica.behave(DETIK_URL, delay_s=0.4)
+
+    async def run() -> list[FetchResult]:
+        async with Fetcher(settings(replica, timeout_s=0.5, per_host_concurrency=1)) as fetcher:
+            return list(await asyncio.gather(*(fetcher.get(DETIK_URL) for _ in range(4))))
+
+    assert [r.outcome for r in asyncio.run(run())] == [fetch.OK] * 4
+
+
+def test_a_cancelled_wait_gives_its_host_slot_back() -> None:
+    async def run() -> bool:
+        gate = fetch._HostGate(1, min_delay_s=0.5)
+        async with gate:
+            pass
+        waiter = asyncio.ensure_future(gate.__aenter__())  # sleeps for the min delay, holding the slot
+        await asyncio.sleep(0.05)
+        waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+        await asyncio.wait_for(gate.__aenter__(), timeout=2.0)
+        return True
+
+    assert asyncio.run(run())
+
+
+@pytest.mark.parametrize(("content_type", "codec"), [
+    ("text/html; charset=UTF-8", "utf-8"), ('text/html; charset="iso-8859-1"', "cp1252"),
+    ("text/html;charset=windows-1252", "cp1252"), ("text/html", None), ("text/html; charset=x-nonsense", None)])
+def test_charset_from_the_content_type(content_type: str, codec: str | None) -> None:
+    result = FetchResult("https://x.test/", dt.datetime.now(dt.timezone.utc), fetch.OK, content_type=content_type)
+    assert result.charset == codec

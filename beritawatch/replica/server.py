@@ -8,12 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.utils
+import functools
 import gzip
 import hashlib
 import http.server
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +42,9 @@ class Behavior:
     content_type: str | None = None  # override the Content-Type
     body: bytes | None = None  # serve this instead of the article
     validators: bool = True  # send ETag/Last-Modified and answer conditional requests
+    stall_headers_s: float = 0.0  # send the status line and one header, then wait this long
+    gzip: bool = False  # send the normal answer gzip-compressed (Content-Encoding: gzip)
+    headers: dict[str, str] | None = None  # extra response headers (e.g. a bogus Content-Encoding)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,6 +195,14 @@ class Replica:
         return behavior, _Resource(html.encode("utf-8"), HTML, modified)
 
 
+@functools.lru_cache(maxsize=4)
+def _gzip_bomb(megabytes: int) -> bytes:
+    """A gzip stream of `megabytes` MB of zeros, built without holding the inflated data."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = bytes(1_000_000)
+    return b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -221,6 +234,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         b = behavior or Behavior()
         if b.delay_s:
             time.sleep(b.delay_s)
+        if b.stall_headers_s:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            self.wfile.flush()
+            time.sleep(b.stall_headers_s)
+            self.close_connection = True
+            return
         if b.reset:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.close_connection = True
@@ -235,14 +254,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(b.status, body, b.content_type or HTML, extra)
             return
         if b.gzip_bomb_mb:
-            bomb = gzip.compress(b"\0" * (b.gzip_bomb_mb * 1_000_000), compresslevel=9)
-            self._send(200, bomb, HTML, {"Content-Encoding": "gzip"})
+            self._send(200, _gzip_bomb(b.gzip_bomb_mb), HTML, {"Content-Encoding": "gzip"})
             return
         if b.huge_mb:
             self._send_huge(b.huge_mb)
             return
         if b.body is not None:
-            self._send(200, b.body, b.content_type or HTML, {})
+            self._send(200, b.body, b.content_type or HTML, dict(b.headers or {}))
             return
         if resource is None:
             self._send(404, b"<html><body><h1>Halaman tidak ditemukan</h1></body></html>", HTML, {})
@@ -264,7 +282,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if b.drip_s:
             self._send_drip(resource.body, b.drip_s, b.content_type or resource.content_type)
             return
-        self._send(200, resource.body, b.content_type or resource.content_type, headers)
+        body = resource.body
+        headers.update(b.headers or {})
+        if b.gzip:
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+        self._send(200, body, b.content_type or resource.content_type, headers)
 
     def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
         if_none_match = self.headers.get("If-None-Match")
