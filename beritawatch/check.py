@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import parsers
-from beritawatch.fetch import NOT_MODIFIED, Fetcher, FetchResult
+from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult, charset_codec
+from beritawatch.urls import portal_of
 
 # What a check ended as (one per article per pass).
 UNCHANGED_304 = "not_modified"
@@ -15,6 +20,9 @@ FETCH_FAILED = "fetch_failed"
 NOT_ARTICLE = "not_article"
 PARSE_FAILED = "parse_failed"
 MAX_PAGES = 12  # a longer pagination chain is almost certainly a parser mistake
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 BOMs start with these too
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,12 +43,66 @@ class CheckResult:
     outcome: str
     fetches: tuple[FetchResult, ...]
     article: parsers.Article | None = None
-    pages: tuple[tuple[str, bytes], ...] = ()  # (url, raw HTML) of every page parsed
+    pages: tuple[tuple[str, bytes], ...] = ()  # (url, HTML as parsed; see `page_bytes`)
     error: str | None = None
 
     @property
     def first_fetch(self) -> FetchResult:
         return self.fetches[0]
+
+
+def _ascii_compatible(codec: str) -> bool:
+    return "<a".encode(codec, "replace") == b"<a"
+
+
+def _single_byte(codec: str) -> bool:
+    # Multi-byte charsets (Shift_JIS, GBK, EUC-KR, Big5, UTF-16) read these two bytes as one character.
+    return not codec.startswith("utf") and len(b"\xe9\xe9".decode(codec, "replace")) == 2
+
+
+def page_bytes(fetch: FetchResult) -> bytes:
+    """The fetched page as the parsers should read it, applying the HTTP charset.
+
+    The parsers sniff a BOM, then `<meta charset>`, then UTF-8 validity; they never see the
+    Content-Type header. The HTML spec puts the header above the meta, so when the header names a
+    charset that the page's own bytes would not lead the parsers to, the page is handed over
+    transcoded to UTF-8 with a BOM (which the parsers, and a later `reparse` of the stored page,
+    read first). Exceptions to "header wins": a BOM; bytes that are not valid in the header's
+    charset (the header is wrong: sniff); and valid non-ASCII UTF-8 under a single-byte label
+    (a server default such as ISO-8859-1 sent for a UTF-8 page).
+    """
+    content = fetch.content or b""
+    codec = fetch.charset
+    if codec is None or content.startswith(_BOMS):
+        return content
+    ascii_safe = _ascii_compatible(codec)
+    if ascii_safe and content.isascii():
+        return content  # every ASCII-compatible charset reads ASCII the same
+    try:
+        text = content.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    if codec != "utf-8" and not (utf8 and ascii_safe and _single_byte(codec)):
+        try:
+            text = content.decode(codec)
+        except UnicodeDecodeError:
+            return content  # the header's charset is wrong for these bytes: let the parsers sniff
+        if text.encode("utf-8") == content:
+            return content
+        return codecs.BOM_UTF8 + text.encode("utf-8")
+    if not utf8:
+        return content  # declared UTF-8 but is not: let the parsers sniff
+    meta = _META_CHARSET.search(content, 0, 4096)
+    declared = charset_codec(meta.group(1).decode("ascii")) if meta else None
+    if declared is None or declared in ("utf-8", "cp1252"):
+        return content  # the parsers try UTF-8 first for these: they will read it right
+    return codecs.BOM_UTF8 + content
+
+
+def _same_portal(page_url: str, link: str) -> bool:
+    parts = urlsplit(link)
+    return parts.scheme in ("http", "https") and portal_of(link) is not None and portal_of(link) == portal_of(page_url)
 
 
 async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
@@ -52,14 +114,15 @@ async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
         return CheckResult(due, FETCH_FAILED, (first,), error=first.error or first.outcome)
     fetches = [first]
     page_url = first.final_url or due.url
+    html = page_bytes(first)
     try:
-        article = parsers.parse(first.content, page_url)
+        article = parsers.parse(html, page_url)
     except parsers.ParseError as exc:
         return CheckResult(due, PARSE_FAILED, tuple(fetches), error=f"unreadable page: {exc}")
     if article.not_article:
         return CheckResult(due, NOT_ARTICLE, tuple(fetches), article=article,
-                           pages=((page_url, first.content),), error=f"not an article: {article.not_article}")
-    pages = [(page_url, first.content)]
+                           pages=((page_url, html),), error=f"not an article: {article.not_article}")
+    pages = [(page_url, html)]
     parts = [article]
     queue = list(article.next_pages)
     seen = {page_url, due.url}
@@ -68,17 +131,23 @@ async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
         if next_url in seen:
             continue
         seen.add(next_url)
+        if not _same_portal(page_url, next_url):
+            # A page link leaving the portal is a parser mistake or a hostile page: never fetch it,
+            # and never store the article without that page either.
+            return CheckResult(due, PARSE_FAILED, tuple(fetches),
+                               error=f"page link leaves the portal: {next_url[:200]}")
         result = await fetcher.get(next_url)
         fetches.append(result)
         if not result.ok or result.content is None:
             # A missing page would store a truncated article as a new version: fail the check.
             return CheckResult(due, FETCH_FAILED, tuple(fetches),
                                error=f"page {next_url}: {result.error or result.outcome}")
+        next_html = page_bytes(result)
         try:
-            part = parsers.parse(result.content, result.final_url or next_url)
+            part = parsers.parse(next_html, result.final_url or next_url)
         except parsers.ParseError as exc:
             return CheckResult(due, PARSE_FAILED, tuple(fetches), error=f"page {next_url}: {exc}")
-        pages.append((next_url, result.content))
+        pages.append((next_url, next_html))
         parts.append(part)
         queue.extend(url for url in part.next_pages if url not in seen)
     merged = parsers.merge_pages(parts) if len(parts) > 1 else article
@@ -86,11 +155,18 @@ async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
 
 
 async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: int = 16) -> list[CheckResult]:
-    """Check articles concurrently (per-host politeness is the fetcher's job), in input order."""
+    """Check articles concurrently (per-host politeness is the fetcher's job), in input order.
+
+    An unexpected error in one check becomes that article's failed check, never the portal's."""
     slots = asyncio.Semaphore(concurrency)
 
     async def one(item: DueArticle) -> CheckResult:
         async with slots:
-            return await check_article(fetcher, item)
+            try:
+                return await check_article(fetcher, item)
+            except Exception as exc:  # noqa: BLE001 - the contract: one article never fails a pass
+                failed = FetchResult(item.url, dt.datetime.now(dt.timezone.utc), FETCH_ERROR,
+                                     error=f"check crashed: {type(exc).__name__}: {exc}")
+                return CheckResult(item, FETCH_FAILED, (failed,), error=failed.error)
 
     return list(await asyncio.gather(*(one(item) for item in due)))
