@@ -24,6 +24,7 @@ from beritawatch.discovery import (PORTAL_DOMAINS, AllowedHosts, Candidate, Disc
                                    sniff)
 from beritawatch.replica import feeds
 
+REASON_FILE = "links to a file (image, media, document), not a page"
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "discovery"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))["cases"]
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus" / "structure-2026"
@@ -196,8 +197,8 @@ def test_looks_like_article_url(url: str, expected: bool) -> None:
     ("https://news.detik.com/internasional", "links to a section page"),
     ("https://republika.co.id/news-rejabar/", "links to a section page"),
     ("https://news.detik.com/tag/korut", "links to a tag, topic or index page"),
-    ("https://statik.tempo.co/data/2026/07/24/id_9100001/9100001_720.jpg", "links to a file (image, media, document), not a page"),
-    ("https://www.tribunnews.com/internasional/sitemap-news.xml", "links to a file (image, media, document), not a page"),
+    ("https://statik.tempo.co/data/2026/07/24/id_9100001/9100001_720.jpg", REASON_FILE),
+    ("https://www.tribunnews.com/internasional/sitemap-news.xml", REASON_FILE),
     ("https://news.detik.com/berita/d-7000001/judul", None),
     ("https://example.com/2026/07/24/my-own-article-title-here", None),
     ("https://example.com/", None),
@@ -313,11 +314,16 @@ JUNK: list[tuple[str, bytes]] = [
     ("deep html", b"<html><body>" + b"<div>" * 100_000 + b"<a href='/berita/d-7000001/x'>x</a>"),
     ("bad gzip", b"\x1f\x8b\x08\x00garbage"),
     ("html junk", b"<html><body><p>Halaman tidak ditemukan</p><a href='mailto:x@y'>m</a></body></html>"),
-    ("latin-1 html", "<html><head><meta charset='iso-8859-1'></head><a href='/d-7000001/é'>café</a></html>".encode("latin-1")),
-    ("utf-16 rss", '<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><item><link>https://news.detik.com/berita/d-7000001/x</link></item></channel></rss>'.encode("utf-16")),
-    ("bad urls", b'<rss version="2.0"><channel><item><link>http://[::1</link></item><item><link>https://news.detik.com:99999/x</link></item></channel></rss>'),
-    ("bad dates", b'<rss version="2.0"><channel><item><link>https://news.detik.com/b/d-7000001/x</link><pubDate>Fri, 99 Foo 99999 99:99:99 +9999</pubDate></item></channel></rss>'),
-    ("huge unix time", b'<article class="list-content__item"><h3><a href="/b/d-7000001/x">x</a></h3><span d-time="99999999999999999999"></span></article>'),
+    ("latin-1 html", "<html><head><meta charset='iso-8859-1'></head><a href='/d-7000001/é'>café</a></html>"
+     .encode("latin-1")),
+    ("utf-16 rss", ('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><item>'
+                    "<link>https://news.detik.com/berita/d-7000001/x</link></item></channel></rss>").encode("utf-16")),
+    ("bad urls", b'<rss version="2.0"><channel><item><link>http://[::1</link></item>'
+                 b"<item><link>https://news.detik.com:99999/x</link></item></channel></rss>"),
+    ("bad dates", b'<rss version="2.0"><channel><item><link>https://news.detik.com/b/d-7000001/x</link>'
+                  b"<pubDate>Fri, 99 Foo 99999 99:99:99 +9999</pubDate></item></channel></rss>"),
+    ("huge unix time", b'<article class="list-content__item"><h3><a href="/b/d-7000001/x">x</a></h3>'
+                       b'<span d-time="99999999999999999999"></span></article>'),
     ("json scalars", b'"just a string"'),
     ("json nonsense records", b'[{"a":99999},{"canonical_url":-5,"title":3},{"url":"javascript:x","title":"t"}]'),
 ]
@@ -425,13 +431,17 @@ def _laughs(root: str, inner: str) -> bytes:
 
 
 LINK = "https://news.detik.com/berita/d-7000001/judul"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+RSS_WITH = '<rss version="2.0"><channel><item><title>{title}</title><link>{link}</link></item></channel></rss>'
+SITEMAP_WITH = ('<urlset><url><loc>{link}</loc><news:news xmlns:news="{ns}"><news:title>{title}</news:title>'
+                "</news:news></url></urlset>")
+BIG_ENTITY = '<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY a "' + "x" * 50_000 + '">]>'
 ATTACKS = {
-    "billion laughs, rss": _laughs("rss", f'<rss version="2.0"><channel><item><title>&lol9;</title><link>{LINK}</link></item></channel></rss>'),
-    "billion laughs, sitemap": _laughs("urlset", f'<urlset><url><loc>{LINK}</loc><news:news xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><news:title>&lol9;</news:title></news:news></url></urlset>'),
-    "quadratic blowup, rss": ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + "x" * 50_000 + '">]><rss version="2.0"><channel><item><title>'
-                              + "&a;" * 10_000 + f"</title><link>{LINK}</link></item></channel></rss>").encode(),
-    "quadratic blowup, sitemap": ('<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY a "' + "x" * 50_000 + '">]><urlset><url><loc>'
-                                  + LINK + "&a;" * 10_000 + "</loc></url></urlset>").encode(),
+    "billion laughs, rss": _laughs("rss", RSS_WITH.format(title="&lol9;", link=LINK)),
+    "billion laughs, sitemap": _laughs("urlset", SITEMAP_WITH.format(title="&lol9;", link=LINK, ns=NEWS_NS)),
+    "quadratic blowup, rss": (BIG_ENTITY.format(root="rss") + RSS_WITH.format(title="&a;" * 10_000, link=LINK)).encode(),
+    "quadratic blowup, sitemap": (BIG_ENTITY.format(root="urlset")
+                                  + SITEMAP_WITH.format(title="&a;" * 10_000, link=LINK, ns=NEWS_NS)).encode(),
 }
 
 
@@ -460,7 +470,8 @@ def test_external_entities_are_neither_fetched_nor_read(listener: tuple[int, lis
     documents = [
         f'<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY file SYSTEM "file://{secret}">'
         f'<!ENTITY net SYSTEM "http://127.0.0.1:{port}/entity">]>{body}',
-        f'<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY % remote SYSTEM "http://127.0.0.1:{port}/dtd"> %remote;]>{body}',
+        f'<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY % remote SYSTEM "http://127.0.0.1:{port}/dtd"> '
+        f"%remote;]>{body}",
         f'<?xml version="1.0"?><!DOCTYPE {root} SYSTEM "http://127.0.0.1:{port}/external.dtd">{body}',
     ]
     for document in documents:
@@ -476,8 +487,10 @@ def test_external_entities_are_neither_fetched_nor_read(listener: tuple[int, lis
 # -- huge inputs: bounded work ----------------------------------------------------------------------
 
 def _big_rss(megabytes: int) -> bytes:
-    item = ("<item><title>Judul Berita Nomor {i}</title><link>https://news.detik.com/berita/d-{n}/judul-berita-nomor-{i}</link>"
-            "<pubDate>Fri, 24 Jul 2026 17:25:00 +0700</pubDate><description>" + "Isi ringkasan berita. " * 8 + "</description></item>")
+    item = ("<item><title>Judul Berita Nomor {i}</title>"
+            "<link>https://news.detik.com/berita/d-{n}/judul-berita-nomor-{i}</link>"
+            "<pubDate>Fri, 24 Jul 2026 17:25:00 +0700</pubDate>"
+            "<description>" + "Isi ringkasan berita. " * 8 + "</description></item>")
     items, size, i = [], 0, 0
     while size < megabytes * 1_000_000:
         items.append(item.format(i=i, n=7_000_000 + i))
@@ -516,7 +529,8 @@ def test_a_20mb_google_news_sitemap_is_read_whole_and_fast() -> None:
 
 def test_sitemaps_stop_at_the_candidate_limit() -> None:
     when = dt.datetime(2026, 7, 24, 17, 0, tzinfo=WIB)
-    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/judul-{i}", f"Judul {i}", when) for i in range(120)]
+    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/judul-{i}", f"Judul {i}", when)
+             for i in range(120)]
     result = discover(feeds.google_news_sitemap(items).encode(), "application/xml", "https://www.tribunnews.com/s.xml",
                       limits=Limits(max_candidates=50))
     assert len(result.candidates) == 50 and any("kept the first 50" in problem for problem in result.problems)
@@ -524,7 +538,8 @@ def test_sitemaps_stop_at_the_candidate_limit() -> None:
 
 def test_a_20mb_index_page_is_cut_and_read_in_bounded_time() -> None:
     when = dt.datetime(2026, 7, 24, 17, 0, tzinfo=WIB)
-    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/judul-{i}", f"Judul {i}", when) for i in range(2_000)]
+    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/judul-{i}", f"Judul {i}", when)
+             for i in range(2_000)]
     page = feeds.tribun_index(items)
     body = page.replace("<ul class=\"lsi\">", "<ul class=\"lsi\">" + "<!-- padding -->" * 1_300_000).encode()
     assert len(body) > 20_000_000
@@ -615,13 +630,14 @@ def test_replica_sitemap_and_relative_republika_dates_round_trip() -> None:
     page = feeds.republika_index(recent, now=now)
     assert "7 menit yang lalu" in page and "2 jam yang lalu" in page and "1 hari yang lalu" in page
     result = discover(page.encode(), "text/html", "https://www.republika.co.id/indeks", now=now)
-    assert [c.published for c in result.candidates][:2] == [now - dt.timedelta(minutes=7), now - dt.timedelta(minutes=120)]
+    assert [c.published for c in result.candidates][:2] == [now - dt.timedelta(minutes=m) for m in (7, 120)]
 
 
 def test_replica_tempo_payload_parses_back_to_its_items() -> None:
     body = feeds.tempo_payload(TEMPO_ITEMS, rubric="internasional")
     assert json.loads(body)[1][0] == "ShallowReactive"
-    result = discover(body.encode(), feeds.CONTENT_TYPES["tempo_payload"], "https://www.tempo.co/internasional/_payload.json")
+    result = discover(body.encode(), feeds.CONTENT_TYPES["tempo_payload"],
+                      "https://www.tempo.co/internasional/_payload.json")
     assert [(c.url, c.title, c.published) for c in result.candidates] == TEMPO_ITEMS
 
 

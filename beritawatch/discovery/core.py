@@ -6,7 +6,7 @@ import logging
 import re
 import zlib
 
-from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
+from beritawatch.discovery._parsed import Parsed, absolute, clean_text
 from beritawatch.discovery.feeds import parse_feed
 from beritawatch.discovery.model import (DEFAULT_LIMITS, REQUESTABLE_KINDS, Candidate, Discovery,
                                          DiscoveryError, Limits, SourceKind)

@@ -112,7 +112,8 @@ def rejection_reason(url: str, allowed: AllowedHosts) -> str | None:
         seen = httpx.URL(url)
     except Exception:  # noqa: BLE001 - any parse failure means "do not fetch"
         return "URL is rejected by the HTTP client's parser"
-    if seen.raw_host.decode("ascii", "replace").lower() != host or (seen.port or _DEFAULT_PORTS[scheme]) != (port or _DEFAULT_PORTS[scheme]):
+    default = _DEFAULT_PORTS[scheme]
+    if seen.raw_host.decode("ascii", "replace").lower() != host or (seen.port or default) != (port or default):
         return "URL is read differently by the HTTP client"
     if not allowed.allows(host):
         return f"host {host} is not an allowed portal host"

@@ -55,7 +55,8 @@ def rss(items: Sequence[Item], *, title: str = "Berita Terbaru", link: str = "ht
     entries = []
     for n, (url, headline, published) in enumerate(items, 1):
         target = links_to or url
-        guid = f'<guid isPermaLink="false">item-{n}</guid>' if links_to else f'<guid isPermaLink="true">{escape(url)}</guid>'
+        guid = (f'<guid isPermaLink="false">item-{n}</guid>' if links_to
+                else f'<guid isPermaLink="true">{escape(url)}</guid>')
         entries.append(
             "    <item>\n"
             f"      <title>{escape(headline)}</title>\n"
@@ -118,16 +119,19 @@ def sitemap(items: Sequence[Item]) -> str:
 
 def sitemap_index(sitemaps: Sequence[tuple[str, dt.datetime]]) -> str:
     """A sitemap index listing child sitemaps with their last change."""
-    entries = [f"  <sitemap>\n    <loc>{escape(url)}</loc>\n    <lastmod>{_wib(when).isoformat()}</lastmod>\n  </sitemap>"
+    entries = [f"  <sitemap>\n    <loc>{escape(url)}</loc>\n"
+               f"    <lastmod>{_wib(when).isoformat()}</lastmod>\n  </sitemap>"
                for url, when in sitemaps]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + "\n".join(entries) + "\n</sitemapindex>\n")
 
 
 def _page(title: str, body: str, canonical: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{escape(title)}</title>\n<link rel=\"canonical\" href=\"{escape(canonical)}\">\n"
-            f"</head>\n<body>\n<nav class=\"menu\"><a href=\"/\">Beranda</a> <a href=\"/internasional\">Internasional</a> "
+            "</head>\n<body>\n<nav class=\"menu\"><a href=\"/\">Beranda</a> "
+            "<a href=\"/internasional\">Internasional</a> "
             f"<a href=\"/tag/korea-utara\">Korea Utara</a></nav>\n{body}\n"
             "<footer><a href=\"/kontak\">Kontak</a> <a href=\"/pedoman-media-siber\">Pedoman Media Siber</a></footer>\n"
             "</body>\n</html>\n")
@@ -147,7 +151,8 @@ def detik_index(items: Sequence[Item]) -> str:
             f'<img src="https://akcdn.detik.net.id/community/media/visual/{w:%Y/%m/%d}/foto.jpeg" '
             f'alt="{escape(headline)}"></span></a></div>\n'
             '        <div class="media__text">\n'
-            f'          <h3 class="media__title"><a href="{escape(url)}" class="media__link">{escape(headline)}</a></h3>\n'
+            f'          <h3 class="media__title"><a href="{escape(url)}" class="media__link">'
+            f'{escape(headline)}</a></h3>\n'
             f'          <div class="media__date"><span d-time="{stamp}" '
             f'title="{_DAYS[w.weekday()]}, {w:%d} {_MONTHS[w.month - 1][:3]} {w.year} {w:%H:%M} WIB">'
             f'{w:%H:%M} WIB</span></div>\n'
@@ -168,9 +173,11 @@ def tribun_index(items: Sequence[Item]) -> str:
             f'          <time class="grey">{_indonesian(published)}</time>\n'
             f'          <h4 class="red fbo2 f14"><a href="https://www.tribunnews.com/topic/{escape(section)}">'
             f'{escape(section.title())}</a></h4>\n'
-            f'          <h3 class="f16 fbo"><a href="{escape(url)}" title="{escape(headline)}">{escape(headline)}</a></h3>\n'
+            f'          <h3 class="f16 fbo"><a href="{escape(url)}" title="{escape(headline)}">'
+            f'{escape(headline)}</a></h3>\n'
             "        </li>")
-    body = ('<div class="content"><div class="p2030">\n  <div class="pt10"><span class="fbo f14 pr20">Halaman 1</span></div>\n'
+    body = ('<div class="content"><div class="p2030">\n'
+            '  <div class="pt10"><span class="fbo f14 pr20">Halaman 1</span></div>\n'
             '  <div class="pt10 pb10">\n      <ul class="lsi">\n' + "\n".join(rows) + "\n      </ul>\n  </div>\n"
             '  <div class="paging"><a href="/index-news?page=2">Berikutnya</a></div>\n</div></div>')
     return _page("Indeks Berita Terbaru Hari Ini - Tribunnews.com", body, "https://www.tribunnews.com/index-news")
