@@ -338,7 +338,7 @@ def test_garbage_ends_as_a_discovery_error_or_an_empty_result(name: str, content
     except DiscoveryError as exc:
         assert exc.message and str(exc).startswith("https://news.detik.com/rss: ")
         result = None
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 8  # ~1.5 s on an idle 2-core machine; others share it
     for candidate in result.candidates if result else ():
         assert candidate.url.startswith(("http://", "https://"))
 

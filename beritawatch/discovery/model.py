@@ -51,7 +51,7 @@ class Limits:
 
     max_bytes: int = 64_000_000  # refused outright above this (after gunzip)
     feed_bytes: int = 2_000_000  # feedparser costs ~1 s/MB: longer feeds are cut at an item
-    feed_tags: int = 30_000  # ...and up to ~50 µs a tag: tag-dense feeds are cut sooner
+    feed_tags: int = 20_000  # ...and up to ~50 µs a tag: tag-dense feeds are cut sooner
     html_depth: int = 1_000  # lexbor's tree building is quadratic in nesting depth
     html_bytes: int = 8_000_000  # index pages are cut here (HTML parsers cope with a cut)
     sitemap_bytes: int = 50_000_000  # the sitemap protocol's own ceiling
