@@ -237,6 +237,30 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the pass as a scheduled deployment from this process (needs a Prefect server)."""
+    try:
+        load_config(args.config)
+    except ConfigError as exc:
+        return _fail(f"config error: {exc}", EXIT_CONFIG)
+    if not os.environ.get("PREFECT_API_URL"):
+        return _fail("schedules need a Prefect server: run `prefect server start` and set "
+                     "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral API schedules nothing)",
+                     EXIT_CONFIG)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.monitor import monitor_pass
+
+    parameters: dict[str, Any] = {"mode": args.mode}
+    if args.config:
+        parameters["config_path"] = str(args.config.resolve())
+    if args.db:
+        parameters["db_path"] = str(args.db.resolve())
+    # limit=1: this process never runs two passes at once (one writer per warehouse).
+    monitor_pass.serve(name=args.name, interval=args.every, parameters=parameters, limit=1,
+                       pause_on_shutdown=False)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beritawatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -267,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     reparse = sub.add_parser("reparse", help="re-run the parsers over stored raw HTML (after a parser fix)")
     common(reparse)
     reparse.set_defaults(func=cmd_reparse)
+
+    serve = sub.add_parser("serve", help="run passes on a schedule from this process (needs a Prefect server)")
+    common(serve)
+    serve.add_argument("--every", type=float, default=600.0, help="seconds between passes (default 600)")
+    serve.add_argument("--mode", choices=("all", "discover", "revisit"), default="all")
+    serve.add_argument("--name", default="beritawatch-serve", help="deployment name")
+    serve.set_defaults(func=cmd_serve)
 
     alerts = sub.add_parser("alerts", help="list pending and failed alert deliveries")
     common(alerts)

@@ -28,6 +28,7 @@ from beritawatch.urls import canonical_url, portal_of
 from warehouse import outbox, sources, store
 from warehouse.db import connect, transaction
 
+MODES = ("all", "discover", "revisit")
 LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
 
 
@@ -69,7 +70,8 @@ def discover(config: Config, due: list[DueSource]) -> list[PollResult]:
 
 
 @task(name="plan", cache_policy=NO_CACHE, persist_result=False)
-def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult]) -> tuple[list[DueArticle], dict[str, Any]]:
+def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult],
+         only_new: bool = False) -> tuple[list[DueArticle], dict[str, Any]]:
     """Record the polls, track what they found, and pick the articles due for a check."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
@@ -77,7 +79,7 @@ def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult]) -> 
         with transaction(con):
             found = sources.record_polls(con, run_id, polls, now)
         due = store.due_articles(con, now, every_pass=config.revisit.every_pass,
-                                 limit=config.revisit.max_per_pass)
+                                 limit=config.revisit.max_per_pass, only_new=only_new)
         discovery = {**dataclasses.asdict(found),
                      "failures": [[p.source.url, p.outcome, p.error] for p in polls if p.error]}
         return due, discovery
@@ -133,14 +135,21 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
 
 
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
-def monitor_pass(config_path: str | None = None, db_path: str | None = None) -> dict[str, Any]:
-    """One monitoring pass over everything due; one broken URL or feed never fails it."""
+def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all") -> dict[str, Any]:
+    """One monitoring pass over everything due; one broken URL or feed never fails it.
+
+    mode "all": poll due sources and check due articles; "discover": poll due sources and check
+    only articles never checked yet; "revisit": check due articles, poll nothing.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     config = load_config(pathlib.Path(config_path) if config_path else None)
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     logger = get_run_logger()
-    polls = discover(config, prepare(config, database, run_id))
-    due, discovery = plan(config, database, run_id, polls)
+    due_sources = prepare(config, database, run_id)
+    polls = discover(config, due_sources if mode != "revisit" else [])
+    due, discovery = plan(config, database, run_id, polls, only_new=mode == "discover")
     by_portal: dict[str, list[DueArticle]] = collections.defaultdict(list)
     for item in due:
         by_portal[item.portal or "unknown"].append(item)

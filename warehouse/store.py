@@ -143,11 +143,16 @@ def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | No
 
 
 def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass: bool,
-                 limit: int) -> list[DueArticle]:
+                 limit: int, only_new: bool = False) -> list[DueArticle]:
     """Active articles whose next check has come (all active ones with every_pass), most overdue
-    first, at most `limit`: the per-pass budget that keeps a pass's length bounded."""
-    where = "active" if every_pass else "active AND (next_check IS NULL OR next_check <= ?)"
-    params: list[Any] = [] if every_pass else [now]
+    first, at most `limit`: the per-pass budget that keeps a pass's length bounded.
+    `only_new`: just the articles never checked yet (a discovery-only pass)."""
+    if only_new:
+        where, params = "active AND last_checked IS NULL", []
+    elif every_pass:
+        where, params = "active", []
+    else:
+        where, params = "active AND (next_check IS NULL OR next_check <= ?)", [now]
     rows = con.execute(
         f"""SELECT url, portal, etag, last_modified FROM articles WHERE {where}
             ORDER BY next_check NULLS FIRST, url LIMIT ?""", [*params, limit]).fetchall()
