@@ -606,8 +606,16 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, tz: d
 
 
 def _write(path: pathlib.Path, text: str) -> None:
+    """Replace the file atomically, and not at all when it already holds this text (reports are
+    rewritten after every pass; most article pages do not change)."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 

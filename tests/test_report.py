@@ -1,0 +1,385 @@
+"""The static HTML report, built from a warehouse written by two real passes on the replica:
+structure, word-level diffs, hostile text shown as text, rendering in headless Chromium, and
+the time it takes on 2,000 synthesized articles."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import pathlib
+import struct
+import subprocess
+import time
+import zlib
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from beritawatch.replica.server import Replica
+from beritawatch.replica.site import DETIK_URL, REPUBLIKA_URL, TEMPO_URL, tracked_articles
+from beritawatch.report import (body_diff, diff_html, safe_href, timeline_svg, word_diff,
+                                write_report)
+from flows.monitor import monitor_pass
+from warehouse.db import connect, insert_rows, transaction
+from warehouse.store import url_key
+
+pytestmark = pytest.mark.prefect
+
+HOSTILE = "<script>alert(1)</script> [klik](javascript:alert(2))"
+MISSING = "https://news.detik.com/internasional/d-7999999/artikel-yang-tidak-ada"
+PORTALS = {"detik", "republika", "tempo", "tribun"}
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+
+
+@dataclasses.dataclass(frozen=True)
+class Built:
+    out: pathlib.Path
+    index: pathlib.Path
+    seconds: float
+    old_detik_title: str
+    old_republika_title: str
+
+    def page(self, url: str) -> pathlib.Path:
+        return self.out / "articles" / f"{url_key(url)}.html"
+
+
+def parse(path: pathlib.Path) -> LexborHTMLParser:
+    return LexborHTMLParser(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def chromium() -> pathlib.Path:
+    """The Chromium binary; skips the test where it is not installed (listed first so the skip
+    comes before the passes are run)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture
+def built(prefect_server: str, replica: Replica, write_config, tmp_path: pathlib.Path) -> Built:
+    """Two real passes: between them one paragraph of detik's article is edited and Republika's
+    title becomes a hostile string; then the report is written from a read-only connection."""
+    config = write_config([spec.url for spec in tracked_articles()] + [MISSING])
+    monitor_pass(config_path=str(config))
+    detik = replica.article(DETIK_URL)
+    paragraphs = [*detik.paragraphs]
+    assert "kelompok tentara bayaran" in paragraphs[2]
+    paragraphs[2] = paragraphs[2].replace("kelompok tentara bayaran", "grup paramiliter Wagner")
+    replica.edit(DETIK_URL, paragraphs=paragraphs)
+    old_republika = replica.article(REPUBLIKA_URL).title
+    replica.edit(REPUBLIKA_URL, title=HOSTILE)
+    monitor_pass(config_path=str(config))
+
+    con = connect(tmp_path / "warehouse.duckdb", read_only=True)
+    try:
+        started = time.perf_counter()
+        index = write_report(con, tmp_path / "report")
+        seconds = time.perf_counter() - started
+    finally:
+        con.close()
+    return Built(tmp_path / "report", index, seconds, detik.title, old_republika)
+
+
+def all_pages(built: Built) -> list[pathlib.Path]:
+    return [built.index, *sorted((built.out / "articles").glob("*.html"))]
+
+
+# -- structure -----------------------------------------------------------------------------------
+
+def test_index_has_timeline_table_and_health(built: Built, tmp_path: pathlib.Path) -> None:
+    tree = parse(built.index)
+    csp = tree.css_first('meta[http-equiv="Content-Security-Policy"]')
+    assert csp is not None and "script-src 'none'" in (csp.attributes["content"] or "")
+    assert "default-src 'none'" in (csp.attributes["content"] or "")
+
+    [svg] = tree.css("svg.timeline")
+    rows = {g.attributes["data-portal"]: g for g in svg.css("g.portal-row")}
+    assert set(rows) == PORTALS and len(svg.css("g.portal-row")) == 4
+    for row in rows.values():
+        assert row.css("rect.bar-seen") and row.css("rect.bar-published")
+    assert len(rows["detik"].css(".mark-edit")) == 1 and len(rows["detik"].css(".mark-removal")) == 1
+    assert len(rows["republika"].css(".mark-edit")) == 1 and not rows["republika"].css(".mark-removal")
+    assert not rows["tempo"].css(".mark-edit, .mark-removal")
+
+    table = tree.css_first("table.articles")
+    body_rows = table.css("tbody tr")
+    assert len(body_rows) == 6
+    headers = [th.text(strip=True) for th in table.css("thead th")]
+    assert headers == ["Portal", "Title", "Published", "First seen", "Versions", "Edits", "Status"]
+    by_key = {tr.attributes["data-key"]: tr for tr in body_rows}
+    for spec in tracked_articles():
+        row = by_key[url_key(spec.url)]
+        link = row.css_first("td.title a")
+        assert link is not None and link.attributes["href"] == spec.url
+        history = row.css("td.num a")[0].attributes["href"] or ""
+        assert (built.out / history).is_file()
+    detik = [td.text(strip=True) for td in by_key[url_key(DETIK_URL)].css("td")]
+    assert detik[0] == "detik" and detik[4] == "2" and detik[5].startswith("1") and detik[6] == "ok"
+    assert [td.text(strip=True) for td in by_key[url_key(MISSING)].css("td")][6] == "removed"
+    assert by_key[url_key(REPUBLIKA_URL)].css_first("td.title a").text() == HOSTILE
+
+    health = tree.css_first("section#health")
+    assert "http_error" in health.text() and MISSING in health.text()
+    assert len(tree.css("section#changes tbody tr")) == 3  # two edits, one removal
+
+    # Written again into the same folder: pages no longer produced go, other files stay.
+    assert built.seconds < 5, built.seconds
+    stale = built.out / "articles" / ("0" * 16 + ".html")
+    stale.write_text("old", encoding="utf-8")
+    keep = built.out / "articles" / "notes.txt"
+    keep.write_text("mine", encoding="utf-8")
+    con = connect(tmp_path / "warehouse.duckdb", read_only=True)
+    try:
+        write_report(con, built.out)
+    finally:
+        con.close()
+    assert not stale.exists() and keep.exists()
+    assert len(list((built.out / "articles").glob("*.html"))) == 6
+
+
+def test_article_pages_mark_exactly_the_changed_words_and_keep_hostile_text_inert(built: Built) -> None:
+    tree = parse(built.page(DETIK_URL))
+    assert tree.css_first("h1").text(strip=True) == built.old_detik_title
+    assert [n.text() for n in tree.css("del")] == ["kelompok tentara bayaran"]
+    assert [n.text() for n in tree.css("ins")] == ["grup paramiliter Wagner"]
+    [diff] = tree.css("article.diff")
+    assert (diff.attributes["data-from"], diff.attributes["data-to"]) == ("1", "2")
+    assert "substantive" in diff.css_first(".edit-summary").text()
+    changed = diff.css_first("del").parent
+    assert "Pyongyang telah mengirim roket dan rudal infanteri kepada" in changed.text()
+    assert len(tree.css("table.versions tbody tr")) == 2
+
+    unchanged = parse(built.page(TEMPO_URL))
+    assert not unchanged.css("ins, del, article.diff")
+    assert len(unchanged.css("details.fulltext p")) == len(next(
+        s for s in tracked_articles() if s.url == TEMPO_URL).paragraphs)
+
+    # The hostile title: text in the heading and in the title diff, never markup or a link.
+    tree = parse(built.page(REPUBLIKA_URL))
+    assert tree.css_first("h1").text() == HOSTILE
+    title_diff = tree.css_first("p.title-diff")
+    assert [n.text() for n in title_diff.css("del")] == [built.old_republika_title]
+    assert [n.text() for n in title_diff.css("ins")] == [HOSTILE]
+    assert "did not change" in tree.css_first(".body-diff").text()
+    for path in all_pages(built):
+        text = path.read_text(encoding="utf-8")
+        page = LexborHTMLParser(text)
+        assert page.css("script, iframe, object, embed, img") == [], path
+        assert "<script>alert" not in text
+        for node in page.css("*"):
+            assert not any(name.lower().startswith("on") for name in node.attributes), (path, node.tag)
+        for link in page.css("a[href]"):
+            href = link.attributes["href"] or ""
+            assert href.startswith(("https://", "http://", "#", "articles/", "../index.html")), href
+        if path.name in ("index.html", f"{url_key(REPUBLIKA_URL)}.html"):
+            assert "&lt;script&gt;alert(1)&lt;/script&gt; [klik](javascript:alert(2))" in text
+
+
+# -- Chromium ------------------------------------------------------------------------------------
+
+def run_chromium(binary: pathlib.Path, profile: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(binary), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def png_facts(path: pathlib.Path) -> tuple[int, int, int]:
+    """(width, height, distinct byte values of the decompressed scanlines) of a PNG file."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, width, height, idat = 8, 0, 0, bytearray()
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", chunk[:8])
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    return width, height, len(set(zlib.decompress(bytes(idat))))
+
+
+def console_problems(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines()
+            if "CONSOLE" in line and ("Content Security Policy" in line or "Refused" in line)]
+
+
+def test_report_renders_in_headless_chromium(chromium: pathlib.Path, built: Built,
+                                             tmp_path: pathlib.Path) -> None:
+    profile = tmp_path / "chromium-profile"
+    shots = {}
+    for name, page in (("index", built.index), ("detik", built.page(DETIK_URL))):
+        png = tmp_path / f"{name}.png"
+        done = run_chromium(chromium, profile, f"--screenshot={png}", "--window-size=1280,2000",
+                            page.as_uri())
+        assert not console_problems(done.stderr), console_problems(done.stderr)
+        shots[name] = png
+    for png in shots.values():
+        width, height, distinct = png_facts(png)
+        assert (width, height) == (1280, 2000)
+        assert png.stat().st_size > 20_000 and distinct > 64  # a blank page has a handful
+    # Copies for a person to look at after a CI run.
+    for name, png in shots.items():
+        (built.out / f"screenshot-{name}.png").write_bytes(png.read_bytes())
+
+    index_dom = LexborHTMLParser(run_chromium(chromium, profile, "--dump-dom", built.index.as_uri()).stdout)
+    assert len(index_dom.css("svg.timeline g.portal-row")) == 4
+    assert {g.attributes["data-portal"] for g in index_dom.css("g.portal-row")} == PORTALS
+    assert len(index_dom.css("table.articles tbody tr")) == 6
+    assert index_dom.css("script") == []
+    hostile = index_dom.css_first(f'tr[data-key="{url_key(REPUBLIKA_URL)}"] td.title a')
+    assert hostile is not None and hostile.text() == HOSTILE
+
+    detik_dom = LexborHTMLParser(run_chromium(chromium, profile, "--dump-dom",
+                                              built.page(DETIK_URL).as_uri()).stdout)
+    assert [n.text() for n in detik_dom.css("article.diff ins")] == ["grup paramiliter Wagner"]
+    assert [n.text() for n in detik_dom.css("article.diff del")] == ["kelompok tentara bayaran"]
+
+
+# -- pieces, without a warehouse -----------------------------------------------------------------
+
+def test_word_diff_marks_words_and_keeps_spacing() -> None:
+    old = ["Rusia membeli roket dan rudal infanteri kepada Wagner."]
+    new = ["Rusia membeli roket, rudal infanteri, dan peluru artileri kepada Wagner."]
+    [para] = word_diff(old, new)
+    assert [t for op, t in para if op == "-"] == ["dan "]
+    assert [t.strip() for op, t in para if op == "+"] == [",", ", dan peluru artileri"]
+    assert "".join(t for op, t in para if op != "-").replace(" ,", ",") == new[0]
+
+
+def test_body_diff_folds_unchanged_paragraphs_and_cuts_long_diffs() -> None:
+    old = [f"Paragraf nomor {i} tentang senjata." for i in range(10)]
+    new = [*old[:5], "Paragraf nomor 5 tentang amunisi.", *old[6:], "Paragraf tambahan."]
+    paragraphs, whole = body_diff(old, new)
+    assert not whole
+    html = diff_html(paragraphs)
+    tree = LexborHTMLParser(html)
+    assert [n.text() for n in tree.css("del")] == ["senjata"]
+    assert [n.text() for n in tree.css("ins")] == ["amunisi", "Paragraf tambahan."]
+    assert [p.text() for p in tree.css("p.skip")] == ["⋯ 4 unchanged paragraphs ⋯",
+                                                     "⋯ 2 unchanged paragraphs ⋯"]
+    long_old = [f"kalimat {i} " * 50 for i in range(15)]
+    long_new = [p.replace("kalimat", "frasa") for p in long_old]
+    paragraphs, whole = body_diff(long_old, long_new)
+    cut = diff_html(paragraphs, max_words=500)
+    assert not whole and "Diff cut at 450 words" in cut and cut.count("<p>") == 3
+    rewrite, whole = body_diff(long_old * 3, long_new * 3)  # 4,500 × 4,500 words: not aligned
+    assert whole and all(p.segments[0][0] in "+-" for p in rewrite)
+
+
+@pytest.mark.parametrize(("url", "safe"), [
+    ("https://news.detik.com/a?b=1&c=2", "https://news.detik.com/a?b=1&amp;c=2"),
+    ("http://example.com/x", "http://example.com/x"),
+    ("javascript:alert(1)", None), ("JaVaScRiPt:alert(1)", None), ("data:text/html,x", None),
+    ("//evil.example/x", None), ("https://a.b/\"onmouseover=\"x", None), ("https:///nohost", None),
+    ("https://a.b/ x", None), ("vbscript:x", None), ("", None), (None, None),
+])
+def test_safe_href(url: str | None, safe: str | None) -> None:
+    assert safe_href(url) == safe
+
+
+def test_timeline_picks_coarser_bins_for_long_spans() -> None:
+    from beritawatch.report import _Article
+
+    def article(portal: str, seen: dt.datetime, published: dt.datetime | None) -> _Article:
+        return _Article(f"https://{portal}.example/{seen.timestamp()}", portal, "track", "ok", "t",
+                        published, seen, True, 1.0, None, 1, 0, None)
+
+    now = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    short = [article("detik", now - dt.timedelta(days=d), now - dt.timedelta(days=d)) for d in range(30)]
+    svg, unit = timeline_svg(short, [], [], ["detik", "tempo"], dt.timezone.utc)
+    assert unit == "day" and svg.count('class="portal-row"') == 2 and svg.count("bar-seen") == 30
+    spread = [article("tempo", now, now - dt.timedelta(days=900))]
+    assert timeline_svg(spread, [], [], ["tempo"], dt.timezone.utc)[1] == "month"
+    assert timeline_svg([], [], [], ["tempo"], dt.timezone.utc)[0].count("portal-row") == 1
+
+
+# -- 2,000 articles ------------------------------------------------------------------------------
+
+def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, relevant: int = 600,
+               versions_each: int = 3, paragraphs: int = 12) -> None:
+    """A warehouse shaped like months of discovery: every article has a version, a share is
+    relevant, some were edited `versions_each - 1` times, a few removed, ten passes of fetches."""
+    con = connect(path)
+    base = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
+    portals = ["detik", "tribun", "republika", "tempo"]
+    words = ("Korea Utara Rusia senjata peluru artileri rudal Pyongyang Moskow kerja sama militer "
+             "pejabat mengatakan pasokan pekan lalu menurut laporan").split()
+    article_rows, version_rows, edit_rows, event_rows, fetch_rows = [], [], [], [], []
+    version_id = 0
+    runs = [f"run-{i}" for i in range(10)]
+    for i in range(articles):
+        portal = portals[i % 4]
+        url = f"https://{portal}.example/berita/{i}/judul-artikel-{i}"
+        seen = base + dt.timedelta(hours=i * 0.7)
+        body = [" ".join(words[(i + p + k) % len(words)] for k in range(60)) + "." for p in range(paragraphs)]
+        n_versions = versions_each if i < edited else 1
+        is_relevant = i < relevant
+        status = "removed" if i % 97 == 0 else "ok"
+        article_rows.append((url, portal, "discover", seen, is_relevant, status, f"Judul artikel {i}",
+                             seen - dt.timedelta(hours=1), is_relevant, 5.0 if is_relevant else 0.5))
+        previous = None
+        for v in range(n_versions):
+            version_id += 1
+            text = [*body]
+            if v:
+                text[v % paragraphs] = text[v % paragraphs].replace("senjata", f"amunisi {v}", 1)
+            at = seen + dt.timedelta(hours=6 * v)
+            version_rows.append((version_id, url, runs[v], at, f"h{version_id}", f"Judul artikel {i}" + (" (diperbarui)" if v else ""),
+                                 "\n\n".join(text), len(text), sum(map(len, text))))
+            if previous is not None:
+                edit_rows.append((url, runs[v], at, previous, version_id, "substantive", True, False,
+                                  False, 0.05, "substantive: title changed; ~1 sentences"))
+            previous = version_id
+        if status == "removed":
+            event_rows.append((runs[5], seen + dt.timedelta(days=2), "removed", portal, url,
+                               json.dumps({"reason": "HTTP 404"})))
+        for r, run in enumerate(runs):
+            outcome = "http_error" if status == "removed" and r >= 5 else "ok" if r == 0 else "not_modified"
+            fetch_rows.append((run, url, url, seen + dt.timedelta(hours=r), 200, outcome, "HTTP 404" if outcome == "http_error" else None))
+    with transaction(con):
+        insert_rows(con, "runs", (("run_id", "VARCHAR"), ("started_at", "TIMESTAMPTZ"), ("status", "VARCHAR")),
+                    [(run, base + dt.timedelta(days=i), "completed") for i, run in enumerate(runs)])
+        insert_rows(con, "articles", (
+            ("url", "VARCHAR"), ("portal", "VARCHAR"), ("source", "VARCHAR"), ("first_seen", "TIMESTAMPTZ"),
+            ("active", "BOOLEAN"), ("status", "VARCHAR"), ("title", "VARCHAR"), ("published", "TIMESTAMPTZ"),
+            ("relevant", "BOOLEAN"), ("relevance", "DOUBLE")), article_rows)
+        insert_rows(con, "versions", (
+            ("version_id", "BIGINT"), ("article_url", "VARCHAR"), ("run_id", "VARCHAR"),
+            ("seen_at", "TIMESTAMPTZ"), ("content_hash", "VARCHAR"), ("title", "VARCHAR"), ("body", "VARCHAR"),
+            ("paragraphs", "INTEGER"), ("body_chars", "INTEGER")), version_rows)
+        insert_rows(con, "edit_records", (
+            ("article_url", "VARCHAR"), ("run_id", "VARCHAR"), ("detected_at", "TIMESTAMPTZ"),
+            ("old_version_id", "BIGINT"), ("new_version_id", "BIGINT"), ("kind", "VARCHAR"),
+            ("title_changed", "BOOLEAN"), ("lede_changed", "BOOLEAN"), ("numbers_changed", "BOOLEAN"),
+            ("change_ratio", "DOUBLE"), ("summary", "VARCHAR")), edit_rows)
+        insert_rows(con, "events", (("run_id", "VARCHAR"), ("happened_at", "TIMESTAMPTZ"), ("kind", "VARCHAR"),
+                                    ("portal", "VARCHAR"), ("article_url", "VARCHAR"), ("detail", "JSON")), event_rows)
+        insert_rows(con, "fetches", (("run_id", "VARCHAR"), ("article_url", "VARCHAR"), ("url", "VARCHAR"),
+                                     ("requested_at", "TIMESTAMPTZ"), ("status_code", "INTEGER"),
+                                     ("outcome", "VARCHAR"), ("error", "VARCHAR")), fetch_rows)
+    con.close()
+
+
+def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path) -> None:
+    db = tmp_path / "big.duckdb"
+    synthesize(db)
+    con = connect(db, read_only=True)
+    try:
+        started = time.perf_counter()
+        index = write_report(con, tmp_path / "report")
+        seconds = time.perf_counter() - started
+    finally:
+        con.close()
+    pages = list((tmp_path / "report" / "articles").glob("*.html"))
+    assert len(pages) == 600  # relevant ones; the edited 300 are among them
+    tree = parse(index)
+    assert len(tree.css("table.articles tbody tr")) == 600
+    assert len(tree.css("g.portal-row")) == 4
+    assert seconds < 30, seconds  # about 2 s on a laptop-class machine; generous for CI
+    edited = parse(tmp_path / "report" / "articles" / f"{url_key('https://detik.example/berita/0/judul-artikel-0')}.html")
+    assert len(edited.css("article.diff")) == 2 and edited.css("ins") and edited.css("del")
