@@ -249,7 +249,7 @@ class Fetcher:
                      "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, Protego | str] = {}  # origin -> rules, or why there are none
+        self._robots: dict[str, Protego | tuple[str, str]] = {}  # origin -> rules, or (outcome, why not)
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -324,8 +324,7 @@ class Fetcher:
                                error=f"no valid answer (connection closed or broken response): {exc}")
         except (httpx.TransportError, OSError) as exc:
             return FetchResult(url, requested_at, CONNECTION_ERROR, elapsed_ms=_ms(started),
-                               attempts=attempts, redirects=tuple(redirects),
-                               error=f"{type(exc).__name__}: {exc or 'connection failed'}")
+                               attempts=attempts, redirects=tuple(redirects), error=_connection_error(exc))
         except httpx.InvalidURL as exc:
             return FetchResult(url, requested_at, BAD_URL, elapsed_ms=_ms(started), attempts=attempts,
                                redirects=tuple(redirects), error=f"invalid URL: {exc}")
@@ -450,15 +449,20 @@ class Fetcher:
             if key not in self._robots:
                 self._robots[key] = await self._load_robots(key)
         rules = self._robots[key]
-        if isinstance(rules, str):
-            return ROBOTS_UNAVAILABLE, rules
+        if isinstance(rules, tuple):
+            return rules
         if not rules.can_fetch(url, self.settings.effective_user_agent.split("/")[0]):
             return ROBOTS_DISALLOWED, "robots.txt disallows this URL for our User-Agent"
         return None
 
-    async def _load_robots(self, origin: str) -> Protego | str:
-        """Fetch and parse one origin's robots.txt, bounded like any page (size, time, redirects)."""
+    async def _load_robots(self, origin: str) -> Protego | tuple[str, str]:
+        """Fetch and parse one origin's robots.txt, bounded like any page (size, time, redirects).
+
+        A host that cannot be reached at all is a connection_error (the site is down, not
+        robots.txt); any other failure to read it is robots_unavailable.
+        """
         url = f"{origin}/robots.txt"
+        refuse = "; not fetching the site"
         try:
             for _ in range(6):  # RFC 9309: follow at least five redirects
                 async with self._gate(urlsplit(url).hostname or ""):
@@ -468,26 +472,37 @@ class Fetcher:
                 if response.status_code in (301, 302, 303, 307, 308) and location:
                     url = urljoin(url, location.strip())
                     if urlsplit(url).scheme not in ("http", "https"):
-                        return f"robots.txt redirects to {url[:200]!r}; not fetching the site"
+                        return ROBOTS_UNAVAILABLE, f"robots.txt redirects to {url[:200]!r}{refuse}"
                     continue
                 break
             else:
-                return "robots.txt redirects too many times; not fetching the site"
+                return ROBOTS_UNAVAILABLE, f"robots.txt redirects too many times{refuse}"
         except (TimeoutError, httpx.TimeoutException):
-            return (f"robots.txt gave no complete answer within {self._hop_timeout_s:g} s; "
-                    f"not fetching the site")
+            return ROBOTS_UNAVAILABLE, f"robots.txt gave no complete answer within {self._hop_timeout_s:g} s{refuse}"
+        except httpx.ConnectError as exc:
+            return CONNECTION_ERROR, f"{_connection_error(exc)} (fetching robots.txt)"
         except _Abort as exc:
-            return f"robots.txt unreadable ({exc.error}); not fetching the site"
+            return ROBOTS_UNAVAILABLE, f"robots.txt unreadable ({exc.error}){refuse}"
         except Exception as exc:  # noqa: BLE001 - any failure means "no answer" under RFC 9309
-            return f"robots.txt could not be fetched ({type(exc).__name__}: {exc}); not fetching the site"
+            return ROBOTS_UNAVAILABLE, f"robots.txt could not be fetched ({type(exc).__name__}: {exc}){refuse}"
         if response.status_code >= 500:
-            return f"robots.txt answered HTTP {response.status_code}; not fetching the site"
+            return ROBOTS_UNAVAILABLE, f"robots.txt answered HTTP {response.status_code}{refuse}"
         if response.status_code >= 300 or body is None:
             return Protego.parse("")
         return Protego.parse(body.decode("utf-8", "replace"))
 
     async def _robots_once(self, url: str) -> tuple[httpx.Response, bytes | None]:
         return await self._get_once(url, {}, None, limit=ROBOTS_MAX_BYTES, robots=True)
+
+
+def _connection_error(exc: BaseException) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        what = "could not connect"
+    elif isinstance(exc, (httpx.ReadError, ConnectionResetError)):
+        what = "connection reset by the server"
+    else:
+        what = "connection failed"
+    return f"{what} ({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})"
 
 
 def _ms(started: float) -> float:

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import socket
 import time
 import zlib
 
@@ -244,3 +245,14 @@ def test_a_cancelled_wait_gives_its_host_slot_back() -> None:
 def test_charset_from_the_content_type(content_type: str, codec: str | None) -> None:
     result = FetchResult("https://x.test/", dt.datetime.now(dt.timezone.utc), fetch.OK, content_type=content_type)
     assert result.charset == codec
+
+
+def test_an_unreachable_host_is_a_connection_error_not_a_robots_verdict(replica: Replica) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    route = {"news.detik.com": dead}
+    down = get(replica, DETIK_URL, settings={"route": route, "retries": 0})
+    assert down.outcome == fetch.CONNECTION_ERROR and "robots.txt" in (down.error or "")
+    direct = get(replica, DETIK_URL, settings={"route": route, "retries": 0, "obey_robots": False})
+    assert direct.outcome == fetch.CONNECTION_ERROR and "could not connect" in (direct.error or "")
