@@ -1,0 +1,262 @@
+"""The Prefect markdown artifact of a pass: counts per portal, new coverage, edits, removals,
+failures by outcome, discovery and delivery.
+
+Titles, URLs, summaries and error texts come from scraped pages or remote servers: they are
+escaped for Markdown and HTML (a title like `[x](javascript:...)` or `<script>` shows as text),
+kept on one line so they cannot break a table, and a URL becomes a link only when it is plain
+http(s).
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+ARTIFACT_KEY = "beritawatch-pass"
+MAX_ITEMS = 30  # per list; the rest is counted
+MAX_EXAMPLES = 5  # URLs shown per failure outcome
+MAX_TEXT = 240
+
+COUNT_COLUMNS = (("checked", "Checked"), ("fetched", "Fetched"), ("unchanged", "Unchanged"),
+                 ("new_articles", "New"), ("new_versions", "Edited"), ("reverts", "Reverts"),
+                 ("held", "Held"), ("removed", "Removed"), ("errors", "Errors"))
+REMOVAL_KINDS = ("removed", "restored", "removal_suspected")
+
+_log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
+_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")  # would open a list or heading at a line start
+_URL_SAFE = "-._~:/?#@!$&'*+,;=%"  # everything else (brackets, pipes, spaces ...) percent-encoded
+
+
+def md_text(value: object, limit: int = MAX_TEXT) -> str:
+    """Untrusted text as inert Markdown: one line, cut to `limit`, HTML and Markdown escaped."""
+    text = " ".join(_CONTROL.sub(" ", "" if value is None else str(value)).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # Untrusted text may begin a list item's content, where "1." or "-" would nest a list.
+    return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
+
+
+def md_url(url: object) -> str | None:
+    """A plain absolute http(s) URL made safe as a Markdown link destination; None otherwise."""
+    if not isinstance(url, str) or not url or len(url) > 4096 or _CONTROL.search(url) or " " in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url, safe=_URL_SAFE)
+
+
+def md_link(url: object, text: object | None = None) -> str:
+    """`[text](url)` for a safe URL; otherwise the text (or the URL) as plain escaped text."""
+    label = md_text(text if text else url, 120)
+    target = md_url(url)
+    return f"[{label}]({target})" if target else label
+
+
+def _short(url: object) -> str:
+    """A readable link text for a URL: host and the end of the path."""
+    if not isinstance(url, str):
+        return str(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    path = parts.path.rstrip("/")
+    tail = path.rsplit("/", 1)[-1] if path else ""
+    return f"{parts.hostname or ''}/…/{tail}" if tail and path.count("/") > 1 else f"{parts.hostname or ''}{path}"
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0
+
+
+def _rows(value: object) -> list[Sequence[Any]]:
+    """The list-of-lists fields of a summary, tolerating a missing or malformed field."""
+    if not isinstance(value, list):
+        return []
+    return [row for row in value if isinstance(row, (list, tuple))]
+
+
+def _field(row: Sequence[Any], i: int) -> Any:
+    return row[i] if len(row) > i else None
+
+
+def _more(shown: int, total: int) -> list[str]:
+    return [f"- … and {total - shown} more"] if total > shown else []
+
+
+def _totals(summary: Mapping[str, Any]) -> dict[str, int]:
+    portals = summary.get("portals") if isinstance(summary.get("portals"), Mapping) else {}
+    totals = collections.Counter[str]()
+    for counts in portals.values():
+        if isinstance(counts, Mapping):
+            for key, _ in COUNT_COLUMNS:
+                totals[key] += _int(counts.get(key))
+    return dict(totals)
+
+
+def pass_markdown(summary: Mapping[str, Any]) -> str:
+    """The artifact's Markdown for one pass summary (`PassResult.to_json()` plus run_id, delivery)."""
+    portals = summary.get("portals") if isinstance(summary.get("portals"), Mapping) else {}
+    totals = _totals(summary)
+    new_articles = _rows(summary.get("new_articles"))
+    edits = _rows(summary.get("edits"))
+    events = _rows(summary.get("events"))
+    failures = _rows(summary.get("failures"))
+    removals = [e for e in events if _field(e, 0) in REMOVAL_KINDS]
+    others = [e for e in events if _field(e, 0) not in REMOVAL_KINDS]
+    run_id = summary.get("run_id")
+
+    lines = ["# beritawatch pass", ""]
+    lines.append(" · ".join([
+        f"Run {md_text(run_id, 64)}" if run_id else "Run (no id)",
+        f"**{totals.get('checked', 0)}** checked",
+        f"**{len(new_articles)}** new articles ({sum(1 for a in new_articles if _field(a, 2))} relevant)",
+        f"**{len(edits)}** edits",
+        f"**{sum(1 for e in removals if _field(e, 0) == 'removed')}** removals",
+        f"**{len(failures)}** failures",
+        f"**{_int(summary.get('alerts'))}** alerts"]))
+
+    lines += ["", "## Per portal", "",
+              "| Portal | " + " | ".join(title for _, title in COUNT_COLUMNS) + " | Outcomes |",
+              "|---|" + "---:|" * len(COUNT_COLUMNS) + "---|"]
+    for name, counts in sorted(portals.items(), key=lambda item: str(item[0])):
+        if not isinstance(counts, Mapping):
+            continue
+        outcomes = counts.get("outcomes") if isinstance(counts.get("outcomes"), Mapping) else {}
+        spread = ", ".join(f"{md_text(k, 40)} {_int(v)}" for k, v in sorted(outcomes.items(), key=lambda kv: str(kv[0])))
+        lines.append(f"| {md_text(name, 40)} | " + " | ".join(str(_int(counts.get(key))) for key, _ in COUNT_COLUMNS)
+                     + f" | {spread or '—'} |")
+    lines.append("| **Total** | " + " | ".join(f"**{totals.get(key, 0)}**" for key, _ in COUNT_COLUMNS) + " | |")
+
+    lines += ["", f"## New coverage ({len(new_articles)})", ""]
+    ordered = sorted(new_articles, key=lambda a: not _field(a, 2))  # relevant first, stable
+    for article in ordered[:MAX_ITEMS]:
+        url, title, relevant = _field(article, 0), _field(article, 1), _field(article, 2)
+        mark = "**relevant**" if relevant else "not relevant"
+        lines.append(f"- {md_link(url, title or _short(url))} · {mark}")
+    lines += _more(min(len(ordered), MAX_ITEMS), len(ordered)) or ([] if ordered else ["None."])
+
+    lines += ["", f"## Edits ({len(edits)})", ""]
+    for edit in edits[:MAX_ITEMS]:
+        url, kind, text = _field(edit, 0), _field(edit, 1), _field(edit, 2)
+        text = str(text or "")
+        if isinstance(kind, str) and text.startswith(f"{kind}: "):
+            text = text[len(kind) + 2:]  # the summary repeats the kind shown before it
+        lines.append(f"- **{md_text(kind, 30)}** {md_link(url, _short(url))}: {md_text(text)}")
+    lines += _more(min(len(edits), MAX_ITEMS), len(edits)) or ([] if edits else ["None."])
+
+    lines += ["", f"## Removals ({len(removals)})", ""]
+    for event in removals[:MAX_ITEMS]:
+        kind, url, text = _field(event, 0), _field(event, 1), _field(event, 2)
+        label = str(kind).replace("_", " ")
+        lines.append(f"- **{md_text(label, 30)}** {md_link(url, _short(url))}" + (f": {md_text(text)}" if text else ""))
+    lines += _more(min(len(removals), MAX_ITEMS), len(removals)) or ([] if removals else ["None."])
+
+    if others:
+        lines += ["", f"## Other events ({len(others)})", ""]
+        for event in others[:MAX_ITEMS]:
+            kind, target, text = _field(event, 0), _field(event, 1), _field(event, 2)
+            where = md_link(target, _short(target)) if md_url(target) else md_text(target, 80)
+            lines.append(f"- **{md_text(str(kind).replace('_', ' '), 30)}** {where}" + (f": {md_text(text)}" if text else ""))
+        lines += _more(min(len(others), MAX_ITEMS), len(others))
+
+    lines += ["", f"## Failures ({len(failures)})", ""]
+    lines += _failures(failures) or ["None."]
+    lines += _discovery(summary.get("discovery"))
+    lines += _delivery(summary.get("delivery"))
+    return "\n".join(lines) + "\n"
+
+
+def _failures(failures: Sequence[Sequence[Any]]) -> list[str]:
+    by_outcome: dict[str, list[Sequence[Any]]] = collections.defaultdict(list)
+    for failure in failures:
+        by_outcome[str(_field(failure, 1) or "unknown")].append(failure)
+    lines = ["| Outcome | Count | Examples |", "|---|---:|---|"]
+    for outcome, rows in sorted(by_outcome.items(), key=lambda item: (-len(item[1]), item[0])):
+        examples = []
+        for row in rows[:MAX_EXAMPLES]:
+            error = _field(row, 2)
+            examples.append(md_link(_field(row, 0), _short(_field(row, 0)))
+                            + (f" ({md_text(error, 120)})" if error else ""))
+        if len(rows) > MAX_EXAMPLES:
+            examples.append(f"… and {len(rows) - MAX_EXAMPLES} more")
+        lines.append(f"| {md_text(outcome, 60)} | {len(rows)} | {'; '.join(examples)} |")
+    return lines if by_outcome else []
+
+
+def _discovery(discovery: object) -> list[str]:
+    if not isinstance(discovery, Mapping):
+        return []
+    counts = " · ".join(f"{md_text(str(key).replace('_', ' '), 30)} **{_int(value)}**"
+                        for key, value in discovery.items() if not isinstance(value, (list, dict)))
+    lines = ["", "## Discovery", "", counts or "No discovery counts."]
+    problems = _rows(discovery.get("failures"))
+    for row in problems[:MAX_ITEMS]:
+        lines.append("- " + " · ".join(md_link(v, _short(v)) if md_url(v) else md_text(v, 160) for v in row))
+    lines += _more(min(len(problems), MAX_ITEMS), len(problems))
+    return lines
+
+
+def _delivery(delivery: object) -> list[str]:
+    if not isinstance(delivery, Mapping):
+        return ["", "## Delivery", "", "No delivery report."]
+    lines = ["", "## Delivery", "", " · ".join([
+        f"planned **{_int(delivery.get('planned'))}**", f"sent **{_int(delivery.get('sent'))}**",
+        f"retried later **{_int(delivery.get('retried_later'))}**",
+        f"failed **{_int(delivery.get('failed'))}**",
+        f"unknown targets **{_int(delivery.get('unknown_targets'))}**"])]
+    errors = _rows(delivery.get("errors"))
+    if errors:
+        lines.append("")
+    for target, key, error in (tuple(row[:3]) + (None,) * (3 - len(row[:3])) for row in errors[:MAX_ITEMS]):
+        # Target ids are already redacted by the outbox; escaped here like any other text.
+        lines.append(f"- {md_text(target, 120)} · {md_text(key, 80)}: {md_text(error)}")
+    lines += _more(min(len(errors), MAX_ITEMS), len(errors))
+    return lines
+
+
+def pass_description(summary: Mapping[str, Any]) -> str:
+    """A one-line description built from counts only (no scraped text)."""
+    totals = _totals(summary)
+    return (f"{totals.get('checked', 0)} checked, {totals.get('new_articles', 0)} new, "
+            f"{totals.get('new_versions', 0)} edited, {totals.get('removed', 0)} removed, "
+            f"{len(_rows(summary.get('failures')))} failures")
+
+
+def publish_pass_artifact(summary: Mapping[str, Any]) -> uuid.UUID | None:
+    """Publish the pass's markdown artifact under key `beritawatch-pass`; return its id, or None
+    (logged) when anything goes wrong: a missing artifact never fails a pass."""
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        # _sync: the sync path even when called from inside an event loop (Prefect's async_dispatch).
+        return create_markdown_artifact(markdown=pass_markdown(summary), key=ARTIFACT_KEY,
+                                        description=pass_description(summary), _sync=True)  # type: ignore[call-arg]
+    except Exception as exc:  # noqa: BLE001 - reporting must not break the pass
+        _logger().warning("could not publish the pass artifact: %s: %s", type(exc).__name__,
+                          str(exc)[:300])
+        return None
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    try:
+        from prefect.logging import get_run_logger
+
+        return get_run_logger()
+    except Exception:  # noqa: BLE001 - outside a flow or task run
+        return _log
