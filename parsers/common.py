@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers import noise
 from parsers.dates import parse_any
-from parsers.decode import guard_depth
+from parsers.decode import defuse
 
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
 _BLOCKS = frozenset(
@@ -96,7 +96,7 @@ class Page:
         self.url = url
         self.domain = domain  # the portal's registrable domain, for the canonical-URL check
         # scripting=True as in a browser: a <noscript> in <head> must not push <head> into <body>
-        self.doc = LexborHTMLParser(guard_depth(text), scripting=True)
+        self.doc = LexborHTMLParser(defuse(text), scripting=True)
         self._meta: dict[str, str] | None = None
         self._ld: list[dict[str, Any]] | None = None
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import codecs
+import itertools
+import operator
 import re
 
 from parsers.article import ParseError
@@ -75,33 +77,58 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})[^>]*?(/?)>")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
 # end tags browsers imply: counting them would make the depth estimate drift upward
 _IMPLIED = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot rp rt caption colgroup".split())
+_NOT_NESTING = _VOID | _IMPLIED
+_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]{0,30})([^<>]{8000,})>")
+MAX_ATTRIBUTE_SIGNS = 8000  # fewer "=" in a page cannot make an element with thousands of attributes
+
+
+def _peak_depth(text: str) -> int:
+    """Upper estimate of element nesting depth, computed in C-speed passes."""
+    steps = [0 if name.lower() in _NOT_NESTING else -1 if close else 1 for close, name in _TOKEN.findall(text)]
+    depths = list(itertools.accumulate(steps))
+    if not depths:
+        return 0
+    # depth with stray end tags clamped at zero = walk minus its running minimum (0 included)
+    lows = itertools.accumulate(depths, min, initial=0)
+    next(lows)
+    return max(0, max(map(operator.sub, depths, lows)))
 
 
 def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:
     """Drop the tags of elements nested deeper than `limit` (their text stays)."""
-    depth = deepest = 0
-    for m in _TAG.finditer(text):
-        name = m.group(2).lower()
-        if name in _VOID or name in _IMPLIED or m.group(3):
-            continue
-        depth = max(0, depth - 1) if m.group(1) else depth + 1
-        deepest = max(deepest, depth)
-    if deepest <= limit:
+    if _peak_depth(text) <= limit:
         return text
-    depth = 0
-
-    def keep(m: re.Match[str]) -> str:
-        nonlocal depth
-        name = m.group(2).lower()
-        if name in _VOID or name in _IMPLIED or m.group(3):
-            return m.group(0) if depth <= limit else ""
-        if m.group(1):
+    pieces: list[str] = []
+    last = depth = 0
+    for m in _TAG.finditer(text):
+        close, name, self_closing = m.groups()
+        if self_closing or name.lower() in _NOT_NESTING:
+            drop = depth > limit
+        elif close:
             depth = max(0, depth - 1)
-            return m.group(0) if depth < limit else ""
-        depth += 1
-        return m.group(0) if depth <= limit else ""
+            drop = depth >= limit
+        else:
+            depth += 1
+            drop = depth > limit
+        if drop:
+            pieces.append(text[last:m.start()])
+            last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
-    return _TAG.sub(keep, text)
+
+def _shrink_tag(m: re.Match[str]) -> str:
+    return f"<{m.group(1)}>" if m.group(2).count("=") > 1000 else m.group(0)
+
+
+def defuse(text: str) -> str:
+    """Neutralise shapes that make the HTML parser quadratic: deep nesting, thousands of attributes."""
+    if text.count("=") > MAX_ATTRIBUTE_SIGNS:
+        text = _LONG_TAG.sub(_shrink_tag, text)
+    if text.count("<") > MAX_TAGS_UNCHECKED:
+        text = flatten_deep(text)
+    return text
 
 
 def to_text(html: str | bytes | bytearray | memoryview) -> str:
@@ -131,9 +158,3 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
         text = text.encode("utf-8", "replace").decode("utf-8")
     return text
 
-
-def guard_depth(text: str) -> str:
-    """The text, with pathologically deep nesting flattened when it has many tags."""
-    if text.count("<") > MAX_TAGS_UNCHECKED:
-        return flatten_deep(text)
-    return text
