@@ -69,6 +69,8 @@ def decode_bytes(data: bytes) -> str:
 def _looks_binary(data: bytes) -> bool:
     if data.startswith(_MAGIC):
         return True
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # NUL bytes are normal in UTF-16/32; the decoded text is checked instead
     head = data[:8192]
     return head.count(b"\x00") > len(head) // 100
 
