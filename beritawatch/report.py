@@ -230,11 +230,8 @@ def _link(url: str | None, text: str, cls: str = "") -> str:
     return f'<a{klass} href="{href}" rel="noopener noreferrer nofollow">{_e(text)}</a>'
 
 
-def _when(value: dt.datetime | None, tz: dt.tzinfo, with_time: bool = True) -> str:
-    if value is None:
-        return "—"
-    local = _local(value, tz)
-    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+def _when(value: dt.datetime | None, tz: dt.tzinfo) -> str:
+    return "—" if value is None else _local(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _local(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
@@ -480,8 +477,9 @@ def timeline_svg(articles: Sequence[_Article], edits: Sequence[_Edit], events: S
                  portals: Sequence[str], tz: dt.tzinfo) -> tuple[str, str]:
     """One SVG with a row per portal: articles first seen and published per bin (bars), edits
     and removals (marks). Returns the SVG and the bin unit's name."""
-    by_url = {a.url: a for a in articles}
     rows = {portal: _Row() for portal in portals}
+    articles = [a for a in articles if a.portal in rows]
+    by_url = {a.url: a for a in articles}
     dates: list[tuple[str, str, dt.date]] = []  # (portal, series, day)
     for article in articles:
         rows[article.portal].articles += 1
