@@ -5,7 +5,7 @@ server (aiosmtpd). Both are context managers, record what arrives, and can be to
         deliver(hook.url(), messages)     # json://127.0.0.1:<port>/hook
         deliver(smtp.url(), messages)     # mailto://127.0.0.1:<port>?...&mode=insecure
 
-Run `python -m tests.receivers` to keep both open and print what arrives (for a demo).
+Run `python -m beritawatch.replica.receivers` to keep both open and print what arrives (for a demo).
 """
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
 
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # aiosmtpd is a test/demo extra: imported only when an SMTP receiver starts
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
 LOOPBACK = "127.0.0.1"
 
@@ -216,6 +219,8 @@ class SmtpReceiver:
         last: OSError | None = None
         for _ in range(5):  # the picked port may be taken between probing and binding
             port = free_port()
+            from aiosmtpd.controller import Controller
+
             controller = Controller(_SmtpHandler(self), hostname=LOOPBACK, port=port)
             try:
                 controller.start()
