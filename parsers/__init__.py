@@ -19,7 +19,8 @@ def _finish(article: Article) -> Article:
 
 
 def _complete(article: Article) -> bool:
-    return bool(article.is_article and article.title and article.body and article.authors and article.published)
+    # something missing may mean the region did not hold the whole article: parse the whole page
+    return bool(article.is_article and article.title and article.body and article.authors)
 
 
 def parse(html: str | bytes, url: str) -> Article:

@@ -80,6 +80,7 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 # end tags browsers imply: counting them would make the depth estimate drift upward
 _IMPLIED = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot rp rt caption colgroup".split())
 _NOT_NESTING = _VOID | _IMPLIED
+_NOT_NESTING_ANY_CASE = _NOT_NESTING | {name.upper() for name in _NOT_NESTING}
 _TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _LONG_TAG = re.compile(r"<([A-Za-z][\w:-]{0,30})([^<>]{8000,})>")
 MAX_ATTRIBUTE_SIGNS = 8000  # fewer "=" in a page cannot make an element with thousands of attributes
@@ -87,7 +88,7 @@ MAX_ATTRIBUTE_SIGNS = 8000  # fewer "=" in a page cannot make an element with th
 
 def _peak_depth(text: str) -> int:
     """Upper estimate of element nesting depth, computed in C-speed passes."""
-    steps = [0 if name.lower() in _NOT_NESTING else -1 if close else 1 for close, name in _TOKEN.findall(text)]
+    steps = [0 if name in _NOT_NESTING_ANY_CASE else -1 if close else 1 for close, name in _TOKEN.findall(text)]
     depths = list(itertools.accumulate(steps))
     if not depths:
         return 0
@@ -126,7 +127,9 @@ def _shrink_tag(m: re.Match[str]) -> str:
 
 def defuse(text: str) -> str:
     """Neutralise shapes that make the HTML parser quadratic: deep nesting, thousands of attributes."""
-    if text.count("=") > MAX_ATTRIBUTE_SIGNS:
+    signs = text.count("=")
+    # real pages have about one "=" per tag; thousands of attributes on one element do not
+    if signs > MAX_ATTRIBUTE_SIGNS and signs > 4 * text.count("<"):
         text = _LONG_TAG.sub(_shrink_tag, text)
     if text.count("<") > MAX_TAGS_UNCHECKED:
         text = flatten_deep(text)
