@@ -15,12 +15,14 @@ PARAGRAPHS = {
     "tribun": "TRIBUNKALTIM.COM, SAMARINDA - ",
     "republika": "REPUBLIKA.CO.ID, JAKARTA -- ",
     "tempo": "TEMPO.CO, Jakarta - ",
+    "tempo-read": "TEMPO.CO, Jakarta - ",
 }
 URLS = {
     "detik": "https://news.detik.com/internasional/d-7100001/pabrik-amunisi-di-perbatasan-disorot-pengamat",
     "tribun": "https://kaltim.tribunnews.com/2026/03/14/pabrik-amunisi-di-perbatasan-disorot-pengamat",
     "republika": "https://internasional.republika.co.id/berita/t9abc123/pabrik-amunisi-di-perbatasan-disorot",
     "tempo": "https://www.tempo.co/internasional/pabrik-amunisi-di-perbatasan-disorot-pengamat-2100001",
+    "tempo-read": "https://dunia.tempo.co/read/1768999/pabrik-amunisi-di-perbatasan-disorot-pengamat",
 }
 
 
@@ -34,7 +36,7 @@ def _spec(portal: str, pages: int, noise: bool) -> ArticleSpec:
         "Laporan lengkap lembaga itu dijadwalkan terbit pekan depan & akan dibahas di parlemen <tertutup>.",
     ]
     return ArticleSpec(
-        url=URLS[portal], portal=portal, title="Pabrik Amunisi di Perbatasan Disorot Pengamat: \"Lebih Padat\"",
+        url=URLS[portal], portal=portal.split("-")[0], title="Pabrik Amunisi di Perbatasan Disorot Pengamat: \"Lebih Padat\"",
         author="Rina Kartikasari", published=dt.datetime(2026, 3, 14, 9, 5, tzinfo=WIB), paragraphs=body,
         pages=pages, noise=noise, editor="Dedi Prasetyo", desk="rka/dpr",
     )

@@ -338,6 +338,8 @@ def _tempo_date(when: dt.datetime) -> str:
 
 
 def _render_tempo(spec: ArticleSpec, page: int) -> str:
+    if "/read/" in urllib.parse.urlsplit(spec.url).path:
+        return _render_tempo_read(spec)
     ld = _news_ld(spec, [spec.author], {"isAccessibleForFree": True, "articleBody": "\n".join(spec.paragraphs)})
     meta = [("property", "og:title", spec.title), ("property", "og:url", spec.url),
             ("property", "article:published_time", _tempo_date(spec.published))]
@@ -360,6 +362,49 @@ def _render_tempo(spec: ArticleSpec, page: int) -> str:
                    '<div class="container gap-4 flex flex-wrap"><div><a href="/tag/replika"><span>replika</span></a>'
                    "</div></div>\n")
     out.append("</article>\n</div>\n</body>\n</html>\n")
+    return "".join(out)
+
+
+def _render_tempo_read(spec: ArticleSpec) -> str:
+    """The pre-2024 `*.tempo.co/read/` template: body in div#isi, no JSON-LD."""
+    pub = spec.published.astimezone(WIB)
+    meta = [("property", "og:title", spec.title), ("property", "og:url", spec.url), ("name", "author", spec.author),
+            ("property", "article:published_time", pub.isoformat())]
+    metas = "\n".join(f'<meta {kind}="{_e(name)}" content="{_e(value)}">' for kind, name, value in meta)
+    out = [f'<!DOCTYPE html>\n<html lang="id">\n<head>\n<meta charset="UTF-8">\n<title>{_e(spec.title)} - Tempo.co'
+           f'</title>\n{metas}\n<link rel="canonical" href="{_e(spec.url)}">\n</head>\n<body>\n']
+    if spec.noise:
+        out.append('<div class="modal-login"><p>Lupa Kata Sandi? <a href="#">Klik di Sini</a></p>'
+                   '<form><input type="email" name="email"><input type="password" name="password"></form></div>\n')
+    out.append(f'<article class="detail-artikel">\n<h1 itemprop="headline">{_e(spec.title)}</h1>\n'
+               f'<h4 class="date"><span id="date">{_DAYS[pub.weekday()]}, {pub.day} {_MONTHS[pub.month - 1]} '
+               f"{pub.year} {pub:%H:%M} WIB</span></h4>\n"
+               f'<div class="reporter"><span class="title-reporter">Reporter</span> '
+               f'<a href="/penulis/replika">{_e(spec.author)}</a></div>\n<div id="isi" itemprop="articleBody">\n')
+    for i, para in enumerate(spec.paragraphs):
+        m = re.match(r"^TEMPO\.CO, (\w[\w ]*?) - ", para) if i == 0 else None
+        if m:
+            out.append(f"<p><strong>TEMPO.CO</strong>, <strong>{_e(m.group(1))}</strong> - {_e(para[m.end():])}</p>\n")
+        else:
+            out.append(f"<p>{_e(para)}</p>\n")
+        if spec.noise and i == 0:
+            rel_url, rel_title = _related(spec, 1)
+            out.append('<div class="iklan"><div id="div-gpt-ad-3001-0"></div><p>Iklan</p></div>\n'
+                       f'<p>Baca juga: <a href="{_e(rel_url)}">{_e(rel_title)}</a></p>\n')
+        if spec.noise and i == 1:
+            out.append('<div class="parallax-box"><p>Iklan</p><p>Scroll Untuk Melanjutkan</p></div>\n')
+    if spec.noise:
+        rel_url, rel_title = _related(spec, 2)
+        out.append(f'<p>Pilihan Editor: <a href="{_e(rel_url)}">{_e(rel_title)}</a></p>\n')
+    out.append("</div>\n")
+    if spec.noise:
+        rel_url, rel_title = _related(spec, 3)
+        out.append('<div class="tags"><span>Tags:</span> <a href="/tag/replika">replika</a></div>\n</article>\n'
+                   f'<div class="rekomendasi-artikel"><h3>Rekomendasi Artikel</h3><ul><li><a href="{_e(rel_url)}">'
+                   f"{_e(rel_title)}</a></li></ul></div>\n")
+    else:
+        out.append("</article>\n")
+    out.append("</body>\n</html>\n")
     return "".join(out)
 
 
