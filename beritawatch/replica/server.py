@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import http.server
 import socket
+import sys
 import threading
 import time
 import zlib
@@ -208,6 +209,12 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
     replica: Replica
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (timeout, size limit, kill -9) is routine here, not a server bug.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
