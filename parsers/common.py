@@ -413,7 +413,7 @@ def clean_blocks(blocks: Sequence[Block]) -> tuple[list[str], str | None]:
     return paragraphs, desk
 
 
-_ERROR = re.compile(r"\b(404|403|500|502|503|not found|tidak ditemukan|page not found|error|galat|access denied)\b", re.I)
+_ERROR = re.compile(r"\b(404|403|410|500|502|503|not found|tidak ditemukan|error|galat|access denied)\b", re.I)
 _CONSENT = re.compile(r"\b(cookie|consent|persetujuan|privasi)\b", re.I)
 
 

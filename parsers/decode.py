@@ -17,8 +17,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
 # WHATWG: these labels all mean windows-1252 in browsers
-_AS_1252 = {"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819", "windows-1252", "cp1252"}
-_MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00", b"BZh", b"7z\xbc\xaf")
+_AS_1252 = frozenset({"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819",
+                      "windows-1252", "cp1252"})
+# PNG, GIF, PDF, ZIP, JPEG, gzip, RIFF (WebP...), ICO, bzip2, 7z
+_MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00",
+          b"BZh", b"7z\xbc\xaf")
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 

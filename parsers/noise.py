@@ -8,7 +8,8 @@ SELECTORS: tuple[str, ...] = (
     "script", "style", "noscript", "template", "iframe", "svg", "button", "form", "select", "textarea",
     "ins", "figure", "figcaption", "video", "audio", "object",
     "[id^=div-gpt-ad]", "[id^=div-ad]", "[class*=ads-]", "[class^=ads]", "[class*=advert]",
-    "[data-ads]", "[class*=pagination]", ".paging", "[class*=summary]", "[class*=ringkasan]", "blockquote.twitter-tweet", "blockquote.instagram-media", "blockquote.tiktok-embed",
+    "[data-ads]", "[class*=pagination]", ".paging", "[class*=summary]", "[class*=ringkasan]",
+    "blockquote.twitter-tweet", "blockquote.instagram-media", "blockquote.tiktok-embed",
     "[hidden]", "[style*='display:none']", "[style*='display: none']",
 )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from parsers import noise
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
@@ -49,7 +50,8 @@ def parse(page: Page) -> Article:
     if not body:
         text = page.ld_article.get("articleBody")
         if isinstance(text, str):
-            body = [clean(p) for p in text.split("\n") if clean(p) and not p.strip().lower().startswith("pilihan editor")]
+            body = [clean(p) for p in text.split("\n") if clean(p)]
+            body = [p for p in body if not noise.is_noise_text(p, 0.0)]
     authors = _authors(page, OLD_AUTHORS if old else NUXT_AUTHORS)
     editors = page.ld_people("editor")
     # article:published_time is "24 Juli 2026 | 11.32 WIB" on the Nuxt template: parse_any reads both

@@ -1,0 +1,122 @@
+"""Small pieces of the parsers: the host registry, dates, charset decoding and merge_pages."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from parsers import Article, ParseError, merge_pages, parse
+from parsers.dates import parse_any, parse_iso, parse_text
+from parsers.decode import decode_bytes, to_text
+from parsers.registry import SITES, lookup
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.mark.parametrize(("url", "portal"), [
+    ("https://news.detik.com/internasional/d-1/x", "detik"),
+    ("https://health.detik.com/true-story/d-1/x", "detik"),
+    ("https://finance.detik.com/berita-ekonomi-bisnis/d-1/x", "detik"),
+    ("https://WWW.Tribunnews.com/nasional/1/x", "tribun"),
+    ("https://m.tribunnews.com/nasional/1/x", "tribun"),
+    ("https://kaltim.tribunnews.com/2023/09/05/x", "tribun"),
+    ("https://solo.tribunnews.com:443/2023/09/05/x", "tribun"),
+    ("https://internasional.republika.co.id/berita/s0kbre472/x", "republika"),
+    ("https://internasional.republika.co.id/amp/s0kbre472/x", "republika"),
+    ("https://republika.co.id/share/x", "republika"),
+    ("https://www.tempo.co/internasional/x-1202233", "tempo"),
+    ("https://dunia.tempo.co/read/1768245/x", "tempo"),
+    ("https://notdetik.com/x", "generic"),
+    ("https://detik.com.evil.example/x", "generic"),
+    ("https://tempo.com/x", "generic"),
+    ("not a url", "generic"),
+    ("http://[::1", "generic"),
+])
+def test_registry_maps_hosts_to_portals(url: str, portal: str) -> None:
+    assert lookup(url)[1].portal == portal
+
+
+def test_registry_is_one_explicit_table() -> None:
+    assert {site.portal for site in SITES.values()} == {"detik", "tribun", "republika", "tempo"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Kamis, 02 Nov 2023 20:59 WIB", dt.datetime(2023, 11, 2, 20, 59, tzinfo=WIB)),
+    ("Senin, 4 Mei 2020 04:25 WIB", dt.datetime(2020, 5, 4, 4, 25, tzinfo=WIB)),
+    ("24 Juli 2026 | 11.32 WIB", dt.datetime(2026, 7, 24, 11, 32, tzinfo=WIB)),
+    ("Jumat   24 Jul 2026  16:32 WIB", dt.datetime(2026, 7, 24, 16, 32, tzinfo=WIB)),
+    ("Rabu, 17 Agustus 2022 pukul 08.00 WITA", dt.datetime(2022, 8, 17, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+    ("Sabtu, 7 Desember 2024 21:10 WIT", dt.datetime(2024, 12, 7, 21, 10, tzinfo=dt.timezone(dt.timedelta(hours=9)))),
+    ("2023/11/02 20:59:53", dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIB)),
+    ("Minggu, 3 Okt 2021", dt.datetime(2021, 10, 3, tzinfo=WIB)),
+])
+def test_indonesian_dates(text: str, expected: dt.datetime) -> None:
+    assert parse_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "kemarin", "31 Februari 2024 10:00 WIB", "12 Foo 2024", None])
+def test_unreadable_dates_are_none(text: str | None) -> None:
+    assert parse_text(text) is None
+
+
+def test_iso_dates_are_aware_and_detik_pubdate_is_refused() -> None:
+    assert parse_iso("2023-11-02T20:59:53+07:00") == dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIB)
+    assert parse_iso("2023-11-02T13:59:53Z") == dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIB)
+    assert parse_iso("2023-11-02 20:59:53") == dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIB)  # naive = WIB
+    assert parse_iso("2023-11-02T20-59-53Z") is None  # detik's malformed meta[name=pubdate]
+    assert parse_any("24 Juli 2026 | 11.32 WIB") == dt.datetime(2026, 7, 24, 11, 32, tzinfo=WIB)
+
+
+def test_decoding_prefers_what_the_bytes_are() -> None:
+    text = '<meta charset="iso-8859-1"><p>Kerja sama “rahasia” café</p>'
+    assert decode_bytes(text.encode("utf-8")) == text  # declared wrong, really UTF-8
+    legacy = '<meta charset="utf-8"><p>café – “kutipan”</p>'
+    assert decode_bytes(legacy.encode("cp1252")) == legacy  # declared UTF-8, really windows-1252
+    cyrillic = '<meta charset="windows-1251"><p>Москва</p>'
+    assert decode_bytes(cyrillic.encode("cp1251")) == cyrillic  # a legacy charset that is declared is used
+
+
+def test_to_text_refuses_what_is_not_a_page() -> None:
+    for bad in (b"", b" \n", "", b"\x00\x01\x02\x03" * 50, b"GIF89a" + b"\x00" * 20):
+        with pytest.raises(ParseError):
+            to_text(bad)
+    assert to_text("<p>ok</p>") == "<p>ok</p>"
+
+
+def _article(body: tuple[str, ...], **kw: object) -> Article:
+    return dataclasses.replace(Article(url="https://news.detik.com/d-1/x", portal="detik", title="T"), body=body, **kw)
+
+
+LONG = tuple(f"Paragraf nomor {i} yang cukup panjang untuk dianggap isi." for i in range(6))
+
+
+def test_merge_appends_pages_in_order() -> None:
+    merged = merge_pages([_article(LONG[:2], next_pages=("u2", "u3")), _article(LONG[2:4]),
+                          _article(LONG[4:], desk="abc/def")])
+    assert merged.body == LONG and merged.desk == "abc/def" and merged.next_pages == ()
+
+
+def test_merge_with_the_whole_article_variant_never_duplicates() -> None:
+    assert merge_pages([_article(LONG[:2]), _article(LONG)]).body == LONG
+    assert merge_pages([_article(LONG[:2]), _article(LONG[2:4]), _article(LONG)]).body == LONG
+    assert merge_pages([_article(LONG), _article(LONG[2:4])]).body == LONG  # a page already held
+    assert merge_pages([_article(LONG[:3]), _article(LONG[2:])]).body == LONG  # overlapping seam
+
+
+def test_merge_keeps_short_repeated_lines_and_skips_non_article_pages() -> None:
+    merged = merge_pages([_article((*LONG[:2], "Jawaban")), _article(("Jawaban", *LONG[2:3]))])
+    assert merged.body == (*LONG[:2], "Jawaban", "Jawaban", LONG[2])
+    error_page = _article((), not_article="error page")
+    assert merge_pages([_article(LONG[:2]), error_page, _article(LONG[2:])]).body == LONG
+    with pytest.raises(ValueError):
+        merge_pages([])
+
+
+def test_merge_is_paywalled_when_any_page_is() -> None:
+    assert merge_pages([_article(LONG[:2]), _article(LONG[2:], paywalled=True)]).paywalled
+
+
+def test_parse_contract_on_a_minimal_unknown_page() -> None:
+    article = parse("<html><body><p>halo</p></body></html>", "https://contoh.example/a")
+    assert article.fallback and article.portal == "generic" and article.not_article is not None
