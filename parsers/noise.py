@@ -17,7 +17,8 @@ SELECTORS: tuple[str, ...] = (
 TEXT_PATTERNS: tuple[str, ...] = (
     r"^(baca|lihat)( (juga|pula|selengkapnya|berita lainnya))?\s*[:>-]",
     r"^(baca|lihat) juga\b",
-    r"^berita terkait\s*:?",
+    r"^berita (terkait|rekomendasi|pilihan|lainnya)\s*:?$",
+    r"^berita terkait\s*:",
     r"^advertisement$",
     r"^iklan$",
     r"^scroll (to|untuk|ke bawah untuk) (continue|resume|melanjutkan)( with| membaca)?( content| membaca)?\.?$",
@@ -38,8 +39,8 @@ _TEXT_NOISE = re.compile("|".join(f"(?:{p})" for p in TEXT_PATTERNS), re.I)
 
 BULLETS = "•·▪►»"
 
-# Trailing desk initials: "(nvc/ita)", "(vyp/kna)", "(rdp/imk)".
-DESK = re.compile(r"\(([a-z]{2,6}(?:/[a-z]{2,6}){1,3})\)\s*$")
+# Trailing desk initials: "(nvc/ita)", "(vyp/kna)" (detik), "(oln/TMT/*)" (Tribun).
+DESK = re.compile(r"\(([A-Za-z]{2,6}(?:/(?:[A-Za-z]{2,6}|\*)){1,3})\)\s*$")
 
 
 def is_noise_text(text: str, link_ratio: float) -> bool:
