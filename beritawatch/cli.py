@@ -261,6 +261,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the static HTML report from the warehouse."""
+    from beritawatch.report import write_report
+    from warehouse.db import WarehouseError, connect
+
+    try:
+        db_path = args.db or load_config(args.config).database
+        con = connect(db_path, read_only=True, wait_s=args.lock_wait)
+    except ConfigError as exc:
+        return _fail(f"config error: {exc}", EXIT_CONFIG)
+    except WarehouseError as exc:
+        return _fail(str(exc), EXIT_LOCKED)
+    try:
+        index = write_report(con, args.out)
+    finally:
+        con.close()
+    print(f"report written: {index}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """An offline tour on the replica: new coverage, an edit, a takedown, alerts and the report."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from beritawatch.demo import run_demo
+
+    return run_demo(args.out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beritawatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -298,6 +327,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--mode", choices=("all", "discover", "revisit"), default="all")
     serve.add_argument("--name", default="beritawatch-serve", help="deployment name")
     serve.set_defaults(func=cmd_serve)
+
+    report = sub.add_parser("report", help="write the static HTML report")
+    common(report)
+    report.add_argument("--out", type=pathlib.Path, default=pathlib.Path("report"), help="output folder")
+    report.set_defaults(func=cmd_report)
+
+    demo = sub.add_parser("demo", help="an offline tour on the local replica")
+    demo.add_argument("--out", type=pathlib.Path, default=pathlib.Path("data/demo"))
+    demo.set_defaults(func=cmd_demo)
 
     alerts = sub.add_parser("alerts", help="list pending and failed alert deliveries")
     common(alerts)

@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from beritawatch.artifact import publish_pass_artifact
 from beritawatch.check import CheckResult, DueArticle, check_many
 from beritawatch.config import Config, HttpSettings, load_config
 from beritawatch.fetch import Fetcher
@@ -159,5 +160,6 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
     results = [result for future in futures for result in future.result()]
     summary = store_results(config, database, run_id, results)
     summary = deliver_alerts(config, database, {**summary, "discovery": discovery})
+    publish_pass_artifact(summary)
     logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
     return summary
