@@ -31,41 +31,44 @@ _ARTICLE_TYPES = frozenset(
 class Region:
     """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
 
-    The region runs from the tag holding the first `start` marker found after <body> to `slack`
-    characters past the furthest `end` marker found within `window` characters of the start.
-    When `nested` occurs inside the region (an element that would end it early), it is not used.
-    The <head> (meta, JSON-LD) is always kept.
+    The region runs from the tag holding the first `start` marker after <body>, through the `body`
+    marker (the body container), to `slack` characters past the furthest `end` marker found after
+    the body marker: end markers must be things that only ever follow the body. When `nested`
+    occurs between the body marker and the end (an element that could close the region early),
+    the region is not used. The <head> (meta, JSON-LD) is always kept.
     """
 
     start: tuple[str, ...]
+    body: str
     end: tuple[str, ...]
     nested: str | None = None
-    window: int = 60_000
     slack: int = 3000
 
 
 def trim_to_region(text: str, region: Region) -> str | None:
     """The page cut down to <head> plus the article region, or None when that is not safe."""
-    body = text.find("<body")
-    if body < 0:
+    body_tag = text.find("<body")
+    if body_tag < 0:
         return None
     start = -1
     for marker in region.start:
-        start = text.find(marker, body)
+        start = text.find(marker, body_tag)
         if start >= 0:
             break
     if start < 0:
         return None
-    start = text.rfind("<", body, start + 1)
-    stop = start + region.window
-    ends = [i + len(m) for m in region.end if (i := text.find(m, start, stop)) >= 0]
-    if start < 0 or not ends:
+    start = text.rfind("<", body_tag, start + 1)
+    container = text.find(region.body, start)
+    if start < 0 or container < 0:
+        return None
+    ends = [i + len(m) for m in region.end if (i := text.find(m, container)) >= 0]
+    if not ends:
         return None
     end = max(ends)
-    if region.nested is not None and text.find(region.nested, start + 1, end) >= 0:
+    if region.nested is not None and text.find(region.nested, container, end) >= 0:
         return None
     end += region.slack
-    head_end = text.find(">", body) + 1
+    head_end = text.find(">", body_tag) + 1
     if start - head_end < 2000 and len(text) - end < 2000:
         return None  # nothing worth cutting
     return text[:head_end] + text[start:end]

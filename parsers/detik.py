@@ -20,7 +20,8 @@ NOISE = (
     ".teads-player", ".detail__media", ".detail__body-toc", ".recommendation-box",
 )
 # title .. end of article.detail (page nav and desk sit inside the body text)
-REGION = Region(start=('class="detail__title"',), end=("</article>",), nested="<article")
+REGION = Region(start=('class="detail__title"',), body='class="detail__body-text', end=("</article>",),
+                nested="<article")
 PAGE_LINKS = ".detail__long-nav a.detail__anchor-numb, a.detail__anchor-numb"
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*detik\w*\s*$", re.I)
 # "Novi Christiastuti - detikNews": the channel label is not a name

@@ -18,8 +18,9 @@ NOISE = (
     ".paging", ".pagination-wrap", ".all-page", "#widget_pilihanuntukmu_article", ".pilihan-list",
     ".share-wrapper", "[itemprop=keywords]", ".tagcloud3", ".ads-on-body",
 )
-# title .. byline; the byline sits after the body in 2020 pages, before it since 2025
-REGION = Region(start=('id="arttitle"',), end=('id="editor"', 'itemprop="keywords"'))
+# title .. byline; the byline follows the body in 2020 pages and precedes it since 2025
+REGION = Region(start=('id="arttitle"',), body="txt-article",
+                end=('id="editor"', 'id="penulis"', "side-article mb5", 'itemprop="keywords"'))
 PAGE_LINKS = ".paging a[href], .pagination-wrap a[href]"
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*(Tribun\w*(\.com)?|Tribun\s+\w+)\s*$", re.I)
 _LABELS = ("Penulis", "Reporter", "Editor", "Laporan Wartawan[^,:]*")

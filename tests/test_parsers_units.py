@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import pathlib
 
 import pytest
 
 from parsers import Article, ParseError, merge_pages, parse
+from parsers.common import Page
 from parsers.dates import parse_any, parse_iso, parse_text
 from parsers.decode import decode_bytes, to_text
 from parsers.registry import SITES, lookup
 
 WIB = dt.timezone(dt.timedelta(hours=7))
+FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "parsers"
 
 
 @pytest.mark.parametrize(("url", "portal"), [
@@ -120,3 +124,34 @@ def test_merge_is_paywalled_when_any_page_is() -> None:
 def test_parse_contract_on_a_minimal_unknown_page() -> None:
     article = parse("<html><body><p>halo</p></body></html>", "https://contoh.example/a")
     assert article.fallback and article.portal == "generic" and article.not_article is not None
+
+
+def _full_page_parse(html: bytes, url: str) -> Article:
+    domain, site = lookup(url)
+    return site.parse(Page(to_text(html), url, domain))
+
+
+@pytest.mark.parametrize("page", [*sorted((FIXTURES / "detik").glob("*.html")), *sorted((FIXTURES / "tribun").glob("*.html"))],
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_region_fast_path_equals_whole_page_parse(page: pathlib.Path) -> None:
+    url = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["fetched_url"]
+    padded = page.read_bytes().replace(b"<body", b"<body><nav>" + b"<a href='/m'>menu</a>" * 300 + b"</nav", 1)
+    padded = padded.replace(b"</body>", b"<footer>" + b"<p>kaki halaman</p>" * 300 + b"</footer></body>")
+    full = _full_page_parse(padded, url)
+    if full.not_article:
+        assert parse(padded, url).not_article == full.not_article
+    else:
+        assert parse(padded, url) == full
+
+
+def test_a_long_tribun_body_is_never_cut_by_the_fast_path() -> None:
+    paragraphs = [f"Paragraf ke-{i} dari laporan panjang soal jalur kereta Khasan dan pelabuhan Rajin."
+                  for i in range(900)]
+    html = ('<html><head><meta charset="utf-8"><title>Laporan Panjang</title></head><body>'
+            + "<nav>" + "<a href='/m'>menu</a>" * 300 + "</nav>"
+            + '<h1 id="arttitle">Laporan Panjang</h1><div id="penulis">Penulis: <a href="/p">Sari</a></div>'
+            + '<div id="editor">Editor: <a href="/e">Budi</a></div><time datetime="2026-01-02T10:00+07:00">x</time>'
+            + '<div class="side-article txt-article multi-fontsize">' + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</div>" + "<footer>" + "<p>kaki</p>" * 600 + "</footer></body></html>")
+    article = parse(html, "https://www.tribunnews.com/internasional/1/laporan-panjang")
+    assert list(article.body) == paragraphs and article.authors == ("Sari",) and article.editors == ("Budi",)
