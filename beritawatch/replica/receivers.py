@@ -54,6 +54,13 @@ class Received:
         return json.loads(self.body)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (reset, broken pipe) is normal here: no traceback on stderr."""
+
+
 class JsonReceiver:
     """An HTTP server that records each POST body and answers 200, or fails when told to.
 
@@ -143,7 +150,7 @@ class JsonReceiver:
         """Start listening (again, on the same port once one was picked)."""
         if self._server is not None:
             return
-        server = ThreadingHTTPServer((LOOPBACK, self.port), self._handler())
+        server = _QuietServer((LOOPBACK, self.port), self._handler())
         server.daemon_threads = True
         server.block_on_close = False  # a handler sleeping in `delay` must not hold up stop()
         self.port = int(server.server_address[1])
