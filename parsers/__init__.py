@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from parsers.article import Article, ParseError, merge_pages
-from parsers.common import Page, trim_to_region
+from parsers.common import Page, host_of, trim_to_region
 from parsers.decode import to_text
 from parsers.registry import lookup
 
@@ -29,7 +29,9 @@ def parse(html: str | bytes, url: str) -> Article:
     Raises ParseError only for input that is not a page at all (empty, binary).
     """
     text = to_text(html)
-    url = url if isinstance(url, str) else ""
+    url = url.strip() if isinstance(url, str) else ""
+    if not host_of(url) and url.startswith(("http:", "https:")):
+        url = ""  # malformed (an unterminated IPv6 host...): fall back to the page's own canonical URL
     domain, site = lookup(url)
     try:
         if site.region is not None:

@@ -200,28 +200,25 @@ class Page:
             candidates.append(link.attributes.get("href"))
         candidates.append(self.meta.get("og:url"))
         for raw in candidates:
-            if not raw or not raw.strip():
-                continue
-            absolute = urllib.parse.urljoin(self.url, raw.strip())
-            if self.same_portal(absolute):
+            absolute = absolute_url(self.url, raw)
+            if absolute and self.same_portal(absolute):
                 return strip_page_params(absolute)
         return strip_page_params(self.url)
 
     def same_portal(self, url: str) -> bool:
-        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        """True when `url` is on this page's portal (or on its host, for unknown sites)."""
+        host = host_of(url)
         if self.domain is None:
-            return host == (urllib.parse.urlsplit(self.url).hostname or "").lower()
+            return host == host_of(self.url)
         return host == self.domain or host.endswith("." + self.domain)
 
     def links(self, selector: str) -> list[str]:
         """Absolute hrefs of the matching links, in page order, without duplicates."""
         out: list[str] = []
         for node in self.doc.css(selector):
-            href = node.attributes.get("href")
-            if href and not href.startswith(("#", "javascript:")):
-                absolute = urllib.parse.urljoin(self.url, href.strip())
-                if absolute not in out:
-                    out.append(absolute)
+            absolute = absolute_url(self.url, node.attributes.get("href"))
+            if absolute and absolute not in out:
+                out.append(absolute)
         return out
 
     def later_pages(self, selector: str, param: str) -> list[str]:
@@ -281,6 +278,27 @@ def ld_names(value: Any) -> list[str]:
     return names
 
 
+def host_of(url: str) -> str:
+    """Lower-case host of a URL, '' when it has none or is malformed."""
+    try:
+        return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def absolute_url(base: str, href: str | None) -> str | None:
+    """`href` resolved against `base`; None for empty, fragment, javascript: or malformed links."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:")):
+        return None
+    try:
+        absolute = urllib.parse.urljoin(base, href)
+        urllib.parse.urlsplit(absolute).port  # raises on a malformed port
+    except ValueError:
+        return None
+    return absolute
+
+
 _PAGE_PARAMS = frozenset({"page", "page_num", "single", "amp", "utm_source", "utm_medium", "utm_campaign"})
 
 
@@ -299,7 +317,10 @@ def strip_page_params(url: str) -> str:
     """Drop pagination query parameters (page, single) and the fragment."""
     if "?" not in url and "#" not in url:
         return url
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
     query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
              if k.lower() not in _PAGE_PARAMS]
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, urllib.parse.urlencode(query), ""))

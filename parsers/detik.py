@@ -31,7 +31,10 @@ _PAGE_SUFFIX = re.compile(r"(/d-\d+/[^/?#]+)/\d+/?$")
 
 def canonical_article_url(url: str) -> str:
     """The article URL without detik's `/N` page suffix or `?single=1`."""
-    parts = urllib.parse.urlsplit(strip_page_params(url))
+    try:
+        parts = urllib.parse.urlsplit(strip_page_params(url))
+    except ValueError:
+        return url
     return urllib.parse.urlunsplit(parts._replace(path=_PAGE_SUFFIX.sub(r"\1", parts.path)))
 
 
@@ -62,11 +65,11 @@ def parse(page: Page) -> Article:
                  or parse_text(page.first_text(DATE)))
     updated = page.ld_date("dateModified") or published
     current = _page_number(page.url)
-    single = "single=1" in urllib.parse.urlsplit(page.url).query
+    single = re.search(r"[?&]single=1(?:&|#|$)", page.url) is not None
     next_pages: list[str] = []
     if not single:
         for link in page.links(PAGE_LINKS):
-            if _page_number(link) > current:
+            if _page_number(link) > current and page.same_portal(link):
                 next_pages.append(link)
     url = canonical_article_url(page.canonical())
     return Article(

@@ -1,13 +1,12 @@
 """The one explicit map from host to portal parser; unknown hosts get the generic fallback."""
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Callable
 from typing import NamedTuple
 
 from parsers import detik, generic, republika, tempo, tribun
 from parsers.article import Article
-from parsers.common import Page, Region
+from parsers.common import Page, Region, host_of
 
 Parser = Callable[[Page], Article]
 
@@ -28,14 +27,6 @@ SITES: dict[str, Site] = {
     "tempo.co": Site("tempo", tempo.parse),  # www. (Nuxt, 2024+) and dunia., nasional., ... /read/
 }
 GENERIC = Site("generic", generic.parse)
-
-
-def host_of(url: str) -> str:
-    """Lower-case host of a URL, '' when it has none or is not a URL."""
-    try:
-        return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return ""
 
 
 def lookup(url: str) -> tuple[str | None, Site]:

@@ -185,3 +185,17 @@ def _big_page(size: int) -> bytes:
 )
 def test_huge_and_deep_input_is_bounded(html: str | bytes) -> None:
     _parse_or_parse_error(html, "https://news.detik.com/internasional/d-1/x")
+
+
+@pytest.mark.parametrize("url", ["", "not a url", "http://[::1", "https://news.detik.com:port/x", "//news.detik.com/x",
+                                 "https://news.detik.com/d-1/x?page=abc&single=yes#frag", "ftp://tempo.co/\x00"])
+@pytest.mark.parametrize("page", PAGES[::4], ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_readable_page_with_an_odd_url_is_still_parsed(page: pathlib.Path, url: str) -> None:
+    assert isinstance(parse(page.read_bytes(), url), Article)
+
+
+def test_malformed_links_on_the_page_are_ignored() -> None:
+    html = (PAGE_BYTES[0].decode("utf-8")
+            .replace("</body>", '<a class="detail__anchor-numb" href="http://[::1/x/2">2</a>'
+                                '<link rel="next" href="https://news.detik.com:abc/2"></body>'))
+    assert isinstance(parse(html, "https://news.detik.com/internasional/d-7523456/x"), Article)
