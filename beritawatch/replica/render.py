@@ -17,7 +17,7 @@ _MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agus
 _MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 # "Jakarta - ..." (detik), "TRIBUNNEWS.COM - ..." (Tribun), "REPUBLIKA.CO.ID, JAKARTA -- ..."
-_DATELINE = re.compile(r"^([A-Za-z][\w.,() ]{1,60}?) (-{1,2}|\u2013|\u2014) (?=\S)")
+_DATELINE = re.compile(r"^([A-Z][\w.,() ]{1,40}?) (-{1,2}|\u2013|\u2014) (?=\S)")
 
 
 @dataclasses.dataclass
