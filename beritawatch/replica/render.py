@@ -90,16 +90,13 @@ def _split_dateline(paragraph: str) -> tuple[str, str, str]:
 
 
 def _e(text: str) -> str:
+    """HTML-escaped text (quotes too, for attributes)."""
     return html.escape(text, quote=True)
 
 
 def _jsonld(data: dict[str, object]) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
     return f'<script type="application/ld+json">\n{text}\n</script>'
-
-
-def _slug_words(spec: ArticleSpec) -> str:
-    return urllib.parse.urlsplit(spec.url).path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _related(spec: ArticleSpec, k: int) -> tuple[str, str]:
