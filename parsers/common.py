@@ -441,10 +441,27 @@ _ERROR = re.compile(r"\b(404|403|410|500|502|503|not found|tidak ditemukan|error
 _CONSENT = re.compile(r"\b(cookie|consent|persetujuan|privasi)\b", re.I)
 
 
+# "Masuk untuk membaca artikel selengkapnya", "Login to continue reading", "Daftar untuk melanjutkan"
+_LOGIN_PROMPT = re.compile(
+    r"\b(masuk|login|log in|sign in|daftar|berlangganan|subscribe)\b.{0,40}?"
+    r"\b(membaca|baca|melanjutkan|lanjut|continue|read)\b", re.I)
+TEASER_MAX_CHARS = 1200  # a login-wall teaser shows a lede or two, not a whole story
+
+
+def _login_teaser(page: Page, body: Sequence[str]) -> bool:
+    """An article-shaped teaser that ends in a login prompt (real pages carry login modals with
+    password fields too, so the prompt in the body is required, and a password form or a short
+    body)."""
+    if not any(_LOGIN_PROMPT.search(p) and len(p) < 200 for p in body[-3:]):
+        return False
+    has_form = page.doc.css_first('input[type="password"]') is not None
+    return has_form or sum(map(len, body)) < TEASER_MAX_CHARS
+
+
 def non_article_reason(page: Page, title: str, body: Sequence[str]) -> str | None:
     """Why this page is not an article (index, login wall, error, consent page), or None."""
     if title and body:
-        return None
+        return "login wall" if _login_teaser(page, body) else None
     head_title = page.first_text(("title",))
     if _ERROR.search(head_title) or _ERROR.search(title or ""):
         return "error page"

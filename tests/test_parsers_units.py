@@ -155,3 +155,25 @@ def test_a_long_tribun_body_is_never_cut_by_the_fast_path() -> None:
             + "</div>" + "<footer>" + "<p>kaki</p>" * 600 + "</footer></body></html>")
     article = parse(html, "https://www.tribunnews.com/internasional/1/laporan-panjang")
     assert list(article.body) == paragraphs and article.authors == ("Sari",) and article.editors == ("Budi",)
+
+
+LOGIN_TEASER = """<html><head><title>Pejabat Bertemu Delegasi</title></head><body>
+<article class="detail"><h1 class="detail__title">Pejabat Bertemu Delegasi di Vladivostok</h1>
+<div class="detail__author">Rina Kusuma - detikNews</div><div class="detail__date">Senin, 02 Nov 2026 10:00 WIB</div>
+<div class="detail__body-text itp_bodycontent"><strong>Jakarta</strong> - <p>Delegasi dua negara bertemu untuk membahas kerja sama.</p>
+<p>Masuk untuk membaca artikel selengkapnya.</p>{form}</div></article></body></html>"""
+
+
+@pytest.mark.parametrize("form", ["", '<form><input type="password" name="p"/></form>'])
+def test_login_teaser_is_not_an_article(form: str) -> None:
+    html = LOGIN_TEASER.format(form=form)
+    article = parse(html, "https://news.detik.com/internasional/d-7100009/pejabat-bertemu")
+    assert article.not_article == "login wall"
+
+
+def test_a_long_article_mentioning_login_is_still_an_article() -> None:
+    paragraphs = "".join(f"<p>Paragraf panjang nomor {i} tentang kerja sama kedua negara yang terus berjalan "
+                         f"dan dibahas oleh para pejabat tinggi di berbagai forum resmi.</p>" for i in range(20))
+    html = LOGIN_TEASER.format(form="").replace("<p>Masuk untuk", paragraphs + "<p>Masuk untuk")
+    article = parse(html, "https://news.detik.com/internasional/d-7100009/pejabat-bertemu")
+    assert article.not_article is None and len(article.body) >= 20
