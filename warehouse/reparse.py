@@ -17,6 +17,7 @@ import zstandard
 
 import parsers
 from beritawatch.changes import VersionText, content_hash, diff_versions, meta_hash
+from warehouse import compress
 from warehouse.db import transaction
 
 PageParser = Callable[[str | bytes, str], parsers.Article]
@@ -42,11 +43,11 @@ def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse
     """Re-derive every stored version from its raw pages, in one transaction."""
     now = now or dt.datetime.now(dt.timezone.utc)
     stats = ReparseStats()
-    decompress = zstandard.ZstdDecompressor()
+    decompress = compress.Decoder(con)
     pages: dict[int, list[tuple[str, bytes]]] = collections.defaultdict(list)
     for version_id, url, codec, html in con.execute(
             "SELECT version_id, url, codec, html FROM version_pages ORDER BY version_id, seq").fetchall():
-        pages[version_id].append((url, decompress.decompress(html) if codec == "zstd" else bytes(html)))
+        pages[version_id].append((url, decompress(codec, html)))
     versions = con.execute("""SELECT version_id, article_url, content_hash, title, body
                               FROM versions ORDER BY article_url, version_id""").fetchall()
     new_hash: dict[int, str] = {}

@@ -23,6 +23,7 @@ from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle
 from beritawatch.relevance import Score, Topic, score_article, score_sentences
 from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
                                  UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
+from warehouse import compress
 from warehouse.db import insert_rows, transaction
 
 _ZSTD = zstandard.ZstdCompressor(level=12)
@@ -382,7 +383,7 @@ class _PassWriter:
             sum(len(p) for p in article.body), article.url,
             "generic" if article.fallback else article.portal, article.paywalled))
         for seq, (page_url, html) in enumerate(result.pages):
-            self.rows["version_pages"].append((version_id, seq, page_url, "zstd", _ZSTD.compress(html)))
+            self.rows["version_pages"].append((version_id, seq, page_url, *compress.encode(self.con, page_url, html)))
         return version_id
 
     def _edit(self, url: str, state: ArticleState, result: CheckResult, verdict: Verdict) -> None:
