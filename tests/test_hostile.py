@@ -7,6 +7,7 @@ peak RSS: the memory bound of a pass over the hostile set.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import json
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -29,12 +31,14 @@ from beritawatch.replica.render import ArticleSpec, render
 from beritawatch.replica.server import Replica
 from beritawatch.replica.site import tracked_articles
 from beritawatch.urls import canonical_url, portal_of
+from tests.receivers import JsonReceiver
 
 pytestmark = pytest.mark.prefect
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "hostile"
 WIB = dt.timezone(dt.timedelta(hours=7))
 PEAK_RSS_LIMIT_MB = 600  # generous: the measured figure is printed (and stated in the README)
+PASSWORD = "s3cr3t-Zq9x"  # in the alert targets' URLs; distinctive, so any hit is a leak
 PARSED = None  # `Case.summary`: the article is stored, no failure line
 
 
@@ -206,10 +210,12 @@ def build_hostile_site(replica: Replica) -> tuple[list[Case], dict[str, list[str
     return cases, bodies
 
 
-def write_hostile_config(path: pathlib.Path, db: pathlib.Path, cases: list[Case], routes: dict[str, str]) -> None:
+def write_hostile_config(path: pathlib.Path, db: pathlib.Path, cases: list[Case], routes: dict[str, str],
+                         targets: list[str]) -> None:
     lines = [f'database = "{db}"', ""]
     for case in cases:
         lines += ["[[track]]", f'url = "{case.url}"', ""]
+    lines += ["[alerts]", "targets = [" + ", ".join(f'"{t}"' for t in targets) + "]", ""]
     # timeout_s 2 (4 s wall-clock per request) leaves room for a loaded 2-core machine.
     lines += ["[http]", "min_delay_s = 0.0", "timeout_s = 2.0", "retries = 1", "max_retry_wait_s = 1.5",
               "per_host_concurrency = 4", "", "[http.route]"]
@@ -235,10 +241,12 @@ class HostilePass:
     bodies: dict[str, list[str]]
     summary: dict[str, object]
     stdout: str
+    stderr: str
     db: pathlib.Path
     seconds: float
     base_mb: float
     peak_mb: float
+    delivery_attempts: int
 
 
 @pytest.fixture(scope="module")
@@ -253,20 +261,26 @@ def hostile_pass(prefect_server: str, tmp_path_factory: pytest.TempPathFactory) 
         routes = {host: replica.origin for host in hosts if host}
         routes["sport.detik.com"] = dead_origin()
         config, db = tmp / "beritawatch.toml", tmp / "warehouse.duckdb"
-        write_hostile_config(config, db, cases, routes)
-        env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_LOGGING_LEVEL": "WARNING"}
-        started = time.monotonic()
-        run = subprocess.run([sys.executable, "-c", RSS_WRAPPER, "run", "--config", str(config)],
-                             capture_output=True, text=True, env=env, timeout=180)
-        seconds = time.monotonic() - started
+        # Hostile alert targets too: one answers 500, one is down; both carry a password, since
+        # failure messages are where URLs leak. DEBUG logging: the most the pass ever says.
+        with JsonReceiver(fail_first=1000) as failing:
+            targets = [f"json://user:{PASSWORD}@127.0.0.1:{failing.port}/x",
+                       f"json://user:{PASSWORD}@{dead_origin().split('//')[1]}/x"]
+            write_hostile_config(config, db, cases, routes, targets)
+            env = {**os.environ, "PREFECT_API_URL": prefect_server, "PREFECT_LOGGING_LEVEL": "DEBUG"}
+            started = time.monotonic()
+            run = subprocess.run([sys.executable, "-c", RSS_WRAPPER, "run", "--config", str(config)],
+                                 capture_output=True, text=True, env=env, timeout=180)
+            seconds = time.monotonic() - started
+            delivery_attempts = failing.attempts
     assert run.returncode == 0, run.stderr[-3000:]
     rss = re.search(r"RSS_KB base=(\d+) peak=(\d+)", run.stderr)
     assert rss, run.stderr[-2000:]
     with duckdb.connect(str(db), read_only=True) as con:
         [(status, summary)] = con.execute("SELECT status, summary FROM runs").fetchall()
     assert status == "completed"
-    yield HostilePass(cases, bodies, json.loads(summary), run.stdout, db, seconds,
-                      int(rss.group(1)) / 1024, int(rss.group(2)) / 1024)
+    yield HostilePass(cases, bodies, json.loads(summary), run.stdout, run.stderr, db, seconds,
+                      int(rss.group(1)) / 1024, int(rss.group(2)) / 1024, delivery_attempts)
 
 
 def query(db: pathlib.Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
@@ -326,6 +340,34 @@ def test_the_pass_stays_bounded_in_time_and_memory(hostile_pass: HostilePass) ->
           f"(max_bytes 8,000,000; a 50 MB body and a 50 MB gzip bomb in the set)")
     assert hostile_pass.peak_mb < PEAK_RSS_LIMIT_MB
     assert hostile_pass.seconds < 60
+
+
+def test_no_secret_in_output_warehouse_or_prefect(hostile_pass: HostilePass) -> None:
+    assert hostile_pass.delivery_attempts > 0  # delivery really ran into the failing target
+    assert PASSWORD not in hostile_pass.stdout and PASSWORD not in hostile_pass.stderr
+    assert "DEBUG" in hostile_pass.stderr  # the logs were really captured at their most verbose
+    with duckdb.connect(str(hostile_pass.db), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_schema = 'main'").fetchall()]
+        for table in tables:
+            assert PASSWORD not in repr(con.execute(f'SELECT * FROM "{table}"').fetchall()), table
+        [(flow_run_id,)] = con.execute("SELECT flow_run_id FROM runs").fetchall()
+    errors = hostile_pass.summary["delivery"]["errors"]  # type: ignore[index]
+    assert len(errors) == 2 and all("***" in target for target, _, _ in errors)  # recorded, redacted
+    texts = asyncio.run(prefect_texts(uuid.UUID(str(flow_run_id))))
+    assert len(texts) > 3 and not [t for t in texts if PASSWORD in t]
+
+
+async def prefect_texts(flow_run_id: uuid.UUID) -> list[str]:
+    """Everything the Prefect server keeps about a flow run: its logs, parameters and task runs."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+
+    async with get_client() as client:
+        logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        flow_run = await client.read_flow_run(flow_run_id)
+        tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return [log.message for log in logs] + [flow_run.model_dump_json()] + [t.model_dump_json() for t in tasks]
 
 
 @pytest.mark.parametrize(("fixture", "url", "reason"), [
