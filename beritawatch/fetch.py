@@ -485,7 +485,8 @@ class Fetcher:
             return ROBOTS_UNAVAILABLE, f"robots.txt unreadable ({exc.error}){refuse}"
         except Exception as exc:  # noqa: BLE001 - any failure means "no answer" under RFC 9309
             return ROBOTS_UNAVAILABLE, f"robots.txt could not be fetched ({type(exc).__name__}: {exc}){refuse}"
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:
+            # 429 is a 4xx, but "slow down" is no licence to crawl (Google reads it as a 5xx too).
             return ROBOTS_UNAVAILABLE, f"robots.txt answered HTTP {response.status_code}{refuse}"
         if response.status_code >= 300 or body is None:
             return Protego.parse("")

@@ -200,6 +200,10 @@ def test_hostile_robots_txt_is_bounded(replica: Replica) -> None:
     assert get(replica, DETIK_URL).outcome == fetch.OK
     replica.behave(robots, redirect_to="https://news.detik.com/robots.txt")
     assert get(replica, DETIK_URL).outcome == fetch.ROBOTS_UNAVAILABLE
+    replica.behave(robots, status=429)
+    assert get(replica, DETIK_URL).outcome == fetch.ROBOTS_UNAVAILABLE
+    replica.behave(robots, status=404)
+    assert get(replica, DETIK_URL).outcome == fetch.OK
 
 
 def test_redirects_to_odd_places_are_bad_urls(replica: Replica) -> None:
