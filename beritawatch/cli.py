@@ -290,6 +290,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.out)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the config, alert targets, database and every source; say what is wrong and how to fix it."""
+    from beritawatch.doctor import run_doctor
+
+    return run_doctor(args.config, args.db)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beritawatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -332,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(report)
     report.add_argument("--out", type=pathlib.Path, default=pathlib.Path("report"), help="output folder")
     report.set_defaults(func=cmd_report)
+
+    doctor = sub.add_parser("doctor", help="check config, targets, database and reachability")
+    common(doctor)
+    doctor.set_defaults(func=cmd_doctor)
 
     demo = sub.add_parser("demo", help="an offline tour on the local replica")
     demo.add_argument("--out", type=pathlib.Path, default=pathlib.Path("data/demo"))

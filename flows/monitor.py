@@ -13,6 +13,8 @@ import pathlib
 import uuid
 from typing import Any
 
+import duckdb
+
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -28,6 +30,7 @@ from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import canonical_url, portal_of
 from warehouse import outbox, sources, store
 from warehouse.db import connect, transaction
+from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
 LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
@@ -130,6 +133,10 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
         summary = {**summary, "delivery": report.to_json()}
         with transaction(con):
             store.finish_run(con, run_id, _now(), summary)
+        try:  # the analysts' copy; a failed export never fails the pass
+            export_parquet(con, export_dir(db_path))
+        except (duckdb.Error, OSError) as exc:
+            get_run_logger().warning("Parquet export for analysts failed: %s", exc)
         return summary
     finally:
         con.close()
