@@ -13,7 +13,7 @@ import email.utils
 import re
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -40,6 +40,7 @@ WRONG_CONTENT_TYPE = "wrong_content_type"
 ROBOTS_DISALLOWED = "robots_disallowed"
 ROBOTS_UNAVAILABLE = "robots_unavailable"
 BAD_URL = "bad_url"
+REDIRECT_REFUSED = "redirect_refused"  # a redirect off the configured portals (or to an internal address)
 BAD_ENCODING = "bad_encoding"  # a Content-Encoding we did not ask for, or a corrupt compressed body
 FETCH_ERROR = "fetch_error"  # anything unexpected: named, never raised
 
@@ -235,8 +236,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 class Fetcher:
     """An async HTTP client for one pass. Use as `async with Fetcher(settings) as fetcher:`."""
 
-    def __init__(self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 redirect_guard: Callable[[str], str | None] | None = None) -> None:
+        """`redirect_guard(url)` returns why a redirect target must not be followed (or None):
+        the pass uses it to keep redirects on the configured portals, never internal addresses."""
         self.settings = settings
+        self._redirect_guard = redirect_guard
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         inner = transport or httpx.AsyncHTTPTransport(limits=limits)
         self._client = httpx.AsyncClient(
@@ -382,6 +387,10 @@ class Fetcher:
                 chain.append(target)
                 if parts.scheme not in ("http", "https") or not parts.hostname:
                     raise _Abort(BAD_URL, f"redirect to a non-http(s) URL: {target[:200]!r}",
+                                 response.status_code)
+                refused = self._redirect_guard(target) if self._redirect_guard else None
+                if refused:
+                    raise _Abort(REDIRECT_REFUSED, f"redirect to {target[:200]} refused: {refused}",
                                  response.status_code)
                 if target in seen:
                     raise _Abort(REDIRECT_LOOP, f"redirect loop: {' -> '.join([url, *chain])}",

@@ -70,7 +70,8 @@ def removal_reason(result: CheckResult) -> str | None:
     if first.status_code in REMOVAL_STATUSES:
         return f"HTTP {first.status_code}"
     landed = result.fetches[0]
-    if result.outcome == NOT_ARTICLE and landed.redirects:
+    wall = result.article is not None and result.article.not_article in ("login wall", "consent page")
+    if result.outcome == NOT_ARTICLE and landed.redirects and not wall:  # a wall is not a takedown
         target = landed.final_url or landed.redirects[-1]
         path = urlsplit(target).path.strip("/")
         where = "the portal's home page" if not path else f"a non-article page ({target})"

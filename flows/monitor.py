@@ -22,7 +22,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from beritawatch.artifact import publish_pass_artifact
 from beritawatch.check import CheckResult, DueArticle, check_many
-from beritawatch.config import Config, HttpSettings, load_config
+from beritawatch.config import Config, load_config
+from beritawatch.discovery import AllowedHosts, rejection_reason
 from beritawatch.fetch import Fetcher
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
@@ -61,13 +62,22 @@ def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
         con.close()
 
 
+def _allowed(config: Config) -> AllowedHosts:
+    """Discovered links and every redirect stay on the registrable domains of the configured URLs."""
+    return allowed_hosts([*(t.url for t in config.track), *(s.url for s in config.discover)])
+
+
+def _fetcher(config: Config, allowed: AllowedHosts) -> Fetcher:
+    return Fetcher(config.http, redirect_guard=lambda url: rejection_reason(url, allowed))
+
+
 @task(name="discover", cache_policy=NO_CACHE, persist_result=False)
 def discover(config: Config, due: list[DueSource]) -> list[PollResult]:
     """Poll the due feeds, sitemaps and index pages; links only to the configured portals' domains."""
-    allowed = allowed_hosts([*(t.url for t in config.track), *(s.url for s in config.discover)])
+    allowed = _allowed(config)
 
     async def run() -> list[PollResult]:
-        async with Fetcher(config.http) as fetcher:
+        async with _fetcher(config, allowed) as fetcher:
             return await poll_all(fetcher, due, allowed)
 
     return asyncio.run(run()) if due else []
@@ -92,11 +102,11 @@ def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult],
 
 
 @task(name="check-portal", cache_policy=NO_CACHE, persist_result=False)
-def check_portal(http: HttpSettings, due: list[DueArticle]) -> list[CheckResult]:
+def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
     """Fetch and parse one portal's due articles (its own event loop and polite client)."""
 
     async def run() -> list[CheckResult]:
-        async with Fetcher(http) as fetcher:
+        async with _fetcher(config, _allowed(config)) as fetcher:
             return await check_many(fetcher, due)
 
     return asyncio.run(run())
@@ -163,7 +173,7 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
         by_portal[item.portal or "unknown"].append(item)
     logger.info("%d sources polled, %d new articles found; %d articles due across %d portals",
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
-    futures = [check_portal.submit(config.http, items) for items in by_portal.values()]
+    futures = [check_portal.submit(config, items) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
     summary = store_results(config, database, run_id, results)
     summary = deliver_alerts(config, database, {**summary, "discovery": discovery})

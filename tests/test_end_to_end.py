@@ -58,7 +58,7 @@ def test_two_passes_store_versions_then_exactly_one_edit(prefect_server: str, re
     assert query(config, "SELECT count(*) FROM runs WHERE status = 'completed'") == [(2,)]
     # the analysts' Parquet copy is rewritten after each pass
     exported = config.parent / "export" / "article_versions.parquet"
-    assert duckdb.sql(f"SELECT count(*) FROM '{exported}'").fetchone() == (6,)
+    assert duckdb.sql(f"SELECT count(*) FROM '{exported}'").fetchall() == [(6,)]
 
 
 def test_cli_run_and_sql_on_the_replica(prefect_server: str, replica: Replica, write_config) -> None:

@@ -260,3 +260,18 @@ def test_an_unreachable_host_is_a_connection_error_not_a_robots_verdict(replica:
     assert down.outcome == fetch.CONNECTION_ERROR and "robots.txt" in (down.error or "")
     direct = get(replica, DETIK_URL, settings={"route": route, "retries": 0, "obey_robots": False})
     assert direct.outcome == fetch.CONNECTION_ERROR and "could not connect" in (direct.error or "")
+
+
+def test_redirect_guard_refuses_targets_off_the_portals(replica: Replica) -> None:
+    from beritawatch.discovery import AllowedHosts, rejection_reason
+
+    allowed = AllowedHosts(["detik.com"])
+    replica.behave(OTHER, redirect_to="http://169.254.169.254/latest/meta-data/")
+
+    async def run() -> FetchResult:
+        async with Fetcher(settings(replica), redirect_guard=lambda u: rejection_reason(u, allowed)) as fetcher:
+            return await fetcher.get(OTHER)
+
+    refused = asyncio.run(run())
+    assert refused.outcome == fetch.REDIRECT_REFUSED and "169.254.169.254" in (refused.error or "")
+    assert refused.redirects == ("http://169.254.169.254/latest/meta-data/",)

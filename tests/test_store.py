@@ -240,3 +240,22 @@ def test_reparse_after_a_parser_fix_gives_zero_edits(con: duckdb.DuckDBPyConnect
     after = run(con, [check(parsers.parse)], 2)
     assert after.portals["detik"].new_versions == 0 and after.portals["detik"].unchanged == 1
     assert rows(con, "SELECT count(*) FROM edits") == [(0,)]
+
+
+def test_a_redirect_to_a_login_wall_is_not_a_takedown(con: duckdb.DuckDBPyConnection) -> None:
+    run(con, [parsed(article())], 0)
+    login = "https://connect.detik.com/oauth/signin"
+    for n in (1, 2):
+        result = failed(status=200, outcome=NOT_ARTICLE, redirects=(login,), final=login)
+        wall = dataclasses.replace(result, article=Article(url=login, portal="detik", title="", not_article="login wall"))
+        run(con, [wall], n)
+    assert rows(con, "SELECT status, removal_strikes FROM articles") == [("error", 0)]
+    assert rows(con, "SELECT count(*) FROM removals") == [(0,)]
+
+
+def test_runs_left_running_long_ago_are_marked_crashed(con: duckdb.DuckDBPyConnection) -> None:
+    store.start_run(con, "killed", T0, None)
+    store.start_run(con, "recent", T0 + dt.timedelta(hours=1), None)
+    store.start_run(con, "now", T0 + dt.timedelta(hours=5), None)
+    assert rows(con, "SELECT run_id, status FROM runs ORDER BY started_at") == [
+        ("killed", "crashed"), ("recent", "crashed"), ("now", "running")]

@@ -160,7 +160,13 @@ def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass
     return [DueArticle(url, portal, etag, last_modified) for url, portal, etag, last_modified in rows]
 
 
+STALE_RUN = dt.timedelta(hours=3)  # a pass still "running" after this long was killed
+
+
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, flow_run_id: str | None) -> None:
+    """Open a run; passes left 'running' long ago (killed) are marked crashed."""
+    con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running' AND started_at < ?",
+                [now - STALE_RUN])
     con.execute("INSERT INTO runs (run_id, started_at, flow_run_id, status) VALUES (?, ?, ?, 'running')",
                 [run_id, now, flow_run_id])
 
