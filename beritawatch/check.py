@@ -6,7 +6,7 @@ import codecs
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import parsers
@@ -154,19 +154,31 @@ async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
     return CheckResult(due, PARSED, tuple(fetches), article=merged, pages=tuple(pages))
 
 
-async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: int = 16) -> list[CheckResult]:
+Progress = Callable[[int, int, int], None]  # (done, total, failed so far)
+
+
+async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: int = 16,
+                     progress: Progress | None = None) -> list[CheckResult]:
     """Check articles concurrently (per-host politeness is the fetcher's job), in input order.
 
-    An unexpected error in one check becomes that article's failed check, never the portal's."""
+    An unexpected error in one check becomes that article's failed check, never the portal's.
+    `progress` is called after each check."""
     slots = asyncio.Semaphore(concurrency)
+    done = failed_so_far = 0
 
     async def one(item: DueArticle) -> CheckResult:
+        nonlocal done, failed_so_far
         async with slots:
             try:
-                return await check_article(fetcher, item)
+                result = await check_article(fetcher, item)
             except Exception as exc:  # noqa: BLE001 - the contract: one article never fails a pass
                 failed = FetchResult(item.url, dt.datetime.now(dt.timezone.utc), FETCH_ERROR,
                                      error=f"check crashed: {type(exc).__name__}: {exc}")
-                return CheckResult(item, FETCH_FAILED, (failed,), error=failed.error)
+                result = CheckResult(item, FETCH_FAILED, (failed,), error=failed.error)
+        done += 1
+        failed_so_far += result.outcome not in (PARSED, UNCHANGED_304)
+        if progress is not None:
+            progress(done, len(due), failed_so_far)
+        return result
 
     return list(await asyncio.gather(*(one(item) for item in due)))

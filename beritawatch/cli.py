@@ -46,6 +46,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
     if not args.quiet:
         print(format_summary(summary))
+    else:  # cron: silent unless something failed
+        for url, outcome, error in summary.get("failures", []):
+            print(f"! {outcome}: {url}" + (f" ({error})" if error else ""))
     return 0
 
 

@@ -10,6 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import pathlib
+import time
 import uuid
 from typing import Any
 
@@ -34,7 +35,8 @@ from warehouse.db import connect, transaction
 from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
-LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
+LOCK_WAIT_S = 60.0
+PROGRESS_EVERY_S = 5.0  # a long pass logs each portal's progress this often  # how long a pass waits for an analyst's session to release the warehouse
 
 
 def _now() -> dt.datetime:
@@ -105,9 +107,19 @@ def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult],
 def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
     """Fetch and parse one portal's due articles (its own event loop and polite client)."""
 
+    logger = get_run_logger()
+    portal = due[0].portal if due else "?"
+    last_report = time.monotonic()
+
+    def progress(done: int, total: int, failed: int) -> None:
+        nonlocal last_report
+        if done == total or time.monotonic() - last_report >= PROGRESS_EVERY_S:
+            last_report = time.monotonic()
+            logger.info("%s: %d/%d checked (%d%%), %d failed", portal, done, total, 100 * done // total, failed)
+
     async def run() -> list[CheckResult]:
         async with _fetcher(config, _allowed(config)) as fetcher:
-            return await check_many(fetcher, due)
+            return await check_many(fetcher, due, progress=progress)
 
     return asyncio.run(run())
 

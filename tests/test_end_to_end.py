@@ -73,6 +73,11 @@ def test_cli_run_and_sql_on_the_replica(prefect_server: str, replica: Replica, w
                          capture_output=True, text=True, env=env, timeout=60)
     assert sql.returncode == 0, sql.stderr
     assert " 5 " in sql.stdout
+    quiet_config = write_config([*(s.url for s in tracked_articles()), MISSING])
+    quiet = subprocess.run([*cli, "run", "--quiet", "--config", str(quiet_config)], capture_output=True,
+                           text=True, env=env, timeout=300)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.splitlines() == [f"! http_error: {MISSING} (HTTP 404)"]  # cron: failures only
 
 
 def test_cli_bad_config_exits_2_naming_the_key(tmp_path: pathlib.Path) -> None:
