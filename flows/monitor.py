@@ -31,7 +31,7 @@ from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import canonical_url, portal_of
 from warehouse import outbox, sources, store
-from warehouse.db import connect, transaction
+from warehouse.db import connect, pass_marker, transaction
 from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
@@ -176,6 +176,11 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
     config = load_config(pathlib.Path(config_path) if config_path else None)
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
+    with pass_marker(database, run_id):
+        return _run_pass(config, database, run_id, mode)
+
+
+def _run_pass(config: Config, database: str, run_id: str, mode: str) -> dict[str, Any]:
     logger = get_run_logger()
     due_sources = prepare(config, database, run_id)
     polls = discover(config, due_sources if mode != "revisit" else [])

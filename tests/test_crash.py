@@ -297,7 +297,7 @@ def test_sql_works_while_a_pass_fetches_and_names_the_pass_while_it_stores(crash
     assert refused.returncode == 3
     message = refused.stderr.strip()
     print(f"\nsql during the store step says: {message}")
-    assert f"process {crash.storing_pid}" in message
+    assert f"a beritawatch pass (process {crash.storing_pid}, run " in message
     assert "one process" in message and "export" in message
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib.resources
+import json
+import os
 import pathlib
 import re
 import time
@@ -23,9 +25,42 @@ class WarehouseLocked(WarehouseError):
     """Another process holds the DuckDB file (DuckDB allows one writer process and no readers)."""
 
 
-def _holder(message: str) -> str:
+def _holder(message: str, path: pathlib.Path) -> str:
     match = re.search(r"held in (.+?) \(PID (\d+)\)", message)
-    return f"process {match.group(2)} ({match.group(1)})" if match else "another process"
+    if not match:
+        return "another process"
+    pid = match.group(2)
+    marker = read_pass_marker(path)
+    if marker and str(marker.get("pid")) == pid:
+        return (f"a beritawatch pass (process {pid}, run {marker.get('run_id')}, "
+                f"started {marker.get('started')})")
+    return f"process {pid} ({match.group(1)})"
+
+
+def pass_marker_path(path: pathlib.Path | str) -> pathlib.Path:
+    return pathlib.Path(f"{path}.pass.json")
+
+
+def read_pass_marker(path: pathlib.Path | str) -> dict[str, object] | None:
+    """The marker a running pass leaves beside the warehouse (None when no pass runs)."""
+    try:
+        return json.loads(pass_marker_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def pass_marker(path: pathlib.Path | str, run_id: str) -> Iterator[None]:
+    """Mark a pass as running on this warehouse, so a blocked reader is told what holds the file."""
+    marker = pass_marker_path(path)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"pid": os.getpid(), "run_id": run_id,
+                                  "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}),
+                      encoding="utf-8")
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float = 0.0,
@@ -48,7 +83,7 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
                 raise WarehouseError(f"cannot open {path}: {text}") from None
             if time.monotonic() + delay > deadline:
                 raise WarehouseLocked(
-                    f"the warehouse {path} is held by {_holder(text)}; DuckDB lets one process "
+                    f"the warehouse {path} is held by {_holder(text, path)}; DuckDB lets one process "
                     f"use the file at a time (waited {wait_s:g} s). Wait for the pass to finish, "
                     f"or query the Parquet export in data/export/ instead."
                 ) from None
