@@ -13,10 +13,12 @@ first `SAMPLES` pages seen, the one that packs the others smallest. It is kept i
     "zstd-dict:<id>"   zstd with dictionary <id> (page_dictionaries.dict_id)
     anything else      stored as is (as `reparse` always read unknown codecs)
 
-A dictionary is written inside the pass's transaction, so a rolled-back pass takes it along with
-the pages that use it. When a portal's pages stop fitting (a redesign: the last `WATCH` pages pack
-to more than `STALE_FACTOR` times what the dictionary's samples did), the next `SAMPLES` pages
-give a new dictionary; old rows keep naming the old one.
+A dictionary is committed on a cursor of its own before any page names it, so no page can name a
+dictionary that is missing, whatever happens to the pass's transaction (a rolled-back pass may
+leave an unused dictionary behind: harmless). When a portal's pages stop fitting (a redesign: the
+last `WATCH` pages pack to more than `STALE_FACTOR` times what the dictionary's samples did), the
+next `SAMPLES` pages give a new dictionary; old rows keep naming the old one. One writer thread
+per connection (as the pass writer is): the per-connection state is not locked.
 """
 from __future__ import annotations
 
@@ -81,6 +83,12 @@ def _raw_dict(content: bytes) -> zstandard.ZstdCompressionDict:
     return zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
 
 
+def _exact(packed: bytes) -> bytes:
+    # zstandard's compress() returns bytes that keep the worst-case output buffer (about the input
+    # size) behind a shorter length; a pass holds thousands of them until the insert, so copy.
+    return bytes(memoryview(packed))
+
+
 _PLAIN_PACKER = threading.local()
 
 
@@ -89,7 +97,7 @@ def pack_plain(html: bytes) -> bytes:
     packer = getattr(_PLAIN_PACKER, "z", None)
     if packer is None:
         packer = _PLAIN_PACKER.z = zstandard.ZstdCompressor(level=PLAIN_LEVEL)
-    return packer.compress(html)
+    return _exact(packer.compress(html))
 
 
 @dataclasses.dataclass
@@ -125,7 +133,6 @@ class _Family:
     """One portal's dictionary state within one connection."""
 
     active: _Dictionary | None = None
-    confirmed: bool = False  # read from the table, not made on this connection
     samples: list[bytes] = dataclasses.field(default_factory=list)
     collecting: bool = True  # gathering samples (no dictionary yet, or the active one is stale)
     recent: collections.deque[int] = dataclasses.field(default_factory=lambda: collections.deque(maxlen=WATCH))
@@ -137,8 +144,7 @@ class _Session:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.families: dict[str, _Family] = {}
-        self.had_table = _has_table(con)  # committed before this connection began using it
-        if self.had_table:
+        if _has_table(con):
             rows = con.execute(f"""SELECT family, dict_id, baseline_bytes, dict FROM {TABLE}
                                    QUALIFY row_number() OVER (PARTITION BY family
                                                               ORDER BY created_at DESC, dict_id) = 1""").fetchall()
@@ -146,8 +152,7 @@ class _Session:
                 content = bytes(content)
                 if dictionary_id(content) != dict_id:
                     raise CodecError(f"dictionary {dict_id} of {family!r} does not match its bytes")
-                self.families[family] = _Family(active=_Dictionary.of(content, baseline), confirmed=True,
-                                                collecting=False)
+                self.families[family] = _Family(active=_Dictionary.of(content, baseline), collecting=False)
 
 
 _SESSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Session] = weakref.WeakKeyDictionary()
@@ -183,28 +188,26 @@ def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
                             [TABLE]).fetchone()[0])
 
 
-def _still_there(con: duckdb.DuckDBPyConnection, session: _Session, dict_id: int) -> bool:
-    # A dictionary made on this connection vanishes if its transaction rolled back (and the table
-    # too, when that transaction created it).
-    if not session.had_table and not _has_table(con):
-        return False
-    return bool(con.execute(f"SELECT count(*) FROM {TABLE} WHERE dict_id = ?", [dict_id]).fetchone()[0])
+def _store(con: duckdb.DuckDBPyConnection, family: str, made: _Dictionary) -> None:
+    """Commit the dictionary at once, on a cursor of its own: pages may only ever name a
+    dictionary that is already in the table, whatever becomes of the pass's transaction."""
+    side = con.cursor()
+    try:
+        side.execute(DDL)
+        side.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, 'raw', ?, ?) ON CONFLICT DO NOTHING",
+                     [made.dict_id, family, dt.datetime.now(dt.timezone.utc), made.baseline, made.content])
+    finally:
+        side.close()
 
 
-def _store(con: duckdb.DuckDBPyConnection, session: _Session, family: str, made: _Dictionary) -> None:
-    con.execute(DDL)
-    con.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, 'raw', ?, ?) ON CONFLICT DO NOTHING",
-                [made.dict_id, family, dt.datetime.now(dt.timezone.utc), made.baseline, made.content])
-
-
-def _renew(con: duckdb.DuckDBPyConnection, session: _Session, family: str, state: _Family) -> None:
+def _renew(con: duckdb.DuckDBPyConnection, family: str, state: _Family) -> None:
     """Choose a dictionary from the samples; a stale one is replaced only by a clearly better one."""
     made = choose(state.samples)
     current = state.active
     lately = sum(state.recent) // len(state.recent) if state.recent else 0
     if current is None or made.baseline < 0.8 * lately:
-        _store(con, session, family, made)
-        state.active, state.confirmed = made, False
+        _store(con, family, made)
+        state.active = made
     else:
         current.baseline = lately  # nothing packs these pages better: accept the drift, no churn
     state.collecting = False
@@ -221,17 +224,15 @@ def encode(con: duckdb.DuckDBPyConnection, url: str, html: bytes) -> tuple[str, 
     state = session.families.get(family)
     if state is None:
         state = session.families[family] = _Family()
-    if state.active is not None and not state.confirmed and not _still_there(con, session, state.active.dict_id):
-        session.families[family] = state = _Family(seeded=state.seeded)
     if state.collecting:
         if state.active is None and not state.seeded:
             _seed(con, family, state)
         state.samples.append(html)
         if len(state.samples) >= SAMPLES:
-            _renew(con, session, family, state)
+            _renew(con, family, state)
     if state.active is None:
         return PLAIN, pack_plain(html)
-    packed = state.active.packer.compress(html)
+    packed = _exact(state.active.packer.compress(html))
     state.recent.append(len(packed))
     if (not state.collecting and len(state.recent) == WATCH
             and sum(state.recent) / WATCH > STALE_FACTOR * max(state.active.baseline, 1)):
