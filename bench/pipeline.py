@@ -211,20 +211,23 @@ def busy(spans: list[tuple[float, float]]) -> float:
 class Passes:
     """Runs passes as child processes against the Prefect server and the replica."""
 
-    def __init__(self, work: pathlib.Path, server: PrefectServer, replica: ReplicaProcess) -> None:
+    def __init__(self, work: pathlib.Path, server: PrefectServer, replica: ReplicaProcess,
+                 preload: Sequence[str] = ()) -> None:
         self.work, self.server, self.replica = work, server, replica
+        self.preload = [arg for name in preload for arg in ("--preload", name)]
         self.runs: list[PassRun] = []
 
     def run(self, name: str, config: pathlib.Path, db: pathlib.Path, articles: int) -> PassRun:
         out = self.work / f"pass-{len(self.runs):02d}-{name}.json"
         log = self.work / f"pass-{len(self.runs):02d}-{name}.log"
-        env = {**self.server.env, "PYTHONPATH": str(ROOT)}
+        path = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]  # experiments' modules too
+        env = {**self.server.env, "PYTHONPATH": os.pathsep.join(path)}
         before = (os.times(), pid_cpu_seconds(self.replica.pid), self.server.cpu_seconds(), busy_cpu_seconds())
         started = time.perf_counter()
         with log.open("wb") as sink:
             done = subprocess.run([str(PYTHON), "-m", "bench.passrun", "--config", str(config), "--db", str(db),
-                                   "--out", str(out)], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  timeout=1800)
+                                   "--out", str(out), *self.preload], cwd=ROOT, env=env, stdout=sink,
+                                  stderr=subprocess.STDOUT, timeout=1800)
         wall = time.perf_counter() - started
         after = (os.times(), pid_cpu_seconds(self.replica.pid), self.server.cpu_seconds(), busy_cpu_seconds())
         if done.returncode != 0:
@@ -249,6 +252,7 @@ class Options:
     versions: int
     out: pathlib.Path
     keep: bool
+    preload: tuple[str, ...] = ()
 
 
 def machine() -> dict[str, Any]:
@@ -373,7 +377,7 @@ def run_passes(opts: Options, replica: ReplicaProcess, work: pathlib.Path) -> di
     say("prefect: starting a local server")
     with PrefectServer(work / "prefect") as server:
         say(f"prefect: server up in {server.start_s:.1f} s")
-        passes = Passes(work, server, replica)
+        passes = Passes(work, server, replica, opts.preload)
         small_cfg = write_config(work / "small.toml", work / "small.duckdb", small, replica.routes)
         big_db = work / "passes.duckdb"
         big_cfg = write_config(work / "big.toml", big_db, [s.url for s in specs], replica.routes)
@@ -497,6 +501,8 @@ def table(stage: dict[str, Any], passes: dict[str, Any], verdict: dict[str, Any]
              f"{n:,} articles / {stage['pages']:,} pages over 4 portals, {stage['page_bytes'] / 1e3:.0f} KB per page; "
              f"replica in its own process on loopback; Prefect: a local `prefect server start` "
              f"(up in {passes['server_start_s']:.1f} s), one process per pass",
+             *([f"EXPERIMENT: every pass process preloaded {', '.join(info['preload'])} (single stages unchanged)"]
+               if info.get("preload") else []),
              f"other processes on the machine used up to {others:.2f} cores during a pass"
              + (" - NOT QUIET: timings are pessimistic" if others > 0.2 else " (quiet)")
              + f"; during the single stages {stage['other_cores']:.2f} cores", ""]
@@ -600,14 +606,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="400 articles, fewer repeats (~1.5 min)")
     parser.add_argument("--out", type=pathlib.Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (warehouses, pass logs)")
+    parser.add_argument("--preload", action="append", default=[], metavar="MODULE",
+                        help="experiment: import MODULE in every pass process first (see bench.passrun)")
     args = parser.parse_args(argv)
     articles = 400 if args.quick and args.articles == 2000 else args.articles
     if articles < 40:
         parser.error("--articles must be at least 40")
     repeats = max(4 if args.quick else 12, -(-20_000 // articles))  # >= 20,000 checks for bytes per check
     opts = Options(articles=articles, repeats=repeats, sample=10 if args.quick else 25,
-                   versions=1000, out=args.out, keep=args.keep)
-    info = machine()
+                   versions=1000, out=args.out, keep=args.keep, preload=tuple(args.preload))
+    info = {**machine(), "preload": list(opts.preload)}
     work = pathlib.Path(tempfile.mkdtemp(prefix="beritawatch-bench-"))
     started = time.perf_counter()
     try:

@@ -178,7 +178,8 @@ def test_pass_writer_and_reparse_round_trip_through_dictionaries(db: pathlib.Pat
     from beritawatch.fetch import FetchResult
     from beritawatch.relevance import default_topics
     from parsers import Article
-    from warehouse import reparse, store as warehouse_store
+    from warehouse import reparse
+    from warehouse import store as warehouse_store
 
     now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
     urls = [DETIK.format(i) for i in range(1, 13)]

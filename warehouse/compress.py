@@ -184,8 +184,9 @@ def _seed(con: duckdb.DuckDBPyConnection, family: str, state: _Family) -> None:
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
     # Asked, not tried: a failed statement would abort the pass's whole transaction.
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
-                            [TABLE]).fetchone()[0])
+    [(count,)] = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                             [TABLE]).fetchall()
+    return bool(count)
 
 
 def _store(con: duckdb.DuckDBPyConnection, family: str, made: _Dictionary) -> None:
