@@ -9,7 +9,10 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
+import zstandard
+
 import parsers
+from beritawatch.changes import content_hash
 from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult, charset_codec
 from beritawatch.urls import portal_of
 
@@ -33,6 +36,7 @@ class DueArticle:
     portal: str | None
     etag: str | None = None
     last_modified: str | None = None
+    current_hash: str | None = None  # content hash of the stored current version
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -45,10 +49,39 @@ class CheckResult:
     article: parsers.Article | None = None
     pages: tuple[tuple[str, bytes], ...] = ()  # (url, HTML as parsed; see `page_bytes`)
     error: str | None = None
+    packed: bool = False  # `pages` hold zstd frames (see `slim`)
+    pages_seen: int | None = None  # how many pages were parsed, when `pages` was emptied
 
     @property
     def first_fetch(self) -> FetchResult:
         return self.fetches[0]
+
+    @property
+    def page_count(self) -> int:
+        return self.pages_seen if self.pages_seen is not None else len(self.pages)
+
+    def raw_pages(self) -> list[tuple[str, bytes]]:
+        """The pages as parsed (unpacked when `slim` packed them)."""
+        if not self.packed:
+            return list(self.pages)
+        unpack = zstandard.ZstdDecompressor()
+        return [(url, unpack.decompress(html)) for url, html in self.pages]
+
+
+_PACK = zstandard.ZstdCompressor(level=3)
+
+
+def slim(result: CheckResult) -> CheckResult:
+    """A check result that holds little memory until the store step: raw pages are dropped when
+    the content equals the stored current version (they would not be stored), else packed."""
+    if not result.pages or result.packed:
+        return result
+    article = result.article
+    if (result.outcome == PARSED and article is not None and result.due.current_hash is not None
+            and content_hash(article.title, article.body) == result.due.current_hash):
+        return dataclasses.replace(result, pages=(), pages_seen=len(result.pages))
+    packed = tuple((url, _PACK.compress(html)) for url, html in result.pages)
+    return dataclasses.replace(result, pages=packed, packed=True)
 
 
 def _ascii_compatible(codec: str) -> bool:

@@ -20,9 +20,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from beritawatch.artifact import publish_pass_artifact
-from beritawatch.check import CheckResult, DueArticle, check_many
+from beritawatch.check import CheckResult, DueArticle, check_many, slim
 from beritawatch.config import Config, load_config
 from beritawatch.discovery import AllowedHosts, rejection_reason
 from beritawatch.fetch import Fetcher
@@ -121,7 +122,8 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
         async with _fetcher(config, _allowed(config)) as fetcher:
             return await check_many(fetcher, due, progress=progress)
 
-    return asyncio.run(run())
+    # Raw pages are the bulk of a pass's memory: drop or pack them before they wait for store.
+    return [slim(result) for result in asyncio.run(run())]
 
 
 @task(name="store", cache_policy=NO_CACHE, persist_result=False)
@@ -182,18 +184,21 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
 
 def _run_pass(config: Config, database: str, run_id: str, mode: str) -> dict[str, Any]:
     logger = get_run_logger()
-    due_sources = prepare(config, database, run_id)
-    polls = discover(config, due_sources if mode != "revisit" else [])
-    due, discovery = plan(config, database, run_id, polls, only_new=mode == "discover")
+    # quote(): Prefect would otherwise walk every element of these large arguments (the config
+    # with every tracked URL, due lists, raw pages) looking for futures: seconds per pass.
+    cfg = quote(config)
+    due_sources = prepare(cfg, database, run_id)
+    polls = discover(cfg, quote(due_sources if mode != "revisit" else []))
+    due, discovery = plan(cfg, database, run_id, quote(polls), only_new=mode == "discover")
     by_portal: dict[str, list[DueArticle]] = collections.defaultdict(list)
     for item in due:
         by_portal[item.portal or "unknown"].append(item)
     logger.info("%d sources polled, %d new articles found; %d articles due across %d portals",
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
-    futures = [check_portal.submit(config, items) for items in by_portal.values()]
+    futures = [check_portal.submit(cfg, quote(items)) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
-    summary = store_results(config, database, run_id, results)
-    summary = deliver_alerts(config, database, {**summary, "discovery": discovery})
+    summary = store_results(cfg, database, run_id, quote(results))
+    summary = deliver_alerts(cfg, database, quote({**summary, "discovery": discovery}))
     publish_pass_artifact(summary)
     logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
     return summary

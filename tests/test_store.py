@@ -259,3 +259,25 @@ def test_runs_left_running_long_ago_are_marked_crashed(con: duckdb.DuckDBPyConne
     store.start_run(con, "now", T0 + dt.timedelta(hours=5), None)
     assert rows(con, "SELECT run_id, status FROM runs ORDER BY started_at") == [
         ("killed", "crashed"), ("recent", "crashed"), ("now", "running")]
+
+
+def test_slim_results_drop_unchanged_pages_and_pack_the_rest(con: duckdb.DuckDBPyConnection) -> None:
+    from beritawatch.changes import content_hash
+    from beritawatch.check import slim
+
+    raw = b"<html>" + b"<p>isi berita</p>" * 500 + b"</html>"
+    fresh = dataclasses.replace(parsed(article()), pages=((URL, raw),))
+    packed = slim(fresh)
+    assert packed.packed and len(packed.pages[0][1]) < len(raw) // 10 and packed.raw_pages() == [(URL, raw)]
+    run(con, [packed], 0)
+    [(stored,)] = rows(con, "SELECT html FROM version_pages")
+    from warehouse.compress import Decoder
+    [(codec,)] = rows(con, "SELECT codec FROM version_pages")
+    assert Decoder(con)(codec, stored) == raw  # the archive holds the page itself, not the packing
+
+    same = dataclasses.replace(fresh, due=DueArticle(URL, "detik", current_hash=content_hash(article().title, BODY)))
+    dropped = slim(same)
+    assert dropped.pages == () and dropped.page_count == 1
+    result = run(con, [dropped], 1)
+    assert result.portals["detik"].unchanged == 1
+    assert rows(con, "SELECT etag FROM articles") == [('"e1"',)]  # a one-page article keeps its validators

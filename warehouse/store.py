@@ -155,9 +155,9 @@ def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass
     else:
         where, params = "active AND (next_check IS NULL OR next_check <= ?)", [now]
     rows = con.execute(
-        f"""SELECT url, portal, etag, last_modified FROM articles WHERE {where}
+        f"""SELECT url, portal, etag, last_modified, current_hash FROM articles WHERE {where}
             ORDER BY next_check NULLS FIRST, url LIMIT ?""", [*params, limit]).fetchall()
-    return [DueArticle(url, portal, etag, last_modified) for url, portal, etag, last_modified in rows]
+    return [DueArticle(*row) for row in rows]
 
 
 STALE_RUN = dt.timedelta(hours=3)  # a pass still "running" after this long was killed
@@ -301,7 +301,7 @@ class _PassWriter:
         status = "ok"
         errors, strikes, changed = 0, 0, False
         relevance: Score | None = None
-        if article is not None and len(result.pages) == 1:
+        if article is not None and result.page_count == 1:
             etag, last_modified = result.first_fetch.etag, result.first_fetch.last_modified
         elif article is not None:
             etag = last_modified = None  # page 1 answering 304 says nothing about pages 2..N
@@ -388,7 +388,7 @@ class _PassWriter:
             article.updated, "\n\n".join(article.body), len(article.body),
             sum(len(p) for p in article.body), article.url,
             "generic" if article.fallback else article.portal, article.paywalled))
-        for seq, (page_url, html) in enumerate(result.pages):
+        for seq, (page_url, html) in enumerate(result.raw_pages()):
             self.rows["version_pages"].append((version_id, seq, page_url, *compress.encode(self.con, page_url, html)))
         return version_id
 
