@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import duckdb
-import zstandard
 
 from beritawatch.alerts.model import Alert, ChangedPair
 from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
@@ -26,7 +25,6 @@ from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CO
 from warehouse import compress
 from warehouse.db import insert_rows, transaction
 
-_ZSTD = zstandard.ZstdCompressor(level=12)
 
 FETCH_COLUMNS = (
     ("run_id", "VARCHAR"), ("article_url", "VARCHAR"), ("url", "VARCHAR"),
