@@ -603,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000, help="tracked articles (default 2000)")
-    parser.add_argument("--quick", action="store_true", help="400 articles, fewer repeats (~1.5 min)")
+    parser.add_argument("--quick", action="store_true", help="400 articles (~2 min)")
     parser.add_argument("--out", type=pathlib.Path, default=RESULTS / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (warehouses, pass logs)")
     parser.add_argument("--preload", action="append", default=[], metavar="MODULE",
