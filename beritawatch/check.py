@@ -68,20 +68,22 @@ class CheckResult:
         return [(url, unpack.decompress(html)) for url, html in self.pages]
 
 
-_PACK = zstandard.ZstdCompressor(level=3)
-
-
 def slim(result: CheckResult) -> CheckResult:
-    """A check result that holds little memory until the store step: raw pages are dropped when
-    the content equals the stored current version (they would not be stored), else packed."""
+    """A check result that holds little memory until the store step: fetched bodies released, raw
+    pages dropped when the content equals the stored current version (they would not be
+    stored), else zstd-packed."""
+    fetches = tuple(f.released() for f in result.fetches)
     if not result.pages or result.packed:
-        return result
+        return dataclasses.replace(result, fetches=fetches)
     article = result.article
     if (result.outcome == PARSED and article is not None and result.due.current_hash is not None
             and content_hash(article.title, article.body) == result.due.current_hash):
-        return dataclasses.replace(result, pages=(), pages_seen=len(result.pages))
-    packed = tuple((url, _PACK.compress(html)) for url, html in result.pages)
-    return dataclasses.replace(result, pages=packed, packed=True)
+        return dataclasses.replace(result, fetches=fetches, pages=(), pages_seen=len(result.pages))
+    # A compressor per call: zstandard compressors must not be shared between threads (the
+    # check-portal tasks run in threads); bytes() copies out of zstd's worst-case-sized buffer.
+    packer = zstandard.ZstdCompressor(level=3)
+    packed = tuple((url, bytes(packer.compress(html))) for url, html in result.pages)
+    return dataclasses.replace(result, fetches=fetches, pages=packed, packed=True)
 
 
 def _ascii_compatible(codec: str) -> bool:
@@ -191,11 +193,12 @@ Progress = Callable[[int, int, int], None]  # (done, total, failed so far)
 
 
 async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: int = 16,
-                     progress: Progress | None = None) -> list[CheckResult]:
+                     progress: Progress | None = None, slim_results: bool = False) -> list[CheckResult]:
     """Check articles concurrently (per-host politeness is the fetcher's job), in input order.
 
     An unexpected error in one check becomes that article's failed check, never the portal's.
-    `progress` is called after each check."""
+    `progress` is called after each check; `slim_results` slims each result as soon as it is
+    made (see `slim`), so a pass never holds every raw page at once."""
     slots = asyncio.Semaphore(concurrency)
     done = failed_so_far = 0
 
@@ -208,6 +211,8 @@ async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: i
                 failed = FetchResult(item.url, dt.datetime.now(dt.timezone.utc), FETCH_ERROR,
                                      error=f"check crashed: {type(exc).__name__}: {exc}")
                 result = CheckResult(item, FETCH_FAILED, (failed,), error=failed.error)
+        if slim_results:
+            result = slim(result)
         done += 1
         failed_so_far += result.outcome not in (PARSED, UNCHANGED_304)
         if progress is not None:

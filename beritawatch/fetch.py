@@ -82,6 +82,7 @@ class FetchResult:
     redirects: tuple[str, ...] = ()
     error: str | None = None
     attempts: int = 1
+    released_size: int | None = None  # body length once `content` was released to save memory
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,15 @@ class FetchResult:
 
     @property
     def size(self) -> int:
-        return len(self.content) if self.content is not None else 0
+        if self.content is not None:
+            return len(self.content)
+        return self.released_size or 0
+
+    def released(self) -> FetchResult:
+        """The same record without the body (kept: its length)."""
+        if self.content is None:
+            return self
+        return dataclasses.replace(self, content=None, released_size=len(self.content))
 
     @property
     def charset(self) -> str | None:

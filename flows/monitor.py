@@ -23,7 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from beritawatch.artifact import publish_pass_artifact
-from beritawatch.check import CheckResult, DueArticle, check_many, slim
+from beritawatch.check import CheckResult, DueArticle, check_many
 from beritawatch.config import Config, load_config
 from beritawatch.discovery import AllowedHosts, rejection_reason
 from beritawatch.fetch import Fetcher
@@ -120,10 +120,10 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
 
     async def run() -> list[CheckResult]:
         async with _fetcher(config, _allowed(config)) as fetcher:
-            return await check_many(fetcher, due, progress=progress)
+            # Raw pages are the bulk of a pass's memory: each is dropped or packed when checked.
+            return await check_many(fetcher, due, progress=progress, slim_results=True)
 
-    # Raw pages are the bulk of a pass's memory: drop or pack them before they wait for store.
-    return [slim(result) for result in asyncio.run(run())]
+    return asyncio.run(run())
 
 
 @task(name="store", cache_policy=NO_CACHE, persist_result=False)

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
+INSERT_CHUNK = 250
 
 
 class WarehouseError(RuntimeError):
@@ -140,5 +141,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tu
         return
     names = ", ".join(name for name, _ in columns)
     selects = ", ".join(f"unnest(${i + 1}::{sqltype}[])" for i, (_, sqltype) in enumerate(columns))
-    params = [[row[i] for row in rows] for i in range(len(columns))]
-    con.execute(f"INSERT INTO {table} ({names}) SELECT {selects}", params)
+    sql = f"INSERT INTO {table} ({names}) SELECT {selects}"
+    # Chunks bound DuckDB's memory for large rows (raw pages) at no measurable cost in time.
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        con.execute(sql, [[row[i] for row in chunk] for i in range(len(columns))])
