@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable, Sequence
 
 import duckdb
-import zstandard
 
 import parsers
 from beritawatch.changes import VersionText, content_hash, diff_versions, meta_hash
