@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from beritawatch.urls import is_plain_web_url
+
 ARTIFACT_KEY = "beritawatch-pass"
 MAX_ITEMS = 30  # per list; the rest is counted
 MAX_EXAMPLES = 5  # URLs shown per failure outcome
@@ -46,15 +48,7 @@ def md_text(value: object, limit: int = MAX_TEXT) -> str:
 
 def md_url(url: object) -> str | None:
     """A plain absolute http(s) URL made safe as a Markdown link destination; None otherwise."""
-    if not isinstance(url, str) or not url or len(url) > 4096 or _CONTROL.search(url) or " " in url:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return quote(url, safe=_URL_SAFE)
+    return quote(url, safe=_URL_SAFE) if is_plain_web_url(url) else None
 
 
 def md_link(url: object, text: object | None = None) -> str:

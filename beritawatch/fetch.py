@@ -6,7 +6,6 @@ Every request ends as a `FetchResult` whose `outcome` names what happened; nothi
 from __future__ import annotations
 
 import asyncio
-import codecs
 import dataclasses
 import datetime as dt
 import email.utils
@@ -21,6 +20,7 @@ import stamina
 from protego import Protego
 
 from beritawatch.config import HttpSettings
+from parsers.decode import charset_codec
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("xml", "rss", "atom", "json", "text/plain", *HTML_TYPES)
@@ -47,22 +47,6 @@ FETCH_ERROR = "fetch_error"  # anything unexpected: named, never raised
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to read at least 500 KiB; the rest is ignored
 ACCEPT_ENCODING = "gzip, deflate"  # only codings we can inflate with a bounded output
 _CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
-# WHATWG Encoding Standard: browsers read all of these labels as windows-1252.
-_AS_1252 = frozenset({"ascii", "us-ascii", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "iso_8859-1",
-                      "l1", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"})
-
-
-def charset_codec(label: str | None) -> str | None:
-    """A charset label (from a header or a <meta>) as a Python codec name, or None if unknown."""
-    if not label:
-        return None
-    label = label.strip().strip("\"'").lower()
-    if label in _AS_1252:
-        return "cp1252"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ import pathlib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import duckdb
 
+from beritawatch.urls import is_plain_web_url
 from warehouse.store import url_key
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -208,17 +208,7 @@ def _e(value: object) -> str:
 
 def safe_href(url: str | None) -> str | None:
     """The escaped href for a plain absolute http(s) URL; None for anything else."""
-    if not url or len(url) > 4096:
-        return None
-    if any(ord(c) <= 0x20 or ord(c) == 0x7F or c in '"<>\\`' for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return html.escape(url, quote=True)
+    return html.escape(url, quote=True) if url is not None and is_plain_web_url(url) else None
 
 
 def _link(url: str | None, text: str, cls: str = "") -> str:

@@ -246,3 +246,18 @@ def _tempo(host: str, path: str) -> _Result:
 
 
 _PORTAL_PARSERS = {"detik": _detik, "tribun": _tribun, "republika": _republika, "tempo": _tempo}
+
+
+_UNSAFE_IN_LINK = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\"<>\\`]")
+
+
+def is_plain_web_url(url: object) -> bool:
+    """Whether `url` may become a link in an alert, artifact or report: an absolute http(s) URL
+    with a host, no whitespace, control or markup-breaking characters, at most 4096 long."""
+    if not isinstance(url, str) or not url or len(url) > 4096 or _UNSAFE_IN_LINK.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

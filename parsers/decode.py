@@ -16,9 +16,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
-# WHATWG: these labels all mean windows-1252 in browsers
-_AS_1252 = frozenset({"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819",
-                      "windows-1252", "cp1252"})
+# WHATWG Encoding Standard: browsers read all of these labels as windows-1252.
+_AS_1252 = frozenset({"ascii", "us-ascii", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "iso_8859-1",
+                      "l1", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"})
 # PNG, GIF, PDF, ZIP, JPEG, gzip, RIFF (WebP...), ICO, bzip2, 7z
 _MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00",
           b"BZh", b"7z\xbc\xaf")
@@ -29,18 +29,23 @@ MAX_TAGS_UNCHECKED = 5000  # below this many "<", even the worst nesting parses 
 MAX_DEPTH = 400  # deeper elements are flattened: Lexbor's cost grows with depth squared
 
 
-def declared_charset(data: bytes) -> str | None:
-    """The charset named in a <meta> near the top of the page, as a Python codec name."""
-    m = _META_CHARSET.search(data, 0, 4096)
-    if not m:
+def charset_codec(label: str | None) -> str | None:
+    """A charset label (from a header or a <meta>) as a Python codec name, or None if unknown."""
+    if not label:
         return None
-    label = m.group(1).decode("ascii").lower()
+    label = label.strip().strip("\"'").lower()
     if label in _AS_1252:
         return "cp1252"
     try:
         return codecs.lookup(label).name
     except LookupError:
         return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset named in a <meta> near the top of the page, as a Python codec name."""
+    m = _META_CHARSET.search(data, 0, 4096)
+    return charset_codec(m.group(1).decode("ascii")) if m else None
 
 
 def decode_bytes(data: bytes) -> str:

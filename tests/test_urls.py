@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from beritawatch.urls import article_key, canonical_url, is_article_url, is_portal_host, portal_of
+from beritawatch.urls import article_key, canonical_url, is_article_url, is_plain_web_url, is_portal_host, portal_of
 
 DETIK = "https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia"
 TRIBUN = (
@@ -229,3 +229,19 @@ def test_one_identity_across_all_variants_of_a_seed() -> None:
 def test_not_a_web_address(bad: str) -> None:
     with pytest.raises(ValueError, match="not a web address"):
         canonical_url(bad)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://news.detik.com/internasional/d-6769960/x", True),
+    ("http://kaltim.tribunnews.com/2023/09/05/x?page=2", True),
+    ("javascript:alert(1)", False),
+    ("https:///no-host", False),
+    ("https://news.detik.com/a b", False),
+    ('https://news.detik.com/"onmouseover="x', False),
+    ("https://news.detik.com/<script>", False),
+    ("https://news.detik.com/\u2028x", False),
+    ("https://news.detik.com/" + "a" * 5000, False),
+    (None, False),
+])
+def test_is_plain_web_url(url: object, expected: bool) -> None:
+    assert is_plain_web_url(url) is expected
