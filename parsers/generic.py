@@ -149,7 +149,7 @@ def _lines(blocks: Sequence[Block]) -> list[Block]:
 
 def clean_lines(texts: Iterable[str]) -> tuple[list[str], str | None]:
     """Paragraph texts without boilerplate lines, and the trailing desk credit (if any)."""
-    paragraphs, desk = clean_blocks(_lines([Block(t, 0.0) for t in texts if clean(t)]))
+    paragraphs, desk = clean_blocks(_lines([Block(clean(t), 0.0) for t in texts if clean(t)]))
     if paragraphs:
         m = _TRAILING_CREDIT.search(paragraphs[-1])
         if m:
