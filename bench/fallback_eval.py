@@ -64,7 +64,8 @@ def ins_cases(root: pathlib.Path) -> Iterator[Case]:
         for m in _CASE.finditer(test.read_text(encoding="utf-8")):
             path = root / m.group("path")
             site = path.parent.name
-            yield Case("indonesian-news-scraper", site, m.group("url"), path.read_bytes(), _js_string(m.group("content")))
+            gold = _js_string(m.group("content"))
+            yield Case("indonesian-news-scraper", site, m.group("url"), path.read_bytes(), gold)
 
 
 def fundus_cases(root: pathlib.Path) -> Iterator[Case]:

@@ -74,7 +74,8 @@ BYLINE = ("[rel=author]", "[itemprop=author] [itemprop=name]", "[itemprop=author
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|bin|binti|van|de|al))*"
 _NAMES = rf"{_NAME}(?:\s*(?:,|&|\bdan\b)\s*{_NAME})*"
 # a label opens the text or follows a separator ("Penulis: A | Editor: B"); names stay capitalised
-_AUTHOR_LABEL = re.compile(rf"(?:^|[|•·/,-]\s*)(?i:penulis|reporter|pewarta|oleh|by|laporan wartawan[^:]*?)\s*:?\s+({_NAMES})")
+_AUTHOR_LABEL = re.compile(
+    rf"(?:^|[|•·/,-]\s*)(?i:penulis|reporter|pewarta|oleh|by|laporan wartawan[^:]*?)\s*:?\s+({_NAMES})")
 _EDITOR_LABEL = re.compile(rf"(?:^|[|•·/,-]\s*)(?i:editor|penyunting|redaktur)\s*:?\s+({_NAMES})")
 _NOT_A_NAME = re.compile(r"\.(com|co\.id|id|net)\b|\b(redaksi|admin|tim|team|news|media)\b", re.I)
 
@@ -86,7 +87,8 @@ _PATH_PAGE = re.compile(r"^(?P<base>.*?)/(?P<n>\d{1,3})/?$")
 
 
 # --- body --------------------------------------------------------------------------------------------
-_INLINE = frozenset("a abbr b bdi bdo cite code em font i kbd mark q s samp small span strong sub sup u var".split())
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s",
+                     "samp", "small", "span", "strong", "sub", "sup", "u", "var"})
 MIN_TEXT_RUN = 25  # characters; shorter text runs (labels, counters) do not vote for a container
 
 
@@ -201,6 +203,17 @@ def _body(page: Page, title: str) -> tuple[list[str], str | None, list[Block]]:
         chosen = chosen[1:]
     body, desk = clean_lines(chosen)
     return body, desk, raw
+
+
+def body_of(page: Page, title: str) -> tuple[list[str], str | None]:
+    """Body paragraphs and trailing desk credit found the generic way (portal parsers fall back to it)."""
+    body, desk, _ = _body(page, title)
+    return body, desk
+
+
+def labelled_people(texts: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(authors, editors) named after labels such as "Penulis:", "Pewarta:", "Oleh", "Editor:"."""
+    return _labelled(texts)
 
 
 # --- people ------------------------------------------------------------------------------------------
