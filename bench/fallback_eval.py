@@ -84,6 +84,13 @@ def fundus_cases(root: pathlib.Path) -> Iterator[Case]:
         yield Case("fundus", publisher.lower(), info["url"], html, "\n".join(lines))
 
 
+def shared_cases(root: pathlib.Path) -> Iterator[Case]:
+    """The project's hand-checked real pages (../shared/corpus/real): portals with their own parser."""
+    for gold in json.loads((root / "gold.json").read_text(encoding="utf-8")):
+        html = (root / gold["file"]).read_bytes()
+        yield Case("shared", gold["portal"], gold["url"], html, "\n".join(gold["body"]))
+
+
 def tokens(text: str) -> collections.Counter[str]:
     return collections.Counter(re.findall(r"\w+", text.lower()))
 
@@ -129,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ins", type=pathlib.Path, help="checkout of anpandu/indonesian-news-scraper")
     ap.add_argument("--fundus", type=pathlib.Path, help="checkout of flairNLP/fundus")
+    ap.add_argument("--shared", type=pathlib.Path, help="../shared/corpus/real: also run the fallback on detik/Tribun")
     ap.add_argument("--portals", action="store_true", help="also score the kompas/antaranews parsers")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the texts of pages scoring < 0.95")
     args = ap.parse_args(argv)
-    if args.ins is None and args.fundus is None:
+    if args.ins is None and args.fundus is None and args.shared is None:
         ap.error("give --ins and/or --fundus (see bench/fallback_manifest.json)")
     cases: list[Case] = []
     if args.ins is not None:
@@ -148,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose and pairs[-1][0] < 0.95:
             print("  OURS:", ours[:3000].replace("\n", "\n  | "), "\n  GOLD:", case.gold[:3000].replace("\n", "\n  | "))
     _summary("fallback vs trafilatura", pairs)
+    if args.shared is not None:
+        print(f"\n{'site':16} {'fallback':>6} {'trafilatura':>12}  url  (pages of portals with a parser)")
+        shared = [_row(c, fallback_text(c.html, c.url), trafilatura_text(c.html, c.url))
+                  for c in shared_cases(args.shared)]
+        _summary("fallback vs trafilatura on ../shared pages", shared)
     if args.portals:
         print(f"\n{'site':16} {'parser':>6} {'trafilatura':>12}  url")
         portal_pairs = []
