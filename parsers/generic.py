@@ -102,6 +102,25 @@ def _block_of(node: LexborNode) -> LexborNode | None:
     return parent
 
 
+# comment threads, sidebars and footers can hold more text than a short article: never the article
+_FURNITURE = re.compile(r"comment|komentar|sidebar|footer|related|terkait|populer|terpopuler|rekomendasi|"
+                        r"widget|newsletter|disqus|menu|navbar", re.I)
+_FURNITURE_TAGS = frozenset({"aside", "nav", "footer", "header", "form"})
+
+
+def _in_page_furniture(node: LexborNode) -> bool:
+    """True when the node or an ancestor is a comment thread, sidebar, footer, menu or related list."""
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("body", "html"):
+        if current.tag in _FURNITURE_TAGS:
+            return True
+        attrs = current.attributes
+        if _FURNITURE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+            return True
+        current = current.parent
+    return False
+
+
 def _main_container(page: Page) -> LexborNode | None:
     """The element holding most article-like text.
 
@@ -126,9 +145,10 @@ def _main_container(page: Page) -> LexborNode | None:
             scores[block.mem_id] = scores.get(block.mem_id, 0.0) + size * weight
             nodes[block.mem_id] = block
             block, weight = block.parent, weight / 2
-    if not scores:
+    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)
+    best = next((k for k in ranked[:20] if not _in_page_furniture(nodes[k])), None)
+    if best is None:
         return None
-    best = max(scores, key=lambda k: scores[k])
     node = nodes[best]
     parent = node.parent
     if parent is not None and parent.mem_id in scores and scores[parent.mem_id] >= 0.6 * scores[best]:
@@ -308,9 +328,21 @@ def _link_text(node: LexborNode) -> str:
 
 
 # --- the article -------------------------------------------------------------------------------------
+def _title(page: Page) -> str:
+    """The headline: the first <h1> that agrees with og:title / JSON-LD headline (a logo can be an <h1>)."""
+    declared = page.ld_article.get("headline") or page.meta.get("og:title") or ""
+    declared = clean(declared if isinstance(declared, str) else "").lower()
+    if declared:
+        for node in page.doc.css("h1"):
+            text = clean(node.text(deep=True))
+            if text and (text.lower() in declared or declared in text.lower()):
+                return text
+    return page.title(TITLE if not declared else ())
+
+
 def parse(page: Page) -> Article:
     """Parse an article from an unknown site, marked `fallback=True`."""
-    title = page.title(TITLE)
+    title = _title(page)
     body, desk, raw = _body(page, title)
     authors, editors = _visible_people(page, raw)
     if not authors:

@@ -92,3 +92,11 @@ def test_next_page_in_path_form_and_rel_next() -> None:
     assert next_pages(Page(html, "https://kabar.contoh.id/dunia/senjata-baru")) == [
         "https://kabar.contoh.id/dunia/senjata-baru/2", "https://kabar.contoh.id/dunia/senjata-baru/3"]
     assert next_pages(Page(html, "https://kabar.contoh.id/dunia/senjata-baru/3")) == []
+
+
+def test_comment_threads_and_logo_headings_are_not_the_article() -> None:
+    page = (FIXTURES / "noise-comments.html").read_bytes()
+    article = parse(page, "https://suarapesisir.contoh.id/berita/2025/06/21/nelayan-laporkan-kapal-asing")
+    assert article.title == "Nelayan Laporkan Kapal Asing Tanpa Bendera di Selat Karimata"  # not the logo <h1>
+    assert len(article.body) == 3 and not any("Komentar" in p or "Pembaca" in p for p in article.body)
+    assert article.authors == ("Yohanes Manik",)  # "Oleh ..." on the page, not meta "Redaksi ..."
