@@ -156,6 +156,19 @@ def _main_container(page: Page) -> LexborNode | None:
     return node
 
 
+def _lead_before(node: LexborNode) -> str:
+    """Text written straight into the container's parent just before it (a lead outside the body div)."""
+    parts: list[str] = []
+    sibling = node.prev
+    while sibling is not None and (sibling.tag == "-text" or sibling.tag in _INLINE):
+        if sibling.tag == "a":
+            return ""  # links before the body are navigation, not a lead
+        parts.append(sibling.text_content or "" if sibling.tag == "-text" else sibling.text(deep=True))
+        sibling = sibling.prev
+    text = clean("".join(reversed(parts)))
+    return text if len(text) >= MIN_TEXT_RUN else ""
+
+
 def _lines(blocks: Sequence[Block]) -> list[Block]:
     """Blocks that are not Indonesian boilerplate lines or related-article teasers."""
     kept = []
@@ -187,7 +200,8 @@ def _dom_body(page: Page) -> tuple[list[str], list[Block]]:
     if container is None:
         return [], []
     raw = extract_blocks(container, (*noise.SELECTORS, *NOISE))
-    blocks = _lines(raw)
+    lead = _lead_before(container)
+    blocks = _lines([Block(lead, 0.0), *raw] if lead else raw)
     paragraphs, _ = clean_blocks(blocks)
     return paragraphs, extract_blocks(container, noise.SELECTORS)
 

@@ -100,3 +100,13 @@ def test_comment_threads_and_logo_headings_are_not_the_article() -> None:
     assert article.title == "Nelayan Laporkan Kapal Asing Tanpa Bendera di Selat Karimata"  # not the logo <h1>
     assert len(article.body) == 3 and not any("Komentar" in p or "Pembaca" in p for p in article.body)
     assert article.authors == ("Yohanes Manik",)  # "Oleh ..." on the page, not meta "Redaksi ..."
+
+
+def test_a_lead_written_before_the_body_block_is_kept() -> None:
+    rest = "".join(f"<p>Paragraf lanjutan nomor {i} berisi keterangan saksi dan pejabat setempat.</p>"
+                   for i in range(30))
+    html = (f"<html><body><div id='isi'>Ambon (KABAR) - Kapal patroli menghentikan sebuah kapal ikan asing."
+            f"<div class='badan'>{rest}</div></div><div id='kanan'><a href='/x'>Berita lain</a></div></body></html>")
+    article = parse(html, "https://kabar.contoh.id/berita/123/kapal-patroli")
+    assert article.body[0] == "Ambon (KABAR) - Kapal patroli menghentikan sebuah kapal ikan asing."
+    assert len(article.body) == 31
