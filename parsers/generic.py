@@ -24,10 +24,8 @@ from parsers.common import (
     clean_blocks,
     extract_blocks,
     host_of,
-    is_home_url,
     non_article_reason,
     split_people,
-    strip_page_params,
 )
 from parsers.dates import parse_any
 
@@ -105,7 +103,7 @@ def _block_of(node: LexborNode) -> LexborNode | None:
 # comment threads, sidebars and footers can hold more text than a short article: never the article
 _FURNITURE = re.compile(r"comment|komentar|sidebar|footer|related|terkait|populer|terpopuler|rekomendasi|"
                         r"widget|newsletter|disqus|menu|navbar", re.I)
-_FURNITURE_TAGS = frozenset({"aside", "nav", "footer", "header", "form"})
+_FURNITURE_TAGS = frozenset({"aside", "nav", "footer", "header"})  # not <form>: ASP.NET wraps whole pages in one
 
 
 def _in_page_furniture(node: LexborNode) -> bool:
@@ -245,17 +243,12 @@ def body_of(page: Page, title: str) -> tuple[list[str], str | None]:
     return body, desk
 
 
-def labelled_people(texts: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(authors, editors) named after labels such as "Penulis:", "Pewarta:", "Oleh", "Editor:"."""
-    return _labelled(texts)
-
-
 # --- people ------------------------------------------------------------------------------------------
 def _names(text: str) -> list[str]:
     return [n for n in split_people(text) if not _NOT_A_NAME.search(n) and len(n.split()) <= 5]
 
 
-def _labelled(texts: Iterable[str]) -> tuple[list[str], list[str]]:
+def labelled_people(texts: Iterable[str]) -> tuple[list[str], list[str]]:
     """(authors, editors) named after labels such as "Penulis:", "Pewarta:", "Oleh", "Editor:"."""
     authors: list[str] = []
     editors: list[str] = []
@@ -274,7 +267,7 @@ def _visible_people(page: Page, raw: Sequence[Block]) -> tuple[list[str], list[s
     texts = []
     for sel in BYLINE:
         texts += [clean(n.text(deep=True)) for n in page.doc.css(sel)[:5]]
-    authors, editors = _labelled([*texts, *(b.text for b in raw)])
+    authors, editors = labelled_people([*texts, *(b.text for b in raw)])
     if not authors:
         for text in texts:
             if text and len(text) <= 60 and not any(c.isdigit() for c in text):
@@ -285,16 +278,6 @@ def _visible_people(page: Page, raw: Sequence[Block]) -> tuple[list[str], list[s
 
 
 # --- URLs --------------------------------------------------------------------------------------------
-def canonical(page: Page) -> str:
-    """link[rel=canonical] or og:url on the page's own host, unless it is the home page; else the fetched URL."""
-    link = page.doc.css_first('link[rel="canonical"]')
-    for raw in (link.attributes.get("href") if link is not None else None, page.meta.get("og:url")):
-        absolute = absolute_url(page.url, raw)
-        if absolute and page.same_portal(absolute) and not is_home_url(absolute):
-            return strip_page_params(absolute)
-    return strip_page_params(page.url)
-
-
 def _page_number(url: str, base_path: str) -> int | None:
     """The page number of `url` as a page of the article at `base_path` (1 for the article itself)."""
     try:
@@ -371,7 +354,7 @@ def parse(page: Page) -> Article:
     updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
     free = page.ld_article.get("isAccessibleForFree")
     return Article(
-        url=canonical(page),
+        url=page.canonical(),  # a canonical link to the home page is ignored there
         portal="generic",
         title=title,
         authors=tuple(authors),
