@@ -137,7 +137,12 @@ def page_bytes(fetch: FetchResult) -> bytes:
 
 def _same_portal(page_url: str, link: str) -> bool:
     parts = urlsplit(link)
-    return parts.scheme in ("http", "https") and portal_of(link) is not None and portal_of(link) == portal_of(page_url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    portal = portal_of(page_url)
+    if portal is None:  # a host without a portal parser (the generic fallback): its pages stay on that host
+        return (parts.hostname or "") == (urlsplit(page_url).hostname or "")
+    return portal_of(link) == portal
 
 
 async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:

@@ -201,7 +201,7 @@ class Page:
         candidates.append(self.meta.get("og:url"))
         for raw in candidates:
             absolute = absolute_url(self.url, raw)
-            if absolute and self.same_portal(absolute):
+            if absolute and self.same_portal(absolute) and not is_home_url(absolute):
                 return strip_page_params(absolute)
         return strip_page_params(self.url)
 
@@ -284,6 +284,18 @@ def host_of(url: str) -> str:
         return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
     except ValueError:
         return ""
+
+
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/home", "/beranda", "/en", "/id"})
+
+
+def is_home_url(url: str) -> bool:
+    """True for a site's home page (a canonical link pointing there is a template mistake, not the article)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return parts.path.lower() in _HOME_PATHS and not parts.query
 
 
 def absolute_url(base: str, href: str | None) -> str | None:
