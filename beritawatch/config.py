@@ -35,11 +35,16 @@ class TrackedArticle:
     label: str | None = None
 
 
+DISCOVER_KINDS = ("auto", "rss", "sitemap", "index", "payload")
+DEFAULT_MAX_NEW = 50  # new articles taken from one source in one pass; the rest wait for the next
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class DiscoverySource:
     url: str
-    kind: str = "auto"  # "rss", "sitemap", "index" or "auto" (decided from the response)
+    kind: str = "auto"  # one of DISCOVER_KINDS; "auto" decides from the response
     every_minutes: float = 10.0
+    max_new: int = DEFAULT_MAX_NEW  # cap on new articles tracked from this source per pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -169,12 +174,14 @@ def _discovery(i: int, item: Any) -> DiscoverySource:
     key = f"discover[{i}]"
     if not isinstance(item, Mapping):
         raise ConfigError(key, "must be a table with a url")
-    _no_extra(key, item, {"url", "kind", "every_minutes"})
+    _no_extra(key, item, {"url", "kind", "every_minutes", "max_new"})
     kind = item.get("kind", "auto")
-    if kind not in ("auto", "rss", "sitemap", "index"):
-        raise ConfigError(f"{key}.kind", "must be one of auto, rss, sitemap, index")
+    if kind not in DISCOVER_KINDS:
+        raise ConfigError(f"{key}.kind", f"must be one of {', '.join(DISCOVER_KINDS)}, got {kind!r}")
     every = _number(f"{key}.every_minutes", item.get("every_minutes", 10.0), minimum=0.0)
-    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every)
+    max_new = _integer(f"{key}.max_new", item.get("max_new", DEFAULT_MAX_NEW), 1)
+    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every,
+                           max_new=max_new)
 
 
 def _topic(i: int, item: Any) -> Topic:
