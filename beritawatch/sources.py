@@ -9,15 +9,22 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from beritawatch.config import DEFAULT_MAX_NEW
-from beritawatch.discovery import (REASON_MEDIA, AllowedHosts, Candidate, DiscoveryError, discover, filter_candidates,
-                                   registrable_domain)
+from beritawatch.discovery import (
+    REASON_MEDIA,
+    AllowedHosts,
+    Candidate,
+    DiscoveryError,
+    discover,
+    filter_candidates,
+    registrable_domain,
+)
 from beritawatch.fetch import FEED_TYPES, NOT_MODIFIED, Fetcher, FetchResult
 from beritawatch.urls import canonical_url, portal_of
 
 MAX_CHILD_SITEMAPS = 12  # a sitemap index is followed one level, this many children per poll
 _MEDIA_SITEMAP = re.compile(r"image|video|foto|photo|ampstory", re.IGNORECASE)
 _NEWS_SITEMAP = re.compile(r"news", re.IGNORECASE)
-_OLDEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 # How a rejection is recorded (warehouse `discovery_rejections.reason`).
 MEDIA, LISTING, REFUSED = REASON_MEDIA, "not_article", "refused"
 

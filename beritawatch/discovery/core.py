@@ -8,12 +8,25 @@ import zlib
 
 from beritawatch.discovery._parsed import Parsed, absolute, clean_text
 from beritawatch.discovery.feeds import parse_feed
-from beritawatch.discovery.model import (DEFAULT_LIMITS, REQUESTABLE_KINDS, Candidate, Discovery,
-                                         DiscoveryError, Limits, SourceKind)
+from beritawatch.discovery.model import (
+    DEFAULT_LIMITS,
+    REQUESTABLE_KINDS,
+    Candidate,
+    Discovery,
+    DiscoveryError,
+    Limits,
+    SourceKind,
+)
 from beritawatch.discovery.pages import parse_index
 from beritawatch.discovery.payloads import parse_payload
-from beritawatch.discovery.portals import (REASON_HOME, REASON_MEDIA, REASON_SECTION, listing_reason,
-                                          looks_like_article_url, media_kind)
+from beritawatch.discovery.portals import (
+    REASON_HOME,
+    REASON_MEDIA,
+    REASON_SECTION,
+    listing_reason,
+    looks_like_article_url,
+    media_kind,
+)
 from beritawatch.discovery.sitemaps import parse_sitemap
 
 logger = logging.getLogger("beritawatch.discovery")
