@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers import noise
 from parsers.dates import parse_any
+from parsers.media import media_reason
 from parsers.decode import defuse
 
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
@@ -459,7 +460,10 @@ def _login_teaser(page: Page, body: Sequence[str]) -> bool:
 
 
 def non_article_reason(page: Page, title: str, body: Sequence[str]) -> str | None:
-    """Why this page is not an article (index, login wall, error, consent page), or None."""
+    """Why this page is not an article (media, index, login wall, error, consent page), or None."""
+    media = media_reason(page, body)
+    if media is not None:
+        return media
     if title and body:
         return "login wall" if _login_teaser(page, body) else None
     head_title = page.first_text(("title",))

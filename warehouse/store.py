@@ -18,7 +18,7 @@ import duckdb
 
 from beritawatch.alerts.model import Alert, ChangedPair
 from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
-from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle
+from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, is_media
 from beritawatch.relevance import Score, Topic, score_article, score_sentences
 from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
                                  UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
@@ -367,6 +367,8 @@ class _PassWriter:
         active = True
         if state.source == "discover" and relevance is not None and not relevance.relevant:
             active = False  # recorded with its score, dropped from revisits
+        if state.source == "discover" and is_media(result):
+            active = False  # a discovered video or web story is never news: not revisited
         self.rows["article_updates"].append((
             url, status, active, current_hash, meta_hash, etag, last_modified, self.now,
             self.now if changed else None, due_at, errors, strikes,
