@@ -21,7 +21,8 @@ VIDEO_PLAYERS = (
     "iframe[src*='player']", "[class*='video-player']", "[class*='videoplayer']", "[class*='jwplayer']",
     "[id*='video-player']", "[id^='player']",
 )
-AUDIO_PLAYERS = ("audio", "iframe[src*='spotify.com/embed']", "iframe[src*='anchor.fm']", "iframe[src*='soundcloud.com']")
+AUDIO_PLAYERS = ("audio", "iframe[src*='spotify.com/embed']", "iframe[src*='anchor.fm']",
+                 "iframe[src*='soundcloud.com']")
 GALLERY_IMAGES = ("[class*='gallery'] img", "[class*='galeri'] img", "[class*='slide'] img", "figure img")
 GALLERY_MIN_IMAGES = 3
 
