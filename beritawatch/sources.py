@@ -30,6 +30,7 @@ class PollResult:
     articles: tuple[tuple[str, str | None], ...] = ()  # (canonical url, portal)
     rejected: tuple[tuple[str, str], ...] = ()  # (url, reason)
     error: str | None = None
+    listed: tuple[str, ...] = ()  # article URLs as listed, where they differ from the canonical one (aliases)
 
     @property
     def outcome(self) -> str:
@@ -69,7 +70,8 @@ async def poll_source(fetcher: Fetcher, source: DueSource, allowed: AllowedHosts
                 continue
     kept, rejected = filter_candidates(candidates, allowed)
     articles = {canonical_url(c.url): portal_of(c.url) for c in kept}
-    return PollResult(source, fetch, tuple(articles.items()), tuple([*rejected, *refused_children]))
+    listed = tuple(dict.fromkeys(c.url for c in kept if c.url not in articles))
+    return PollResult(source, fetch, tuple(articles.items()), tuple([*rejected, *refused_children]), listed=listed)
 
 
 async def poll_all(fetcher: Fetcher, sources: Sequence[DueSource], allowed: AllowedHosts) -> list[PollResult]:

@@ -52,7 +52,7 @@ def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[Po
     rows = []
     for poll in polls:
         counts.polled += 1
-        new = track(con, list(poll.articles), "discover", now) if poll.articles else []
+        new = track(con, list(poll.articles), "discover", now, poll.listed) if poll.articles else []
         failed = poll.error is not None
         counts.failed += failed
         counts.found += len(poll.articles)
