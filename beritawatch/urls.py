@@ -51,6 +51,7 @@ _TEMPO_READ = re.compile(r"^/(?P<kind>read|amp)/(?P<id>\d+)(?P<slug>/[^/]+)?$")
 # ("...-pemerintah--7403", seen in 2024-25), so a year ending a listing slug ("pemilu-2024") is no id.
 _TEMPO_2024 = re.compile(r"^/(?P<rubric>[a-z][\w-]*)/(?P<slug>[\w-]*?(?:[^\W_]-(?P<id>\d{5,})|--(?P<short>\d+)))$")
 _TEMPO_LISTINGS = frozenset({"tag", "topik", "indeks", "search", "penulis", "kanal", "rubrik"})
+_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
 _AMP_CACHE = re.compile(r"^/(?:c|v|wp|i)/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$")
 
 
@@ -114,13 +115,18 @@ def canonical_url(url: str, page_canonical: str | None = None) -> str:
 
 
 def _points_up(page: str, link: str) -> bool:
-    """Whether `link` is the home page or a section folder above `page` (same host)."""
+    """Whether `link` is the home page, or a section folder above `page` on the same host (its
+    last segment a word or two such as "internasional", not a slug: page 2 of an article may
+    rightly name page 1 as canonical)."""
     page_parts, link_parts = urlsplit(page), urlsplit(link)
     if page_parts.hostname != link_parts.hostname:
         return False
     above = [s for s in link_parts.path.split("/") if s]
     below = [s for s in page_parts.path.split("/") if s]
-    return len(above) < len(below) and below[: len(above)] == above
+    if not above:
+        return bool(below)
+    return len(above) < len(below) and below[: len(above)] == above and all(
+        _SECTION_WORD.fullmatch(segment) for segment in above)
 
 
 def alias_form(url: str) -> str:

@@ -290,3 +290,27 @@ def test_migration_005_merges_the_duplicates_of_an_old_warehouse(tmp_path: pathl
         assert rows(con, "SELECT count(*) FROM alerts") == [(counts["alerts"],)]
     finally:
         con.close()
+
+
+def _page(canonical: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    return (f'<html><head><title>{TITLE}</title><link rel="canonical" href="{canonical}"></head><body>'
+            f'<h1 id="arttitle">{TITLE}</h1><div id="penulis"><a>Rina</a></div>'
+            f'<div class="side-article txt-article">{paragraphs}</div></body></html>')
+
+
+@pytest.mark.parametrize(("canonical", "expected"), [
+    ("https://www.tribunnews.com/", TRIBUN),  # the home page
+    ("/", TRIBUN),
+    ("https://www.tribunnews.com/internasional", TRIBUN),  # the section the article sits in
+    (TRIBUN_AMP, TRIBUN_AMP),  # a twin is what the page says it is
+])
+def test_parsers_ignore_a_canonical_link_to_a_home_or_section_page(canonical: str, expected: str) -> None:
+    import parsers
+
+    assert parsers.parse(_page(canonical), TRIBUN).url == expected
+
+
+def test_page_two_may_name_page_one_as_canonical_on_any_host() -> None:
+    page = "http://127.0.0.1:8123/2026/07/judul-artikel-panjang/2"
+    assert canonical_url(page, "/2026/07/judul-artikel-panjang") == "http://127.0.0.1:8123/2026/07/judul-artikel-panjang"
