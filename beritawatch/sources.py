@@ -48,6 +48,7 @@ class PollResult:
     rejected: tuple[tuple[str, str], ...] = ()  # (url, reason) refused by the host allow-list
     dropped: tuple[tuple[str, str], ...] = ()  # (url, reason) not articles: media, home/section/tag pages
     error: str | None = None
+    listed: tuple[str, ...] = ()  # article URLs as listed, where they differ from the canonical one (aliases)
 
     @property
     def media(self) -> tuple[tuple[str, str], ...]:
@@ -103,15 +104,16 @@ async def poll_source(fetcher: Fetcher, source: DueSource, allowed: AllowedHosts
         answer = await fetcher.get(child.url, accept=FEED_TYPES)
         if answer.ok and answer.content is not None:
             try:
-                listed = discover(answer.content, answer.content_type, answer.final_url or child.url, "sitemap")
+                child_found = discover(answer.content, answer.content_type, answer.final_url or child.url, "sitemap")
             except DiscoveryError:
                 continue
-            candidates.extend(listed.candidates)  # a child that is itself an index is not followed
-            dropped.extend(listed.dropped)
+            candidates.extend(child_found.candidates)  # a child that is itself an index is not followed
+            dropped.extend(child_found.dropped)
     kept, rejected = filter_candidates(candidates, allowed)
     articles = {canonical_url(c.url): portal_of(c.url) for c in kept}
+    listed = tuple(dict.fromkeys(c.url for c in kept if c.url not in articles))
     return PollResult(source, fetch, tuple(articles.items()), tuple([*rejected, *refused_children]),
-                      dropped=tuple(dict(dropped).items()))
+                      dropped=tuple(dict(dropped).items()), listed=listed)
 
 
 async def poll_all(fetcher: Fetcher, sources: Sequence[DueSource], allowed: AllowedHosts) -> list[PollResult]:

@@ -30,7 +30,7 @@ from beritawatch.fetch import Fetcher
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
-from beritawatch.urls import canonical_url, portal_of
+from beritawatch.urls import portal_of
 from warehouse import outbox, sources, store
 from warehouse.db import connect, pass_marker, transaction
 from warehouse.export import export_dir, export_parquet
@@ -56,7 +56,7 @@ def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
         with transaction(con):
-            tracked = [(canonical_url(item.url), portal_of(item.url)) for item in config.track]
+            tracked = [(item.url, portal_of(item.url)) for item in config.track]  # canonicalized by identity
             store.track(con, tracked, "track", now)
             sources.register_sources(con, config.discover)
             store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)

@@ -202,7 +202,7 @@ class Page:
         candidates.append(self.meta.get("og:url"))
         for raw in candidates:
             absolute = absolute_url(self.url, raw)
-            if absolute and self.same_portal(absolute):
+            if absolute and self.same_portal(absolute) and not _section_above(self.url, absolute):
                 return strip_page_params(absolute)
         return strip_page_params(self.url)
 
@@ -285,6 +285,25 @@ def host_of(url: str) -> str:
         return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
     except ValueError:
         return ""
+
+
+_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
+
+
+def _section_above(page: str, link: str) -> bool:
+    """Whether `link` is the home page or a section folder above `page` (a canonical link that
+    says nothing about the article); a slug above the page (page 2 -> page 1) is not."""
+    try:
+        above = [s for s in urllib.parse.urlsplit(link).path.split("/") if s]
+        below = [s for s in urllib.parse.urlsplit(page).path.split("/") if s]
+    except ValueError:
+        return False
+    if host_of(link) != host_of(page) and above:
+        return False
+    if not above:
+        return bool(below)
+    return len(above) < len(below) and below[: len(above)] == above and all(
+        _SECTION_WORD.fullmatch(segment) for segment in above)
 
 
 def absolute_url(base: str, href: str | None) -> str | None:

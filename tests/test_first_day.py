@@ -24,9 +24,6 @@ from flows.monitor import monitor_pass
 pytestmark = pytest.mark.prefect
 SHIPPED = pathlib.Path(__file__).resolve().parents[1] / "beritawatch.toml"
 TABLES = ("articles", "versions", "alerts", "deliveries", "events", "edit_records")
-IDENTITY = pytest.mark.xfail(
-    strict=True, reason="one article across a 301 to its migrated address and a Republika double-slash URL "
-                        "needs the host-independent article identity (helper 12b, branch wt/12b), not merged yet")
 
 
 @dataclasses.dataclass
@@ -171,18 +168,15 @@ def test_the_second_pass_changes_nothing(day: Day) -> None:
     assert checked == day.counts_first["articles"] - len(day.query("SELECT url FROM articles WHERE NOT active"))
 
 
-@IDENTITY
 def test_a_migrated_tempo_address_is_the_tracked_article(day: Day) -> None:
     assert _tracked(day, firstday.TEMPO_MIGRATED) == 1
     assert _new_alerts(day, firstday.TEMPO_MIGRATED) == 1
 
 
-@IDENTITY
 def test_a_republika_double_slash_address_is_the_same_article(day: Day) -> None:
     assert _tracked(day, firstday.REPUBLIKA_OTHER) == 1
 
 
-@IDENTITY
 def test_the_first_day_alerts_each_relevant_article_exactly_once(day: Day) -> None:
     [(alerts,)] = day.query("SELECT count(*) FROM alerts WHERE kind = 'new'")
     assert alerts == len(day.scenario.relevant)

@@ -9,7 +9,9 @@ import duckdb
 
 from beritawatch.config import DiscoverySource
 from beritawatch.sources import DueSource, PollResult
+from beritawatch.urls import article_key
 from warehouse.db import insert_rows
+from warehouse.identity import owners
 from warehouse.store import track
 
 POLL_COLUMNS = (("run_id", "VARCHAR"), ("source_url", "VARCHAR"), ("polled_at", "TIMESTAMPTZ"),
@@ -52,21 +54,17 @@ def due_sources(con: duckdb.DuckDBPyConnection, configured: Sequence[DiscoverySo
 
 
 def track_capped(con: duckdb.DuckDBPyConnection, articles: Sequence[tuple[str, str | None]], cap: int,
-                 now: dt.datetime) -> tuple[list[str], int]:
+                 now: dt.datetime, also_seen: Sequence[str] = ()) -> tuple[list[str], int]:
     """Track at most `cap` new articles, in the source's order (newest first in feeds); return the
-    new URLs and how many unknown links were left for a later pass."""
+    new URLs and how many links of unknown identity were left for a later pass."""
     new: list[str] = []
     position = 0
     while position < len(articles) and len(new) < cap:
         chunk = articles[position: position + cap - len(new)]
+        new += track(con, list(chunk), "discover", now, also_seen if position == 0 else ())
         position += len(chunk)
-        new += track(con, list(chunk), "discover", now)
-    rest = [url for url, _ in articles[position:]]
-    if not rest:
-        return new, 0
-    [(deferred,)] = con.execute("""SELECT count(*) FROM (SELECT unnest(?::VARCHAR[]) AS url)
-                                   WHERE url NOT IN (SELECT url FROM articles)""", [rest]).fetchall()
-    return new, int(deferred)
+    keys = {article_key(url) for url, _ in articles[position:]}
+    return new, len(keys - set(owners(con, keys)))
 
 
 def record_rejections(con: duckdb.DuckDBPyConnection, polls: Sequence[PollResult], now: dt.datetime) -> None:
@@ -93,7 +91,7 @@ def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[Po
     rows = []
     for poll in polls:
         counts.polled += 1
-        new, deferred = track_capped(con, poll.articles, poll.source.max_new, now)
+        new, deferred = track_capped(con, poll.articles, poll.source.max_new, now, poll.listed)
         failed = poll.error is not None
         rejected = len(poll.rejected) + len(poll.media)
         counts.failed += failed
