@@ -181,6 +181,7 @@ def test_reference_shapes_of_2026_templates(name: str, source_url: str, count: i
     ("https://www.tempo.co/internasional/kim-jong-un-terima-delegasi-militer-rusia--7403", True),  # short id
     ("https://www.tempo.co/politik/pemilu-2024", False),  # a year is not an id
     ("https://republika.co.id/berita//t3n8pz410/pemerintah-siapkan-stimulus", True),  # double slash, bare host
+    ("https://republika.co.id/berita//s9xi5i181996644825001/data-sains-untuk-prediksi", True),  # seen in 2025
     ("https://www.tribunnews.com/ampstory/images/7734498/7-fakta-hubungan-militer", False),  # web story
     ("https://video.tribunnews.com/view/981234/detik-detik-peluncuran-rudal", False),
     ("https://20.detik.com/detikupdate/20241015-241015031/video-parade", False),

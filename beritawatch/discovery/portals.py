@@ -34,7 +34,8 @@ ARTICLE_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
         # /berita/{id}/{slug} on any kanal host; the AMP twin is /amp/{id}/{slug}
         # ids mix letters and digits ("s0kbre472"); /berita/terpopuler/... is a listing
         # 2026 listings also write the bare host with a double slash: republika.co.id/berita//{id}/{slug}
-        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/+(?=[a-z]*\d)[a-z0-9]{{6,12}}/{_SLUG}/?$"),
+        # (seen with ids of up to 21 characters: "s9xi5i181996644825001")
+        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/+(?=[a-z]*\d)[a-z0-9]{{6,24}}/{_SLUG}/?$"),
     ),
     "tempo": (
         re.compile(rf"^/read/\d{{4,}}/{_SLUG}/?$"),  # before 2024: {rubrik}.tempo.co/read/{id}/{slug}
