@@ -215,7 +215,7 @@ async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: i
             try:
                 result = await check_article(fetcher, item)
             except Exception as exc:  # noqa: BLE001 - the contract: one article never fails a pass
-                failed = FetchResult(item.url, dt.datetime.now(dt.timezone.utc), FETCH_ERROR,
+                failed = FetchResult(item.url, dt.datetime.now(dt.UTC), FETCH_ERROR,
                                      error=f"check crashed: {type(exc).__name__}: {exc}")
                 result = CheckResult(item, FETCH_FAILED, (failed,), error=failed.error)
         if slim_results:

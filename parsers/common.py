@@ -13,8 +13,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers import noise
 from parsers.dates import parse_any
-from parsers.media import media_reason
 from parsers.decode import defuse
+from parsers.media import media_reason
 
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
 _BLOCKS = frozenset(

@@ -102,8 +102,11 @@ def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[Po
         counts.deferred += deferred
         rows.append((run_id, poll.source.url, now, poll.outcome, poll.fetch.status_code, len(poll.articles),
                      len(new), rejected, poll.error, len(poll.media), deferred))
-        every, errors = con.execute("SELECT every_minutes, consecutive_errors FROM sources WHERE url = ?",
-                                    [poll.source.url]).fetchone()
+        row = con.execute("SELECT every_minutes, consecutive_errors FROM sources WHERE url = ?",
+                          [poll.source.url]).fetchone()
+        if row is None:  # polled but never registered: register_sources runs first in every pass
+            raise ValueError(f"discovery source {poll.source.url!r} is not registered")
+        every, errors = row
         errors = errors + 1 if failed else 0
         wait = dt.timedelta(minutes=every)
         if errors:  # a failing source is retried on later passes, backing off, never fatal
