@@ -282,7 +282,8 @@ def merge_groups(con: duckdb.DuckDBPyConnection, groups: Sequence[tuple[str, Seq
             merged = rows[gone]
             state = {**state, **merged_state(state, merged)}
             aliases.append((Seen(alias_form(gone), merged["key"] or article_key(gone), MERGED), keep))
-            detail = {"merged": gone, "merged_key": merged["key"], "kept_key": rows[keep]["key"], "evidence": reason}
+            detail = {"merged": gone, "merged_key": merged["key"], "kept_key": rows[keep]["key"], "evidence": reason,
+                      "note": f"one article with {gone} ({reason})"}
             events.append((run_id, now, "merged", state["portal"], keep, json.dumps(detail, ensure_ascii=False)))
         states.append((keep, *(state[name] for name in _MERGED_COLUMNS)))
     types = dict(con.execute("""SELECT column_name, data_type FROM information_schema.columns
