@@ -45,7 +45,8 @@ _DETIK = re.compile(r"^(?P<path>/(?:[\w.-]+/)*d-(?P<id>\d+)/[^/]+)(?:/\d+)?$")
 _TRIBUN_DATED = re.compile(r"^(?P<path>/(?:[\w-]+/)*(?P<date>\d{4}/\d{2}/\d{2})/(?P<slug>[^/]+))$")
 _TRIBUN_NUMBERED = re.compile(r"^(?P<path>/(?P<section>[a-z][\w-]*)/(?P<id>\d{5,})/[^/]+)$")
 # Republika ids mix letters and digits ("s0kbre472"); "/berita/terpopuler" is a listing.
-_REPUBLIKA = re.compile(r"^/(?P<kind>berita|amp|share)/(?P<id>(?=[a-z]*\d)[a-z0-9]{6,12})(?P<slug>/[^/]+)?$")
+# Ids are usually 9 characters; a 2025 double-slash URL carries 21 ("s9xi5i181996644825001").
+_REPUBLIKA = re.compile(r"^/(?P<kind>berita|amp|share)/(?P<id>(?=[a-z]*\d)[a-z0-9]{6,24})(?P<slug>/[^/]+)?$")
 _TEMPO_READ = re.compile(r"^/(?P<kind>read|amp)/(?P<id>\d+)(?P<slug>/[^/]+)?$")
 # 2024+: /{rubrik}/{slug}-{id}. Ids of 5+ digits; a shorter id only after a double hyphen
 # ("...-pemerintah--7403", seen in 2024-25), so a year ending a listing slug ("pemilu-2024") is no id.

@@ -46,6 +46,9 @@ BODY = (
     ([TEMPO_SHORT, TEMPO_SHORT.replace("www.", "")], "tempo:7403"),
     ([REPUBLIKA, REPUBLIKA_BARE, REPUBLIKA.replace("/berita/", "/amp/"),
       "https://m.republika.co.id/berita/s0kbre472/judul-lain"], "republika:s0kbre472"),
+    (["https://republika.co.id/berita//s9xi5i181996644825001/data-sains-untuk-prediksi",  # seen in 2025
+      "https://www.republika.co.id/berita/s9xi5i181996644825001/data-sains-untuk-prediksi"],
+     "republika:s9xi5i181996644825001"),
     ([TRIBUN, TRIBUN_M, TRIBUN_AMP, TRIBUN + "?page=2", TRIBUN.replace("www.", "")],
      "tribun:www/2023/07/29/menhan-rusia-mau-borong-senjata-korea-utara"),
     (["https://www.tribunnews.com/internasional/9000301/judul", "https://m.tribunnews.com/amp/internasional/9000301/judul"],

@@ -165,7 +165,7 @@ def absorb_checks(con: duckdb.DuckDBPyConnection, results: Sequence[CheckResult]
         return url
 
     aliases: list[tuple[Seen, str]] = []
-    for result, found in zip(results, per_result, strict=False):
+    for result, found in zip(results, per_result, strict=True):
         for item in found:
             mine = find(result.due.url)
             owner = find(known.get(item.key, mine))
@@ -201,22 +201,31 @@ def _one_per_article(results: Sequence[CheckResult], find: Any, merges: list[tup
 
 # -- merging ------------------------------------------------------------------------------------
 
-_STATE = ("url", "key", "source", "first_seen", "active", "status", "title", "published", "current_hash",
+_STATE = ("url", "key", "portal", "source", "first_seen", "active", "status", "title", "published", "current_hash",
           "current_meta_hash", "last_checked", "last_changed", "next_check", "consecutive_errors",
           "removal_strikes", "relevance", "relevant", "relevance_evidence")
 
 
-def _row(con: duckdb.DuckDBPyConnection, url: str) -> dict[str, Any]:
-    values = con.execute(f"SELECT {', '.join(_STATE)} FROM articles WHERE url = ?", [url]).fetchone()
-    if values is None:
-        raise LookupError(f"no article {url!r}")
-    return dict(zip(_STATE, values, strict=False))
+_MERGED_COLUMNS = ("source", "first_seen", "active", "status", "title", "published", "current_hash",
+                   "current_meta_hash", "etag", "last_modified", "last_checked", "last_changed", "next_check",
+                   "consecutive_errors", "removal_strikes", "relevance", "relevant", "relevance_evidence")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, dict[str, Any]]:
+    found = con.execute(f"SELECT {', '.join(_STATE)} FROM articles WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+                        [list(urls)]).fetchall()
+    rows = {values[0]: dict(zip(_STATE, values, strict=True)) for values in found}
+    missing = [url for url in urls if url not in rows]
+    if missing:
+        raise LookupError(f"no article {missing[0]!r}")
+    return rows
 
 
 def survivor(con: duckdb.DuckDBPyConnection, one: str, other: str) -> tuple[str, str]:
     """(kept, merged): the article seen first stays (a tracked one on a tie), so its display URL,
     alert keys and history stay where analysts found them."""
-    a, b = _row(con, one), _row(con, other)
+    rows = _rows(con, [one, other])
+    a, b = rows[one], rows[other]
 
     def order(row: dict[str, Any]) -> tuple[dt.datetime, bool, str]:
         return (row["first_seen"] or _NEVER, row["source"] != TRACK, row["url"])
@@ -251,22 +260,48 @@ def merged_state(keep: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
 
 def merge_articles(con: duckdb.DuckDBPyConnection, keep: str, gone: str, now: dt.datetime,
                    run_id: str | None, reason: str) -> None:
-    """Merge article `gone` into `keep`: every row of it re-pointed, its URL and key kept as
-    aliases, one `merged` event; only the duplicate `articles` row is deleted."""
-    if keep == gone:
+    """Merge article `gone` into `keep` (see `merge_groups`)."""
+    if keep != gone:
+        merge_groups(con, [(keep, [gone], reason)], now, run_id)
+
+
+def merge_groups(con: duckdb.DuckDBPyConnection, groups: Sequence[tuple[str, Sequence[str], str]],
+                 now: dt.datetime, run_id: str | None) -> None:
+    """Merge each group's articles into its first, `keep`: every row of the others re-pointed
+    (one statement per table for all groups), their URLs and keys kept as aliases, one `merged`
+    event each; only the duplicate `articles` rows are deleted."""
+    pairs = [(gone, keep) for keep, gones, _ in groups for gone in gones]
+    if not pairs:
         return
-    kept, merged = _row(con, keep), _row(con, gone)
-    state = merged_state(kept, merged)
-    con.execute(f"UPDATE articles SET {', '.join(f'{name} = ?' for name in state)} WHERE url = ?",
-                [*state.values(), keep])
+    rows = _rows(con, [url for keep, gones, _ in groups for url in (keep, *gones)])
+    aliases: list[tuple[Seen, str]] = []
+    events, states = [], []
+    for keep, gones, reason in groups:
+        state = rows[keep]
+        for gone in gones:
+            merged = rows[gone]
+            state = {**state, **merged_state(state, merged)}
+            aliases.append((Seen(alias_form(gone), merged["key"] or article_key(gone), MERGED), keep))
+            detail = {"merged": gone, "merged_key": merged["key"], "kept_key": rows[keep]["key"], "evidence": reason,
+                      "note": f"one article with {gone} ({reason})"}
+            events.append((run_id, now, "merged", state["portal"], keep, json.dumps(detail, ensure_ascii=False)))
+        states.append((keep, *(state[name] for name in _MERGED_COLUMNS)))
+    types = dict(con.execute("""SELECT column_name, data_type FROM information_schema.columns
+                                WHERE table_name = 'articles' AND table_schema = 'main'""").fetchall())
+    columns = [("url", "VARCHAR"), *((name, types[name]) for name in _MERGED_COLUMNS)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _merged_states ({', '.join(f'{n} {t}' for n, t in columns)})")
+    insert_rows(con, "_merged_states", columns, states)
+    con.execute(f"""UPDATE articles SET {', '.join(f'{name} = s.{name}' for name in _MERGED_COLUMNS)}
+                    FROM _merged_states s WHERE articles.url = s.url""")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _merges (gone VARCHAR, keep VARCHAR)")
+    con.execute("DELETE FROM _merges")
+    insert_rows(con, "_merges", (("gone", "VARCHAR"), ("keep", "VARCHAR")), pairs)
     for table in ARTICLE_TABLES:
-        con.execute(f"UPDATE {table} SET article_url = ? WHERE article_url = ?", [keep, gone])
-    con.execute("DELETE FROM articles WHERE url = ?", [gone])
-    add_aliases(con, [(Seen(alias_form(gone), merged["key"] or article_key(gone), MERGED), keep)], now, run_id)
-    detail = {"merged": gone, "merged_key": merged["key"], "kept_key": kept["key"], "evidence": reason}
-    con.execute("""INSERT INTO events (run_id, happened_at, kind, portal, article_url, detail)
-                   SELECT ?, ?, 'merged', portal, url, ? FROM articles WHERE url = ?""",
-                [run_id, now, json.dumps(detail, ensure_ascii=False), keep])
+        con.execute(f"UPDATE {table} SET article_url = m.keep FROM _merges m WHERE {table}.article_url = m.gone")
+    con.execute("DELETE FROM articles WHERE url IN (SELECT gone FROM _merges)")
+    add_aliases(con, aliases, now, run_id)
+    insert_rows(con, "events", (("run_id", "VARCHAR"), ("happened_at", "TIMESTAMPTZ"), ("kind", "VARCHAR"),
+                                ("portal", "VARCHAR"), ("article_url", "VARCHAR"), ("detail", "JSON")), events)
 
 
 def backfill(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[tuple[str, str]]:
@@ -281,14 +316,10 @@ def backfill(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[tuple[str
     con.execute("DELETE FROM _keys")
     insert_rows(con, "_keys", (("url", "VARCHAR"), ("key", "VARCHAR")), keyed)
     con.execute("UPDATE articles SET key = k.key FROM _keys k WHERE articles.url = k.url")
-    merges: list[tuple[str, str]] = []
     groups = con.execute("""SELECT key, list(url ORDER BY first_seen, source <> 'track', url)
                             FROM articles GROUP BY key HAVING count(*) > 1 ORDER BY key""").fetchall()
-    for key, urls in groups:
-        for gone in urls[1:]:
-            keep, merged = survivor(con, urls[0], gone)
-            merge_articles(con, keep, merged, now, None, reason=f"same key {key}")
-            merges.append((keep, merged))
+    merge_groups(con, [(urls[0], urls[1:], f"same key {key}") for key, urls in groups], now, None)
+    merges = [(urls[0], gone) for _, urls in groups for gone in urls[1:]]
     add_aliases(con, [(Seen(alias_form(url), key, source), url)
                       for url, key, source in con.execute("SELECT url, key, source FROM articles").fetchall()],
                 now, None)
