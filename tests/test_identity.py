@@ -284,6 +284,8 @@ def test_migration_005_merges_the_duplicates_of_an_old_warehouse(tmp_path: pathl
         assert merged[canonical_url(REPUBLIKA_BARE)] == (canonical_url(REPUBLIKA), "merged")
         assert merged[canonical_url(TRIBUN)] == (canonical_url(TRIBUN), "track")
         assert rows(con, "SELECT count(*) FROM deliveries WHERE status <> 'sent'") == [(0,)]
+        assert rows(con, "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'versions'") == [
+            ("versions_article",)]
 
         # the next pass: the feed lists the new Tempo address again, the check sees the same text
         assert store.track(con, [(TEMPO_NEW, "tempo"), (REPUBLIKA_BARE, "republika")], "discover", t2) == []

@@ -30,7 +30,6 @@ CREATE TABLE url_aliases (
     run_id       VARCHAR
 );
 CREATE INDEX url_aliases_key ON url_aliases (key);
-CREATE INDEX articles_key ON articles (key);
 
 CREATE VIEW article_aliases AS
 SELECT a.url, a.portal, a.key, a.title, al.alias, al.key AS alias_key, al.kind, al.first_seen,
