@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from beritawatch.config import ConfigError, load_config
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language, t
 
 EXIT_CONFIG = 2
 EXIT_LOCKED = 3
@@ -45,22 +46,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
     if not args.quiet:
-        print(format_summary(summary))
+        print(format_summary(summary, config.ui.language))
     else:  # cron: silent unless something failed
         for url, outcome, error in summary.get("failures", []):
             print(f"! {outcome}: {url}" + (f" ({error})" if error else ""))
     return 0
 
 
-def format_summary(summary: dict[str, Any]) -> str:
+def format_summary(summary: dict[str, Any], lang: Language = DEFAULT_LANGUAGE) -> str:
     """The per-portal table printed after a pass, then each failure by name."""
-    header = ("portal", "checked", "fetched", "unchanged", "new", "edited", "errors")
-    rows = [header]
+    header = tuple(t(f"cli.{key}", lang) for key in ("portal", "checked", "fetched", "unchanged", "new", "edited",
+                                                      "errors"))
+    rows: list[tuple[object, ...]] = [header]
     for portal, c in summary["portals"].items():
         rows.append((portal, c["checked"], c["fetched"], c["unchanged"], c["new_articles"],
                      c["new_versions"], c["errors"]))
     if len(rows) == 1:
-        rows.append(("(nothing due)", 0, 0, 0, 0, 0, 0))
+        rows.append((t("cli.nothing_due", lang), 0, 0, 0, 0, 0, 0))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
     lines = ["  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths)))
              for row in rows]

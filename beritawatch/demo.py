@@ -70,7 +70,7 @@ def run_demo(out: pathlib.Path, say: Callable[[str], None] = print) -> int:
             for request in chat.accepted[seen:]:
                 body = json.loads(request.body)
                 say(f"\n  chat ← {body['title']}")
-                say(textwrap.indent(textwrap.shorten(body["message"], 400), "     "))
+                say(textwrap.indent(body["message"], "     "))
             seen = len(chat.accepted)
 
         step("Pass 1: the five tracked articles",

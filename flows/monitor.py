@@ -137,7 +137,7 @@ def store_results(config: Config, db_path: str, run_id: str, results: list[Check
             topics=topics_of(config),
             next_check=lambda state, changed, errors, suspected: next_check(
                 ladder, state, now, changed=changed, errors=errors, removal_suspected=suspected),
-            alert_minor_edits=config.alerts.minor_edits)
+            alert_minor_edits=config.alerts.minor_edits, language=config.ui.language)
         written = store.record_checks(con, run_id, results, now, policy)
         return {"run_id": run_id, **written.to_json()}
     finally:
@@ -153,7 +153,8 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
     try:
         report = outbox.deliver_outbox(
             con, config.alerts.targets, _now(), pass_id=run_id.replace("-", "")[:16],
-            digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts)
+            digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts,
+            lang=config.ui.language)
         summary = {**summary, "delivery": report.to_json()}
         with transaction(con):
             store.finish_run(con, run_id, _now(), summary)
@@ -161,9 +162,22 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
             export_parquet(con, export_dir(db_path))
         except (duckdb.Error, OSError) as exc:
             get_run_logger().warning("Parquet export for analysts failed: %s", exc)
+        _rewrite_report(config, con)
         return summary
     finally:
         con.close()
+
+
+def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection) -> None:
+    """`[report] out`: the report rewritten after the pass; a failure is logged, never fatal."""
+    if config.report.out is None:
+        return
+    from beritawatch.report import write_report
+
+    try:
+        write_report(con, config.report.out, lang=config.ui.language)
+    except Exception as exc:  # noqa: BLE001 - the pass is stored and delivered; the report is extra
+        get_run_logger().warning("report not rewritten in %s: %s", config.report.out, exc)
 
 
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
