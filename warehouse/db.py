@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.export import export_dir
+
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 INSERT_CHUNK = 250
 
@@ -71,7 +73,10 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `beritawatch run` first")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a parent that is a file: /etc/passwd/x.duckdb
+            raise WarehouseError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
     deadline = time.monotonic() + wait_s
     delay = 0.1
     while True:
@@ -86,10 +91,12 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
                 raise WarehouseLocked(
                     f"the warehouse {path} is held by {_holder(text, path)}; DuckDB lets one process "
                     f"use the file at a time (waited {wait_s:g} s). Wait for the pass to finish, "
-                    f"or query the Parquet export in data/export/ instead."
+                    f"or query the Parquet export in {export_dir(path)}{os.sep} instead."
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+        except (duckdb.Error, OSError) as exc:  # not a DuckDB file, unreadable, a folder ...
+            raise WarehouseError(f"cannot open {path}: {exc}") from None
     if migrate and not read_only:
         apply_migrations(con)
     return con
