@@ -34,6 +34,7 @@ class ConfigError(ValueError):
 class TrackedArticle:
     url: str
     label: str | None = None
+    paused: bool = False  # kept in the config, not checked until resumed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -176,8 +177,12 @@ def _tracked(i: int, item: Any) -> TrackedArticle:
         return TrackedArticle(url=_check_url(key, item))
     if not isinstance(item, Mapping):
         raise ConfigError(key, "must be a table with a url")
-    _no_extra(key, item, {"url", "label"})
-    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=item.get("label"))
+    _no_extra(key, item, {"url", "label", "paused"})
+    label = item.get("label")
+    if label is not None and not isinstance(label, str):
+        raise ConfigError(f"{key}.label", f"must be a string, got {label!r}")
+    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=label,
+                          paused=_boolean(f"{key}.paused", item.get("paused", False)))
 
 
 def _discovery(i: int, item: Any) -> DiscoverySource:

@@ -46,7 +46,7 @@ def _write_config(folder: pathlib.Path, replica: Replica, chat: JsonReceiver) ->
 
 def run_demo(out: pathlib.Path, say: Callable[[str], None] = print) -> int:
     """Run the tour, writing the warehouse, config and report under `out`."""
-    from beritawatch.cli import format_summary
+    from beritawatch.commands.summary import format_summary
     from beritawatch.report import write_report
     from flows.monitor import monitor_pass
     from warehouse.db import connect

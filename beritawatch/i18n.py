@@ -241,6 +241,13 @@ def when(value: dt.datetime | None, lang: Language = DEFAULT_LANGUAGE, *, time: 
     return f"{day} {local:%H:%M} WIB" if time else day
 
 
+def moment(value: dt.datetime, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """A moment in its own zone, to the second: "4 Des 2026 09:30:05 WIB" (for `sql`)."""
+    if value.tzinfo is None:
+        return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year} {value:%H:%M:%S}"
+    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year} {value:%H:%M:%S} {value.tzname()}"
+
+
 def month(day: dt.date, lang: Language = DEFAULT_LANGUAGE) -> str:
     """ "Des 2026" / "Dec 2026"."""
     return f"{_MONTHS[lang][day.month - 1]} {day.year}"

@@ -12,6 +12,7 @@ import datetime as dt
 import pathlib
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -65,6 +66,14 @@ def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
         con.close()
 
 
+def _without_untracked(con: duckdb.DuckDBPyConnection, config: Config, due: list[DueArticle]) -> list[DueArticle]:
+    """Tracked articles paused in the config, or removed from it, are not checked."""
+    wanted = {canonical_url(t.url) for t in config.track if not t.paused}
+    tracked = {row[0] for row in con.execute("SELECT url FROM articles WHERE source = 'track'").fetchall()}
+    skip = tracked - wanted
+    return [item for item in due if item.url not in skip] if skip else due
+
+
 def _allowed(config: Config) -> AllowedHosts:
     """Discovered links and every redirect stay on the registrable domains of the configured URLs."""
     return allowed_hosts([*(t.url for t in config.track), *(s.url for s in config.discover)])
@@ -97,11 +106,16 @@ def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult],
             found = sources.record_polls(con, run_id, polls, now)
         due = store.due_articles(con, now, every_pass=config.revisit.every_pass,
                                  limit=config.revisit.max_per_pass, only_new=only_new)
+        due = _without_untracked(con, config, due)
         discovery = {**dataclasses.asdict(found),
                      "failures": [[p.source.url, p.outcome, p.error] for p in polls if p.error]}
         return due, discovery
     finally:
         con.close()
+
+
+ProgressListener = Callable[[str, int, int, int], None]  # (portal, done, total, failed)
+PROGRESS_LISTENERS: list[ProgressListener] = []  # e.g. the CLI's live display (same process)
 
 
 @task(name="check-portal", cache_policy=NO_CACHE, persist_result=False)
@@ -114,6 +128,8 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
 
     def progress(done: int, total: int, failed: int) -> None:
         nonlocal last_report
+        for listener in PROGRESS_LISTENERS:
+            listener(portal, done, total, failed)
         if done == total or time.monotonic() - last_report >= PROGRESS_EVERY_S:
             last_report = time.monotonic()
             logger.info("%s: %d/%d checked (%d%%), %d failed", portal, done, total, 100 * done // total, failed)

@@ -76,7 +76,9 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # e.g. a parent that is a file: /etc/passwd/x.duckdb
-            raise WarehouseError(f"cannot create the folder of {path}: {exc.strerror or exc}") from None
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            reason = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc))
+            raise WarehouseError(f"cannot create the folder of {path}: {reason}") from None
     deadline = time.monotonic() + wait_s
     delay = 0.1
     while True:
