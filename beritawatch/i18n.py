@@ -184,7 +184,10 @@ MESSAGES: dict[str, dict[Language, Text]] = {
     "status.restored": {"id": "dipulihkan", "en": "restored"},
     "status.revert": {"id": "kembali ke versi lama", "en": "reverted"},
     "status.retired": {"id": "pensiun", "en": "retired"},
-    # CLI pass summary
+    # CLI
+    "cli.diff_header": {"id": "versi {old} ({old_seen}) → versi {new} ({new_seen})",
+                        "en": "version {old} ({old_seen}) → version {new} ({new_seen})"},
+    "cli.same_version": {"id": "(versi yang sama)", "en": "(the same version)"},
     "cli.portal": {"id": "portal", "en": "portal"},
     "cli.checked": {"id": "dicek", "en": "checked"},
     "cli.fetched": {"id": "diunduh", "en": "fetched"},

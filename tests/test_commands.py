@@ -137,7 +137,7 @@ def test_diff_is_plain_off_a_terminal(warehouse_config: pathlib.Path, capsys: py
 
     assert main(["diff", URL, "--config", str(warehouse_config)]) == 0
     out = capsys.readouterr().out
-    assert "version 1" in out and "version 2" in out
+    assert "versi 1" in out and "versi 2" in out
     assert "{+Kapal kargo itu membawa 300 kontainer amunisi.+}" in out
     assert "\x1b[" not in out  # no colour codes into a pipe
     assert main(["diff", URL, "--from", "1", "--to", "7", "--config", str(warehouse_config)]) == 2

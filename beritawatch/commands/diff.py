@@ -3,19 +3,22 @@ plain `[-removed-]{+added+}` markers otherwise)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 
+import duckdb
 from rich.console import Console
 from rich.text import Text
 
 from beritawatch import i18n
 from beritawatch.commands.base import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, UserError, load, warehouse
-from beritawatch.report.diff import Segment, body_diff, diff_blocks, word_diff
+from beritawatch.report.diff import Block, Segment, body_diff, diff_blocks, word_diff
 from beritawatch.urls import canonical_url
 
 STYLES = {"+": "bold green", "-": "red strike", "=": ""}
 MARKERS = {"+": ("{+", "+}"), "-": ("[-", "-]"), "=": ("", "")}
+Version = tuple[int, dt.datetime, str, str]  # number, seen at, title, body
 
 
 def _text(segments: Sequence[Segment], colour: bool) -> Text:
@@ -32,14 +35,14 @@ def _text(segments: Sequence[Segment], colour: bool) -> Text:
     return out
 
 
-def _versions(con: object, url: str) -> list[tuple[int, object, str, str]]:
-    rows = con.execute(  # type: ignore[attr-defined]
+def _versions(con: duckdb.DuckDBPyConnection, url: str) -> list[Version]:
+    rows = con.execute(
         """SELECT version, seen_at, title, body FROM article_versions WHERE url = ? ORDER BY version""",
         [url]).fetchall()
     return [(int(v), seen, title or "", body or "") for v, seen, title, body in rows]
 
 
-def _pick(versions: list[tuple[int, object, str, str]], args: argparse.Namespace) -> tuple[int, int]:
+def _pick(versions: list[Version], args: argparse.Namespace) -> tuple[int, int]:
     numbers = [v[0] for v in versions]
     to = args.to if args.to is not None else numbers[-1]
     start = args.from_ if args.from_ is not None else max(to - 1, numbers[0])
@@ -47,6 +50,17 @@ def _pick(versions: list[tuple[int, object, str, str]], args: argparse.Namespace
         if n not in numbers:
             raise UserError(f"no version {n} (this article has versions {numbers[0]}–{numbers[-1]})", EXIT_CONFIG)
     return start, to
+
+
+def _print_blocks(console: Console, blocks: Sequence[Block], colour: bool, lang: i18n.Language) -> None:
+    for block in blocks:
+        console.print()
+        if block.kind == "skip":
+            console.print(Text(i18n.t("r.skip", lang, n=block.count), style="dim" if colour else ""))
+        elif block.kind == "cut":
+            console.print(i18n.t("r.cut", lang, words=i18n.count(block.words, lang), n=block.count))
+        else:
+            console.print(_text([(p.op, p.text + p.tail) for p in block.pieces], colour))
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -67,22 +81,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     console = Console(highlight=False, soft_wrap=True)
     colour = console.is_terminal and not args.no_color
     lang = config.ui.language
-    console.print(Text(f"{url}\nversion {start} ({i18n.when(old[1], lang)}) → version {to} "  # type: ignore[arg-type]
-                       f"({i18n.when(new[1], lang)})", style="bold" if colour else ""))  # type: ignore[arg-type]
+    header = i18n.t("cli.diff_header", lang, old=start, new=to, old_seen=i18n.when(old[1], lang),
+                    new_seen=i18n.when(new[1], lang))
+    console.print(Text(f"{url}\n{header}", style="bold" if colour else ""))
     if old[2] != new[2]:
-        console.print(Text("title: ").append_text(_text(word_diff([old[2]], [new[2]])[0], colour)))
+        title = _text(word_diff([old[2]], [new[2]])[0], colour)
+        console.print(Text(i18n.t("r.title_label", lang) + " ").append_text(title))
     paragraphs, _ = body_diff(old[3].split("\n\n"), new[3].split("\n\n"))
     blocks = diff_blocks(paragraphs)
     if not blocks:
-        console.print("(the body text did not change)" if start != to else "(the same version)")
-    for block in blocks:
-        console.print()
-        if block.kind == "skip":
-            console.print(Text(f"⋯ {block.count} unchanged paragraph(s) ⋯", style="dim" if colour else ""))
-        elif block.kind == "cut":
-            console.print(f"… cut after {block.words} words: {block.count} more changed paragraph(s)")
-        else:
-            console.print(_text([(p.op, p.text + p.tail) for p in block.pieces], colour))
+        console.print(i18n.t("r.unchanged_body", lang) if start != to else i18n.t("cli.same_version", lang))
+    _print_blocks(console, blocks, colour, lang)
     sys.stdout.flush()
     return EXIT_OK
 
