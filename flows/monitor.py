@@ -178,13 +178,13 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
             export_parquet(con, export_dir(db_path))
         except (duckdb.Error, OSError) as exc:
             get_run_logger().warning("Parquet export for analysts failed: %s", exc)
-        _rewrite_report(config, con)
+        _rewrite_report(config, con, get_run_logger())
         return summary
     finally:
         con.close()
 
 
-def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection) -> None:
+def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection, logger: Any) -> None:
     """`[report] out`: the report rewritten after the pass; a failure is logged, never fatal."""
     if config.report.out is None:
         return
@@ -193,7 +193,7 @@ def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection) -> None:
     try:
         write_report(con, config.report.out, lang=config.ui.language)
     except Exception as exc:  # noqa: BLE001 - the pass is stored and delivered; the report is extra
-        get_run_logger().warning("report not rewritten in %s: %s", config.report.out, exc)
+        logger.warning("report not rewritten in %s: %s", config.report.out, exc)
 
 
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)

@@ -129,3 +129,31 @@ def test_the_stored_edit_and_its_alert_carry_the_edit_score(tmp_path: pathlib.Pa
     assert alert.article_relevance == score_article(article().title, (*first, ADDED), TOPICS).score
     assert summary.startswith("substantive:")  # the stored field stays machine-readable
     assert alert.summary.startswith("1 kalimat ditambahkan")  # the alert reads in plain words
+
+
+class Warnings:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def warning(self, message: str, *args: object) -> None:
+        self.lines.append(message % args)
+
+
+def test_the_report_is_rewritten_after_a_pass_and_a_failure_is_only_logged(tmp_path: pathlib.Path) -> None:
+    from flows.monitor import _rewrite_report
+
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        run(con, [parsed(article())], 0)
+        english = config_from_dict({"report": {"out": str(tmp_path / "out")}, "ui": {"language": "en"}})
+        logged = Warnings()
+        _rewrite_report(english, con, logged)
+        assert "beritawatch report" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+        assert logged.lines == []
+        (tmp_path / "file").write_text("in the way", encoding="utf-8")
+        blocked = config_from_dict({"report": {"out": str(tmp_path / "file" / "out")}})
+        _rewrite_report(blocked, con, logged)  # no exception
+        [line] = logged.lines
+        assert line.startswith(f"report not rewritten in {tmp_path / 'file' / 'out'}")
+    finally:
+        con.close()
