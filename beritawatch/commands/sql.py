@@ -52,7 +52,7 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], lang: i18n.Lan
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else width, soft_wrap=False)
-    table = Table(show_edge=False, pad_edge=False, highlight=False)
+    table = Table(show_edge=False, highlight=False)
     for i, name in enumerate(columns):
         numeric = bool(rows) and all(isinstance(r[i], int | float | decimal.Decimal) for r in rows if r[i] is not None)
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
