@@ -13,7 +13,7 @@ from beritawatch.commands.articles import cmd_explain, cmd_parse, cmd_reparse, c
 from beritawatch.commands.base import EXIT_CONFIG, database_exit_code, guarded
 from beritawatch.commands.progress import live_progress
 from beritawatch.commands.summary import failure_line, format_summary
-from beritawatch.config import ConfigError, load_config
+from beritawatch.config import Config, ConfigError, load_config, require_config_file
 
 __all__ = ["build_parser", "format_summary", "main"]
 
@@ -27,8 +27,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     """One monitoring pass through the Prefect flow."""
     from warehouse.db import WarehouseError, connect
 
-    try:
-        config = load_config(args.config)
+    try:  # a pass on the defaults would monitor nothing: no config file is an error here
+        config_file = require_config_file(args.config)
+        config = load_config(config_file)
     except ConfigError as exc:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
     db_path = args.db or config.database
@@ -43,17 +44,30 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         with live_progress(live):
-            summary = monitor_pass(config_path=str(args.config) if args.config else None, db_path=str(db_path))
+            summary = monitor_pass(config_path=str(config_file), db_path=str(db_path), now=args.now)
     except WarehouseError as exc:
         return _fail(str(exc), database_exit_code(exc))
     except ConfigError as exc:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
+    idle = nothing_monitored(config, summary)
+    if idle:  # on stderr, --quiet or not: cron mails it
+        print(f"beritawatch: {idle}", file=sys.stderr)
     if not args.quiet:
         print(format_summary(summary, config.ui.language))
     else:  # cron: silent unless something failed
         for failure in summary.get("failures", []):
             print(failure_line(*failure))
     return 0
+
+
+def nothing_monitored(config: Config, summary: dict[str, Any]) -> str | None:
+    """Why a pass checked and polled nothing at all, when that is because nothing is configured."""
+    checked = sum(c.get("checked", 0) for c in summary.get("portals", {}).values())
+    polled = summary.get("discovery", {}).get("polled", 0)
+    if checked or polled or config.track or config.discover:
+        return None
+    return (f"nothing to monitor: {config.source} has no [[track]] or [[discover]] entry, and no article "
+            "in the warehouse was due")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -102,18 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", type=pathlib.Path, default=None,
-                       help="TOML config (default: ./beritawatch.toml)")
+                       help="TOML config (default: $BERITAWATCH_CONFIG, else ./beritawatch.toml)")
         p.add_argument("--db", type=pathlib.Path, default=None, help="DuckDB file (default from config)")
         p.add_argument("--lock-wait", type=float, default=30.0,
                        help="seconds to wait while another process holds the database")
 
     def config_only(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", type=pathlib.Path, default=None,
-                       help="TOML config to edit (default: ./beritawatch.toml)")
+                       help="TOML config to edit (default: $BERITAWATCH_CONFIG, else ./beritawatch.toml)")
 
     run = sub.add_parser("run", help="one monitoring pass")
     common(run)
     run.add_argument("--quiet", action="store_true", help="print nothing unless something fails (for cron)")
+    run.add_argument("--now", action="store_true",
+                     help="check every tracked article and poll every source now, whatever their schedule or backoff")
     run.set_defaults(func=cmd_run)
 
     parse = sub.add_parser("parse", help="print the article extracted from a saved page as JSON")

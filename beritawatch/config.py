@@ -17,6 +17,7 @@ from beritawatch.revisit import RevisitLadder
 
 DEFAULT_CONFIG = pathlib.Path("beritawatch.toml")
 DEFAULT_DB = pathlib.Path("data/beritawatch.duckdb")
+ENV_CONFIG = "BERITAWATCH_CONFIG"  # names the config file read when no --config is given
 ENV_NOTIFY = "BERITAWATCH_NOTIFY"
 ENV_ROUTE = "BERITAWATCH_ROUTE"
 
@@ -37,11 +38,16 @@ class TrackedArticle:
     paused: bool = False  # kept in the config, not checked until resumed
 
 
+DISCOVER_KINDS = ("auto", "rss", "sitemap", "index", "payload")
+DEFAULT_MAX_NEW = 50  # new articles taken from one source in one pass; the rest wait for the next
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class DiscoverySource:
     url: str
-    kind: str = "auto"  # "rss", "sitemap", "index" or "auto" (decided from the response)
+    kind: str = "auto"  # one of DISCOVER_KINDS; "auto" decides from the response
     every_minutes: float = 10.0
+    max_new: int = DEFAULT_MAX_NEW  # cap on new articles tracked from this source per pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -110,18 +116,42 @@ class Config:
 _TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "ui", "report"}
 
 
-def load_config(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read the config file (default `beritawatch.toml`; a missing default file means defaults)."""
+def config_path(path: pathlib.Path | None = None,
+                env: Mapping[str, str] | None = None) -> tuple[pathlib.Path, str | None]:
+    """The config file to read and who named it: `path` ("--config"), else $BERITAWATCH_CONFIG,
+    else `beritawatch.toml` in the current folder (named by nobody: it may be missing)."""
     env = os.environ if env is None else env
-    explicit = path is not None
-    path = path or DEFAULT_CONFIG
+    if path is not None:
+        return path, "--config"
+    if env.get(ENV_CONFIG, "").strip():
+        return pathlib.Path(env[ENV_CONFIG].strip()), ENV_CONFIG
+    return DEFAULT_CONFIG, None
+
+
+def require_config_file(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> pathlib.Path:
+    """The config file a monitoring pass reads; a ConfigError saying where it looked when there is
+    none (a pass on the defaults would monitor nothing, silently: a cron trap)."""
+    found, named_by = config_path(path, env)
+    if found.is_file():
+        return found
+    if named_by is not None:
+        raise ConfigError(str(found), f"config file not found (named by {named_by})")
+    raise ConfigError("--config", f"no config file: looked for {found.resolve()} (none in the current folder); "
+                                  f"pass --config FILE or set {ENV_CONFIG}=FILE")
+
+
+def load_config(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the config file (see `config_path`; a missing default file means defaults)."""
+    env = os.environ if env is None else env
+    path, named_by = config_path(path, env)
     if path.exists():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"not valid TOML ({exc})") from None
-    elif explicit:
-        raise ConfigError(str(path), "config file not found")
+    elif named_by is not None:
+        by_env = f" (named by {ENV_CONFIG})" if named_by == ENV_CONFIG else ""
+        raise ConfigError(str(path), f"config file not found{by_env}")
     else:
         raw = {}
     config = config_from_dict(raw, env)
@@ -189,12 +219,14 @@ def _discovery(i: int, item: Any) -> DiscoverySource:
     key = f"discover[{i}]"
     if not isinstance(item, Mapping):
         raise ConfigError(key, "must be a table with a url")
-    _no_extra(key, item, {"url", "kind", "every_minutes"})
+    _no_extra(key, item, {"url", "kind", "every_minutes", "max_new"})
     kind = item.get("kind", "auto")
-    if kind not in ("auto", "rss", "sitemap", "index"):
-        raise ConfigError(f"{key}.kind", "must be one of auto, rss, sitemap, index")
+    if kind not in DISCOVER_KINDS:
+        raise ConfigError(f"{key}.kind", f"must be one of {', '.join(DISCOVER_KINDS)}, got {kind!r}")
     every = _number(f"{key}.every_minutes", item.get("every_minutes", 10.0), minimum=0.0)
-    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every)
+    max_new = _integer(f"{key}.max_new", item.get("max_new", DEFAULT_MAX_NEW), 1)
+    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every,
+                           max_new=max_new)
 
 
 def _topic(i: int, item: Any) -> Topic:

@@ -31,7 +31,7 @@ from beritawatch.fetch import Fetcher
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
-from beritawatch.urls import canonical_url, portal_of
+from beritawatch.urls import article_key, portal_of
 from warehouse import outbox, sources, store
 from warehouse.db import connect, pass_marker, transaction
 from warehouse.export import export_dir, export_parquet
@@ -57,7 +57,7 @@ def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
         with transaction(con):
-            tracked = [(canonical_url(item.url), portal_of(item.url)) for item in config.track]
+            tracked = [(item.url, portal_of(item.url)) for item in config.track]  # canonicalized by identity
             store.track(con, tracked, "track", now)
             sources.register_sources(con, config.discover)
             store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)
@@ -67,11 +67,19 @@ def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
 
 
 def _without_untracked(con: duckdb.DuckDBPyConnection, config: Config, due: list[DueArticle]) -> list[DueArticle]:
-    """Tracked articles paused in the config, or removed from it, are not checked."""
-    wanted = {canonical_url(t.url) for t in config.track if not t.paused}
-    tracked = {row[0] for row in con.execute("SELECT url FROM articles WHERE source = 'track'").fetchall()}
-    skip = tracked - wanted
+    """Tracked articles paused in the config, or removed from it, are not checked (matched by
+    identity key, so a twin or moved address of a configured URL still counts as configured)."""
+    wanted = {_key_of(t.url) for t in config.track if not t.paused}
+    rows = con.execute("SELECT url, key FROM articles WHERE source = 'track'").fetchall()
+    skip = {url for url, key in rows if (key or _key_of(url)) not in wanted}
     return [item for item in due if item.url not in skip] if skip else due
+
+
+def _key_of(url: str) -> str:
+    try:
+        return article_key(url)
+    except ValueError:
+        return url
 
 
 def _allowed(config: Config) -> AllowedHosts:
@@ -197,15 +205,19 @@ def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection, logger: Any)
 
 
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
-def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all") -> dict[str, Any]:
+def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all",
+                 now: bool = False) -> dict[str, Any]:
     """One monitoring pass over everything due; one broken URL or feed never fails it.
 
     mode "all": poll due sources and check due articles; "discover": poll due sources and check
     only articles never checked yet; "revisit": check due articles, poll nothing.
+    now: everything is due (every active article, every source), whatever its schedule or backoff.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     config = load_config(pathlib.Path(config_path) if config_path else None)
+    if now:  # the stored schedules stay as they are: the next pass goes back to them
+        config = dataclasses.replace(config, revisit=dataclasses.replace(config.revisit, every_pass=True))
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     with pass_marker(database, run_id):

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 
 import duckdb
 
-from beritawatch.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+from beritawatch.config import Config, ConfigError, load_config
+from beritawatch.config import config_path as find_config
 
 EXIT_OK = 0  # done (a pass with failed URLs is done too: the failures are in its summary)
 EXIT_UNEXPECTED = 1  # a bug: please report it (BERITAWATCH_DEBUG=1 shows the traceback)
@@ -54,8 +55,10 @@ def database_exit_code(exc: Exception) -> int:
 
 
 def config_path(args: argparse.Namespace) -> pathlib.Path:
-    """The config file a command reads or edits."""
-    return pathlib.Path(args.config) if getattr(args, "config", None) else DEFAULT_CONFIG
+    """The config file a command reads or edits: --config, else $BERITAWATCH_CONFIG, else
+    ./beritawatch.toml."""
+    given = getattr(args, "config", None)
+    return find_config(pathlib.Path(given) if given else None)[0]
 
 
 def load(args: argparse.Namespace) -> Config:
