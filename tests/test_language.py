@@ -157,3 +157,15 @@ def test_the_report_is_rewritten_after_a_pass_and_a_failure_is_only_logged(tmp_p
         assert line.startswith(f"report not rewritten in {tmp_path / 'file' / 'out'}")
     finally:
         con.close()
+
+
+def test_the_demo_prints_a_chat_message_as_the_chat_shows_it() -> None:
+    from beritawatch.alerts.format import render_for
+    from beritawatch.demo import as_chat_shows
+
+    (markdown,) = render_for("webhook", edit_alert())
+    shown = as_chat_shows(markdown.body)
+    assert shown.splitlines()[0] == "[Diedit] detik: Korut dan Rusia"
+    assert "Skor topik suntingan: 1,00 (skor artikel 10,00)" in shown
+    assert f"- “{ADDED}”" in shown and "Baca: https://news.detik.com/a/d-1/x" in shown
+    assert "**" not in shown and "\\" not in shown
