@@ -235,3 +235,19 @@ def test_the_readme_documents_every_exit_code() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in EXIT_CODES:
         assert re.search(rf"^\| {code} \|", readme, re.M), f"exit code {code} missing from README"
+
+
+def test_live_progress_shows_a_bar_per_portal(capsys: pytest.CaptureFixture[str]) -> None:
+    from beritawatch.commands.progress import live_progress
+    from flows import monitor
+
+    with live_progress(True):
+        [listener] = monitor.PROGRESS_LISTENERS
+        listener("detik", 1, 3, 0)
+        listener("tempo", 2, 2, 1)
+        listener("detik", 3, 3, 1)
+    assert monitor.PROGRESS_LISTENERS == []
+    err = capsys.readouterr().err
+    assert re.search(r"detik.*3/3.*1 failed", err) and re.search(r"tempo.*2/2.*1 failed", err), err
+    with live_progress(False):
+        assert monitor.PROGRESS_LISTENERS == []
