@@ -483,6 +483,63 @@ def _marker(part: int, parts: int, lang: Language = DEFAULT_LANGUAGE) -> str:
     return t("alert.part", lang, part=part, parts=parts) if parts > 1 else ""
 
 
+Item = tuple[int, _Line]  # (section index, sentence line)
+
+
+def _size(lines: Sequence[str]) -> int:
+    return sum(units(s) + 1 for s in lines)
+
+
+def _reserve(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: bool,
+             count: int) -> tuple[int, list[str], str]:
+    """Room left for meta and sentences per part, the link line (if it fits a quarter), and the
+    link the "… dan N lainnya" line may carry (if that line fits a quarter with it)."""
+    head_budget = 0
+    if heading_in_body:
+        head_budget = min(units(r.line(_heading_line(doc, _marker(max_parts, max_parts, doc.lang)))) + 1, limit // 3)
+    link = _link_line(doc)
+    tail = [r.line(link)] if link else []
+    if _size(tail) > limit // 4:
+        tail = []
+    more_link = doc.more_link
+    if units(r.line(_more_line(count, more_link, doc.lang))) + 1 > limit // 4:
+        more_link = ""
+    more_reserve = units(r.line(_more_line(count, more_link, doc.lang))) + 1 if count else 0
+    return limit - head_budget - _size(tail) - more_reserve, tail, more_link
+
+
+def _section_label(doc: _Doc, r: _Renderer, items: Sequence[Item], pos: int) -> str:
+    section_index = items[pos][0]
+    section = doc.sections[section_index]
+    started = pos > 0 and items[pos - 1][0] == section_index
+    label = f"{section.label} ({len(section.items)}){t('alert.continued', doc.lang) if started else ''}:"
+    return r.line(_Line("para", (("b", label),)))
+
+
+def _fill(doc: _Doc, r: _Renderer, items: Sequence[Item], pos: int, body: list[str], budget: int) -> tuple[int, int]:
+    """Place sentences from `pos` into `body` while they fit `budget`; returns (next position,
+    sentences omitted because not even a clipped copy fits an empty part)."""
+    current_section, placed, omitted = -1, 0, 0
+    while pos < len(items):
+        section_index, line = items[pos]
+        extra = [_section_label(doc, r, items, pos)] if section_index != current_section else []
+        rendered: str | None = r.line(line)
+        if _size(extra) + units(rendered or "") + 1 > budget:
+            if placed:
+                break
+            # Alone in an empty part and still too long: clip the sentence itself.
+            rendered = _fit_line(r, line, budget - _size(extra) - 1)
+        pos += 1
+        if rendered is None:  # not even a clipped sentence fits: count it as omitted
+            omitted += 1
+            continue
+        body.extend([*extra, rendered])
+        budget -= _size(extra) + units(rendered) + 1
+        current_section = section_index
+        placed += 1
+    return pos, omitted
+
+
 def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: bool) -> list[list[str]]:
     """The body lines of each part (the heading is added later), each part within `limit` units.
 
@@ -492,61 +549,18 @@ def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: 
     of what is left; the sentences fill the rest, part by part.
     """
     items = [(i, line) for i, section in enumerate(doc.sections) for line in section.items]
-
-    def size(lines: list[str]) -> int:
-        return sum(units(s) + 1 for s in lines)
-
-    head_budget = 0
-    if heading_in_body:
-        head_budget = min(units(r.line(_heading_line(doc, _marker(max_parts, max_parts, doc.lang)))) + 1, limit // 3)
-    link = _link_line(doc)
-    tail = [r.line(link)] if link else []
-    if size(tail) > limit // 4:
-        tail = []
-    more_link = doc.more_link
-    if units(r.line(_more_line(len(items), more_link, doc.lang))) + 1 > limit // 4:
-        more_link = ""
-    more_reserve = units(r.line(_more_line(len(items), more_link, doc.lang))) + 1 if items else 0
-    room = limit - head_budget - size(tail) - more_reserve
+    room, tail, more_link = _reserve(doc, r, limit, max_parts, heading_in_body, len(items))
     meta: list[str] = []
     for line in doc.meta:
-        fitted = _fit_line(r, line, room // 2 - size(meta) - 1)
+        fitted = _fit_line(r, line, room // 2 - _size(meta) - 1)
         if fitted is not None:
             meta.append(fitted)
-
     parts: list[list[str]] = []
-    pos = 0
-    omitted = 0
+    pos = omitted = 0
     while True:
         body: list[str] = list(meta) if not parts else []
-        budget = room - size(body)
-        current_section = -1
-        placed = 0
-        while pos < len(items):
-            section_index, line = items[pos]
-            extra: list[str] = []
-            if section_index != current_section:
-                section = doc.sections[section_index]
-                started = pos > 0 and items[pos - 1][0] == section_index
-                label = f"{section.label} ({len(section.items)}){t('alert.continued', doc.lang) if started else ''}:"
-                extra.append(r.line(_Line("para", (("b", label),))))
-            rendered = r.line(line)
-            if size(extra) + units(rendered) + 1 > budget:
-                if placed:
-                    break
-                # Alone in an empty part and still too long: clip the sentence itself.
-                clipped = _fit_line(r, line, budget - size(extra) - 1)
-                if clipped is None:  # not even a clipped sentence fits: count it as omitted
-                    pos += 1
-                    omitted += 1
-                    continue
-                rendered = clipped
-            body.extend(extra)
-            body.append(rendered)
-            budget -= size(extra) + units(rendered) + 1
-            current_section = section_index
-            placed += 1
-            pos += 1
+        pos, skipped = _fill(doc, r, items, pos, body, room - _size(body))
+        omitted += skipped
         parts.append(body)
         if pos >= len(items) or len(parts) >= max_parts:
             break
