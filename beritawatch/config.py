@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from beritawatch.alerts.targets import Target, TargetError, validate_targets
+from beritawatch.i18n import DEFAULT_LANGUAGE, DISPLAY_TIMEZONE, Language, check_language
 from beritawatch.relevance import Topic
 from beritawatch.revisit import RevisitLadder
 
@@ -34,6 +35,7 @@ class ConfigError(ValueError):
 class TrackedArticle:
     url: str
     label: str | None = None
+    paused: bool = False  # kept in the config, not checked until resumed
 
 
 DISCOVER_KINDS = ("auto", "rss", "sitemap", "index", "payload")
@@ -87,6 +89,17 @@ class RevisitSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class UiSettings:
+    language: Language = DEFAULT_LANGUAGE  # of alerts, the report, edit summaries, CLI summaries
+    timezone: str = DISPLAY_TIMEZONE  # the session time zone `sql` shows times in
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportSettings:
+    out: pathlib.Path | None = None  # when set, the report is rewritten there after every pass
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Config:
     track: tuple[TrackedArticle, ...] = ()
     discover: tuple[DiscoverySource, ...] = ()
@@ -94,11 +107,13 @@ class Config:
     alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
     revisit: RevisitSettings = RevisitSettings()
+    ui: UiSettings = UiSettings()
+    report: ReportSettings = ReportSettings()
     database: pathlib.Path = DEFAULT_DB
     source: pathlib.Path | None = None  # the file it was read from
 
 
-_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database"}
+_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "ui", "report"}
 
 
 def config_path(path: pathlib.Path | None = None,
@@ -159,7 +174,8 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
     if not isinstance(database, str) or not database:
         raise ConfigError("database", "must be a file path string")
     return Config(track=track, discover=discover, topics=topics, alerts=alerts, http=http,
-                  revisit=revisit, database=pathlib.Path(database))
+                  revisit=revisit, ui=_ui(_table(raw, "ui")), report=_report(_table(raw, "report")),
+                  database=pathlib.Path(database))
 
 
 def _list(raw: Mapping[str, Any], key: str) -> list[Any]:
@@ -191,8 +207,12 @@ def _tracked(i: int, item: Any) -> TrackedArticle:
         return TrackedArticle(url=_check_url(key, item))
     if not isinstance(item, Mapping):
         raise ConfigError(key, "must be a table with a url")
-    _no_extra(key, item, {"url", "label"})
-    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=item.get("label"))
+    _no_extra(key, item, {"url", "label", "paused"})
+    label = item.get("label")
+    if label is not None and not isinstance(label, str):
+        raise ConfigError(f"{key}.label", f"must be a string, got {label!r}")
+    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=label,
+                          paused=_boolean(f"{key}.paused", item.get("paused", False)))
 
 
 def _discovery(i: int, item: Any) -> DiscoverySource:
@@ -333,3 +353,25 @@ def _revisit(table: Mapping[str, Any]) -> RevisitSettings:
         key, _, problem = str(exc).partition(": ")
         raise ConfigError(key.replace("revisit.", "revisit.ladder.", 1), problem or str(exc)) from None
     return RevisitSettings(every_pass=every_pass, max_per_pass=max_per_pass, ladder=ladder)
+
+
+def _ui(table: Mapping[str, Any]) -> UiSettings:
+    _no_extra("ui", table, {"language", "timezone"})
+    try:
+        language = check_language(table.get("language", DEFAULT_LANGUAGE))
+    except ValueError as exc:
+        raise ConfigError("ui.language", str(exc)) from None
+    timezone = table.get("timezone", DISPLAY_TIMEZONE)
+    if not isinstance(timezone, str) or not re.fullmatch(r"[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*", timezone):
+        raise ConfigError("ui.timezone", f"must be a time zone name such as Asia/Jakarta, got {timezone!r}")
+    return UiSettings(language=language, timezone=timezone)
+
+
+def _report(table: Mapping[str, Any]) -> ReportSettings:
+    _no_extra("report", table, {"out"})
+    out = table.get("out")
+    if out is None:
+        return ReportSettings()
+    if not isinstance(out, str) or not out.strip():
+        raise ConfigError("report.out", f"must be a folder path string, got {out!r}")
+    return ReportSettings(out=pathlib.Path(out))

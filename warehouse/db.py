@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.export import export_dir
+
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 INSERT_CHUNK = 250
 
@@ -72,7 +74,12 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `beritawatch run` first")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a parent that is a file: /etc/passwd/x.duckdb
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            reason = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc))
+            raise WarehouseError(f"cannot create the folder of {path}: {reason}") from None
     deadline = time.monotonic() + wait_s
     delay = 0.1
     while True:
@@ -87,10 +94,12 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
                 raise WarehouseLocked(
                     f"the warehouse {path} is held by {_holder(text, path)}; DuckDB lets one process "
                     f"use the file at a time (waited {wait_s:g} s). Wait for the pass to finish, "
-                    f"or query the Parquet export in data/export/ instead."
+                    f"or query the Parquet export in {export_dir(path)}{os.sep} instead."
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+        except (duckdb.Error, OSError) as exc:  # not a DuckDB file, unreadable, a folder ...
+            raise WarehouseError(f"cannot open {path}: {exc}") from None
     if migrate and not read_only:
         apply_migrations(con)
     return con

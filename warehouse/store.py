@@ -19,7 +19,8 @@ import duckdb
 from beritawatch.alerts.model import Alert, ChangedPair
 from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
 from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, is_media
-from beritawatch.relevance import Score, Topic, score_article, score_sentences
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
+from beritawatch.relevance import Score, Topic, score_article, score_edit
 from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
                                  UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
 from beritawatch.urls import article_key
@@ -73,6 +74,7 @@ class PassPolicy:
     topics: Sequence[Topic]
     next_check: NextCheck  # (state, changed, consecutive_errors, removal_suspected) -> due
     alert_minor_edits: bool = False
+    language: Language = DEFAULT_LANGUAGE  # of the edit summaries alerts carry
 
 
 @dataclasses.dataclass
@@ -405,12 +407,10 @@ class _PassWriter:
         record = diff_versions(old, VersionText.from_article(article))
         if record is None:
             return
-        touched = [*record.added, *record.removed, *(c.new for c in record.changed),
-                   *(c.old for c in record.changed)]
-        if record.title_changed:
-            touched.extend(record.title_changed)
-        topic = score_sentences(touched, self.policy.topics, context=[article.title]) if touched else None
-        terms = sorted({m.term for e in topic.evidence for m in e.matches}) if topic else []
+        topics = self.policy.topics
+        article_score = score_article(article.title, article.body, topics)
+        topic = score_edit(score_article(old.title, old.body, topics), article_score, topics)
+        terms = sorted({m.term for e in topic.evidence for m in e.matches})
         summary = record.summary()
         self.outcome.edits.append((url, record.kind, summary))
         self.rows["edit_records"].append((
@@ -418,14 +418,14 @@ class _PassWriter:
             record.title_changed is not None, record.lede_changed, record.numbers_changed,
             record.change_ratio, list(record.added), list(record.removed),
             json.dumps([c.to_json() for c in record.changed], ensure_ascii=False), summary,
-            topic.score if topic else 0.0, terms, json.dumps(record.to_json(), ensure_ascii=False)))
+            topic.score, terms, json.dumps(record.to_json(), ensure_ascii=False)))
         if state.interesting and (record.kind != "minor" or self.policy.alert_minor_edits):
             self._alert(Alert(
                 kind="edit", dedupe_key=f"edit:{alert_key(url)}:{verdict.content_hash}"[:256],
                 portal=state.portal or article.portal, url=url, title=article.title,
-                published=article.published, summary=summary, added=record.added,
+                published=article.published, summary=record.describe(self.policy.language), added=record.added,
                 removed=record.removed, changed=tuple(ChangedPair(c.old, c.new) for c in record.changed),
-                edit_kind=record.kind, relevance=topic.score if topic else 0.0,
+                edit_kind=record.kind, relevance=topic.score, article_relevance=article_score.score,
                 matched_terms=tuple(terms)), url)
 
     def _current_version_id(self, url: str, digest: str | None) -> int:
