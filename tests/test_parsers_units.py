@@ -15,7 +15,7 @@ from parsers.decode import decode_bytes, to_text
 from parsers.registry import SITES, lookup
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "parsers"
+PACKS_DIR = pathlib.Path(__file__).resolve().parents[1] / "parsers" / "portals"
 
 
 @pytest.mark.parametrize(("url", "portal"), [
@@ -136,8 +136,9 @@ def _full_page_parse(html: bytes, url: str) -> Article:
     return site.parse(Page(to_text(html), url, domain))
 
 
-@pytest.mark.parametrize("page", [*sorted((FIXTURES / "detik").glob("*.html")), *sorted((FIXTURES / "tribun").glob("*.html"))],
-                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("page", [*sorted((PACKS_DIR / "detik" / "fixtures").glob("*.html")),
+                                  *sorted((PACKS_DIR / "tribun" / "fixtures").glob("*.html"))],
+                         ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_region_fast_path_equals_whole_page_parse(page: pathlib.Path) -> None:
     url = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["fetched_url"]
     padded = page.read_bytes().replace(b"<body", b"<body><nav>" + b"<a href='/m'>menu</a>" * 300 + b"</nav", 1)
