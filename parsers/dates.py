@@ -16,8 +16,8 @@ _ZONES = {
     "wib": WIB,
     "wita": dt.timezone(dt.timedelta(hours=8), "WITA"),
     "wit": dt.timezone(dt.timedelta(hours=9), "WIT"),
-    "utc": dt.timezone.utc,
-    "gmt": dt.timezone.utc,
+    "utc": dt.UTC,
+    "gmt": dt.UTC,
 }
 # Indonesian, old Indonesian spellings ("Pebruari", "Nopember") and English, full and short
 MONTHS: dict[str, int] = {
@@ -90,7 +90,7 @@ def parse_rfc822(raw: str | None) -> dt.datetime | None:
 
 def _zone(name: str | None, offset: str | None) -> dt.tzinfo:
     zone = _ZONES.get((name or "wib").lower(), WIB)
-    if offset and zone is dt.timezone.utc:  # "GMT+7"
+    if offset and zone is dt.UTC:  # "GMT+7"
         return dt.timezone(dt.timedelta(hours=int(offset)))
     return zone
 
@@ -163,7 +163,7 @@ def parse_any(text: str | None, parsed: time.struct_time | None = None) -> dt.da
     value = parse_iso(text) or parse_rfc822(text) or parse_text(text)
     if value is None and parsed is not None:
         try:
-            value = _sane(dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc))
+            value = _sane(dt.datetime(*parsed[:6], tzinfo=dt.UTC))
         except (TypeError, ValueError):
             value = None
     return value

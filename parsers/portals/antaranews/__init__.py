@@ -4,8 +4,19 @@ from __future__ import annotations
 import pathlib
 import re
 
-from parsers.pack import COMMON_MEDIA, SLUG, Identity, IndexLayout, MediaShape, Pack, Pagination, Selectors, Source
-from parsers.pack import segment, www_host
+from parsers.pack import (
+    COMMON_MEDIA,
+    SLUG,
+    Identity,
+    IndexLayout,
+    MediaShape,
+    Pack,
+    Pagination,
+    Selectors,
+    Source,
+    segment,
+    www_host,
+)
 from parsers.portals.antaranews import parse
 
 DOMAIN = "antaranews.com"

@@ -4,8 +4,19 @@ from __future__ import annotations
 import pathlib
 import re
 
-from parsers.pack import COMMON_MEDIA, SLUG, Identity, IndexLayout, MediaShape, Pack, Pagination, Selectors, Source
-from parsers.pack import segment, www_host
+from parsers.pack import (
+    COMMON_MEDIA,
+    SLUG,
+    Identity,
+    IndexLayout,
+    MediaShape,
+    Pack,
+    Pagination,
+    Selectors,
+    Source,
+    segment,
+    www_host,
+)
 from parsers.portals.cnnindonesia import parse
 
 DOMAIN = "cnnindonesia.com"
@@ -51,7 +62,8 @@ PACK = Pack(
     pagination=Pagination("path", links=parse.PAGE_LINKS),
     folder=pathlib.Path(__file__).parent,
     examples=(
-        ("https://www.cnnindonesia.com/internasional/20250618154500-134-1241020/menakar-arti/2", "cnnindonesia:1241020"),
+        ("https://www.cnnindonesia.com/internasional/20250618154500-134-1241020/menakar-arti/2",
+         "cnnindonesia:1241020"),
         ("https://cnnindonesia.com/internasional/20250618154500-134-1241020/menakar-arti", "cnnindonesia:1241020"),
     ),
 )

@@ -4,8 +4,20 @@ from __future__ import annotations
 import pathlib
 import re
 
-from parsers.pack import COMMON_MEDIA, SLUG, Identity, IndexLayout, MediaShape, Pack, Pagination, Selectors, Source
-from parsers.pack import host_pattern, segment, www_host
+from parsers.pack import (
+    COMMON_MEDIA,
+    SLUG,
+    Identity,
+    IndexLayout,
+    MediaShape,
+    Pack,
+    Pagination,
+    Selectors,
+    Source,
+    host_pattern,
+    segment,
+    www_host,
+)
 from parsers.portals.detik import parse
 
 DOMAIN = "detik.com"

@@ -7,8 +7,19 @@ from __future__ import annotations
 import pathlib
 import re
 
-from parsers.pack import COMMON_MEDIA, SLUG, Identity, IndexLayout, MediaShape, Pack, Pagination, Selectors, Source
-from parsers.pack import host_pattern, segment, www_host
+from parsers.pack import (
+    COMMON_MEDIA,
+    SLUG,
+    Identity,
+    IndexLayout,
+    MediaShape,
+    Pack,
+    Pagination,
+    Selectors,
+    Source,
+    host_pattern,
+    www_host,
+)
 from parsers.portals.kompas import parse
 
 DOMAIN = "kompas.com"
@@ -38,8 +49,8 @@ PACK = Pack(
     identify=identify,
     article_paths=(re.compile(rf"^(?:/[a-z][\w-]*)?/read(?:/xml)?/\d{{4}}/\d{{2}}/\d{{2}}/\d{{8,9}}/{SLUG}/?$"),),
     media=(
+        # video.kompas.com/watch/{id}/{slug} (links of the 2020s)
         MediaShape("video", host=host_pattern(r"video\.kompas\.com")),
-        MediaShape("gallery", path=segment("foto", "galeri")),
         *COMMON_MEDIA,
     ),
     index_layouts=(

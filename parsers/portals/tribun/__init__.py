@@ -4,8 +4,19 @@ from __future__ import annotations
 import pathlib
 import re
 
-from parsers.pack import COMMON_MEDIA, SLUG, Identity, IndexLayout, MediaShape, Pack, Pagination, Selectors, Source
-from parsers.pack import host_pattern, www_host
+from parsers.pack import (
+    COMMON_MEDIA,
+    SLUG,
+    Identity,
+    IndexLayout,
+    MediaShape,
+    Pack,
+    Pagination,
+    Selectors,
+    Source,
+    host_pattern,
+    www_host,
+)
 from parsers.portals.tribun import parse
 
 DOMAIN = "tribunnews.com"
@@ -64,6 +75,7 @@ PACK = Pack(
     folder=pathlib.Path(__file__).parent,
     examples=(
         ("https://m.tribunnews.com/internasional/7734512/korsel-korut", "tribun:www/7734512"),
-        ("https://kaltim.tribunnews.com/2023/09/05/ukraina-dan-nato?page=2", "tribun:kaltim/2023/09/05/ukraina-dan-nato"),
+        ("https://kaltim.tribunnews.com/2023/09/05/ukraina-dan-nato?page=2",
+         "tribun:kaltim/2023/09/05/ukraina-dan-nato"),
     ),
 )
