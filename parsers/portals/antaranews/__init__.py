@@ -45,7 +45,8 @@ PACK = Pack(
         *COMMON_MEDIA,  # /video/{id}/{slug}, /infografik/{id}/{slug}
     ),
     listing_segments=frozenset({"terkini", "top-news", "terpopuler"}),
-    # /terkini: div.card__post cards, the headline link in the title block (hypothesis from 2024 markup)
+    # /terkini: div.card__post cards, the headline link in the title block (public scrapers); the time
+    # element is a guess (no real page seen): an item without a date is still listed
     index_layouts=(IndexLayout("antaranews", item="div.card__post", link=".card__post__title a[href], h3 a[href]",
                                title=".card__post__title", time_text=".card__post__author-info span"),),
     sources=(

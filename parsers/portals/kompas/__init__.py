@@ -57,7 +57,8 @@ PACK = Pack(
         # indeks.kompas.com, 2020-23 template: div.article__list with a.article__link (several crawlers)
         IndexLayout("kompas", item="div.article__list", link="a.article__link[href]", title=".article__title",
                     time_text=".article__date"),
-        # the 2024 template: div.articleItem with a.article-link and an h2 (a 2024 crawler)
+        # the 2024 template: div.articleItem with a.article-link and an h2 (a 2024 crawler); the date
+        # element's class is a guess
         IndexLayout("kompas", item="div.articleItem", link="a.article-link[href]", title="h2",
                     time_text=".articlePost-date"),
     ),
