@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pathlib
+import sys
 import tomllib
 
 import pytest
@@ -30,6 +31,14 @@ def test_every_pack_folder_is_listed_once_in_the_registry() -> None:
     assert len({pack.domain for pack in PACKS}) == len(PACKS)
     assert all(pack.folder.name == pack.name for pack in PACKS)
     assert {site.portal for site in SITES.values()} == set(BY_NAME) == set(PORTALS)
+
+
+@pytest.mark.parametrize("pack", PACKS, **BY_ID)
+def test_the_pack_declares_its_parsers_fast_path_region(pack: Pack) -> None:
+    """A REGION written in parse.py works only once the pack declares it (the registry reads the pack)."""
+    module = sys.modules[pack.parse.__module__]
+    assert pack.parse.__module__ == f"parsers.portals.{pack.name}.parse"
+    assert getattr(module, "REGION", None) is pack.region
 
 
 @pytest.mark.parametrize("pack", PACKS, **BY_ID)
