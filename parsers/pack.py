@@ -90,7 +90,8 @@ class Pack:
     identify: Identify  # article URL (host, path) -> its canonical host, path and identity key
     article_paths: tuple[re.Pattern[str], ...]  # discovery: the path shapes of one article
     folder: pathlib.Path  # the pack's folder (fixtures/ sits in it)
-    region: Region | None = None  # the parser's fast path: where the article sits in the raw HTML
+    # the parser's fast path: where the article sits in the raw HTML, one region per template
+    regions: tuple[Region, ...] = ()
     media: tuple[MediaShape, ...] = ()  # checked before the article shapes
     listing_segments: frozenset[str] = frozenset()  # first path segments of this portal's listings
     index_layouts: tuple[IndexLayout, ...] = ()

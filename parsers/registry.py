@@ -18,7 +18,9 @@ class Site(NamedTuple):
 
 
 # registrable domain -> site; every subdomain of a domain belongs to it
-SITES: dict[str, Site] = {pack.domain: Site(pack.name, pack.parse, pack.region) for pack in PACKS}
+# (one fast-path region per site until parse() tries several: the first of the pack's regions)
+SITES: dict[str, Site] = {pack.domain: Site(pack.name, pack.parse, pack.regions[0] if pack.regions else None)
+                          for pack in PACKS}
 GENERIC = Site("generic", generic.parse)
 
 

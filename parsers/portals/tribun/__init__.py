@@ -44,7 +44,7 @@ PACK = Pack(
     domain=DOMAIN,
     hosts=("www.tribunnews.com", "m.tribunnews.com", "kaltim.tribunnews.com", "video.tribunnews.com"),
     parse=parse.parse,
-    region=parse.REGION,
+    regions=(parse.REGION,),
     selectors=Selectors(title=parse.TITLE, body=parse.BODY, noise=parse.NOISE, authors=parse.AUTHORS,
                         date=parse.DATE),
     identify=identify,
