@@ -18,8 +18,11 @@ from parsers.media import media_reason
 
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
 _BLOCKS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote table thead tbody tfoot tr td th caption section "
-    "article aside header footer nav main pre hr center address details summary fieldset".split()
+    [
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+        "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "section", "article", "aside", "header",
+        "footer", "nav", "main", "pre", "hr", "center", "address", "details", "summary", "fieldset",
+    ]
 )
 _DATELINE = re.compile(r"^[A-Z][\w .,'()/&]{0,60}?\s*(?:-{1,2}|\u2013|\u2014)$")
 _ARTICLE_TYPES = frozenset(
@@ -330,7 +333,7 @@ def absolute_url(base: str, href: str | None) -> str | None:
         return None
     try:
         absolute = urllib.parse.urljoin(base, href)
-        urllib.parse.urlsplit(absolute).port  # raises on a malformed port
+        _ = urllib.parse.urlsplit(absolute).port  # raises on a malformed port
     except ValueError:
         return None
     return absolute
@@ -391,8 +394,10 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str]) -> list
             raw = "".join(parts)
             if "\n" not in raw:
                 pieces = [raw]
+            elif in_p:
+                pieces = re.split(r"\n\s*\n", raw)
             else:
-                pieces = re.split(r"\n\s*\n", raw) if in_p else raw.split("\n")
+                pieces = raw.split("\n")
             total = max(1, len(clean(raw)))
             for piece in pieces:
                 text = clean(piece)

@@ -38,7 +38,7 @@ HOSTILE = (
     "~~coret~~ ||spoiler|| &amp; <b>tebal</b>\n# Judul palsu\n> kutipan palsu"
 )
 URL = "https://news.detik.com/berita/d-7000001/korea-utara-kirim-rudal-ke-rusia"
-WHEN = dt.datetime(2026, 11, 20, 7, 5, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 11, 20, 7, 5, tzinfo=dt.UTC)
 KINDS: tuple[TargetKind, ...] = ("telegram", "discord", "slack", "webhook", "email", "other")
 
 
@@ -199,7 +199,8 @@ def test_alert_json_round_trip_property(
 def test_titles_say_what_happened_in_indonesian(kind: str, prefix: str) -> None:
     alert = edit_alert(kind=kind, edit_kind=None) if kind != "edit" else edit_alert()
     if kind == "health":
-        alert = Alert(kind="health", dedupe_key="h:1", portal="detik", summary="Ekstraksi gagal pada 12 dari 12 artikel")
+        alert = Alert(kind="health", dedupe_key="h:1", portal="detik", summary="Ekstraksi gagal pada 12 dari 12 "
+                                                                               "artikel")
     (email,) = render_for("email", alert)
     assert email.title.startswith(prefix)
     (text,) = render_for("webhook", alert, dialect="text")

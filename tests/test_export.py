@@ -15,7 +15,7 @@ import pytest
 from warehouse.db import connect
 from warehouse.export import MANIFEST, NOT_EXPORTED, export_dir, export_parquet
 
-NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 
 
 def fill(con: duckdb.DuckDBPyConnection, articles: int, versions_each: int = 2) -> None:

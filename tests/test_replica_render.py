@@ -36,7 +36,8 @@ def _spec(portal: str, pages: int, noise: bool) -> ArticleSpec:
         "Laporan lengkap lembaga itu dijadwalkan terbit pekan depan & akan dibahas di parlemen <tertutup>.",
     ]
     return ArticleSpec(
-        url=URLS[portal], portal=portal.split("-")[0], title="Pabrik Amunisi di Perbatasan Disorot Pengamat: \"Lebih Padat\"",
+        url=URLS[portal], portal=portal.split("-")[0], title="Pabrik Amunisi di Perbatasan Disorot Pengamat: \"Lebih "
+                                                             "Padat\"",
         author="Rina Kartikasari", published=dt.datetime(2026, 3, 14, 9, 5, tzinfo=WIB), paragraphs=body,
         pages=pages, noise=noise, editor="Dedi Prasetyo", desk="rka/dpr",
     )

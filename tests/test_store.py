@@ -18,7 +18,7 @@ from parsers import Article
 from warehouse import store
 from warehouse.db import connect
 
-T0 = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
 URL = "https://news.detik.com/internasional/d-7100001/korut-kirim-peluru-ke-rusia"
 BODY = (
     "Jakarta - Korea Utara dilaporkan mengirim peluru artileri ke Rusia melalui jalur kereta.",
@@ -247,7 +247,8 @@ def test_a_redirect_to_a_login_wall_is_not_a_takedown(con: duckdb.DuckDBPyConnec
     login = "https://connect.detik.com/oauth/signin"
     for n in (1, 2):
         result = failed(status=200, outcome=NOT_ARTICLE, redirects=(login,), final=login)
-        wall = dataclasses.replace(result, article=Article(url=login, portal="detik", title="", not_article="login wall"))
+        wall = dataclasses.replace(result, article=Article(url=login, portal="detik", title="", not_article="login "
+                                                                                                            "wall"))
         run(con, [wall], n)
     assert rows(con, "SELECT status, removal_strikes FROM articles") == [("error", 0)]
     assert rows(con, "SELECT count(*) FROM removals") == [(0,)]

@@ -40,7 +40,7 @@ def parse_pages(pages: Sequence[tuple[str, bytes]], parse: PageParser = parsers.
 def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse,
             now: dt.datetime | None = None) -> ReparseStats:
     """Re-derive every stored version from its raw pages, in one transaction."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     stats = ReparseStats()
     decompress = compress.Decoder(con)
     pages: dict[int, list[tuple[str, bytes]]] = collections.defaultdict(list)
