@@ -411,7 +411,7 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str]) -> list
     node = container.child
     child: LexborNode | None = None
     while node is not None:
-        tag = node.tag
+        tag = node.tag or ""
         descend = False
         if tag == "-text":
             value = node.text_content or ""

@@ -174,7 +174,9 @@ secret_st = st.text(st.sampled_from("abcdefghijkLMNOPQ0123456789_~!$*-"), min_si
     host=st.sampled_from(["127.0.0.1", "hooks.example.org", "localhost", "[::1]"]) | secret_st,
     port=st.none() | st.integers(min_value=1, max_value=65535),
     path=st.lists(secret_st, max_size=3),
-    query=st.lists(st.tuples(st.sampled_from(["token", "to", "from", "key", "+Authorization", ":x"]), secret_st), max_size=3),
+    query=st.lists(
+        st.tuples(st.sampled_from(["token", "to", "from", "key", "+Authorization", ":x"]), secret_st), max_size=3
+    ),
 )
 def test_redaction_never_shows_a_secret(
     scheme: str,

@@ -171,19 +171,23 @@ def test_reference_shapes_of_2026_templates(name: str, source_url: str, count: i
 
 @pytest.mark.parametrize(("url", "expected"), [
     ("https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia", True),
-    ("https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia/2", True),
+    ("https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia/2",
+     True),
     ("https://health.detik.com/berita-detikhealth/d-7012345/judul-kesehatan", True),
     ("https://news.detik.com/d-7012345/tanpa-kanal", True),
     ("https://news.detik.com/internasional", False),
     ("https://news.detik.com/tag/korea-utara", False),
-    ("https://www.tribunnews.com/internasional/2023/07/29/amerika-serikat-sebut-menhan-rusia-mau-borong-senjata-perang-saat-kekorea-utara", True),
-    ("https://kaltim.tribunnews.com/2023/09/05/ukraina-dan-nato-dalam-masalah-serius-korea-utara-buka-opsi-kirim-senjata-mematikan-ke-rusia", True),
+    ("https://www.tribunnews.com/internasional/2023/07/29/"
+     "amerika-serikat-sebut-menhan-rusia-mau-borong-senjata-perang-saat-kekorea-utara", True),
+    ("https://kaltim.tribunnews.com/2023/09/05/"
+     "ukraina-dan-nato-dalam-masalah-serius-korea-utara-buka-opsi-kirim-senjata-mematikan-ke-rusia", True),
     ("https://www.tribunnews.com/nasional/9000101/contoh-judul", True),
     ("https://m.tribunnews.com/internasional/9120004/pyongyang-sebut-latihan?page=2", True),
     ("https://www.tribunnews.com/topic/korea-utara", False),
     ("https://www.tribunnews.com/index-news?page=2", False),
     ("https://www.tribunnews.com/internasional/2023", False),
-    ("https://internasional.republika.co.id/berita/s0kbre472/as-ingatkan-korut-jangan-sekali-sekali-suplai-senjata-ke-rusia", True),
+    ("https://internasional.republika.co.id/berita/s0kbre472/as-ingatkan-korut-jangan-sekali-sekali-suplai-senjata-ke-rusia",
+     True),
     ("https://internasional.republika.co.id/amp/s0kbre472/as-ingatkan-korut", True),
     ("https://www.republika.co.id/indeks", False),
     ("https://www.republika.co.id/berita/terpopuler/hari-ini", False),
@@ -477,7 +481,8 @@ BIG_ENTITY = '<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY a "' + "x" * 50_00
 ATTACKS = {
     "billion laughs, rss": _laughs("rss", RSS_WITH.format(title="&lol9;", link=LINK)),
     "billion laughs, sitemap": _laughs("urlset", SITEMAP_WITH.format(title="&lol9;", link=LINK, ns=NEWS_NS)),
-    "quadratic blowup, rss": (BIG_ENTITY.format(root="rss") + RSS_WITH.format(title="&a;" * 10_000, link=LINK)).encode(),
+    "quadratic blowup, rss": (BIG_ENTITY.format(root="rss")
+                              + RSS_WITH.format(title="&a;" * 10_000, link=LINK)).encode(),
     "quadratic blowup, sitemap": (BIG_ENTITY.format(root="urlset")
                                   + SITEMAP_WITH.format(title="&a;" * 10_000, link=LINK, ns=NEWS_NS)).encode(),
 }
@@ -552,7 +557,8 @@ def test_a_20mb_feed_is_read_up_to_its_limit_in_bounded_time() -> None:
 
 def test_a_20mb_google_news_sitemap_is_read_whole_and_fast() -> None:
     when = dt.datetime(2026, 7, 24, 17, 0, tzinfo=WIB)
-    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/judul-berita-panjang-untuk-uji-beban-nomor-{i}",
+    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/"
+              f"judul-berita-panjang-untuk-uji-beban-nomor-{i}",
               f"Judul Berita Panjang untuk Uji Beban Sitemap Nomor {i}", when) for i in range(49_000)]
     body = feeds.google_news_sitemap(items).encode()
     assert len(body) > 20_000_000
@@ -638,7 +644,8 @@ ITEMS = [
      "Seoul Kecam Transfer Senjata", dt.datetime(2026, 7, 23, 21, 40, tzinfo=WIB)),
 ]
 TEMPO_ITEMS = [
-    ("https://www.tempo.co/internasional/korut-kirim-peluru-artileri-ke-rusia-9130101", "Korut Kirim Peluru", ITEMS[0][2]),
+    ("https://www.tempo.co/internasional/korut-kirim-peluru-artileri-ke-rusia-9130101", "Korut Kirim Peluru",
+     ITEMS[0][2]),
     ("https://www.tempo.co/dunia/putin-terima-delegasi-pyongyang-9130102", "Putin & Kim", ITEMS[1][2]),
 ]
 

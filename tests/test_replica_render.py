@@ -46,7 +46,9 @@ def _spec(portal: str, pages: int, noise: bool) -> ArticleSpec:
 CASES = [(portal, pages, noise) for portal in URLS for pages in (1, 3) for noise in (True, False)]
 
 
-@pytest.mark.parametrize(("portal", "pages", "noise"), CASES, ids=[f"{p}-{n}p-{'noise' if z else 'clean'}" for p, n, z in CASES])
+@pytest.mark.parametrize(
+    ("portal", "pages", "noise"), CASES, ids=[f"{p}-{n}p-{'noise' if z else 'clean'}" for p, n, z in CASES]
+)
 def test_round_trip(portal: str, pages: int, noise: bool) -> None:
     spec = _spec(portal, pages, noise)
     urls = page_urls(spec)

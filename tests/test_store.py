@@ -174,7 +174,8 @@ def test_a_timeout_is_an_error_not_a_removal(con: duckdb.DuckDBPyConnection) -> 
 def test_five_articles_breaking_at_once_give_one_health_event_and_no_edits(con: duckdb.DuckDBPyConnection) -> None:
     urls = [URL.replace("7100001", f"710000{i}") for i in range(2, 8)]
     run(con, [parsed(article(url=u)) for u in urls], 0)
-    broken = [parsed(article(url=u, body=(BODY[0], "Iklan: promo ponsel terbaru hari ini.", *BODY[1:]))) for u in urls[:5]]
+    with_ad = (BODY[0], "Iklan: promo ponsel terbaru hari ini.", *BODY[1:])
+    broken = [parsed(article(url=u, body=with_ad)) for u in urls[:5]]
     result = run(con, [*broken, not_modified(urls[5])], 1)
     assert result.portals["detik"].held == 5
     assert rows(con, "SELECT count(*) FROM edits") == [(0,)]

@@ -242,7 +242,7 @@ def _render_tribun(spec: ArticleSpec, page: int) -> str:
     extra: dict[str, object] = {"isAccessibleForFree": True}
     if spec.editor:
         extra["editor"] = {"@type": "Person", "name": spec.editor}
-    ld = {"@context": "https://schema.org", "@graph": [_news_ld(spec, [spec.author], extra)]}
+    ld: dict[str, object] = {"@context": "https://schema.org", "@graph": [_news_ld(spec, [spec.author], extra)]}
     title = spec.title if page in (0, 1) else f"{spec.title} - Halaman {page}"
     meta = [("property", "og:title", f"{spec.title} - Tribunnews.com"), ("property", "og:url", spec.url)]
     out = [_head(title, spec.url, meta, ld), "<body>\n"]

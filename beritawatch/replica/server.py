@@ -89,7 +89,7 @@ class Replica:
     @property
     def origin(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def start(self) -> Replica:
         self._thread = threading.Thread(target=self._server.serve_forever, name="replica",
@@ -177,12 +177,13 @@ class Replica:
         key = f"{host.lower()}{path}"
         with self._lock:
             behavior = self._behaviors.get(key)
-            if behavior is not None and behavior.times is not None:
-                if behavior.times <= 0:
+            times = behavior.times if behavior is not None else None
+            if behavior is not None and times is not None:
+                if times <= 0:
                     del self._behaviors[key]
                     behavior = None
                 else:
-                    behavior.times -= 1
+                    behavior.times = times - 1
             if key in self._static:
                 return behavior, self._static[key]
             page = self._pages.get(key)
