@@ -12,19 +12,19 @@ Parser = Callable[[Page], Article]
 
 
 class Site(NamedTuple):
-    """A registered portal: its name, its parser, and where its article sits in the raw HTML."""
+    """A registered portal: its name, its parser, and where its article sits in the raw HTML (per template)."""
 
     portal: str
     parse: Parser
-    region: Region | None = None
+    regions: tuple[Region, ...] = ()
 
 
 # registrable domain -> site; every subdomain of a domain belongs to it
 SITES: dict[str, Site] = {
-    "detik.com": Site("detik", detik.parse, detik.REGION),  # news., health., inet., finance., ...
-    "tribunnews.com": Site("tribun", tribun.parse, tribun.REGION),  # www., m., kaltim., solo., ...
-    "republika.co.id": Site("republika", republika.parse),  # every kanal subdomain, AMP pages too
-    "tempo.co": Site("tempo", tempo.parse),  # www. (Nuxt, 2024+) and dunia., nasional., ... /read/
+    "detik.com": Site("detik", detik.parse, (detik.REGION,)),  # news., health., inet., finance., ...
+    "tribunnews.com": Site("tribun", tribun.parse, (tribun.REGION,)),  # www., m., kaltim., solo., ...
+    "republika.co.id": Site("republika", republika.parse, (republika.REGION,)),  # every kanal subdomain, AMP pages too
+    "tempo.co": Site("tempo", tempo.parse, tempo.REGIONS),  # www. (Nuxt, 2024+) and dunia., nasional., ... /read/
 }
 GENERIC = Site("generic", generic.parse)
 
