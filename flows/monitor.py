@@ -27,6 +27,7 @@ from beritawatch.check import CheckResult, DueArticle, check_many
 from beritawatch.config import Config, load_config
 from beritawatch.discovery import AllowedHosts, rejection_reason
 from beritawatch.fetch import Fetcher
+from beritawatch.memory import give_large_buffers_back, trim
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
@@ -175,6 +176,7 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    give_large_buffers_back()  # page buffers go back to the OS when freed (see beritawatch.memory)
     config = load_config(pathlib.Path(config_path) if config_path else None)
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
@@ -197,6 +199,7 @@ def _run_pass(config: Config, database: str, run_id: str, mode: str) -> dict[str
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
     futures = [check_portal.submit(cfg, quote(items)) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
+    trim()  # what the checks freed, before the store step needs its own
     summary = store_results(cfg, database, run_id, quote(results))
     summary = deliver_alerts(cfg, database, quote({**summary, "discovery": discovery}))
     publish_pass_artifact(summary)
