@@ -32,7 +32,7 @@ from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import canonical_url, portal_of
-from warehouse import outbox, sources, store
+from warehouse import outbox, retention, sources, store
 from warehouse.db import connect, pass_marker, transaction
 from warehouse.export import export_dir, export_parquet
 
@@ -158,6 +158,7 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
         summary = {**summary, "delivery": report.to_json()}
         with transaction(con):
             store.finish_run(con, run_id, _now(), summary)
+        retention.compact(con, _now())  # old fetches and polls folded into daily rows (warehouse/retention.py)
         try:  # the analysts' copy; a failed export never fails the pass
             export_parquet(con, export_dir(db_path))
         except (duckdb.Error, OSError) as exc:

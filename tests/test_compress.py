@@ -233,5 +233,5 @@ def test_migration_007_adopts_a_page_dictionaries_table_made_before_it(tmp_path:
 
 def test_a_fresh_warehouse_has_page_dictionaries_from_migration_007(tmp_path: pathlib.Path) -> None:
     with connect(tmp_path / "new.duckdb") as con:
-        assert con.execute("SELECT name FROM schema_migrations WHERE version = 7").fetchone() == ("page_dictionaries",)
+        assert con.execute("SELECT name FROM schema_migrations WHERE version = 7").fetchone() == ("page_dictionaries_retention",)
         assert con.execute("SELECT count(*) FROM page_dictionaries").fetchone() == (0,)
