@@ -86,14 +86,14 @@ def test_export_reads_committed_data_and_leaves_the_callers_transaction_alone(wa
     con.execute("BEGIN TRANSACTION")
     con.execute("INSERT INTO runs (run_id, started_at, status) VALUES ('run-2', ?, 'running')", [NOW])
     export_parquet(con, out)
-    assert parquet(out / "runs.parquet") == [(1,)]  # not committed yet: not exported
+    assert parquet(out / "runs") == [(1,)]  # not committed yet: not exported
     con.execute("COMMIT")  # the caller's transaction survived the export
     export_parquet(con, out)
-    assert parquet(out / "runs.parquet") == [(2,)]
+    assert parquet(out / "runs") == [(2,)]
     con.close()
     read_only = connect(warehouse, read_only=True)
     export_parquet(read_only, out)
-    assert parquet(out / "runs.parquet") == [(2,)]
+    assert parquet(out / "runs") == [(2,)]
     read_only.close()
 
 
@@ -111,7 +111,7 @@ def test_a_failed_export_keeps_the_previous_files_whole(warehouse: pathlib.Path)
         export_parquet(con, out)
     assert (out / "zz_probe.parquet").read_bytes() == before
     assert parquet(out / "zz_probe.parquet", "SELECT n FROM t") == [(40,)]
-    assert parquet(out / "runs.parquet") == [(2,)]  # written before the failure: already the new one
+    assert parquet(out / "runs") == [(2,)]  # written before the failure: already the new one
     assert (out / MANIFEST).read_bytes() == manifest  # still the last complete export
     assert not [p for p in out.glob("**/*") if p.name.endswith(".tmp")]
     con.close()

@@ -36,7 +36,7 @@ def test_old_rows_become_daily_totals_and_recent_rows_stay(con: duckdb.DuckDBPyC
                                              [before]).fetchall()
     [(old_polls,)] = con.execute("SELECT count(*) FROM source_polls WHERE polled_at < ?", [before]).fetchall()
     [(kept,)] = con.execute("SELECT count(*) FROM fetches WHERE requested_at >= ?", [before]).fetchall()
-    removed = retention.compact(con, NOW)
+    removed = retention.compact(con, NOW, days_per_pass=0)
     assert removed == {"fetches": old_fetches, "source_polls": old_polls} and old_fetches > 0 and old_polls > 0
     assert con.execute("SELECT count(*), min(requested_at) >= ? FROM fetches", [before]).fetchone() == (kept, True)
     assert con.execute("SELECT sum(fetches), sum(bytes) FROM fetch_days").fetchone() == (old_fetches, old_bytes)
@@ -47,7 +47,7 @@ def test_old_rows_become_daily_totals_and_recent_rows_stay(con: duckdb.DuckDBPyC
 
 
 def test_a_later_pass_folds_only_the_days_that_aged_and_never_twice(con: duckdb.DuckDBPyConnection) -> None:
-    retention.compact(con, NOW)
+    retention.compact(con, NOW, days_per_pass=0)
     [(days, total)] = con.execute("SELECT count(DISTINCT day), sum(fetches) FROM fetch_days").fetchall()
     assert retention.compact(con, NOW + dt.timedelta(hours=1)) == {"fetches": 0, "source_polls": 0}
     removed = retention.compact(con, NOW + dt.timedelta(days=2))
@@ -62,3 +62,14 @@ def test_nothing_but_fetches_and_polls_is_touched(con: duckdb.DuckDBPyConnection
                 [NOW - dt.timedelta(days=400)])
     retention.compact(con, NOW)
     assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+
+
+def test_a_pass_folds_at_most_a_few_days_the_oldest_first(con: duckdb.DuckDBPyConnection) -> None:
+    [(oldest,)] = con.execute("SELECT min(requested_at) FROM fetches").fetchall()
+    removed = retention.compact(con, NOW)  # 110 days are older than the window: only 3 go now
+    assert removed["fetches"] == con.execute("SELECT sum(fetches) FROM fetch_days").fetchone()[0] <= 3 * 4
+    assert con.execute("SELECT count(DISTINCT day), min(day) FROM fetch_days").fetchone() == (3, oldest.date())
+    while sum(retention.compact(con, NOW).values()):
+        pass  # later passes catch up, three days at a time
+    left = con.execute("SELECT count(*) FROM fetches WHERE requested_at < ?", [retention.cutoff(NOW)]).fetchone()
+    assert left == (0,)
