@@ -281,7 +281,7 @@ def query_seconds(con: Any) -> dict[str, tuple[float, int]]:
     return out
 
 
-REPORT_LIMIT_S = 300.0
+REPORT_LIMIT_S = 60.0
 
 
 def report_seconds(db: pathlib.Path, out: pathlib.Path) -> float:
