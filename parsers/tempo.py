@@ -50,7 +50,7 @@ NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</a
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article",
-                    only_inside=('class="reporter', "title-reporter", 'itemprop="author"'))
+                    only_inside=("reporter", 'itemprop="author"'))  # class="reporter", class="title-reporter"
 REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
 
 

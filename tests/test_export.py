@@ -165,7 +165,7 @@ def test_a_pass_rewrites_only_the_buckets_that_changed(warehouse: pathlib.Path) 
     assert not {w for w in unchanged if "/" in w}  # no history bucket rewritten when nothing changed
     con.execute("""INSERT INTO fetches (fetch_id, run_id, article_url, url, requested_at, outcome)
                    VALUES (250000, 'run-1', 'u', 'u', ?, 'ok'), (1, 'run-1', 'u', 'u', ?, 'ok')""", [NOW, NOW])
-    assert {w for w in _written(con, out) if "/" in w} == {"fetches/000000.parquet", "fetches/000001.parquet"}
+    assert {w for w in _written(con, out) if "/" in w} == {"fetches/000000.parquet", "fetches/000005.parquet"}
     # retention deletes old rows: their bucket is rewritten, and removed once empty
     con.execute("""INSERT INTO fetches (fetch_id, run_id, article_url, url, requested_at, outcome)
                    VALUES (2, 'run-1', 'u', 'u', ?, 'ok')""", [NOW])
@@ -187,7 +187,7 @@ def test_a_pass_rewrites_only_the_buckets_that_changed(warehouse: pathlib.Path) 
         {"articles/active.parquet", "articles/2026-11.parquet"}
     assert parquet(out / "articles", "SELECT count(*) FILTER (NOT active) FROM t") == [(5,)]
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    assert manifest["tables"]["fetches"] == 1 and manifest["files"]["fetches"] == ["fetches/000001.parquet"]
+    assert manifest["tables"]["fetches"] == 1 and manifest["files"]["fetches"] == ["fetches/000005.parquet"]
     con.close()
 
 

@@ -10,8 +10,9 @@ query `<db dir>/export/` instead, from any tool and at any time:
 What a pass costs must not grow with a year of history, so the tables that grow are split:
 
 - history tables (`PARTITIONED`: fetches, versions, edit_records, events, alerts, deliveries,
-  source_polls, runs, articles) are directories of files, one per bucket of rows: `fetches/000012.parquet` holds
-  fetch_id 2,400,000..2,599,999; `source_polls/2026-11.parquet` a month of polls; `articles/active.parquet`
+  source_polls, runs, articles) are directories of files, one per bucket of rows: `fetches/000012.parquet`
+  holds
+  fetch_id 600,000..649,999; `source_polls/2026-11.parquet` a month of polls; `articles/active.parquet`
   the articles still revisited and `articles/2026-11.parquet` the others first seen that month. A
   pass rewrites only the buckets whose row count or fingerprint (a hash of the columns that can
   change) differs from the last export: the newest bucket or two, plus any that retention or
@@ -92,7 +93,7 @@ ACTIVE = "active"
 
 
 PARTITIONED: dict[str, Partitioning] = {
-    "fetches": _by_id("fetch_id", 200_000),
+    "fetches": _by_id("fetch_id", 50_000),  # a pass rewrites the newest bucket and, after retention, the oldest
     "versions": _by_id("version_id", 5_000, "hash(version_id, content_hash, meta_hash, title)"),
     "edit_records": _by_id("edit_id", 20_000, "hash(edit_id, kind, summary, topic_score)"),
     "events": _by_id("event_id", 100_000),
