@@ -10,9 +10,9 @@ query `<db dir>/export/` instead, from any tool and at any time:
 What a pass costs must not grow with a year of history, so the tables that grow are split:
 
 - history tables (`PARTITIONED`: fetches, versions, edit_records, events, alerts, deliveries,
-  source_polls, runs, articles) are directories of files, one per bucket of rows: `fetches/000012.parquet`
-  holds
-  fetch_id 600,000..649,999; `source_polls/2026-11.parquet` a month of polls; `articles/active.parquet`
+  source_polls, runs, articles) are directories of files, one per bucket of rows:
+  `fetches/000012.parquet` holds fetch_id 600,000..649,999; `source_polls/2026-11.parquet` a month
+  of polls; `articles/active.parquet`
   the articles still revisited and `articles/2026-11.parquet` the others first seen that month. A
   pass rewrites only the buckets whose row count or fingerprint (a hash of the columns that can
   change) differs from the last export: the newest bucket or two, plus any that retention or
