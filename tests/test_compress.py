@@ -213,9 +213,12 @@ def test_migration_007_adopts_a_page_dictionaries_table_made_before_it(tmp_path:
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                     "applied_at TIMESTAMPTZ NOT NULL)")
-        for number, name, sql in migration_files():
+        for number, name, step in migration_files():
             if number < 7:
-                con.execute(sql)
+                if isinstance(step, str):
+                    con.execute(step)
+                else:
+                    step(con)
                 con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
         con.execute("""CREATE TABLE page_dictionaries (dict_id BIGINT PRIMARY KEY, family VARCHAR NOT NULL,
                        created_at TIMESTAMPTZ NOT NULL, kind VARCHAR NOT NULL, baseline_bytes INTEGER NOT NULL,
@@ -233,5 +236,6 @@ def test_migration_007_adopts_a_page_dictionaries_table_made_before_it(tmp_path:
 
 def test_a_fresh_warehouse_has_page_dictionaries_from_migration_007(tmp_path: pathlib.Path) -> None:
     with connect(tmp_path / "new.duckdb") as con:
-        assert con.execute("SELECT name FROM schema_migrations WHERE version = 7").fetchone() == ("page_dictionaries_retention",)
+        name = con.execute("SELECT name FROM schema_migrations WHERE version = 7").fetchone()
+        assert name == ("page_dictionaries_retention",)
         assert con.execute("SELECT count(*) FROM page_dictionaries").fetchone() == (0,)
