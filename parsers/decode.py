@@ -84,15 +84,9 @@ def _looks_binary(data: bytes) -> bool:
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})[^>]*?(/?)>")
-_VOID = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-     "keygen"]
-)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
 # end tags browsers imply: counting them would make the depth estimate drift upward
-_IMPLIED = frozenset(
-    ["p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rp", "rt", "caption",
-     "colgroup"]
-)
+_IMPLIED = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot rp rt caption colgroup".split())
 _NOT_NESTING = _VOID | _IMPLIED
 _NOT_NESTING_ANY_CASE = _NOT_NESTING | {name.upper() for name in _NOT_NESTING}
 _TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")

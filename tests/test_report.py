@@ -333,8 +333,8 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
     con = connect(path)
     base = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
     portals = ["detik", "tribun", "republika", "tempo"]
-    words = ["Korea", "Utara", "Rusia", "senjata", "peluru", "artileri", "rudal", "Pyongyang", "Moskow", "kerja",
-             "sama", "militer", "pejabat", "mengatakan", "pasokan", "pekan", "lalu", "menurut", "laporan"]
+    words = ("Korea Utara Rusia senjata peluru artileri rudal Pyongyang Moskow kerja sama militer "
+             "pejabat mengatakan pasokan pekan lalu menurut laporan").split()
     article_rows, version_rows, edit_rows, event_rows, fetch_rows = [], [], [], [], []
     version_id = 0
     runs = [f"run-{i}" for i in range(10)]
