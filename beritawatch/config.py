@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from beritawatch.alerts.targets import Target, TargetError, validate_targets
 from beritawatch.relevance import Topic
 from beritawatch.revisit import RevisitLadder
+from beritawatch.stories.settings import StorySettings, StorySettingsError, story_settings
 
 DEFAULT_CONFIG = pathlib.Path("beritawatch.toml")
 DEFAULT_DB = pathlib.Path("data/beritawatch.duckdb")
@@ -88,11 +89,12 @@ class Config:
     alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
     revisit: RevisitSettings = RevisitSettings()
+    stories: StorySettings = StorySettings()
     database: pathlib.Path = DEFAULT_DB
     source: pathlib.Path | None = None  # the file it was read from
 
 
-_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database"}
+_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "stories"}
 
 
 def load_config(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -125,11 +127,15 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
     http = _http(_table(raw, "http"), env)
     alerts = _alerts(_table(raw, "alerts"), env)
     revisit = _revisit(_table(raw, "revisit"))
+    try:
+        stories = story_settings(_table(raw, "stories"))
+    except StorySettingsError as exc:
+        raise ConfigError(exc.key, exc.problem) from None
     database = raw.get("database", str(DEFAULT_DB))
     if not isinstance(database, str) or not database:
         raise ConfigError("database", "must be a file path string")
     return Config(track=track, discover=discover, topics=topics, alerts=alerts, http=http,
-                  revisit=revisit, database=pathlib.Path(database))
+                  revisit=revisit, stories=stories, database=pathlib.Path(database))
 
 
 def _list(raw: Mapping[str, Any], key: str) -> list[Any]:

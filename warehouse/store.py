@@ -20,9 +20,10 @@ from beritawatch.alerts.model import Alert, ChangedPair
 from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
 from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle
 from beritawatch.relevance import Score, Topic, score_article, score_sentences
+from beritawatch.stories.settings import StorySettings
 from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
                                  UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
-from warehouse import compress
+from warehouse import compress, stories
 from warehouse.db import insert_rows, transaction
 
 
@@ -72,6 +73,7 @@ class PassPolicy:
     topics: Sequence[Topic]
     next_check: NextCheck  # (state, changed, consecutive_errors, removal_suspected) -> due
     alert_minor_edits: bool = False
+    stories: StorySettings | None = None  # group new versions into stories (warehouse.stories)
 
 
 @dataclasses.dataclass
@@ -210,6 +212,8 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         writer = _PassWriter(con, run_id, now, policy)
         writer.judge_all(results)
         writer.write(results)
+    if policy.stories is not None and policy.stories.enabled:
+        stories.group_pass_safely(con, run_id, now, policy.stories)
     return writer.outcome
 
 

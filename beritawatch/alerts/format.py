@@ -72,6 +72,7 @@ KIND_LABELS: dict[AlertKind, str] = {
     "restored": "Dipulihkan",
     "health": "Kesehatan portal",
     "digest": "Ringkasan",
+    "story": "Cerita sama",
 }
 EDIT_LABELS: dict[EditKind, str] = {
     "minor": "kecil",
@@ -85,6 +86,7 @@ NOTIFY_TYPES: dict[AlertKind, NotifyType] = {
     "restored": "success",
     "health": "failure",
     "digest": "info",
+    "story": "info",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")  # Indonesia has no daylight saving time
@@ -398,6 +400,8 @@ def _doc(alert: Alert) -> _Doc:
         label = {"health": "Masalah:", "removed": "Keterangan:", "restored": "Keterangan:"}.get(alert.kind, "Ringkasan:")
         meta.append(_Line("para", (("b", label), ("t", " "), ("c", clip(summary, SUMMARY_MAX)))))
     sections: list[_Section] = []
+    if alert.kind == "story" and alert.added:
+        sections.append(_Section("Kalimat dengan fakta baru", tuple(_quoted(s) for s in alert.added)))
     if alert.kind == "edit":
         if alert.added:
             sections.append(_Section("Kalimat ditambahkan", tuple(_quoted(s) for s in alert.added)))
@@ -598,7 +602,7 @@ def render_for(
 
 # --- digest ---------------------------------------------------------------------------------
 
-DIGEST_ORDER: tuple[AlertKind, ...] = ("new", "edit", "removed", "restored", "health")
+DIGEST_ORDER: tuple[AlertKind, ...] = ("new", "story", "edit", "removed", "restored", "health")
 DIGEST_ITEM_TITLE_MAX = 120
 
 
