@@ -24,7 +24,7 @@ from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
 from warehouse.db import insert_rows, transaction
 
-INDEX_COLUMNS = (("key", "BIGINT"), ("kind", "VARCHAR"), ("article_url", "VARCHAR"), ("at", "TIMESTAMPTZ"))
+INDEX_COLUMNS = (("key", "BIGINT"), ("kind", "VARCHAR"), ("article_url", "VARCHAR"), ("dated", "TIMESTAMPTZ"))
 
 
 @dataclasses.dataclass
@@ -100,7 +100,7 @@ def find_candidates(con: duckdb.DuckDBPyConnection, fp: Fingerprint, settings: S
     rows = con.execute("""
         SELECT article_url, count(*) FILTER (WHERE kind = 'band') + 2 * count(*) FILTER (WHERE kind <> 'band') AS shared
         FROM story_index
-        WHERE key IN (SELECT unnest(?::BIGINT[])) AND at BETWEEN ? AND ? AND article_url <> ?
+        WHERE key IN (SELECT unnest(?::BIGINT[])) AND dated BETWEEN ? AND ? AND article_url <> ?
         GROUP BY article_url ORDER BY shared DESC, article_url LIMIT ?""",
                        [keys, fp.at - settings.window, fp.at + settings.window, fp.url,
                         settings.max_candidates]).fetchall()
@@ -108,7 +108,7 @@ def find_candidates(con: duckdb.DuckDBPyConnection, fp: Fingerprint, settings: S
 
 
 def load_fingerprints(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, Fingerprint]:
-    rows = con.execute("""SELECT article_url, portal, at, title, shingles, words, facts FROM story_fingerprints
+    rows = con.execute("""SELECT article_url, portal, dated, title, shingles, words, facts FROM story_fingerprints
                           WHERE article_url IN (SELECT unnest(?::VARCHAR[]))""", [list(urls)]).fetchall()
     out = {}
     for url, portal, at, title, shingles, words, facts in rows:

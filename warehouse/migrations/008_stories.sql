@@ -6,7 +6,7 @@ CREATE TABLE story_fingerprints (
     article_url       VARCHAR PRIMARY KEY,
     version_id        BIGINT NOT NULL,
     portal            VARCHAR,
-    at                TIMESTAMPTZ NOT NULL,      -- published, else first seen
+    dated             TIMESTAMPTZ NOT NULL,      -- published, else first seen
     title             VARCHAR,
     shingles          BIGINT[] NOT NULL,         -- MinHash of 3-word shingles
     words             BIGINT[] NOT NULL,         -- MinHash of content words
@@ -20,7 +20,7 @@ CREATE TABLE story_index (
     key          BIGINT NOT NULL,
     kind         VARCHAR NOT NULL,               -- band | quote | number
     article_url  VARCHAR NOT NULL,
-    at           TIMESTAMPTZ NOT NULL
+    dated        TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX story_index_key ON story_index (key);
 
@@ -59,7 +59,7 @@ CREATE TABLE story_drift (
 
 CREATE VIEW story_members AS
 SELECT l.story_id, l.article_url AS url, a.portal, a.title, l.role, l.similarity,
-       f.at AS published_or_seen, a.published, a.first_seen, a.relevant, l.joined_at, l.evidence
+       f.dated AS published_or_seen, a.published, a.first_seen, a.relevant, l.joined_at, l.evidence
 FROM story_links l
 JOIN articles a ON a.url = l.article_url
 LEFT JOIN story_fingerprints f ON f.article_url = l.article_url;
@@ -83,18 +83,18 @@ GROUP BY m.story_id, g.created_at;
 -- What drifted, plus the edits a member made after another outlet's version had appeared.
 CREATE VIEW story_differences AS
 SELECT d.story_id, d.article_url AS url, ma.portal, d.reference_url, ra.portal AS reference_portal,
-       d.kind, d.text, d.other_text, d.reasons, d.new_facts, d.found_at AS at
+       d.kind, d.text, d.other_text, d.reasons, d.new_facts, d.found_at AS happened_at
 FROM story_drift d
 JOIN articles ma ON ma.url = d.article_url
 JOIN articles ra ON ra.url = d.reference_url
 UNION ALL
 SELECT l.story_id, e.article_url AS url, a.portal, NULL AS reference_url,
-       (SELECT string_agg(DISTINCT oa.portal, ', ') FROM story_links o JOIN articles oa ON oa.url = o.article_url
+       (SELECT string_agg(DISTINCT oa.portal, ', ' ORDER BY oa.portal) FROM story_links o JOIN articles oa ON oa.url = o.article_url
         WHERE o.story_id = l.story_id AND o.article_url <> e.article_url
           AND (SELECT min(v.seen_at) FROM versions v WHERE v.article_url = o.article_url) < e.detected_at
        ) AS reference_portal,
        'edited_after' AS kind, e.summary AS text, NULL AS other_text, NULL::VARCHAR[] AS reasons,
-       e.added AS new_facts, e.detected_at AS at
+       e.added AS new_facts, e.detected_at AS happened_at
 FROM edit_records e
 JOIN story_links l ON l.article_url = e.article_url
 JOIN articles a ON a.url = e.article_url
