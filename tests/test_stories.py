@@ -57,7 +57,8 @@ def test_datelines_are_dropped(paragraph: str) -> None:
 
 def test_numbers_keep_their_unit_and_names_are_multiword() -> None:
     assert number_facts("Korut kirim 300 kontainer dan 12 kereta pada 2023.") == ["300 kontainer", "12 kereta", "2023"]
-    assert names_of("Menurut Kepala Staf Gabungan Lee Sung-jun, kapal itu berlayar.") == ["kepala staf gabungan lee sung-jun"]
+    names = names_of("Menurut Kepala Staf Gabungan Lee Sung-jun, kapal itu berlayar.")
+    assert names == ["kepala staf gabungan lee sung-jun"]
 
 
 def test_minhash_estimates_overlap() -> None:
@@ -130,11 +131,11 @@ def con(tmp_path: pathlib.Path) -> duckdb.DuckDBPyConnection:
 
 
 def run(con: duckdb.DuckDBPyConnection, results: list[CheckResult], n: int,
-        settings: StorySettings = StorySettings()) -> None:
+        settings: StorySettings | None = None) -> None:
     now = T0 + dt.timedelta(hours=n)
     store.track(con, [(r.due.url, r.due.portal) for r in results], "track", now)
     policy = store.PassPolicy(topics=default_topics(), next_check=lambda *_: now + dt.timedelta(hours=1),
-                              stories=settings)
+                              stories=settings or StorySettings())
     store.record_checks(con, f"run-{n}", results, now, policy)
 
 
