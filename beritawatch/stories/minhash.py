@@ -45,9 +45,9 @@ def signature(tokens: Iterable[str]) -> tuple[int, ...]:
     out: list[int] = []
     for i in range(NUM_PERM):
         distance = 0
-        while (value := bins[(i + distance) % NUM_PERM]) is None:
+        while (found := bins[(i + distance) % NUM_PERM]) is None:
             distance += 1
-        out.append(value + distance * _VALUE_LIMIT)
+        out.append(found + distance * _VALUE_LIMIT)
     return tuple(out)
 
 
