@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from beritawatch.stories.page import write_story_pages
 from beritawatch.urls import is_plain_web_url
 from warehouse.store import url_key
 
@@ -588,6 +589,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, tz: d
     for stale in pages_dir.iterdir():
         if _PAGE_NAME.fullmatch(stale.name) and stale.name not in written:
             stale.unlink()
+    write_story_pages(con, out_dir)  # beritawatch.stories.page: its own templates
     index = out_dir / "index.html"
     _write(index, _index_page(con, articles, edits, events, {a.key for a in detailed}, tz, now))
     return index
@@ -626,7 +628,7 @@ def _index_page(con: duckdb.DuckDBPyConnection, articles: Sequence[_Article], ed
         f"<li><b>{n_versions}</b>versions</li>",
         f"<li><b>{len(edits)}</b>edits</li>",
         f"<li><b>{removed}</b>removals</li>",
-        "</ul></header>",
+        '</ul><p><a href="stories/index.html">Cerita lintas portal (stories)</a></p></header>',
         '<section id="timeline"><h2>Coverage timeline</h2>',
         f'<p class="note">Tracked or relevant articles per {_e(unit)} and portal. '
         f"{len(articles) - len(interesting)} other recorded articles are not charted.</p>",

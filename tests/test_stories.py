@@ -180,3 +180,23 @@ def test_a_failing_grouping_step_never_loses_the_pass(con: duckdb.DuckDBPyConnec
     assert rows(con, "SELECT count(*) FROM alerts WHERE kind = 'new'") == [(1,)]
     [(detail,)] = rows(con, "SELECT detail FROM events WHERE kind = 'stories_error'")
     assert "story_index" in json.loads(detail)["error"]
+
+
+def test_story_page_shows_members_and_differences_escaped(con: duckdb.DuckDBPyConnection,
+                                                          tmp_path: pathlib.Path) -> None:
+    from beritawatch.stories.page import write_story_pages
+
+    run(con, [parsed("detik", WIRE, title="Korut <script>alert(1)</script> Kirim Kontainer")], 0)
+    run(con, [parsed("republika", ("REPUBLIKA.CO.ID, SEOUL -- " + WIRE[0].replace("sekitar 300", "ribuan"),
+                                   *WIRE[1:]), hours=2),
+              parsed("tribun", ("TRIBUNNEWS.COM - " + WIRE[0], *WIRE[1:], ADDED), hours=3)], 1)
+    index = write_story_pages(con, tmp_path)
+    [(story,)] = rows(con, "SELECT story_id FROM stories")
+    page = (tmp_path / "stories" / f"story-{story}.html").read_text(encoding="utf-8")
+    assert f"story-{story}.html" in index.read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "script-src 'none'" in page
+    for text in ("pertama", "salinan", "lanjutan", "sekitar 300 kontainer", "ribuan kontainer", "Tumangang",
+                 "angka", "12 kereta"):
+        assert text in page, text
+    assert page.index("sekitar 300 kontainer") < page.index("ribuan kontainer")  # reference column first

@@ -50,7 +50,7 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
         ORDER BY coalesce(a.published, a.first_seen), v.article_url""", [run_id]).fetchall()
     for url, version_id, title, body, portal, at, earlier in rows:
         fp = fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n")))
-        save_fingerprint(con, fp, version_id, now)
+        save_fingerprint(con, fp, version_id, now, replace=bool(earlier))
         result.fingerprinted += 1
         story = _story_of(con, url)
         if story is None:
@@ -82,10 +82,13 @@ def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datet
         return None
 
 
-def save_fingerprint(con: duckdb.DuckDBPyConnection, fp: Fingerprint, version_id: int, now: dt.datetime) -> None:
-    """Store (or replace) an article's fingerprint and its index keys."""
-    con.execute("DELETE FROM story_index WHERE article_url = ?", [fp.url])
-    con.execute("DELETE FROM story_fingerprints WHERE article_url = ?", [fp.url])
+def save_fingerprint(con: duckdb.DuckDBPyConnection, fp: Fingerprint, version_id: int, now: dt.datetime,
+                     *, replace: bool = True) -> None:
+    """Store an article's fingerprint and its index keys; `replace` drops its earlier ones first
+    (an edited article; a new one has none, and skipping the delete saves a scan of the index)."""
+    if replace:
+        con.execute("DELETE FROM story_index WHERE article_url = ?", [fp.url])
+        con.execute("DELETE FROM story_fingerprints WHERE article_url = ?", [fp.url])
     con.execute("""INSERT INTO story_fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [fp.url, version_id, fp.portal, fp.at, fp.title, list(fp.shingles), list(fp.words),
                  json.dumps(fp.to_json(), ensure_ascii=False), now])

@@ -23,8 +23,13 @@ def adds_facts(first_portal: str, first_title: str, facts: Sequence[str]) -> str
     return (f"Cerita yang sama dengan {first_portal} (“{first_title}”), dengan fakta tambahan: {shown}.")
 
 
-PAGE_TITLE = "Cerita"
 PAGE = {
+    "page_title": "Cerita",
+    "all_stories": "Cerita lintas portal",
+    "none_stories": "Belum ada cerita yang dimuat lebih dari satu portal.",
+    "outlets": "outlet",
+    "started": "mulai",
+    "new_facts": "fakta baru",
     "members": "Anggota cerita",
     "timeline": "Linimasa",
     "differences": "Perbedaan antar-outlet",

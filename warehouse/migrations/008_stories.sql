@@ -16,13 +16,14 @@ CREATE TABLE story_fingerprints (
 
 -- The candidate index: LSH band keys of both signatures, quote keys, number+unit keys.
 -- A new article is compared only with articles sharing keys with it inside the time window.
+-- No ART index on key: measured on 3.4 M rows it did not speed the lookup (a semi-join whose scan
+-- the time filter prunes through zone maps, rows arriving in time order) and tripled insert time.
 CREATE TABLE story_index (
     key          BIGINT NOT NULL,
     kind         VARCHAR NOT NULL,               -- band | quote | number
     article_url  VARCHAR NOT NULL,
     dated        TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX story_index_key ON story_index (key);
 
 CREATE SEQUENCE story_id_seq;
 CREATE TABLE story_groups (
