@@ -155,7 +155,8 @@ def main() -> int:
     for name, values in steps.items():
         values.sort()
         label = "compare with all (no index)" if name == "scan_all" else name
-        print(f"  {label:28} median {statistics.median(values):7.1f} ms   p95 {values[int(len(values) * 0.95) - 1]:7.1f} ms")
+        p95 = values[int(len(values) * 0.95) - 1]
+        print(f"  {label:28} median {statistics.median(values):7.1f} ms   p95 {p95:7.1f} ms")
     ref = StoryText("a", "x", texts[0][0], texts[0][1], T0)
     member = StoryText("b", "y", texts[0][0], writer.rewrite(texts[0][1], 0.8), T0)
     t_drift = min(timed(lambda: drift(ref, member))[0] for _ in range(20))

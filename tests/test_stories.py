@@ -200,3 +200,16 @@ def test_story_page_shows_members_and_differences_escaped(con: duckdb.DuckDBPyCo
                  "angka", "12 kereta"):
         assert text in page, text
     assert page.index("sekitar 300 kontainer") < page.index("ribuan kontainer")  # reference column first
+
+
+def test_irrelevant_discovered_articles_stay_out_of_stories(con: duckdb.DuckDBPyConnection) -> None:
+    market = ("Harga beras medium naik tipis pekan ini di Pasar Induk Cipinang.",
+              "Pedagang menyebut pasokan dari Jawa Tengah lancar meski hujan.")
+    now = T0
+    results = [parsed("detik", market, title="Harga Beras Naik Tipis"),
+               parsed("tribun", ("TRIBUNNEWS.COM - " + market[0], market[1]), title="Harga Beras Naik Tipis")]
+    store.track(con, [(r.due.url, r.due.portal) for r in results], "discover", now)
+    policy = store.PassPolicy(topics=default_topics(), next_check=lambda *_: None, stories=StorySettings())
+    store.record_checks(con, "run-0", results, now, policy)
+    assert rows(con, "SELECT count(*) FROM story_fingerprints") == [(0,)]
+    assert rows(con, "SELECT count(*) FROM stories") == [(0,)]

@@ -40,13 +40,15 @@ class StoryPass:
 
 def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
                settings: StorySettings) -> StoryPass:
-    """Group the versions this pass wrote into stories; adjust this pass's alerts (see module)."""
+    """Group the versions this pass wrote into stories; adjust this pass's alerts (see module).
+    Only tracked and relevant articles take part: the cost follows the coverage watched, not
+    every discovered page."""
     result = StoryPass()
     rows = con.execute("""
         SELECT v.article_url, v.version_id, v.title, v.body, a.portal, coalesce(a.published, a.first_seen),
                (SELECT count(*) FROM versions p WHERE p.article_url = v.article_url AND p.version_id < v.version_id)
         FROM versions v JOIN articles a ON a.url = v.article_url
-        WHERE v.run_id = ? AND v.content_hash = a.current_hash
+        WHERE v.run_id = ? AND v.content_hash = a.current_hash AND (a.relevant OR a.source = 'track')
         ORDER BY coalesce(a.published, a.first_seen), v.article_url""", [run_id]).fetchall()
     for url, version_id, title, body, portal, at, earlier in rows:
         fp = fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n")))
