@@ -213,3 +213,12 @@ def test_irrelevant_discovered_articles_stay_out_of_stories(con: duckdb.DuckDBPy
     store.record_checks(con, "run-0", results, now, policy)
     assert rows(con, "SELECT count(*) FROM story_fingerprints") == [(0,)]
     assert rows(con, "SELECT count(*) FROM stories") == [(0,)]
+
+
+def test_the_five_replica_articles_are_five_stories() -> None:
+    """Written for this project on real subjects: republika's and tempo's pieces of 5 September
+    2023 are two different North Korea–Russia stories of one day and share "Korea Utara"."""
+    from beritawatch.replica.site import tracked_articles
+
+    prints = [fingerprint(s.url, s.portal, s.published, s.title, s.paragraphs) for s in tracked_articles()]
+    assert not any(compare(a, b, WINDOW).same for i, a in enumerate(prints) for b in prints[i + 1:])

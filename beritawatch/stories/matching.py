@@ -57,7 +57,8 @@ def compare(a: Fingerprint, b: Fingerprint, window: dt.timedelta) -> Match:
     words = minhash.similarity(a.words, b.words)
     quotes = len(a.quotes & b.quotes)
     numbers = len({n for n in a.numbers & b.numbers if " " in n})
-    names = _dice(a.names, b.names)
+    # One shared name is the topic ("korea utara"), not evidence of one story: count from two.
+    names = _dice(a.names, b.names) if len(a.names & b.names) >= 2 else 0.0
     title = _dice(a.title_words, b.title_words)
     score = evidence_score(words, quotes, numbers, names, title)
     within = abs(a.at - b.at) <= window
