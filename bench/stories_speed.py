@@ -137,7 +137,7 @@ def main() -> int:
                 at = T0 + dt.timedelta(days=writer.rng.uniform(1, 29))
             url = f"https://new.test/{n}"
             t_fp, fp = timed(lambda: fingerprint(url, "y", at, title, body))  # noqa: B023
-            t_store, _ = timed(lambda: stories.save_fingerprint(con, fp, 10**9 + n, T0, replace=False))  # noqa: B023
+            t_store, _ = timed(lambda: stories.save_fingerprints(con, [(fp, 10**9 + n)], T0))  # noqa: B023
             t_lookup, urls = timed(lambda: stories.find_candidates(con, fp, settings))  # noqa: B023
             t_compare, match = timed(lambda: best_match(  # noqa: B023
                 fp, list(stories.load_fingerprints(con, urls).values()), settings.window))  # noqa: B023

@@ -10,7 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import duckdb
@@ -42,7 +42,7 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
                settings: StorySettings) -> StoryPass:
     """Group the versions this pass wrote into stories; adjust this pass's alerts (see module).
     Only tracked and relevant articles take part: the cost follows the coverage watched, not
-    every discovered page."""
+    every discovered page. Batched: a few statements per pass, not per article."""
     result = StoryPass()
     rows = con.execute("""
         SELECT v.article_url, v.version_id, v.title, v.body, a.portal, coalesce(a.published, a.first_seen),
@@ -50,19 +50,35 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
         FROM versions v JOIN articles a ON a.url = v.article_url
         WHERE v.run_id = ? AND v.content_hash = a.current_hash AND (a.relevant OR a.source = 'track')
         ORDER BY coalesce(a.published, a.first_seen), v.article_url""", [run_id]).fetchall()
-    for url, version_id, title, body, portal, at, earlier in rows:
-        fp = fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n")))
-        save_fingerprint(con, fp, version_id, now, replace=bool(earlier))
-        result.fingerprinted += 1
-        story = _story_of(con, url)
+    if not rows:
+        return result
+    prints = [(fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n"))), version_id,
+               bool(earlier)) for url, version_id, title, body, portal, at, earlier in rows]
+    save_fingerprints(con, [(fp, version_id) for fp, version_id, _ in prints], now,
+                      replace=[fp.url for fp, _, edited in prints if edited])
+    result.fingerprinted = len(prints)
+    candidates = find_candidates_many(con, [fp for fp, _, _ in prints], settings)
+    wanted = {url for urls in candidates.values() for url in urls}
+    loaded = load_fingerprints(con, sorted(wanted))
+    links = _stories_of(con, sorted(wanted | {fp.url for fp, _, _ in prints}))
+    changed: dict[int, set[str]] = collections.defaultdict(set)
+    position = {fp.url: i for i, (fp, _, _) in enumerate(prints)}
+    for i, (fp, _, edited) in enumerate(prints):
+        story = links.get(fp.url)
         if story is None:
-            story = _join_best(con, fp, settings, now, run_id)
-            if story is not None and not earlier:
-                result.joined.append((story, url))
-        if story is not None and story not in result.refreshed:
-            result.refreshed.add(story)
-    for story in sorted(result.refreshed):
-        refresh_story(con, story, now, run_id, settings)
+            # As if the pass's articles arrived one by one: only those before this one count.
+            earlier = [loaded[u] for u in candidates.get(fp.url, []) if u in loaded and position.get(u, -1) < i]
+            found = best_match(fp, earlier, settings.window)
+            if found is not None:
+                story = _join(con, fp, found, links, now, run_id)
+                changed[story].add(found[0].url)
+                if not edited:
+                    result.joined.append((story, fp.url))
+        if story is not None:
+            changed[story].add(fp.url)
+    for story, urls in sorted(changed.items()):
+        refresh_story(con, story, now, run_id, urls)
+        result.refreshed.add(story)
     if settings.group_alerts and result.joined:
         _regroup_alerts(con, run_id, now, result)
     return result
@@ -84,32 +100,61 @@ def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datet
         return None
 
 
-def save_fingerprint(con: duckdb.DuckDBPyConnection, fp: Fingerprint, version_id: int, now: dt.datetime,
-                     *, replace: bool = True) -> None:
-    """Store an article's fingerprint and its index keys; `replace` drops its earlier ones first
-    (an edited article; a new one has none, and skipping the delete saves a scan of the index)."""
+FINGERPRINT_COLUMNS = (
+    ("article_url", "VARCHAR"), ("version_id", "BIGINT"), ("portal", "VARCHAR"), ("dated", "TIMESTAMPTZ"),
+    ("title", "VARCHAR"), ("shingles", "BIGINT[]"), ("words", "BIGINT[]"), ("facts", "JSON"),
+    ("fingerprinted_at", "TIMESTAMPTZ"))
+
+
+def save_fingerprints(con: duckdb.DuckDBPyConnection, prints: Sequence[tuple[Fingerprint, int]], now: dt.datetime,
+                      *, replace: Sequence[str] = ()) -> None:
+    """Store fingerprints (with their version id) and their index keys; the articles in
+    `replace` (edited ones) lose their earlier ones first. New articles have none, and skipping
+    the delete saves a scan of the index."""
     if replace:
-        con.execute("DELETE FROM story_index WHERE article_url = ?", [fp.url])
-        con.execute("DELETE FROM story_fingerprints WHERE article_url = ?", [fp.url])
-    con.execute("""INSERT INTO story_fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [fp.url, version_id, fp.portal, fp.at, fp.title, list(fp.shingles), list(fp.words),
-                 json.dumps(fp.to_json(), ensure_ascii=False), now])
-    insert_rows(con, "story_index", INDEX_COLUMNS, [(k, kind, fp.url, fp.at) for k, kind in index_keys(fp)])
+        con.execute("DELETE FROM story_index WHERE article_url IN (SELECT unnest(?::VARCHAR[]))", [list(replace)])
+        con.execute("DELETE FROM story_fingerprints WHERE article_url IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(replace)])
+    insert_rows(con, "story_fingerprints", FINGERPRINT_COLUMNS, [
+        (fp.url, version_id, fp.portal, fp.at, fp.title, list(fp.shingles), list(fp.words),
+         json.dumps(fp.to_json(), ensure_ascii=False), now) for fp, version_id in prints])
+    insert_rows(con, "story_index", INDEX_COLUMNS,
+                [(k, kind, fp.url, fp.at) for fp, _ in prints for k, kind in index_keys(fp)])
+
+
+PROBE_COLUMNS = (("url", "VARCHAR"), ("key", "BIGINT"), ("lo", "TIMESTAMPTZ"), ("hi", "TIMESTAMPTZ"))
+
+
+def find_candidates_many(con: duckdb.DuckDBPyConnection, prints: Sequence[Fingerprint],
+                         settings: StorySettings) -> dict[str, list[str]]:
+    """For each fingerprint, the articles sharing index keys with it inside the time window, most
+    shared first (at most `max_candidates`): one join of all probes against the index."""
+    probes = [(fp.url, key, fp.at - settings.window, fp.at + settings.window)
+              for fp in prints for key, _ in index_keys(fp)]
+    if not probes:
+        return {}
+    columns = ", ".join(f"{name} {sqltype}" for name, sqltype in PROBE_COLUMNS)
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _story_probe ({columns})")
+    con.execute("DELETE FROM _story_probe")
+    insert_rows(con, "_story_probe", PROBE_COLUMNS, probes)
+    rows = con.execute("""
+        SELECT url, article_url FROM (
+            SELECT p.url, i.article_url,
+                   count(*) FILTER (WHERE i.kind = 'band') + 2 * count(*) FILTER (WHERE i.kind <> 'band') AS shared
+            FROM _story_probe p JOIN story_index i
+              ON i.key = p.key AND i.dated BETWEEN p.lo AND p.hi AND i.article_url <> p.url
+            GROUP BY p.url, i.article_url)
+        QUALIFY row_number() OVER (PARTITION BY url ORDER BY shared DESC, article_url) <= ?
+        ORDER BY url, shared DESC, article_url""", [settings.max_candidates]).fetchall()
+    out: dict[str, list[str]] = collections.defaultdict(list)
+    for url, candidate in rows:
+        out[url].append(candidate)
+    return dict(out)
 
 
 def find_candidates(con: duckdb.DuckDBPyConnection, fp: Fingerprint, settings: StorySettings) -> list[str]:
-    """Articles sharing index keys with `fp` inside the time window, most shared first."""
-    keys = [k for k, _ in index_keys(fp)]
-    if not keys:
-        return []
-    rows = con.execute("""
-        SELECT article_url, count(*) FILTER (WHERE kind = 'band') + 2 * count(*) FILTER (WHERE kind <> 'band') AS shared
-        FROM story_index
-        WHERE key IN (SELECT unnest(?::BIGINT[])) AND dated BETWEEN ? AND ? AND article_url <> ?
-        GROUP BY article_url ORDER BY shared DESC, article_url LIMIT ?""",
-                       [keys, fp.at - settings.window, fp.at + settings.window, fp.url,
-                        settings.max_candidates]).fetchall()
-    return [row[0] for row in rows]
+    """The candidates of one fingerprint (see `find_candidates_many`)."""
+    return find_candidates_many(con, [fp], settings).get(fp.url, [])
 
 
 def load_fingerprints(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, Fingerprint]:
@@ -125,26 +170,24 @@ def load_fingerprints(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> di
     return out
 
 
-def _story_of(con: duckdb.DuckDBPyConnection, url: str) -> int | None:
-    row = con.execute("SELECT story_id FROM story_links WHERE article_url = ?", [url]).fetchone()
-    return int(row[0]) if row else None
+def _stories_of(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, int]:
+    rows = con.execute("""SELECT article_url, story_id FROM story_links
+                          WHERE article_url IN (SELECT unnest(?::VARCHAR[]))""", [list(urls)]).fetchall()
+    return {url: int(story) for url, story in rows}
 
 
-def _join_best(con: duckdb.DuckDBPyConnection, fp: Fingerprint, settings: StorySettings,
-               now: dt.datetime, run_id: str) -> int | None:
-    """Link `fp` to the story of its best candidate (creating that story); None when no match."""
-    candidates = load_fingerprints(con, find_candidates(con, fp, settings))
-    found = best_match(fp, list(candidates.values()), settings.window)
-    if found is None:
-        return None
+def _join(con: duckdb.DuckDBPyConnection, fp: Fingerprint, found: tuple[Fingerprint, Match],
+          links: dict[str, int], now: dt.datetime, run_id: str) -> int:
+    """Link `fp` to the story of its best candidate, creating that story when the candidate has none."""
     other, match = found
-    story = _story_of(con, other.url)
+    story = links.get(other.url)
     if story is None:
         created = con.execute("INSERT INTO story_groups (created_at, run_id) VALUES (?, ?) RETURNING story_id",
                               [now, run_id]).fetchone()
         assert created is not None
-        story = int(created[0])
+        story = links[other.url] = int(created[0])
         _link(con, story, other.url, "first", 1.0, None, now, run_id)
+    links[fp.url] = story
     _link(con, story, fp.url, "copy", match.similarity, match, now, run_id)
     return story
 
@@ -157,42 +200,59 @@ def _link(con: duckdb.DuckDBPyConnection, story: int, url: str, role: str, simil
                 [url, story, role, similarity, json.dumps(match.to_json()) if match else None, now, run_id])
 
 
-def _member_texts(con: duckdb.DuckDBPyConnection, story: int) -> dict[str, StoryText]:
+def _member_texts(con: duckdb.DuckDBPyConnection, story: int, urls: Sequence[str]) -> dict[str, StoryText]:
     rows = con.execute("""
         SELECT a.url, a.portal, v.title, v.body, v.seen_at FROM story_links l
         JOIN articles a ON a.url = l.article_url
         JOIN versions v ON v.article_url = a.url AND v.content_hash = a.current_hash
-        WHERE l.story_id = ?
-        QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY v.version_id DESC) = 1""", [story]).fetchall()
+        WHERE l.story_id = ? AND l.article_url IN (SELECT unnest(?::VARCHAR[]))
+        QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY v.version_id DESC) = 1""",
+                       [story, list(urls)]).fetchall()
     return {url: StoryText(url, portal or "", title or "", tuple((body or "").split("\n\n")), seen)
             for url, portal, title, body, seen in rows}
 
 
+DRIFT_COLUMNS = (
+    ("story_id", "BIGINT"), ("article_url", "VARCHAR"), ("reference_url", "VARCHAR"), ("kind", "VARCHAR"),
+    ("text", "VARCHAR"), ("other_text", "VARCHAR"), ("reasons", "VARCHAR[]"), ("new_facts", "VARCHAR[]"),
+    ("found_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"))
+
+
 def refresh_story(con: duckdb.DuckDBPyConnection, story: int, now: dt.datetime, run_id: str,
-                  settings: StorySettings) -> None:
-    """Recompute the first member, every member's role and similarity, and the story's drift."""
-    members = _member_texts(con, story)
-    prints = load_fingerprints(con, list(members))
+                  changed: Collection[str] | None = None) -> None:
+    """Recompute the first member, and the role, similarity and drift of the members in `changed`
+    (every member when the first member is new or changed, or `changed` is None)."""
+    prints = load_fingerprints(con, list(_stories_members(con, story)))
     if not prints:
         return
     first = min(prints.values(), key=lambda fp: (fp.at, fp.url))
-    con.execute("DELETE FROM story_drift WHERE story_id = ?", [story])
+    previous = con.execute("SELECT article_url FROM story_links WHERE story_id = ? AND role = 'first'",
+                           [story]).fetchall()
+    if changed is None or first.url in changed or [(first.url,)] != previous:
+        redo = set(prints)
+    else:
+        redo = set(changed) & set(prints)
+    texts_ = _member_texts(con, story, sorted(redo | {first.url}))
+    con.execute("DELETE FROM story_drift WHERE story_id = ? AND article_url IN (SELECT unnest(?::VARCHAR[]))",
+                [story, sorted(redo)])
     _link(con, story, first.url, "first", 1.0, None, now, run_id)
     rows: list[tuple[Any, ...]] = []
-    for url, fp in sorted(prints.items()):
-        if url == first.url or url not in members or first.url not in members:
+    for url in sorted(redo - {first.url}):
+        if url not in texts_ or first.url not in texts_:
             continue
-        match = compare(first, fp, dt.timedelta.max)
-        found = drift(members[first.url], members[url])
+        match = compare(first, prints[url], dt.timedelta.max)
+        found = drift(texts_[first.url], texts_[url])
         _link(con, story, url, role_of(match, found), match.similarity, match, now, run_id)
         for diff in found.differences:
             facts = list(found.new_facts) if diff.kind == "added" and diff.text in found.fact_sentences else []
             rows.append((story, url, first.url, diff.kind, diff.text, diff.other_text, list(diff.reasons),
                          facts, now, run_id))
-    insert_rows(con, "story_drift", (
-        ("story_id", "BIGINT"), ("article_url", "VARCHAR"), ("reference_url", "VARCHAR"), ("kind", "VARCHAR"),
-        ("text", "VARCHAR"), ("other_text", "VARCHAR"), ("reasons", "VARCHAR[]"), ("new_facts", "VARCHAR[]"),
-        ("found_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR")), rows)
+    insert_rows(con, "story_drift", DRIFT_COLUMNS, rows)
+
+
+def _stories_members(con: duckdb.DuckDBPyConnection, story: int) -> list[str]:
+    return [row[0] for row in con.execute("SELECT article_url FROM story_links WHERE story_id = ?",
+                                          [story]).fetchall()]
 
 
 def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, result: StoryPass) -> None:
