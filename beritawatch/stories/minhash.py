@@ -11,6 +11,7 @@ positions hashed together are the index keys: two sets share a band with probabi
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable, Sequence
 
 NUM_PERM = 128
@@ -55,7 +56,10 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard similarity of the sets behind two signatures (0 when either is empty)."""
     if not a or not b or tuple(a) == EMPTY or tuple(b) == EMPTY:
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    if len(a) != len(b):
+        raise ValueError("signatures of different lengths")
+    equal: int = sum(map(operator.eq, a, b))
+    return equal / len(a)
 
 
 def band_keys(sig: Sequence[int], prefix: str = "b") -> list[int]:
