@@ -23,7 +23,7 @@ import duckdb
 
 EXPORT_DIR = "export"
 # Raw HTML of every version: large, and only `beritawatch reparse` needs it (it reads the warehouse).
-NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries", "story_index"})  # story_index: internal
+NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries"})
 MANIFEST = "_manifest.json"
 
 
