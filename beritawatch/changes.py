@@ -14,9 +14,10 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language, t
 from beritawatch.sentences import (
     extract_numbers,
     extract_quotes,
@@ -292,6 +293,10 @@ class EditRecord:
         text = f"{self.kind}: " + "; ".join(parts)
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
+    def describe(self, lang: Language = DEFAULT_LANGUAGE, max_chars: int = 300) -> str:
+        """The edit in plain words for a person, e.g. "1 kalimat ditambahkan; angka: – → 300"."""
+        return describe_edit(self.to_json(), lang, max_chars)
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; tuples become lists, changed sentences become dicts."""
         return {
@@ -317,6 +322,33 @@ class EditRecord:
             "change_ratio": round(self.change_ratio, 3),
             "summary": self.summary(),
         }
+
+
+def _names(values: Sequence[str], limit: int = 3) -> str:
+    return ", ".join(values[:limit]) + ("…" if len(values) > limit else "")
+
+
+_COUNTED = ("added", "removed", "changed", "moved", "quotes_added", "quotes_removed")
+
+
+def _describe_numbers(record: Mapping[str, Any], lang: Language) -> list[str]:
+    old, new = record.get("numbers_removed") or [], record.get("numbers_added") or []
+    if not (old or new):
+        return []
+    return [t("sum.numbers", lang, old=_names(old) or "–", new=_names(new) or "–")]
+
+
+def describe_edit(record: Mapping[str, Any], lang: Language = DEFAULT_LANGUAGE, max_chars: int = 300) -> str:
+    """Plain words for a stored edit record (`EditRecord.to_json()`), in one language."""
+    parts = [t(key, lang) for key, flag in (("sum.title", "title_changed"), ("sum.lede", "lede_changed"))
+             if record.get(flag)]
+    parts += [t(f"sum.{key}", lang, n=len(record[key])) for key in _COUNTED[:4] if record.get(key)]
+    parts += _describe_numbers(record, lang)
+    parts += [t(f"sum.{key}", lang, n=len(record[key])) for key in _COUNTED[4:] if record.get(key)]
+    parts += [t(f"sum.sources_{side}", lang, names=_names(record[f"attributions_{side}"], 2))
+              for side in ("added", "removed") if record.get(f"attributions_{side}")]
+    text = "; ".join(parts) or t("sum.none", lang)
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
 
 # --- diff -----------------------------------------------------------------------------------

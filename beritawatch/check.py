@@ -15,6 +15,7 @@ import parsers
 from beritawatch.changes import content_hash
 from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult, charset_codec
 from beritawatch.urls import portal_of
+from parsers.media import MEDIA
 
 # What a check ended as (one per article per pass).
 UNCHANGED_304 = "not_modified"
@@ -66,6 +67,12 @@ class CheckResult:
             return list(self.pages)
         unpack = zstandard.ZstdDecompressor()
         return [(url, unpack.decompress(html)) for url, html in self.pages]
+
+
+def is_media(result: CheckResult) -> bool:
+    """Whether the check found a media page (video, web story ...), not an article."""
+    reason = result.article.not_article if result.outcome == NOT_ARTICLE and result.article else None
+    return reason is not None and reason.startswith(MEDIA)
 
 
 def slim(result: CheckResult) -> CheckResult:
@@ -137,7 +144,12 @@ def page_bytes(fetch: FetchResult) -> bytes:
 
 def _same_portal(page_url: str, link: str) -> bool:
     parts = urlsplit(link)
-    return parts.scheme in ("http", "https") and portal_of(link) is not None and portal_of(link) == portal_of(page_url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    portal = portal_of(page_url)
+    if portal is None:  # a host without a portal parser (the generic fallback): its pages stay on that host
+        return (parts.hostname or "") == (urlsplit(page_url).hostname or "")
+    return portal_of(link) == portal
 
 
 async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
@@ -208,7 +220,7 @@ async def check_many(fetcher: Fetcher, due: Sequence[DueArticle], concurrency: i
             try:
                 result = await check_article(fetcher, item)
             except Exception as exc:  # noqa: BLE001 - the contract: one article never fails a pass
-                failed = FetchResult(item.url, dt.datetime.now(dt.timezone.utc), FETCH_ERROR,
+                failed = FetchResult(item.url, dt.datetime.now(dt.UTC), FETCH_ERROR,
                                      error=f"check crashed: {type(exc).__name__}: {exc}")
                 result = CheckResult(item, FETCH_FAILED, (failed,), error=failed.error)
         if slim_results:

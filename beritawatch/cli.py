@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pathlib
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from beritawatch.config import ConfigError, load_config
+from beritawatch.commands import alerts, diff, sql, watchlist
+from beritawatch.commands.articles import cmd_explain, cmd_parse, cmd_reparse, cmd_report
+from beritawatch.commands.base import EXIT_CONFIG, database_exit_code, guarded
+from beritawatch.commands.progress import live_progress
+from beritawatch.commands.summary import failure_line, format_summary
+from beritawatch.config import Config, ConfigError, load_config, require_config_file
 
-EXIT_CONFIG = 2
-EXIT_LOCKED = 3
-EXIT_FAILED = 1
+__all__ = ["build_parser", "format_summary", "main"]
 
 
 def _fail(message: str, code: int) -> int:
@@ -25,219 +27,47 @@ def cmd_run(args: argparse.Namespace) -> int:
     """One monitoring pass through the Prefect flow."""
     from warehouse.db import WarehouseError, connect
 
-    try:
-        config = load_config(args.config)
+    try:  # a pass on the defaults would monitor nothing: no config file is an error here
+        config_file = require_config_file(args.config)
+        config = load_config(config_file)
     except ConfigError as exc:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
     db_path = args.db or config.database
     try:  # fail fast, before Prefect starts, when the file is held or unusable
         connect(db_path, wait_s=args.lock_wait).close()
     except WarehouseError as exc:
-        return _fail(str(exc), EXIT_LOCKED)
+        return _fail(str(exc), database_exit_code(exc))
+    live = sys.stderr.isatty() and not args.quiet  # a terminal gets progress bars, not log lines
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if args.quiet else "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if args.quiet or live else "INFO")
     from flows.monitor import monitor_pass
 
     try:
-        summary = monitor_pass(config_path=str(args.config) if args.config else None, db_path=str(db_path))
+        with live_progress(live):
+            summary = monitor_pass(config_path=str(config_file), db_path=str(db_path), now=args.now)
     except WarehouseError as exc:
-        return _fail(str(exc), EXIT_LOCKED)
+        return _fail(str(exc), database_exit_code(exc))
     except ConfigError as exc:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
+    idle = nothing_monitored(config, summary)
+    if idle:  # on stderr, --quiet or not: cron mails it
+        print(f"beritawatch: {idle}", file=sys.stderr)
     if not args.quiet:
-        print(format_summary(summary))
+        print(format_summary(summary, config.ui.language))
     else:  # cron: silent unless something failed
-        for url, outcome, error in summary.get("failures", []):
-            print(f"! {outcome}: {url}" + (f" ({error})" if error else ""))
+        for failure in summary.get("failures", []):
+            print(failure_line(*failure))
     return 0
 
 
-def format_summary(summary: dict[str, Any]) -> str:
-    """The per-portal table printed after a pass, then each failure by name."""
-    header = ("portal", "checked", "fetched", "unchanged", "new", "edited", "errors")
-    rows = [header]
-    for portal, c in summary["portals"].items():
-        rows.append((portal, c["checked"], c["fetched"], c["unchanged"], c["new_articles"],
-                     c["new_versions"], c["errors"]))
-    if len(rows) == 1:
-        rows.append(("(nothing due)", 0, 0, 0, 0, 0, 0))
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths)))
-             for row in rows]
-    for url, outcome, error in summary.get("failures", []):
-        lines.append(f"! {outcome}: {url}" + (f" ({error})" if error else ""))
-    return "\n".join(lines)
-
-
-def cmd_parse(args: argparse.Namespace) -> int:
-    """Print the article extracted from a saved page as JSON."""
-    import parsers
-
-    try:
-        html = args.file.read_bytes()
-    except OSError as exc:
-        return _fail(f"cannot read {args.file}: {exc.strerror}", EXIT_FAILED)
-    try:
-        article = parsers.parse(html, args.url)
-    except parsers.ParseError as exc:
-        return _fail(f"cannot parse {args.file}: {exc}", EXIT_FAILED)
-    print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
-    return 0
-
-
-def cmd_sql(args: argparse.Namespace) -> int:
-    """Run a read-only query on the warehouse and print the table."""
-    import duckdb
-
-    from warehouse.db import WarehouseError, connect
-
-    try:
-        db_path = args.db or load_config(args.config).database
-    except ConfigError as exc:
-        return _fail(f"config error: {exc}", EXIT_CONFIG)
-    try:
-        con = connect(db_path, read_only=True, wait_s=args.lock_wait)
-    except WarehouseError as exc:
-        return _fail(str(exc), EXIT_LOCKED)
-    try:
-        relation = con.sql(args.query)
-        if relation is None:
-            print("(statement ran; nothing to show)")
-        else:
-            print(relation.show(max_width=args.width, max_rows=args.max_rows) or "", end="")
-    except duckdb.Error as exc:
-        return _fail(f"query failed: {str(exc).splitlines()[0]}", EXIT_FAILED)
-    finally:
-        con.close()
-    return 0
-
-
-def cmd_reparse(args: argparse.Namespace) -> int:
-    """Re-run the current parsers over the stored raw HTML."""
-    from warehouse.db import WarehouseError, connect
-    from warehouse.reparse import reparse
-
-    try:
-        db_path = args.db or load_config(args.config).database
-        con = connect(db_path, wait_s=args.lock_wait)
-    except ConfigError as exc:
-        return _fail(f"config error: {exc}", EXIT_CONFIG)
-    except WarehouseError as exc:
-        return _fail(str(exc), EXIT_LOCKED)
-    try:
-        stats = reparse(con)
-    finally:
-        con.close()
-    print(f"re-parsed {stats.versions} versions: {stats.changed} read differently now, "
-          f"{stats.failed} no longer parse (kept as they were); "
-          f"edit records {stats.edits_before} -> {stats.edits_after}")
-    return 0
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    """Score an article (a saved page, or a URL from the warehouse or the network) and say why."""
-    import parsers
-    from beritawatch.relevance import default_topics, score_article
-
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return _fail(f"config error: {exc}", EXIT_CONFIG)
-    topics = config.topics or default_topics()
-    target = args.target
-    path = pathlib.Path(target)
-    if path.exists():
-        if not args.url:
-            return _fail("explaining a file needs --url (it selects the portal parser)", EXIT_CONFIG)
-        try:
-            article = parsers.parse(path.read_bytes(), args.url)
-        except parsers.ParseError as exc:
-            return _fail(f"cannot parse {path}: {exc}", EXIT_FAILED)
-        title, body = article.title, article.body
-    else:
-        found = _stored_text(args.db or config.database, target, args.lock_wait)
-        if found is None:
-            found = _fetched_text(config, target)
-        if isinstance(found, str):
-            return _fail(found, EXIT_FAILED)
-        title, body = found
-    score = score_article(title, body, topics)
-    print(f"{title}\n{score.explain()}")
-    return 0
-
-
-def _stored_text(db_path: pathlib.Path, url: str, lock_wait: float) -> tuple[str, tuple[str, ...]] | None:
-    from beritawatch.urls import canonical_url
-    from warehouse.db import WarehouseError, connect
-
-    if not pathlib.Path(db_path).exists():
+def nothing_monitored(config: Config, summary: dict[str, Any]) -> str | None:
+    """Why a pass checked and polled nothing at all, when that is because nothing is configured."""
+    checked = sum(c.get("checked", 0) for c in summary.get("portals", {}).values())
+    polled = summary.get("discovery", {}).get("polled", 0)
+    if checked or polled or config.track or config.discover:
         return None
-    try:
-        con = connect(db_path, read_only=True, wait_s=lock_wait)
-    except WarehouseError:
-        return None
-    try:
-        row = con.execute("""SELECT v.title, v.body FROM articles a JOIN versions v
-                             ON v.article_url = a.url AND v.content_hash = a.current_hash
-                             WHERE a.url = ? ORDER BY v.version_id DESC LIMIT 1""",
-                          [canonical_url(url)]).fetchone()
-    finally:
-        con.close()
-    return (row[0], tuple(row[1].split("\n\n"))) if row else None
-
-
-def _fetched_text(config: Any, url: str) -> tuple[str, tuple[str, ...]] | str:
-    import asyncio
-
-    from beritawatch.check import PARSED, DueArticle, check_article
-    from beritawatch.fetch import Fetcher
-
-    async def fetch() -> Any:
-        async with Fetcher(config.http) as fetcher:
-            return await check_article(fetcher, DueArticle(url, None))
-
-    result = asyncio.run(fetch())
-    if result.outcome != PARSED or result.article is None:
-        return f"could not read {url}: {result.error or result.outcome}"
-    return result.article.title, result.article.body
-
-
-def cmd_alerts(args: argparse.Namespace) -> int:
-    """List pending and failed deliveries; with --retry, attempt them all now."""
-    import datetime as dt
-
-    from warehouse import outbox
-    from warehouse.db import WarehouseError, connect
-
-    try:
-        config = load_config(args.config)
-        con = connect(args.db or config.database, wait_s=args.lock_wait)
-    except ConfigError as exc:
-        return _fail(f"config error: {exc}", EXIT_CONFIG)
-    except WarehouseError as exc:
-        return _fail(str(exc), EXIT_LOCKED)
-    try:
-        if args.retry:
-            report = outbox.deliver_outbox(
-                con, config.alerts.targets, dt.datetime.now(dt.timezone.utc), pass_id="manual",
-                digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts,
-                retry_now=True)
-            print(f"planned {report.planned}, sent {report.sent}, will retry {report.retried_later}, "
-                  f"gave up {report.failed}, unknown targets {report.unknown_targets}")
-            for target, key, error in report.errors:
-                print(f"! {target} {key}: {error}")
-        rows = outbox.pending(con)
-    finally:
-        con.close()
-    if not rows:
-        print("no pending or failed deliveries")
-        return 0
-    for status, target, kind, key, attempts, next_at, error, title in rows:
-        when = f", next try {next_at:%Y-%m-%d %H:%M}" if next_at and status == "pending" else ""
-        print(f"{status:8} {kind:8} {target}  attempts={attempts}{when}  {title or key}")
-        if error:
-            print(f"         last error: {error}")
-    return 0
+    return (f"nothing to monitor: {config.source} has no [[track]] or [[discover]] entry, and no article "
+            "in the warehouse was due")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -264,26 +94,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    """Write the static HTML report from the warehouse."""
-    from beritawatch.report import write_report
-    from warehouse.db import WarehouseError, connect
-
-    try:
-        db_path = args.db or load_config(args.config).database
-        con = connect(db_path, read_only=True, wait_s=args.lock_wait)
-    except ConfigError as exc:
-        return _fail(f"config error: {exc}", EXIT_CONFIG)
-    except WarehouseError as exc:
-        return _fail(str(exc), EXIT_LOCKED)
-    try:
-        index = write_report(con, args.out)
-    finally:
-        con.close()
-    print(f"report written: {index}")
-    return 0
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     """An offline tour on the replica: new coverage, an edit, a takedown, alerts and the report."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -306,14 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", type=pathlib.Path, default=None,
-                       help="TOML config (default: ./beritawatch.toml)")
+                       help="TOML config (default: $BERITAWATCH_CONFIG, else ./beritawatch.toml)")
         p.add_argument("--db", type=pathlib.Path, default=None, help="DuckDB file (default from config)")
         p.add_argument("--lock-wait", type=float, default=30.0,
                        help="seconds to wait while another process holds the database")
 
+    def config_only(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=pathlib.Path, default=None,
+                       help="TOML config to edit (default: $BERITAWATCH_CONFIG, else ./beritawatch.toml)")
+
     run = sub.add_parser("run", help="one monitoring pass")
     common(run)
     run.add_argument("--quiet", action="store_true", help="print nothing unless something fails (for cron)")
+    run.add_argument("--now", action="store_true",
+                     help="check every tracked article and poll every source now, whatever their schedule or backoff")
     run.set_defaults(func=cmd_run)
 
     parse = sub.add_parser("parse", help="print the article extracted from a saved page as JSON")
@@ -321,12 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--url", required=True, help="the page's URL (selects the portal parser)")
     parse.set_defaults(func=cmd_parse)
 
-    sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
-    common(sql)
-    sql.add_argument("query")
-    sql.add_argument("--width", type=int, default=160)
-    sql.add_argument("--max-rows", type=int, default=60)
-    sql.set_defaults(func=cmd_sql)
+    sql.register(sub, common)
+    diff.register(sub, common)
+    watchlist.register(sub, config_only)
+    alerts.register(sub, common)
+
     reparse = sub.add_parser("reparse", help="re-run the parsers over stored raw HTML (after a parser fix)")
     common(reparse)
     reparse.set_defaults(func=cmd_reparse)
@@ -340,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="write the static HTML report")
     common(report)
-    report.add_argument("--out", type=pathlib.Path, default=pathlib.Path("report"), help="output folder")
+    report.add_argument("--out", type=pathlib.Path, default=None,
+                        help="output folder (default: [report] out, else report/)")
     report.set_defaults(func=cmd_report)
 
     doctor = sub.add_parser("doctor", help="check config, targets, database and reachability")
@@ -350,11 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="an offline tour on the local replica")
     demo.add_argument("--out", type=pathlib.Path, default=pathlib.Path("data/demo"))
     demo.set_defaults(func=cmd_demo)
-
-    alerts = sub.add_parser("alerts", help="list pending and failed alert deliveries")
-    common(alerts)
-    alerts.add_argument("--retry", action="store_true", help="attempt every pending delivery now")
-    alerts.set_defaults(func=cmd_alerts)
 
     explain = sub.add_parser("explain", help="topic relevance of an article, with the evidence")
     common(explain)
@@ -366,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    return guarded(args.func, args)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from beritawatch.alerts.targets import Target, TargetError, validate_targets
+from beritawatch.i18n import DEFAULT_LANGUAGE, DISPLAY_TIMEZONE, Language, check_language
 from beritawatch.relevance import Topic
 from beritawatch.revisit import RevisitLadder
 from beritawatch.stories.settings import StorySettings, StorySettingsError, story_settings
 
 DEFAULT_CONFIG = pathlib.Path("beritawatch.toml")
 DEFAULT_DB = pathlib.Path("data/beritawatch.duckdb")
+ENV_CONFIG = "BERITAWATCH_CONFIG"  # names the config file read when no --config is given
 ENV_NOTIFY = "BERITAWATCH_NOTIFY"
 ENV_ROUTE = "BERITAWATCH_ROUTE"
 
@@ -34,13 +36,19 @@ class ConfigError(ValueError):
 class TrackedArticle:
     url: str
     label: str | None = None
+    paused: bool = False  # kept in the config, not checked until resumed
+
+
+DISCOVER_KINDS = ("auto", "rss", "sitemap", "index", "payload")
+DEFAULT_MAX_NEW = 50  # new articles taken from one source in one pass; the rest wait for the next
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DiscoverySource:
     url: str
-    kind: str = "auto"  # "rss", "sitemap", "index" or "auto" (decided from the response)
+    kind: str = "auto"  # one of DISCOVER_KINDS; "auto" decides from the response
     every_minutes: float = 10.0
+    max_new: int = DEFAULT_MAX_NEW  # cap on new articles tracked from this source per pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -82,6 +90,17 @@ class RevisitSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class UiSettings:
+    language: Language = DEFAULT_LANGUAGE  # of alerts, the report, edit summaries, CLI summaries
+    timezone: str = DISPLAY_TIMEZONE  # the session time zone `sql` shows times in
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportSettings:
+    out: pathlib.Path | None = None  # when set, the report is rewritten there after every pass
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Config:
     track: tuple[TrackedArticle, ...] = ()
     discover: tuple[DiscoverySource, ...] = ()
@@ -89,26 +108,53 @@ class Config:
     alerts: AlertSettings = AlertSettings()
     http: HttpSettings = HttpSettings()
     revisit: RevisitSettings = RevisitSettings()
+    ui: UiSettings = UiSettings()
+    report: ReportSettings = ReportSettings()
     stories: StorySettings = StorySettings()
     database: pathlib.Path = DEFAULT_DB
     source: pathlib.Path | None = None  # the file it was read from
 
 
-_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "stories"}
+_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "ui", "report",
+             "stories"}
+
+
+def config_path(path: pathlib.Path | None = None,
+                env: Mapping[str, str] | None = None) -> tuple[pathlib.Path, str | None]:
+    """The config file to read and who named it: `path` ("--config"), else $BERITAWATCH_CONFIG,
+    else `beritawatch.toml` in the current folder (named by nobody: it may be missing)."""
+    env = os.environ if env is None else env
+    if path is not None:
+        return path, "--config"
+    if env.get(ENV_CONFIG, "").strip():
+        return pathlib.Path(env[ENV_CONFIG].strip()), ENV_CONFIG
+    return DEFAULT_CONFIG, None
+
+
+def require_config_file(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> pathlib.Path:
+    """The config file a monitoring pass reads; a ConfigError saying where it looked when there is
+    none (a pass on the defaults would monitor nothing, silently: a cron trap)."""
+    found, named_by = config_path(path, env)
+    if found.is_file():
+        return found
+    if named_by is not None:
+        raise ConfigError(str(found), f"config file not found (named by {named_by})")
+    raise ConfigError("--config", f"no config file: looked for {found.resolve()} (none in the current folder); "
+                                  f"pass --config FILE or set {ENV_CONFIG}=FILE")
 
 
 def load_config(path: pathlib.Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read the config file (default `beritawatch.toml`; a missing default file means defaults)."""
+    """Read the config file (see `config_path`; a missing default file means defaults)."""
     env = os.environ if env is None else env
-    explicit = path is not None
-    path = path or DEFAULT_CONFIG
+    path, named_by = config_path(path, env)
     if path.exists():
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"not valid TOML ({exc})") from None
-    elif explicit:
-        raise ConfigError(str(path), "config file not found")
+    elif named_by is not None:
+        by_env = f" (named by {ENV_CONFIG})" if named_by == ENV_CONFIG else ""
+        raise ConfigError(str(path), f"config file not found{by_env}")
     else:
         raw = {}
     config = config_from_dict(raw, env)
@@ -135,7 +181,9 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
     if not isinstance(database, str) or not database:
         raise ConfigError("database", "must be a file path string")
     return Config(track=track, discover=discover, topics=topics, alerts=alerts, http=http,
-                  revisit=revisit, stories=stories, database=pathlib.Path(database))
+                  revisit=revisit, ui=_ui(_table(raw, "ui")), report=_report(_table(raw, "report")),
+                  stories=stories,
+                  database=pathlib.Path(database))
 
 
 def _list(raw: Mapping[str, Any], key: str) -> list[Any]:
@@ -167,20 +215,26 @@ def _tracked(i: int, item: Any) -> TrackedArticle:
         return TrackedArticle(url=_check_url(key, item))
     if not isinstance(item, Mapping):
         raise ConfigError(key, "must be a table with a url")
-    _no_extra(key, item, {"url", "label"})
-    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=item.get("label"))
+    _no_extra(key, item, {"url", "label", "paused"})
+    label = item.get("label")
+    if label is not None and not isinstance(label, str):
+        raise ConfigError(f"{key}.label", f"must be a string, got {label!r}")
+    return TrackedArticle(url=_check_url(f"{key}.url", item.get("url")), label=label,
+                          paused=_boolean(f"{key}.paused", item.get("paused", False)))
 
 
 def _discovery(i: int, item: Any) -> DiscoverySource:
     key = f"discover[{i}]"
     if not isinstance(item, Mapping):
         raise ConfigError(key, "must be a table with a url")
-    _no_extra(key, item, {"url", "kind", "every_minutes"})
+    _no_extra(key, item, {"url", "kind", "every_minutes", "max_new"})
     kind = item.get("kind", "auto")
-    if kind not in ("auto", "rss", "sitemap", "index"):
-        raise ConfigError(f"{key}.kind", "must be one of auto, rss, sitemap, index")
+    if kind not in DISCOVER_KINDS:
+        raise ConfigError(f"{key}.kind", f"must be one of {', '.join(DISCOVER_KINDS)}, got {kind!r}")
     every = _number(f"{key}.every_minutes", item.get("every_minutes", 10.0), minimum=0.0)
-    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every)
+    max_new = _integer(f"{key}.max_new", item.get("max_new", DEFAULT_MAX_NEW), 1)
+    return DiscoverySource(url=_check_url(f"{key}.url", item.get("url")), kind=kind, every_minutes=every,
+                           max_new=max_new)
 
 
 def _topic(i: int, item: Any) -> Topic:
@@ -307,3 +361,25 @@ def _revisit(table: Mapping[str, Any]) -> RevisitSettings:
         key, _, problem = str(exc).partition(": ")
         raise ConfigError(key.replace("revisit.", "revisit.ladder.", 1), problem or str(exc)) from None
     return RevisitSettings(every_pass=every_pass, max_per_pass=max_per_pass, ladder=ladder)
+
+
+def _ui(table: Mapping[str, Any]) -> UiSettings:
+    _no_extra("ui", table, {"language", "timezone"})
+    try:
+        language = check_language(table.get("language", DEFAULT_LANGUAGE))
+    except ValueError as exc:
+        raise ConfigError("ui.language", str(exc)) from None
+    timezone = table.get("timezone", DISPLAY_TIMEZONE)
+    if not isinstance(timezone, str) or not re.fullmatch(r"[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*", timezone):
+        raise ConfigError("ui.timezone", f"must be a time zone name such as Asia/Jakarta, got {timezone!r}")
+    return UiSettings(language=language, timezone=timezone)
+
+
+def _report(table: Mapping[str, Any]) -> ReportSettings:
+    _no_extra("report", table, {"out"})
+    out = table.get("out")
+    if out is None:
+        return ReportSettings()
+    if not isinstance(out, str) or not out.strip():
+        raise ConfigError("report.out", f"must be a folder path string, got {out!r}")
+    return ReportSettings(out=pathlib.Path(out))

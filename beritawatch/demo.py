@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pathlib
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -44,9 +45,16 @@ def _write_config(folder: pathlib.Path, replica: Replica, chat: JsonReceiver) ->
     return path
 
 
+def as_chat_shows(markdown: str) -> str:
+    """A chat message's Markdown as the chat displays it: no bold markers, escapes or link brackets."""
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
+    text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)
+    return re.sub(r"\\([\\`*_\[\]<>&~|#+=.-])", r"\1", text)
+
+
 def run_demo(out: pathlib.Path, say: Callable[[str], None] = print) -> int:
     """Run the tour, writing the warehouse, config and report under `out`."""
-    from beritawatch.cli import format_summary
+    from beritawatch.commands.summary import format_summary
     from beritawatch.report import write_report
     from flows.monitor import monitor_pass
     from warehouse.db import connect
@@ -70,7 +78,7 @@ def run_demo(out: pathlib.Path, say: Callable[[str], None] = print) -> int:
             for request in chat.accepted[seen:]:
                 body = json.loads(request.body)
                 say(f"\n  chat ← {body['title']}")
-                say(textwrap.indent(textwrap.shorten(body["message"], 400), "     "))
+                say(textwrap.indent(as_chat_shows(body["message"]), "     "))
             seen = len(chat.accepted)
 
         step("Pass 1: the five tracked articles",

@@ -24,7 +24,8 @@ import duckdb
 
 from beritawatch import fetch
 from beritawatch.alerts.targets import ENV_VAR, MASK, redact_url
-from beritawatch.config import DEFAULT_CONFIG, Config, ConfigError, HttpSettings, load_config
+from beritawatch.config import Config, ConfigError, HttpSettings, load_config
+from beritawatch.config import config_path as resolve_config
 
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 DOCTOR_TIMEOUT_S = 10.0  # per request: a doctor answers in seconds, whatever the pass allows
@@ -108,7 +109,7 @@ def _secret_urls(config_path: pathlib.Path | None) -> list[str]:
     """Every URL in the config file and BERITAWATCH_NOTIFY: the redaction list even when the config
     does not load (its error message must not become the leak)."""
     found = _URL_IN_TEXT.findall(os.environ.get(ENV_VAR, ""))
-    path = config_path or DEFAULT_CONFIG
+    path = resolve_config(config_path)[0]
     try:
         found += _URL_IN_TEXT.findall(path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
@@ -141,7 +142,7 @@ def run_doctor(config_path: pathlib.Path | None, db_path: pathlib.Path | None, *
 # -- config and targets ---------------------------------------------------------------------------
 
 def _check_config(report: Report, path: pathlib.Path | None) -> Config | None:
-    shown = str(path or DEFAULT_CONFIG)
+    shown = str(resolve_config(path)[0])
     try:
         config = load_config(path)
     except ConfigError as exc:
@@ -170,9 +171,23 @@ def _check_politeness(report: Report, http: HttpSettings) -> None:
     if not http.contact and not http.browser_user_agent:
         report.add(WARN, "user agent", f"{http.effective_user_agent!r} names no contact",
                    "set [http] contact = \"mailto:you@example.org\" so portals can reach you instead of blocking")
+    elif http.contact and is_placeholder_contact(http.contact):
+        report.add(WARN, "user agent", f"http.contact is the placeholder {http.contact!r}: portals cannot reach you",
+                   "set [http] contact to an address you read, so a portal can write before it blocks us")
     if not http.obey_robots:
         report.add(WARN, "robots.txt", "http.obey_robots = false: robots.txt is ignored",
                    "only with the sites' permission; otherwise remove it")
+
+
+_PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net", "example.invalid")
+
+
+def is_placeholder_contact(contact: str) -> bool:
+    """Whether `contact` is the shipped placeholder (or any example.* / .invalid address)."""
+    text = contact.strip().lower().removeprefix("mailto:")
+    domain = text.rpartition("@")[2].split("/")[0] if "@" in text else (urlsplit(text).hostname or text)
+    return ("set-your-contact" in text or domain.endswith(".invalid")
+            or any(domain == d or domain.endswith("." + d) for d in _PLACEHOLDER_DOMAINS))
 
 
 # -- warehouse --------------------------------------------------------------------------------------

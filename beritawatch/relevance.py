@@ -12,6 +12,7 @@ match token by token, and a trailing `*` matches any ending (English inflection)
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import importlib.resources
 import itertools
@@ -31,6 +32,7 @@ __all__ = [
     "TopicScore",
     "default_topics",
     "score_article",
+    "score_edit",
     "score_sentences",
     "topics_from_toml",
 ]
@@ -584,4 +586,42 @@ def score_sentences(sentences: Sequence[str], topics: Sequence[Topic], *, contex
         _score_topic(topic, split, ["body"] * len(split), topic.edit_threshold, context)
         for topic in topics
     ]
+    return _combine(results)
+
+
+def _hit_key(e: Evidence) -> tuple[str, str, float]:
+    return (" ".join(e.text.split()), e.zone, e.weight)
+
+
+def _hits_missing(these: Sequence[Evidence], others: Sequence[Evidence]) -> list[Evidence]:
+    """Hits of `these` with no equal hit (same anchor text, zone and weight) in `others`."""
+    left = collections.Counter(_hit_key(e) for e in others)
+    out: list[Evidence] = []
+    for e in these:
+        key = _hit_key(e)
+        if left[key]:
+            left[key] -= 1
+        else:
+            out.append(e)
+    return out
+
+
+def score_edit(before: Score, after: Score, topics: Sequence[Topic]) -> Score:
+    """The edit's own topic score, from the `score_article` results of the two versions.
+
+    Its evidence is the hits the edit made (in `after`, not in `before`) and the hits it undid
+    (in `before`, not in `after`), each weighed exactly as `score_article` (and so `explain`)
+    weighs it; relevance is judged against each topic's `edit_threshold`.
+    """
+    thresholds = {topic.name: topic.edit_threshold for topic in topics}
+    old_by_topic = {ts.topic: ts for ts in before.topics}
+    results = []
+    for new in after.topics:
+        old = old_by_topic.get(new.topic)
+        old_hits = old.evidence if old else ()
+        evidence = (*_hits_missing(new.evidence, old_hits), *_hits_missing(old_hits, new.evidence))
+        score = round(sum(e.weight for e in evidence), 3)
+        threshold = thresholds.get(new.topic, new.threshold)
+        results.append(dataclasses.replace(new, score=score, threshold=threshold, relevant=score >= threshold,
+                                           evidence=evidence))
     return _combine(results)

@@ -3,14 +3,30 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from beritawatch.discovery import AllowedHosts, DiscoveryError, discover, filter_candidates, registrable_domain
+from beritawatch.config import DEFAULT_MAX_NEW
+from beritawatch.discovery import (
+    REASON_MEDIA,
+    AllowedHosts,
+    Candidate,
+    DiscoveryError,
+    discover,
+    filter_candidates,
+    registrable_domain,
+)
 from beritawatch.fetch import FEED_TYPES, NOT_MODIFIED, Fetcher, FetchResult
 from beritawatch.urls import canonical_url, portal_of
 
-MAX_CHILD_SITEMAPS = 20  # a sitemap index is followed this far, per poll
+MAX_CHILD_SITEMAPS = 12  # a sitemap index is followed one level, this many children per poll
+_MEDIA_SITEMAP = re.compile(r"image|video|foto|photo|ampstory", re.IGNORECASE)
+_NEWS_SITEMAP = re.compile(r"news", re.IGNORECASE)
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+# How a rejection is recorded (warehouse `discovery_rejections.reason`).
+MEDIA, LISTING, REFUSED = REASON_MEDIA, "not_article", "refused"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -19,6 +35,7 @@ class DueSource:
     kind: str
     etag: str | None = None
     last_modified: str | None = None
+    max_new: int = DEFAULT_MAX_NEW  # new articles taken from this source per pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -27,9 +44,21 @@ class PollResult:
 
     source: DueSource
     fetch: FetchResult
-    articles: tuple[tuple[str, str | None], ...] = ()  # (canonical url, portal)
-    rejected: tuple[tuple[str, str], ...] = ()  # (url, reason)
+    articles: tuple[tuple[str, str | None], ...] = ()  # (canonical url, portal), in the source's order
+    rejected: tuple[tuple[str, str], ...] = ()  # (url, reason) refused by the host allow-list
+    dropped: tuple[tuple[str, str], ...] = ()  # (url, reason) not articles: media, home/section/tag pages
     error: str | None = None
+    listed: tuple[str, ...] = ()  # article URLs as listed, where they differ from the canonical one (aliases)
+
+    @property
+    def media(self) -> tuple[tuple[str, str], ...]:
+        """The links refused as media pages (video, web story, gallery ...)."""
+        return tuple((url, reason) for url, reason in self.dropped if reason.startswith(REASON_MEDIA))
+
+    def rejections(self) -> list[tuple[str, str, str]]:
+        """Every refused link as (url, reason code, detail): media, not_article or refused."""
+        out = [(url, MEDIA if why.startswith(REASON_MEDIA) else LISTING, why) for url, why in self.dropped]
+        return out + [(url, REFUSED, why) for url, why in self.rejected]
 
     @property
     def outcome(self) -> str:
@@ -47,8 +76,18 @@ def allowed_hosts(urls: Iterable[str]) -> AllowedHosts:
     return AllowedHosts(domains)
 
 
+def pick_child_sitemaps(children: Sequence[Candidate], limit: int = MAX_CHILD_SITEMAPS) -> list[Candidate]:
+    """The children of a sitemap index worth reading: no image/video sitemaps, news sitemaps first,
+    then the most recently changed, at most `limit`."""
+    usable = [c for c in children if not _MEDIA_SITEMAP.search(urlsplit(c.url).path)]
+    usable.sort(key=lambda c: (_NEWS_SITEMAP.search(urlsplit(c.url).path) is None,
+                               -(c.updated or _OLDEST).timestamp()))
+    return usable[:limit]
+
+
 async def poll_source(fetcher: Fetcher, source: DueSource, allowed: AllowedHosts) -> PollResult:
-    """Fetch one source (conditionally) and turn it into trackable article URLs."""
+    """Fetch one source (conditionally) and turn it into trackable article URLs; a sitemap index is
+    followed one level (see `pick_child_sitemaps`)."""
     fetch = await fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified,
                               accept=FEED_TYPES)
     if fetch.outcome == NOT_MODIFIED or not fetch.ok or fetch.content is None:
@@ -59,17 +98,22 @@ async def poll_source(fetcher: Fetcher, source: DueSource, allowed: AllowedHosts
     except DiscoveryError as exc:
         return PollResult(source, fetch, error=str(exc))
     candidates = list(found.candidates)
-    children, refused_children = filter_candidates(found.sitemaps[:MAX_CHILD_SITEMAPS], allowed)
+    dropped = list(found.dropped)
+    children, refused_children = filter_candidates(pick_child_sitemaps(found.sitemaps), allowed)
     for child in children:
         answer = await fetcher.get(child.url, accept=FEED_TYPES)
         if answer.ok and answer.content is not None:
             try:
-                candidates.extend(discover(answer.content, answer.content_type, child.url, "sitemap").candidates)
+                child_found = discover(answer.content, answer.content_type, answer.final_url or child.url, "sitemap")
             except DiscoveryError:
                 continue
+            candidates.extend(child_found.candidates)  # a child that is itself an index is not followed
+            dropped.extend(child_found.dropped)
     kept, rejected = filter_candidates(candidates, allowed)
     articles = {canonical_url(c.url): portal_of(c.url) for c in kept}
-    return PollResult(source, fetch, tuple(articles.items()), tuple([*rejected, *refused_children]))
+    listed = tuple(dict.fromkeys(c.url for c in kept if c.url not in articles))
+    return PollResult(source, fetch, tuple(articles.items()), tuple([*rejected, *refused_children]),
+                      dropped=tuple(dict(dropped).items()), listed=listed)
 
 
 async def poll_all(fetcher: Fetcher, sources: Sequence[DueSource], allowed: AllowedHosts) -> list[PollResult]:

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 __all__ = [
     "PORTALS",
+    "alias_form",
     "article_key",
     "canonical_url",
     "is_article_url",
@@ -44,9 +45,14 @@ _DETIK = re.compile(r"^(?P<path>/(?:[\w.-]+/)*d-(?P<id>\d+)/[^/]+)(?:/\d+)?$")
 _TRIBUN_DATED = re.compile(r"^(?P<path>/(?:[\w-]+/)*(?P<date>\d{4}/\d{2}/\d{2})/(?P<slug>[^/]+))$")
 _TRIBUN_NUMBERED = re.compile(r"^(?P<path>/(?P<section>[a-z][\w-]*)/(?P<id>\d{5,})/[^/]+)$")
 # Republika ids mix letters and digits ("s0kbre472"); "/berita/terpopuler" is a listing.
-_REPUBLIKA = re.compile(r"^/(?P<kind>berita|amp|share)/(?P<id>(?=[a-z]*\d)[a-z0-9]{6,12})(?P<slug>/[^/]+)?$")
+# Ids are usually 9 characters; a 2025 double-slash URL carries 21 ("s9xi5i181996644825001").
+_REPUBLIKA = re.compile(r"^/(?P<kind>berita|amp|share)/(?P<id>(?=[a-z]*\d)[a-z0-9]{6,24})(?P<slug>/[^/]+)?$")
 _TEMPO_READ = re.compile(r"^/(?P<kind>read|amp)/(?P<id>\d+)(?P<slug>/[^/]+)?$")
-_TEMPO_2024 = re.compile(r"^/(?P<rubric>[a-z][\w-]*)/(?P<slug>[\w-]+-(?P<id>\d{6,}))$")
+# 2024+: /{rubrik}/{slug}-{id}. Ids of 5+ digits; a shorter id only after a double hyphen
+# ("...-pemerintah--7403", seen in 2024-25), so a year ending a listing slug ("pemilu-2024") is no id.
+_TEMPO_2024 = re.compile(r"^/(?P<rubric>[a-z][\w-]*)/(?P<slug>[\w-]*?(?:[^\W_]-(?P<id>\d{5,})|--(?P<short>\d+)))$")
+_TEMPO_LISTINGS = frozenset({"tag", "topik", "indeks", "search", "penulis", "kanal", "rubrik"})
+_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
 _AMP_CACHE = re.compile(r"^/(?:c|v|wp|i)/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$")
 
 
@@ -98,21 +104,48 @@ def canonical_url(url: str, page_canonical: str | None = None) -> str:
             if mine.portal
             else urlsplit(theirs.url).hostname == urlsplit(mine.url).hostname
         )
-        # A canonical that points at the home page, or at a short form of the same article,
-        # says less than the URL itself.
+        # A canonical that points at the home page or a section above the page, or at a short
+        # form of the same article, says less than the URL itself.
         if (
             same_site
-            and (theirs.key is not None or mine.key is None)
+            and (theirs.key is not None or (mine.key is None and not _points_up(mine.url, theirs.url)))
             and not (theirs.key == mine.key and mine.complete and not theirs.complete)
         ):
             return theirs.url
     return mine.url
 
 
+def _points_up(page: str, link: str) -> bool:
+    """Whether `link` is the home page, or a section folder above `page` on the same host (its
+    last segment a word or two such as "internasional", not a slug: page 2 of an article may
+    rightly name page 1 as canonical)."""
+    page_parts, link_parts = urlsplit(page), urlsplit(link)
+    if page_parts.hostname != link_parts.hostname:
+        return False
+    above = [s for s in link_parts.path.split("/") if s]
+    below = [s for s in page_parts.path.split("/") if s]
+    if not above:
+        return bool(below)
+    return len(above) < len(below) and below[: len(above)] == above and all(
+        _SECTION_WORD.fullmatch(segment) for segment in above)
+
+
+def alias_form(url: str) -> str:
+    """`url` as it was seen, for the record of an article's addresses: host lower-cased, tracking
+    parameters and fragment dropped, everything else (m./amp hosts, double slashes) kept."""
+    parts = urlsplit(_with_scheme(url))
+    host = _clean_host(parts.hostname or "")
+    if not host:
+        raise ValueError(f"not a web address: {url!r}")
+    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    kept = "&".join(p for p in parts.query.split("&") if p and not _TRACKING.fullmatch(p.split("=", 1)[0]))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", kept, ""))
+
+
 def article_key(url: str) -> str:
-    """A stable id of the article: "detik:d-6769960", "republika:s0kbre472", "tempo:read/1768245"
-    (before 2024), "tempo:9100001" (2024+), "tribun:www/9000301", "tribun:kaltim/2023/09/05/slug";
-    for a URL that is no article, its canonical URL."""
+    """A stable, host-independent id of the article: "detik:d-6769960", "republika:s0kbre472",
+    "tempo:1768245" (both the /read/{id} and the 2024+ {slug}-{id} address), "tribun:www/9000301",
+    "tribun:kaltim/2023/09/05/slug"; for a URL that is no article, its canonical URL."""
     parsed = _parse(url)
     return parsed.key or parsed.url
 
@@ -236,12 +269,13 @@ def _tempo(host: str, path: str) -> _Result:
     host = _mobile_to_www(host, "tempo")
     m = _TEMPO_READ.match(path)
     if m:
-        # Before 2024 ids: kept apart from the 2024+ ids, which may be a different numbering.
+        # One numbering across both generations: the 2024+ address of an old article ends in its
+        # old /read/ id (and en.tempo.co still serves /read/ ids in the same range in 2025).
         slug = m.group("slug") or ""
-        return host, f"/read/{m.group('id')}{slug}", f"tempo:read/{m.group('id')}", bool(slug)
+        return host, f"/read/{m.group('id')}{slug}", f"tempo:{int(m.group('id'))}", bool(slug)
     m = _TEMPO_2024.match(path)
-    if m:
-        return host, path, f"tempo:{m.group('id')}", True
+    if m and m.group("rubric") not in _TEMPO_LISTINGS:
+        return host, path, f"tempo:{int(m.group('id') or m.group('short'))}", True
     return None
 
 

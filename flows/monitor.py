@@ -12,6 +12,7 @@ import datetime as dt
 import pathlib
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -30,7 +31,7 @@ from beritawatch.fetch import Fetcher
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
-from beritawatch.urls import canonical_url, portal_of
+from beritawatch.urls import article_key, portal_of
 from warehouse import outbox, sources, store
 from warehouse.db import connect, pass_marker, transaction
 from warehouse.export import export_dir, export_parquet
@@ -56,13 +57,29 @@ def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
         with transaction(con):
-            tracked = [(canonical_url(item.url), portal_of(item.url)) for item in config.track]
+            tracked = [(item.url, portal_of(item.url)) for item in config.track]  # canonicalized by identity
             store.track(con, tracked, "track", now)
             sources.register_sources(con, config.discover)
             store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)
         return sources.due_sources(con, config.discover, now, every_pass=config.revisit.every_pass)
     finally:
         con.close()
+
+
+def _without_untracked(con: duckdb.DuckDBPyConnection, config: Config, due: list[DueArticle]) -> list[DueArticle]:
+    """Tracked articles paused in the config, or removed from it, are not checked (matched by
+    identity key, so a twin or moved address of a configured URL still counts as configured)."""
+    wanted = {_key_of(t.url) for t in config.track if not t.paused}
+    rows = con.execute("SELECT url, key FROM articles WHERE source = 'track'").fetchall()
+    skip = {url for url, key in rows if (key or _key_of(url)) not in wanted}
+    return [item for item in due if item.url not in skip] if skip else due
+
+
+def _key_of(url: str) -> str:
+    try:
+        return article_key(url)
+    except ValueError:
+        return url
 
 
 def _allowed(config: Config) -> AllowedHosts:
@@ -97,11 +114,16 @@ def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult],
             found = sources.record_polls(con, run_id, polls, now)
         due = store.due_articles(con, now, every_pass=config.revisit.every_pass,
                                  limit=config.revisit.max_per_pass, only_new=only_new)
+        due = _without_untracked(con, config, due)
         discovery = {**dataclasses.asdict(found),
                      "failures": [[p.source.url, p.outcome, p.error] for p in polls if p.error]}
         return due, discovery
     finally:
         con.close()
+
+
+ProgressListener = Callable[[str, int, int, int], None]  # (portal, done, total, failed)
+PROGRESS_LISTENERS: list[ProgressListener] = []  # e.g. the CLI's live display (same process)
 
 
 @task(name="check-portal", cache_policy=NO_CACHE, persist_result=False)
@@ -114,6 +136,8 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
 
     def progress(done: int, total: int, failed: int) -> None:
         nonlocal last_report
+        for listener in PROGRESS_LISTENERS:
+            listener(portal, done, total, failed)
         if done == total or time.monotonic() - last_report >= PROGRESS_EVERY_S:
             last_report = time.monotonic()
             logger.info("%s: %d/%d checked (%d%%), %d failed", portal, done, total, 100 * done // total, failed)
@@ -137,7 +161,8 @@ def store_results(config: Config, db_path: str, run_id: str, results: list[Check
             topics=topics_of(config),
             next_check=lambda state, changed, errors, suspected: next_check(
                 ladder, state, now, changed=changed, errors=errors, removal_suspected=suspected),
-            alert_minor_edits=config.alerts.minor_edits, stories=config.stories)
+            alert_minor_edits=config.alerts.minor_edits, language=config.ui.language,
+            stories=config.stories)
         written = store.record_checks(con, run_id, results, now, policy)
         return {"run_id": run_id, **written.to_json()}
     finally:
@@ -153,7 +178,8 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
     try:
         report = outbox.deliver_outbox(
             con, config.alerts.targets, _now(), pass_id=run_id.replace("-", "")[:16],
-            digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts)
+            digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts,
+            lang=config.ui.language)
         summary = {**summary, "delivery": report.to_json()}
         with transaction(con):
             store.finish_run(con, run_id, _now(), summary)
@@ -161,21 +187,38 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
             export_parquet(con, export_dir(db_path))
         except (duckdb.Error, OSError) as exc:
             get_run_logger().warning("Parquet export for analysts failed: %s", exc)
+        _rewrite_report(config, con, get_run_logger())
         return summary
     finally:
         con.close()
 
 
+def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection, logger: Any) -> None:
+    """`[report] out`: the report rewritten after the pass; a failure is logged, never fatal."""
+    if config.report.out is None:
+        return
+    from beritawatch.report import write_report
+
+    try:
+        write_report(con, config.report.out, lang=config.ui.language)
+    except Exception as exc:  # noqa: BLE001 - the pass is stored and delivered; the report is extra
+        logger.warning("report not rewritten in %s: %s", config.report.out, exc)
+
+
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
-def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all") -> dict[str, Any]:
+def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all",
+                 now: bool = False) -> dict[str, Any]:
     """One monitoring pass over everything due; one broken URL or feed never fails it.
 
     mode "all": poll due sources and check due articles; "discover": poll due sources and check
     only articles never checked yet; "revisit": check due articles, poll nothing.
+    now: everything is due (every active article, every source), whatever its schedule or backoff.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     config = load_config(pathlib.Path(config_path) if config_path else None)
+    if now:  # the stored schedules stay as they are: the next pass goes back to them
+        config = dataclasses.replace(config, revisit=dataclasses.replace(config.revisit, every_pass=True))
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     with pass_marker(database, run_id):

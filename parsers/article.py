@@ -16,7 +16,7 @@ class Article:
     """One article as a reader sees it, extracted from one page (or several pages merged)."""
 
     url: str  # canonical URL of the article (no page parameter)
-    portal: str  # "detik", "tribun", "republika", "tempo" or "generic"
+    portal: str  # "detik", "tribun", "republika", "tempo", "kompas", "cnnindonesia", "antaranews" or "generic"
     title: str
     authors: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()

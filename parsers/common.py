@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from parsers import noise
 from parsers.dates import parse_any
 from parsers.decode import defuse
+from parsers.media import media_reason
 
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
 _BLOCKS = frozenset(
@@ -201,7 +202,7 @@ class Page:
         candidates.append(self.meta.get("og:url"))
         for raw in candidates:
             absolute = absolute_url(self.url, raw)
-            if absolute and self.same_portal(absolute):
+            if absolute and self.same_portal(absolute) and not _home_or_section_above(self.url, absolute):
                 return strip_page_params(absolute)
         return strip_page_params(self.url)
 
@@ -284,6 +285,42 @@ def host_of(url: str) -> str:
         return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
     except ValueError:
         return ""
+
+
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/home", "/beranda", "/en", "/id"})
+
+
+def is_home_url(url: str) -> bool:
+    """True for a site's home page (a canonical link pointing there is a template mistake, not the article)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return parts.path.lower() in _HOME_PATHS and not parts.query
+
+
+_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
+
+
+def _section_above(page: str, link: str) -> bool:
+    """Whether `link` is the home page or a section folder above `page` (a canonical link that
+    says nothing about the article); a slug above the page (page 2 -> page 1) is not."""
+    try:
+        above = [s for s in urllib.parse.urlsplit(link).path.split("/") if s]
+        below = [s for s in urllib.parse.urlsplit(page).path.split("/") if s]
+    except ValueError:
+        return False
+    if host_of(link) != host_of(page) and above:
+        return False
+    if not above:
+        return bool(below)
+    return len(above) < len(below) and below[: len(above)] == above and all(
+        _SECTION_WORD.fullmatch(segment) for segment in above)
+
+
+def _home_or_section_above(page: str, link: str) -> bool:
+    """Whether a canonical link names the site's home or a section folder above the page."""
+    return is_home_url(link) or _section_above(page, link)
 
 
 def absolute_url(base: str, href: str | None) -> str | None:
@@ -459,7 +496,10 @@ def _login_teaser(page: Page, body: Sequence[str]) -> bool:
 
 
 def non_article_reason(page: Page, title: str, body: Sequence[str]) -> str | None:
-    """Why this page is not an article (index, login wall, error, consent page), or None."""
+    """Why this page is not an article (media, index, login wall, error, consent page), or None."""
+    media = media_reason(page, body)
+    if media is not None:
+        return media
     if title and body:
         return "login wall" if _login_teaser(page, body) else None
     head_title = page.first_text(("title",))

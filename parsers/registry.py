@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from parsers import detik, generic, republika, tempo, tribun
+from parsers import antaranews, cnnindonesia, detik, generic, kompas, republika, tempo, tribun
 from parsers.article import Article
 from parsers.common import Page, Region, host_of
 
@@ -25,6 +25,9 @@ SITES: dict[str, Site] = {
     "tribunnews.com": Site("tribun", tribun.parse, tribun.REGION),  # www., m., kaltim., solo., ...
     "republika.co.id": Site("republika", republika.parse),  # every kanal subdomain, AMP pages too
     "tempo.co": Site("tempo", tempo.parse),  # www. (Nuxt, 2024+) and dunia., nasional., ... /read/
+    "kompas.com": Site("kompas", kompas.parse),  # www. and nasional., internasional., regional., ...
+    "cnnindonesia.com": Site("cnnindonesia", cnnindonesia.parse),  # www.
+    "antaranews.com": Site("antaranews", antaranews.parse),  # www. and kanal subdomains (otomotif., ...)
 }
 GENERIC = Site("generic", generic.parse)
 

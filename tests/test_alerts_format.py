@@ -215,7 +215,7 @@ def test_edit_shows_added_removed_changed_quoted_and_the_kind() -> None:
     assert "“Sebanyak 20 kontainer dikirim.” → “Sebanyak 200 kontainer dikirim.”" in body
     assert "Judul sebelumnya: “Korea Utara kirim amunisi”" in body
     assert "Terbit: 20 Nov 2026 14:05 WIB" in body  # 07:05 UTC shown in Jakarta time
-    assert "Relevansi: 0,82" in body and "Kata kunci: Korea Utara, Rusia" in body
+    assert "Skor topik suntingan: 0,82" in body and "Kata kunci: Korea Utara, Rusia" in body
     assert body.endswith(f"Baca: {URL}")
     assert message.key == "edit:d-7000001:v3#1/1"
 

@@ -64,6 +64,10 @@ def test_environment_adds_routes_and_targets() -> None:
     ({"alerts": {"targets": [3]}}, "alerts.targets"),
     ({"alerts": {"targets": ["nosuchscheme://x"]}}, "alerts.targets"),
     ({"discover": [{"url": "https://a.id/rss", "kind": "podcast"}]}, "discover[0].kind"),
+    ({"discover": [{"url": "https://a.id/rss", "max_new": 0}]}, "discover[0].max_new"),
+    ({"discover": [{"url": "https://a.id/rss", "max_new": 2.5}]}, "discover[0].max_new"),
+    ({"discover": [{"url": "https://a.id/rss", "every_minutes": "often"}]}, "discover[0].every_minutes"),
+    ({"discover": [{"url": "https://a.id/rss", "cap": 3}]}, "discover[0].cap"),
     ({"trakc": []}, "trakc"),
 ])
 def test_bad_values_name_their_key(document: dict[str, object], key: str) -> None:
@@ -92,3 +96,21 @@ def test_unreadable_toml_names_the_file(tmp_path: pathlib.Path) -> None:
         load_config(bad, env={})
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "missing.toml", env={})
+
+
+def test_discovery_sources_take_a_kind_an_interval_and_a_cap() -> None:
+    config = config_from_dict({"discover": [
+        {"url": "https://www.tempo.co/internasional/_payload.json", "kind": "payload", "every_minutes": 30,
+         "max_new": 5},
+        {"url": "https://news.detik.com/rss"}]})
+    payload, rss = config.discover
+    assert (payload.kind, payload.every_minutes, payload.max_new) == ("payload", 30.0, 5)
+    assert (rss.kind, rss.every_minutes, rss.max_new) == ("auto", 10.0, 50)
+
+
+def test_the_shipped_config_discovers_on_every_portal() -> None:
+    from beritawatch.urls import portal_of
+
+    config = load_config(pathlib.Path(__file__).resolve().parents[1] / "beritawatch.toml", env={})
+    assert {portal_of(source.url) for source in config.discover} == {"detik", "tribun", "republika", "tempo"}
+    assert all(source.kind != "auto" and source.max_new >= 1 for source in config.discover)

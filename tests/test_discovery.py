@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from beritawatch.discovery import (PORTAL_DOMAINS, AllowedHosts, Candidate, DiscoveryError, Limits, discover,
                                    extract_candidates, filter_candidates, listing_reason, looks_like_article_url,
-                                   sniff)
+                                   media_kind, sniff)
 from beritawatch.replica import feeds
 
 REASON_FILE = "links to a file (image, media, document), not a page"
@@ -178,6 +178,14 @@ def test_reference_shapes_of_2026_templates(name: str, source_url: str, count: i
     ("https://dunia.tempo.co/read/1768245/klaim-putin-dan-kim-jong-un-akan-bertemu-as-untuk-jual-beli-senjata", True),
     ("https://www.tempo.co/internasional/klaim-putin-dan-kim-jong-un-akan-bertemu-1768245", True),
     ("https://www.tempo.co/tag/pemilu-2024", False),
+    ("https://www.tempo.co/internasional/kim-jong-un-terima-delegasi-militer-rusia--7403", True),  # short id
+    ("https://www.tempo.co/politik/pemilu-2024", False),  # a year is not an id
+    ("https://republika.co.id/berita//t3n8pz410/pemerintah-siapkan-stimulus", True),  # double slash, bare host
+    ("https://republika.co.id/berita//s9xi5i181996644825001/data-sains-untuk-prediksi", True),  # seen in 2025
+    ("https://www.tribunnews.com/ampstory/images/7734498/7-fakta-hubungan-militer", False),  # web story
+    ("https://video.tribunnews.com/view/981234/detik-detik-peluncuran-rudal", False),
+    ("https://20.detik.com/detikupdate/20241015-241015031/video-parade", False),
+    ("https://news.detik.com/foto-news/d-7701175/potret-relawan-bagikan-makanan", True),  # photo story with text
     ("https://www.tempo.co/internasional", False),
     ("https://statik.tempo.co/data/2026/07/24/id_9100001/9100001_720.jpg", False),
     ("https://news.detik.com.evil.example/internasional/d-6769960/x", False),
@@ -188,6 +196,28 @@ def test_reference_shapes_of_2026_templates(name: str, source_url: str, count: i
 ])
 def test_looks_like_article_url(url: str, expected: bool) -> None:
     assert looks_like_article_url(url) is expected
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    ("https://20.detik.com/detikupdate/20241015-241015031/video-parade-kendaraan", "video"),
+    ("https://20.detik.com/e-flash/20241015-241015020/kilas-berita", "video"),
+    ("https://news.detik.com/infografis/d-7588070/infografis-jalur-kereta", "infographic"),
+    ("https://news.detik.com/foto-news/d-7701175/potret-relawan", None),
+    ("https://news.detik.com/internasional/d-7588062/video-bukan-kata-di-slug", None),
+    ("https://video.tribunnews.com/view/981234/detik-detik-peluncuran-rudal", "video"),
+    ("https://www.tribunnews.com/ampstory/images/7734498/7-fakta-hubungan-militer", "web story"),
+    ("https://kaltim.tribunnews.com/ampstory/images/660321/5-kuliner-khas-balikpapan", "web story"),
+    ("https://www.tribunnews.com/images/internasional/view/7734470/foto-latihan", "gallery"),
+    ("https://www.tribunnews.com/internasional/7734512/korsel-klaim-tentara-korut", None),
+    ("https://www.republika.co.id/podcast/t3n8pm001/kajian-subuh", "podcast"),
+    ("https://video.tempo.co/read/48812/wawancara-pakar", "video"),
+    ("https://www.tempo.co/internasional/kim-jong-un-terima-delegasi--7403", None),
+    ("https://example.com/video/1/x", None),
+])
+def test_media_kind_by_url_shape(url: str, kind: str | None) -> None:
+    assert media_kind(url) == kind
+    if kind is not None:
+        assert listing_reason(url) == f"media: {kind}"
 
 
 @pytest.mark.parametrize(("url", "reason"), [

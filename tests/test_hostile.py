@@ -341,7 +341,9 @@ def test_the_pass_stays_bounded_in_time_and_memory(hostile_pass: HostilePass) ->
           f"imports); peak RSS {hostile_pass.peak_mb:.0f} MB, {hostile_pass.base_mb:.0f} MB after imports "
           f"(max_bytes 8,000,000; a 50 MB body and a 50 MB gzip bomb in the set)")
     assert hostile_pass.peak_mb < PEAK_RSS_LIMIT_MB
-    assert hostile_pass.seconds < 60
+    # A hang guard, not a speed target: without working timeouts the stalled and dripping
+    # servers alone keep a pass busy for many minutes (the figure above is the measurement).
+    assert hostile_pass.seconds < 180
 
 
 def test_no_secret_in_output_warehouse_or_prefect(hostile_pass: HostilePass) -> None:

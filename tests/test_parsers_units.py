@@ -31,6 +31,10 @@ FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "parsers"
     ("https://republika.co.id/share/x", "republika"),
     ("https://www.tempo.co/internasional/x-1202233", "tempo"),
     ("https://dunia.tempo.co/read/1768245/x", "tempo"),
+    ("https://internasional.kompas.com/read/2025/06/12/09301271/x", "kompas"),
+    ("https://www.cnnindonesia.com/internasional/20250616081522-113-1240101/x", "cnnindonesia"),
+    ("https://otomotif.antaranews.com/berita/546646/x", "antaranews"),
+    ("https://kompas.id/baca/x", "generic"),
     ("https://notdetik.com/x", "generic"),
     ("https://detik.com.evil.example/x", "generic"),
     ("https://tempo.com/x", "generic"),
@@ -42,7 +46,8 @@ def test_registry_maps_hosts_to_portals(url: str, portal: str) -> None:
 
 
 def test_registry_is_one_explicit_table() -> None:
-    assert {site.portal for site in SITES.values()} == {"detik", "tribun", "republika", "tempo"}
+    assert {site.portal for site in SITES.values()} == {
+        "detik", "tribun", "republika", "tempo", "kompas", "cnnindonesia", "antaranews"}
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -8,18 +8,29 @@ import datetime as dt
 import json
 import pathlib
 import struct
-import subprocess
 import time
-import zlib
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL, REPUBLIKA_URL, TEMPO_URL, tracked_articles
-from beritawatch.report import (body_diff, diff_html, safe_href, timeline_svg, word_diff,
-                                write_report)
+from beritawatch.replica.site import (
+    DETIK_URL,
+    REPUBLIKA_URL,
+    TEMPO_URL,
+    tracked_articles,
+)
+from beritawatch.report import (
+    Article,
+    body_diff,
+    diff_html,
+    safe_href,
+    timeline_svg,
+    word_diff,
+    write_report,
+)
 from flows.monitor import monitor_pass
+from tests.browser import CHROMIUM, Browser
 from warehouse.db import connect, insert_rows, transaction
 from warehouse.store import url_key
 
@@ -28,7 +39,7 @@ pytestmark = pytest.mark.prefect
 HOSTILE = "<script>alert(1)</script> [klik](javascript:alert(2))"
 MISSING = "https://news.detik.com/internasional/d-7999999/artikel-yang-tidak-ada"
 PORTALS = {"detik", "republika", "tempo", "tribun"}
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
+OUTPUT = pathlib.Path(__file__).resolve().parents[1] / "test-output" / "report"  # screenshots (git-ignored)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,18 +108,20 @@ def test_index_has_timeline_table_and_health(built: Built, tmp_path: pathlib.Pat
     body_rows = table.css("tbody tr")
     assert len(body_rows) == 6
     headers = [th.text(strip=True) for th in table.css("thead th")]
-    assert headers == ["Portal", "Title", "Published", "First seen", "Versions", "Edits", "Status"]
+    assert headers == ["Portal", "Judul", "Terbit", "Pertama terlihat", "Versi", "Suntingan", "Status"]
     by_key = {tr.attributes["data-key"]: tr for tr in body_rows}
     for spec in tracked_articles():
         row = by_key[url_key(spec.url)]
-        link = row.css_first("td.title a")
-        assert link is not None and link.attributes["href"] == spec.url
+        original = row.css_first("td.title a.original")
+        assert original is not None and original.attributes["href"] == spec.url
+        title = row.css_first("td.title a.title")  # the title opens the local history
+        assert title is not None and title.attributes["href"] == f"articles/{url_key(spec.url)}.html"
         history = row.css("td.num a")[0].attributes["href"] or ""
         assert (built.out / history).is_file()
     detik = [td.text(strip=True) for td in by_key[url_key(DETIK_URL)].css("td")]
     assert detik[0] == "detik" and detik[4] == "2" and detik[5].startswith("1") and detik[6] == "ok"
-    assert [td.text(strip=True) for td in by_key[url_key(MISSING)].css("td")][6] == "removed"
-    assert by_key[url_key(REPUBLIKA_URL)].css_first("td.title a").text() == HOSTILE
+    assert [td.text(strip=True) for td in by_key[url_key(MISSING)].css("td")][6] == "dihapus"
+    assert by_key[url_key(REPUBLIKA_URL)].css_first("td.title a.title").text() == HOSTILE
 
     health = tree.css_first("section#health")
     assert "http_error" in health.text() and MISSING in health.text()
@@ -136,7 +149,8 @@ def test_article_pages_mark_exactly_the_changed_words_and_keep_hostile_text_iner
     assert [n.text() for n in tree.css("ins")] == ["grup paramiliter Wagner"]
     [diff] = tree.css("article.diff")
     assert (diff.attributes["data-from"], diff.attributes["data-to"]) == ("1", "2")
-    assert "substantive" in diff.css_first(".edit-summary").text()
+    assert "substantif" in diff.css_first(".edit-summary").text()
+    assert "1 kalimat diubah" in diff.css_first(".edit-summary").text()
     changed = diff.css_first("del").parent
     assert "Pyongyang telah mengirim roket dan rudal infanteri kepada" in changed.text()
     assert len(tree.css("table.versions tbody tr")) == 2
@@ -152,7 +166,7 @@ def test_article_pages_mark_exactly_the_changed_words_and_keep_hostile_text_iner
     title_diff = tree.css_first("p.title-diff")
     assert [n.text() for n in title_diff.css("del")] == [built.old_republika_title]
     assert [n.text() for n in title_diff.css("ins")] == [HOSTILE]
-    assert "did not change" in tree.css_first(".body-diff").text()
+    assert "tidak berubah" in tree.css_first(".body-diff").text()
     for path in all_pages(built):
         text = path.read_text(encoding="utf-8")
         page = LexborHTMLParser(text)
@@ -167,71 +181,82 @@ def test_article_pages_mark_exactly_the_changed_words_and_keep_hostile_text_iner
             assert "&lt;script&gt;alert(1)&lt;/script&gt; [klik](javascript:alert(2))" in text
 
 
+# -- the other language --------------------------------------------------------------------------
+
+def test_the_report_in_english(built: Built, tmp_path: pathlib.Path) -> None:
+    con = connect(tmp_path / "warehouse.duckdb", read_only=True)
+    try:
+        index = write_report(con, tmp_path / "report-en", lang="en")
+    finally:
+        con.close()
+    tree = parse(index)
+    assert tree.css_first("html").attributes["lang"] == "en"
+    headers = [th.text(strip=True) for th in tree.css("table.articles thead th")]
+    assert headers == ["Portal", "Title", "Published", "First seen", "Versions", "Edits", "Status"]
+    assert "Coverage timeline" in tree.css_first("section#timeline h2").text()
+    article = parse(tmp_path / "report-en" / "articles" / f"{url_key(DETIK_URL)}.html")
+    summary = article.css_first(".edit-summary").text()
+    assert "substantive" in summary and "1 sentence changed" in summary
+    for word in ("Judul", "Terbit", "kalimat", "Suntingan"):
+        assert word not in index.read_text(encoding="utf-8")
+
+
 # -- Chromium ------------------------------------------------------------------------------------
 
-def run_chromium(binary: pathlib.Path, profile: pathlib.Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(binary), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done
-
-
-def png_facts(path: pathlib.Path) -> tuple[int, int, int]:
-    """(width, height, distinct byte values of the decompressed scanlines) of a PNG file."""
+def _png_size(path: pathlib.Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, width, height, idat = 8, 0, 0, bytearray()
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height = struct.unpack(">II", chunk[:8])
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    return width, height, len(set(zlib.decompress(bytes(idat))))
-
-
-def console_problems(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if "CONSOLE" in line and ("Content Security Policy" in line or "Refused" in line)]
+    return struct.unpack(">II", data[16:24])
 
 
 # A skip mark, not a fixture: it skips before the session's Prefect server would start.
 @pytest.mark.skipif(not CHROMIUM.exists(),
                     reason=f"{CHROMIUM} not installed (Debian: apt-get install -y chromium)")
-def test_report_renders_in_headless_chromium(built: Built, tmp_path: pathlib.Path) -> None:
-    chromium = CHROMIUM
-    profile = tmp_path / "chromium-profile"
-    shots = {}
-    for name, page in (("index", built.index), ("detik", built.page(DETIK_URL))):
-        png = tmp_path / f"{name}.png"
-        done = run_chromium(chromium, profile, f"--screenshot={png}", "--window-size=1280,2000",
-                            page.as_uri())
-        assert not console_problems(done.stderr), console_problems(done.stderr)
-        shots[name] = png
-    for png in shots.values():
-        width, height, distinct = png_facts(png)
-        assert (width, height) == (1280, 2000)
-        assert png.stat().st_size > 20_000 and distinct > 64  # a blank page has a handful
-    # Copies for a person to look at after a CI run.
-    for name, png in shots.items():
-        (built.out / f"screenshot-{name}.png").write_bytes(png.read_bytes())
+def test_report_renders_in_headless_chromium_at_1400_and_400_px(built: Built, tmp_path: pathlib.Path) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    browser = Browser(tmp_path / "chromium-profile")
+    try:
+        for width in (1400, 400):
+            browser.open(built.index.as_uri(), width)
+            assert browser.eval("window.innerWidth") == width
+            page_width = browser.eval("document.documentElement.scrollWidth")
+            assert page_width <= width, f"index scrolls sideways at {width}px: {page_width}"
+            assert browser.eval("document.querySelectorAll('svg.timeline g.portal-row').length") == 4
+            assert browser.eval("document.querySelectorAll('table.articles tbody tr').length") == 6
+            assert browser.eval("document.scripts.length") == 0
+            hostile = f"document.querySelector('tr[data-key=\"{url_key(REPUBLIKA_URL)}\"] a.title').textContent"
+            assert browser.eval(hostile) == HOSTILE
+            # Titles read as lines, not a word per line: the title cell is wider than 12 em.
+            title_width = browser.eval(
+                "document.querySelector('table.articles td.title').getBoundingClientRect().width")
+            assert title_width >= min(width - 60, 12 * 15), title_width
+            # Every axis label of the timeline lies inside the drawing.
+            inside = browser.eval("""(() => {
+                const svg = document.querySelector('svg.timeline').getBoundingClientRect();
+                return [...document.querySelectorAll('svg.timeline text.tick')].every(t => {
+                  const r = t.getBoundingClientRect();
+                  return r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5; });
+              })()""")
+            assert inside
+            shot = OUTPUT / f"index-{width}.png"
+            browser.screenshot(shot)
+            assert _png_size(shot)[0] == width and shot.stat().st_size > 20_000
+            browser.screenshot(OUTPUT / f"index-{width}-top.png", full_page=False)
 
-    index_dom = LexborHTMLParser(run_chromium(chromium, profile, "--dump-dom", built.index.as_uri()).stdout)
-    assert len(index_dom.css("svg.timeline g.portal-row")) == 4
-    assert {g.attributes["data-portal"] for g in index_dom.css("g.portal-row")} == PORTALS
-    assert len(index_dom.css("table.articles tbody tr")) == 6
-    assert index_dom.css("script") == []
-    hostile = index_dom.css_first(f'tr[data-key="{url_key(REPUBLIKA_URL)}"] td.title a')
-    assert hostile is not None and hostile.text() == HOSTILE
-
-    detik_dom = LexborHTMLParser(run_chromium(chromium, profile, "--dump-dom",
-                                              built.page(DETIK_URL).as_uri()).stdout)
-    assert [n.text() for n in detik_dom.css("article.diff ins")] == ["grup paramiliter Wagner"]
-    assert [n.text() for n in detik_dom.css("article.diff del")] == ["kelompok tentara bayaran"]
+            browser.open(built.page(DETIK_URL).as_uri(), width)
+            page_width = browser.eval("document.documentElement.scrollWidth")
+            assert page_width <= width, f"article page scrolls sideways at {width}px: {page_width}"
+            assert browser.eval("[...document.querySelectorAll('article.diff ins')].map(n => n.textContent)") == [
+                "grup paramiliter Wagner"]
+            assert browser.eval("[...document.querySelectorAll('article.diff del')].map(n => n.textContent)") == [
+                "kelompok tentara bayaran"]
+            browser.screenshot(OUTPUT / f"article-{width}.png")
+            browser.screenshot(OUTPUT / f"article-{width}-top.png", full_page=False)
+        assert not [line for line in browser.log if "Content Security Policy" in line or "Refused" in line], browser.log
+    finally:
+        browser.close()
+    for shot in OUTPUT.glob("*.png"):  # copies beside the report for a person to look at
+        (built.out / f"screenshot-{shot.name}").write_bytes(shot.read_bytes())
 
 
 # -- pieces, without a warehouse -----------------------------------------------------------------
@@ -250,7 +275,7 @@ def test_body_diff_folds_unchanged_paragraphs_and_cuts_long_diffs() -> None:
     new = [*old[:5], "Paragraf nomor 5 tentang amunisi.", *old[6:], "Paragraf tambahan."]
     paragraphs, whole = body_diff(old, new)
     assert not whole
-    html = diff_html(paragraphs)
+    html = diff_html(paragraphs, lang="en")
     tree = LexborHTMLParser(html)
     assert [n.text() for n in tree.css("del")] == ["senjata"]
     assert [n.text() for n in tree.css("ins")] == ["amunisi", "Paragraf tambahan."]
@@ -259,7 +284,7 @@ def test_body_diff_folds_unchanged_paragraphs_and_cuts_long_diffs() -> None:
     long_old = [f"kalimat {i} " * 50 for i in range(15)]
     long_new = [p.replace("kalimat", "frasa") for p in long_old]
     paragraphs, whole = body_diff(long_old, long_new)
-    cut = diff_html(paragraphs, max_words=500)
+    cut = diff_html(paragraphs, max_words=500, lang="en")
     assert not whole and "Diff cut at 450 words" in cut and cut.count("<p>") == 3
     rewrite, whole = body_diff(long_old * 3, long_new * 3)  # 4,500 × 4,500 words: not aligned
     assert whole and all(p.segments[0][0] in "+-" for p in rewrite)
@@ -276,20 +301,27 @@ def test_safe_href(url: str | None, safe: str | None) -> None:
     assert safe_href(url) == safe
 
 
-def test_timeline_picks_coarser_bins_for_long_spans() -> None:
-    from beritawatch.report import _Article
+def test_timeline_shows_recent_days_in_detail_and_sums_up_older_coverage() -> None:
+    def article(portal: str, seen: dt.datetime, published: dt.datetime | None) -> Article:
+        return Article(f"https://{portal}.example/{seen.timestamp()}", portal, "track", "ok", "t",
+                       published, seen, True, 1.0, None, 1, 0, None)
 
-    def article(portal: str, seen: dt.datetime, published: dt.datetime | None) -> _Article:
-        return _Article(f"https://{portal}.example/{seen.timestamp()}", portal, "track", "ok", "t",
-                        published, seen, True, 1.0, None, 1, 0, None)
-
-    now = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 22, 5, tzinfo=dt.UTC)
     short = [article("detik", now - dt.timedelta(days=d), now - dt.timedelta(days=d)) for d in range(30)]
-    svg, unit = timeline_svg(short, [], [], ["detik", "tempo"], dt.timezone.utc)
-    assert unit == "day" and svg.count('class="portal-row"') == 2 and svg.count("bar-seen") == 30
-    spread = [article("tempo", now, now - dt.timedelta(days=900))]
-    assert timeline_svg(spread, [], [], ["tempo"], dt.timezone.utc)[1] == "month"
-    assert timeline_svg([], [], [], ["tempo"], dt.timezone.utc)[0].count("portal-row") == 1
+    tree = LexborHTMLParser(timeline_svg(short, [], [], ["detik", "tempo"], lang="en"))
+    assert len(tree.css("g.portal-row")) == 2 and len(tree.css("rect.bar-seen")) == 30
+    labels = [t.text() for t in tree.css("text.tick")]
+    assert labels[0] == "22 Nov" and "before" not in " ".join(labels)  # the last day, labelled first
+    assert tree.css("text.tick")[0].attributes["text-anchor"] == "end"  # so it is never clipped
+
+    spread = [*short, article("tempo", now, now - dt.timedelta(days=900))]
+    tree = LexborHTMLParser(timeline_svg(spread, [], [], ["detik", "tempo"], lang="id"))
+    [before] = [t for t in tree.css("text.tick") if t.text().startswith("sebelum")]
+    assert before.text() == "sebelum 24 Okt" and before.attributes["text-anchor"] == "start"
+    tempo = tree.css_first('g.portal-row[data-portal="tempo"]')
+    assert len(tempo.css("rect.bar-published")) == 1 and len(tempo.css("rect.bar-seen")) == 1
+    assert len(tree.css('g.portal-row[data-portal="detik"] rect.bar-seen')) == 30  # from the first recent day
+    assert LexborHTMLParser(timeline_svg([], [], [], ["tempo"])).css("g.portal-row")
 
 
 # -- 2,000 articles ------------------------------------------------------------------------------
@@ -299,7 +331,7 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
     """A warehouse shaped like months of discovery: every article has a version, a share is
     relevant, some were edited `versions_each - 1` times, a few removed, ten passes of fetches."""
     con = connect(path)
-    base = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
+    base = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
     portals = ["detik", "tribun", "republika", "tempo"]
     words = ("Korea Utara Rusia senjata peluru artileri rudal Pyongyang Moskow kerja sama militer "
              "pejabat mengatakan pasokan pekan lalu menurut laporan").split()

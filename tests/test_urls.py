@@ -139,9 +139,9 @@ KEYS = [
     (REPUBLIKA.replace("/berita/", "/amp/"), "republika:s0kbre472"),
     ("https://m.republika.co.id/berita/s0kbre472/judul", "republika:s0kbre472"),
     ("https://republika.co.id/share/s0kbre472", "republika:s0kbre472"),
-    (TEMPO, "tempo:read/1768245"),
-    (TEMPO.replace("/read/", "/amp/"), "tempo:read/1768245"),
-    ("https://m.tempo.co/read/1768245/klaim-putin", "tempo:read/1768245"),
+    (TEMPO, "tempo:1768245"),
+    (TEMPO.replace("/read/", "/amp/"), "tempo:1768245"),
+    ("https://m.tempo.co/read/1768245/klaim-putin", "tempo:1768245"),
     (TEMPO_2024, "tempo:9100001"),
     # not articles: the key is the canonical URL
     ("https://www.tribunnews.com/index-news?page=2&utm_source=x", "https://www.tribunnews.com/index-news?page=2"),

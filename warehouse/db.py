@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import importlib.resources
 import json
 import os
 import pathlib
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import duckdb
+
+from warehouse.export import export_dir
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 INSERT_CHUNK = 250
@@ -71,7 +74,12 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `beritawatch run` first")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a parent that is a file: /etc/passwd/x.duckdb
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            reason = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc))
+            raise WarehouseError(f"cannot create the folder of {path}: {reason}") from None
     deadline = time.monotonic() + wait_s
     delay = 0.1
     while True:
@@ -86,23 +94,32 @@ def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float 
                 raise WarehouseLocked(
                     f"the warehouse {path} is held by {_holder(text, path)}; DuckDB lets one process "
                     f"use the file at a time (waited {wait_s:g} s). Wait for the pass to finish, "
-                    f"or query the Parquet export in data/export/ instead."
+                    f"or query the Parquet export in {export_dir(path)}{os.sep} instead."
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+        except (duckdb.Error, OSError) as exc:  # not a DuckDB file, unreadable, a folder ...
+            raise WarehouseError(f"cannot open {path}: {exc}") from None
     if migrate and not read_only:
         apply_migrations(con)
     return con
 
 
-def migration_files() -> list[tuple[int, str, str]]:
-    """(number, name, sql) of every shipped migration, in order."""
-    found = []
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def migration_files() -> list[tuple[int, str, str | Migration]]:
+    """(number, name, step) of every shipped migration, in order: the SQL of `NNN_name.sql`, or
+    the `migrate(con)` function of `NNN_name.py` (for steps SQL cannot express)."""
+    found: list[tuple[int, str, str | Migration]] = []
     for entry in importlib.resources.files(MIGRATIONS_PACKAGE).iterdir():
-        match = re.fullmatch(r"(\d+)_(\w+)\.sql", entry.name)
-        if match:
+        match = re.fullmatch(r"(\d+)_(\w+)\.(sql|py)", entry.name)
+        if match and match.group(3) == "sql":
             found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+        elif match:
+            module = importlib.import_module(f"{MIGRATIONS_PACKAGE}.{entry.name[:-3]}")
+            found.append((int(match.group(1)), match.group(2), module.migrate))
+    return sorted(found, key=lambda item: item[0])
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -111,11 +128,14 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
         version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)""")
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for number, name, sql in migration_files():
+    for number, name, step in migration_files():
         if number in done:
             continue
         with transaction(con):
-            con.execute(sql)
+            if isinstance(step, str):
+                con.execute(step)
+            else:
+                step(con)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                         [number, name, dt.datetime.now(dt.timezone.utc)])
         applied.append(number)

@@ -22,6 +22,7 @@ from beritawatch.alerts.deliver import DeliveryOutcome, deliver
 from beritawatch.alerts.format import Message
 from beritawatch.alerts.model import Alert
 from beritawatch.alerts.targets import Target, plan_pass
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from warehouse.db import transaction
 
 Send = Callable[[Target, Sequence[Message]], DeliveryOutcome]
@@ -49,8 +50,9 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def plan(con: duckdb.DuckDBPyConnection, targets: Sequence[Target], now: dt.datetime, *,
-         pass_id: str, digest_threshold: int) -> int:
-    """Give every never-planned alert its delivery rows (digests included); return rows created."""
+         pass_id: str, digest_threshold: int, lang: Language = DEFAULT_LANGUAGE) -> int:
+    """Give every never-planned alert its delivery rows (digests included), rendered in `lang`;
+    return rows created."""
     if not targets:
         return 0
     rows = con.execute("""SELECT alert_id, payload FROM alerts a
@@ -75,7 +77,7 @@ def plan(con: duckdb.DuckDBPyConnection, targets: Sequence[Target], now: dt.date
                     _insert_delivery(con, by_key[covered.dedupe_key][0], item.target, "digested", None, now)
             else:
                 alert_id = by_key[alert.dedupe_key][0]
-            messages = [m.to_json() for m in item.target.render(alert)]
+            messages = [m.to_json() for m in item.target.render(alert, lang)]
             created += _insert_delivery(con, alert_id, item.target, "pending", messages, now)
         # Alerts no target takes (e.g. health with only an e-mail digest target) are settled too.
         for alert_id, _ in by_key.values():
@@ -145,9 +147,9 @@ def send_due(con: duckdb.DuckDBPyConnection, targets: Sequence[Target], now: dt.
 
 def deliver_outbox(con: duckdb.DuckDBPyConnection, targets: Sequence[Target], now: dt.datetime, *,
                    pass_id: str, digest_threshold: int, max_attempts: int, send: Send = deliver,
-                   retry_now: bool = False) -> DeliveryReport:
+                   retry_now: bool = False, lang: Language = DEFAULT_LANGUAGE) -> DeliveryReport:
     """Plan what is new, then send what is due."""
-    planned = plan(con, targets, now, pass_id=pass_id, digest_threshold=digest_threshold)
+    planned = plan(con, targets, now, pass_id=pass_id, digest_threshold=digest_threshold, lang=lang)
     report = send_due(con, targets, now, max_attempts=max_attempts, send=send, retry_now=retry_now)
     report.planned = planned
     return report

@@ -18,12 +18,14 @@ import duckdb
 
 from beritawatch.alerts.model import Alert, ChangedPair
 from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
-from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle
-from beritawatch.relevance import Score, Topic, score_article, score_sentences
+from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, is_media
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
+from beritawatch.relevance import Score, Topic, score_article, score_edit
 from beritawatch.stories.settings import StorySettings
 from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
                                  UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
-from warehouse import compress, stories
+from beritawatch.urls import article_key
+from warehouse import compress, identity, stories
 from warehouse.db import insert_rows, transaction
 
 
@@ -73,6 +75,7 @@ class PassPolicy:
     topics: Sequence[Topic]
     next_check: NextCheck  # (state, changed, consecutive_errors, removal_suspected) -> due
     alert_minor_edits: bool = False
+    language: Language = DEFAULT_LANGUAGE  # of the edit summaries alerts carry
     stories: StorySettings | None = None  # group new versions into stories (warehouse.stories)
 
 
@@ -126,21 +129,16 @@ def url_key(url: str) -> str:
 
 
 def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | None]], source: str,
-          now: dt.datetime) -> list[str]:
-    """Add (url, portal) pairs not yet known as articles; return the URLs that were new."""
-    rows = [(url, portal, source, now) for url, portal in dict(articles).items()]
-    if not rows:
-        return []
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS _incoming (url VARCHAR, portal VARCHAR, source VARCHAR, first_seen TIMESTAMPTZ)")
-    con.execute("DELETE FROM _incoming")
-    insert_rows(con, "_incoming", (("url", "VARCHAR"), ("portal", "VARCHAR"), ("source", "VARCHAR"),
-                                   ("first_seen", "TIMESTAMPTZ")), rows)
-    new = [row[0] for row in con.execute(
-        "SELECT url FROM _incoming WHERE url NOT IN (SELECT url FROM articles)").fetchall()]
-    con.execute("""INSERT INTO articles (url, portal, source, first_seen)
-                   SELECT url, portal, source, first_seen FROM _incoming
-                   WHERE url NOT IN (SELECT url FROM articles)""")
-    return new
+          now: dt.datetime, also_seen: Iterable[str] = ()) -> list[str]:
+    """Add (url, portal) pairs whose identity is not yet known; return the URLs that were new.
+    Every URL (and each of `also_seen`) is recorded as an alias (see `warehouse.identity`)."""
+    return identity.track(con, articles, source, now, also_seen)
+
+
+def alert_key(url: str) -> str:
+    """The article's part of an alert dedupe key: its identity, so a twin or a moved address of
+    an article never gets a second alert."""
+    return url_key(article_key(url))
 
 
 def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass: bool,
@@ -209,9 +207,14 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
                   now: dt.datetime, policy: PassPolicy) -> PassResult:
     """Write one pass's checks in ONE transaction (see the module docstring)."""
     with transaction(con):
+        absorbed = identity.absorb_checks(con, results, now, run_id)
         writer = _PassWriter(con, run_id, now, policy)
-        writer.judge_all(results)
-        writer.write(results)
+        writer.judge_all(absorbed.results)
+        for keep, gone in absorbed.merges:
+            writer.outcome.events.append(("merged", keep, f"one article with {gone}"))
+        for extra in absorbed.extra:  # a second check of one article: its fetches are kept
+            writer.fetch_rows(extra)
+        writer.write(absorbed.results)
     if policy.stories is not None and policy.stories.enabled:
         stories.group_pass_safely(con, run_id, now, policy.stories)
     return writer.outcome
@@ -283,6 +286,13 @@ class _PassWriter:
                                 SELECT * FROM _alerts_in ON CONFLICT (dedupe_key) DO NOTHING""")
         _update_articles(self.con, self.rows["article_updates"])
 
+    def fetch_rows(self, result: CheckResult) -> None:
+        for fetch in result.fetches:
+            self.rows["fetches"].append((
+                self.run_id, result.due.url, fetch.url, fetch.requested_at, fetch.status_code, fetch.outcome,
+                fetch.elapsed_ms, fetch.size, fetch.etag, fetch.last_modified, fetch.final_url,
+                list(fetch.redirects), fetch.error))
+
     # -- one result --------------------------------------------------------------------------
     def _record(self, result: CheckResult) -> None:
         url = result.due.url
@@ -291,11 +301,7 @@ class _PassWriter:
         counts = self.outcome.portal(state.portal or result.due.portal)
         counts.checked += 1
         counts.outcomes[result.outcome] += 1
-        for fetch in result.fetches:
-            self.rows["fetches"].append((
-                self.run_id, url, fetch.url, fetch.requested_at, fetch.status_code, fetch.outcome,
-                fetch.elapsed_ms, fetch.size, fetch.etag, fetch.last_modified, fetch.final_url,
-                list(fetch.redirects), fetch.error))
+        self.fetch_rows(result)
 
         article = result.article if result.outcome == PARSED else None
         current_hash, meta_hash = state.current_hash, state.current_meta_hash
@@ -371,6 +377,8 @@ class _PassWriter:
         active = True
         if state.source == "discover" and relevance is not None and not relevance.relevant:
             active = False  # recorded with its score, dropped from revisits
+        if state.source == "discover" and is_media(result):
+            active = False  # a discovered video or web story is never news: not revisited
         self.rows["article_updates"].append((
             url, status, active, current_hash, meta_hash, etag, last_modified, self.now,
             self.now if changed else None, due_at, errors, strikes,
@@ -403,12 +411,10 @@ class _PassWriter:
         record = diff_versions(old, VersionText.from_article(article))
         if record is None:
             return
-        touched = [*record.added, *record.removed, *(c.new for c in record.changed),
-                   *(c.old for c in record.changed)]
-        if record.title_changed:
-            touched.extend(record.title_changed)
-        topic = score_sentences(touched, self.policy.topics, context=[article.title]) if touched else None
-        terms = sorted({m.term for e in topic.evidence for m in e.matches}) if topic else []
+        topics = self.policy.topics
+        article_score = score_article(article.title, article.body, topics)
+        topic = score_edit(score_article(old.title, old.body, topics), article_score, topics)
+        terms = sorted({m.term for e in topic.evidence for m in e.matches})
         summary = record.summary()
         self.outcome.edits.append((url, record.kind, summary))
         self.rows["edit_records"].append((
@@ -416,14 +422,14 @@ class _PassWriter:
             record.title_changed is not None, record.lede_changed, record.numbers_changed,
             record.change_ratio, list(record.added), list(record.removed),
             json.dumps([c.to_json() for c in record.changed], ensure_ascii=False), summary,
-            topic.score if topic else 0.0, terms, json.dumps(record.to_json(), ensure_ascii=False)))
+            topic.score, terms, json.dumps(record.to_json(), ensure_ascii=False)))
         if state.interesting and (record.kind != "minor" or self.policy.alert_minor_edits):
             self._alert(Alert(
-                kind="edit", dedupe_key=f"edit:{url_key(url)}:{verdict.content_hash}"[:256],
+                kind="edit", dedupe_key=f"edit:{alert_key(url)}:{verdict.content_hash}"[:256],
                 portal=state.portal or article.portal, url=url, title=article.title,
-                published=article.published, summary=summary, added=record.added,
+                published=article.published, summary=record.describe(self.policy.language), added=record.added,
                 removed=record.removed, changed=tuple(ChangedPair(c.old, c.new) for c in record.changed),
-                edit_kind=record.kind, relevance=topic.score if topic else 0.0,
+                edit_kind=record.kind, relevance=topic.score, article_relevance=article_score.score,
                 matched_terms=tuple(terms)), url)
 
     def _current_version_id(self, url: str, digest: str | None) -> int:
@@ -448,7 +454,7 @@ class _PassWriter:
         suffix = "" if kind == "new" else f":{self.run_id}"
         terms = tuple(sorted({m.term for e in relevance.evidence for m in e.matches})) if relevance else ()
         self._alert(Alert(
-            kind=kind, dedupe_key=f"{kind}:{url_key(url)}{suffix}"[:256], portal=state.portal or "",
+            kind=kind, dedupe_key=f"{kind}:{alert_key(url)}{suffix}"[:256], portal=state.portal or "",
             url=url, title=(article.title if article is not None else state.current_title) or "",
             published=article.published if article is not None else state.published,
             summary=summary, relevance=relevance.score if relevance else None, matched_terms=terms), url)

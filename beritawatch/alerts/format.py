@@ -1,9 +1,9 @@
 """Render alerts as chat Markdown, e-mail HTML or plain text, within each target's length limit.
 
-The UI language is Indonesian throughout. Every piece of scraped text (titles, sentences,
-summaries, portal names, terms) is untrusted: it is cleaned (control, bidi and lone-surrogate
-characters removed, whitespace collapsed to one line) and then escaped for the dialect, so it
-shows as text and never as markup, a link, an image or a mention.
+Every label comes from `beritawatch.i18n`, in the language asked for (Indonesian by default).
+Every piece of scraped text (titles, sentences, summaries, portal names, terms) is untrusted:
+it is cleaned (control, bidi and lone-surrogate characters removed, whitespace collapsed to one
+line) and then escaped for the dialect, so it shows as text and never as markup, a link, an image or a mention.
 
 Length policy: `render_for` first tries one message; when it does not fit it splits the edit's
 sentences over at most `max_parts` messages, each headed "(bagian i/n)", and when even that is
@@ -13,7 +13,6 @@ always exactly one message: it shows fewer items per group until it fits.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import html
 import re
@@ -22,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from beritawatch.alerts.model import Alert, AlertKind, EditKind
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language, number, t, when
 
 Dialect = Literal["markdown", "slack", "telegram", "html", "text"]
 TargetKind = Literal["telegram", "discord", "slack", "webhook", "email", "other"]
@@ -65,20 +65,18 @@ BODY_FORMATS: dict[Dialect, BodyFormat] = {
     "text": "text",
 }
 
-KIND_LABELS: dict[AlertKind, str] = {
-    "new": "Baru",
-    "edit": "Diedit",
-    "removed": "Dihapus",
-    "restored": "Dipulihkan",
-    "health": "Kesehatan portal",
-    "digest": "Ringkasan",
-    "story": "Cerita sama",
-}
-EDIT_LABELS: dict[EditKind, str] = {
-    "minor": "kecil",
-    "substantive": "substantif",
-    "rewrite": "ditulis ulang",
-}
+
+
+def kind_label(kind: AlertKind, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """ "Diedit" / "Edited"."""
+    return t(f"kind.{kind}", lang)
+
+
+def edit_label(kind: EditKind, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """ "substantif" / "substantive"."""
+    return t(f"edit.{kind}", lang)
+
+
 NOTIFY_TYPES: dict[AlertKind, NotifyType] = {
     "new": "info",
     "edit": "info",
@@ -88,8 +86,6 @@ NOTIFY_TYPES: dict[AlertKind, NotifyType] = {
     "digest": "info",
     "story": "info",
 }
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")  # Indonesia has no daylight saving time
 TITLE_MAX = 200  # characters of a scraped title shown in a heading or subject
 SUMMARY_MAX = 600
 TERMS_MAX = 10
@@ -351,16 +347,12 @@ class _Doc:
     sections: tuple[_Section, ...]
     link: str  # article URL ("" for none)
     more_link: str  # where to read everything when the message is shortened
+    lang: Language = DEFAULT_LANGUAGE
 
 
-def _when(value: dt.datetime) -> str:
-    local = value.astimezone(WIB)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M} WIB"
-
-
-def heading_text(alert: Alert) -> str:
+def heading_text(alert: Alert, lang: Language = DEFAULT_LANGUAGE) -> str:
     """The plain-text title line, e.g. "[Diedit] detik: <judul>"."""
-    label = KIND_LABELS[alert.kind]
+    label = kind_label(alert.kind, lang)
     portal = clean(alert.portal)
     subject = clip(clean(alert.title) or clean(alert.summary) or clean(alert.url), TITLE_MAX)
     if portal and subject:
@@ -372,53 +364,87 @@ def _quoted(text: str) -> _Line:
     return _Line("bullet", (("t", "“"), ("c", clean(text)), ("t", "”")))
 
 
-def _doc(alert: Alert) -> _Doc:
-    meta: list[_Line] = []
-    if alert.kind == "edit" and alert.edit_kind is not None:
-        meta.append(_Line("para", (("b", "Jenis suntingan:"), ("t", " " + EDIT_LABELS[alert.edit_kind]))))
-    if alert.kind == "edit" and clean(alert.old_title) and clean(alert.old_title) != clean(alert.title):
-        old_title = clip(clean(alert.old_title), TITLE_MAX)
-        meta.append(_Line("para", (("b", "Judul sebelumnya:"), ("t", " “"), ("c", old_title), ("t", "”"))))
-    if alert.published is not None:
-        meta.append(_Line("para", (("b", "Terbit:"), ("t", " " + _when(alert.published)))))
-    if alert.relevance is not None:
-        meta.append(_Line("para", (("b", "Relevansi:"), ("t", f" {alert.relevance:.2f}".replace(".", ",")))))
-    if alert.matched_terms:
-        terms = ", ".join(clean(t) for t in alert.matched_terms[:TERMS_MAX])
-        if len(alert.matched_terms) > TERMS_MAX:
-            terms += f" (+{len(alert.matched_terms) - TERMS_MAX})"
-        meta.append(_Line("para", (("b", "Kata kunci:"), ("t", " "), ("c", clip(terms, TITLE_MAX)))))
-    status = {
-        "removed": "Artikel tidak lagi tersedia.",
-        "restored": "Artikel kembali tersedia.",
-    }.get(alert.kind)
-    if status:
-        meta.append(_Line("para", (("t", status),)))
+def _labelled(label: str, *segs: Seg) -> _Line:
+    return _Line("para", (("b", label), ("t", " "), *segs))
+
+
+def _score_line(alert: Alert, lang: Language) -> _Line | None:
+    """An edit shows its own topic score (and the article's); anything else the article's."""
+    if alert.relevance is None:
+        return None
+    if alert.kind != "edit":
+        return _labelled(t("alert.relevance", lang), ("t", number(alert.relevance, lang)))
+    text = number(alert.relevance, lang)
+    if alert.article_relevance is not None:
+        text += f" ({t('alert.article_score', lang)} {number(alert.article_relevance, lang)})"
+    return _labelled(t("alert.edit_score", lang), ("t", text))
+
+
+def _terms_line(alert: Alert, lang: Language) -> _Line | None:
+    if not alert.matched_terms:
+        return None
+    terms = ", ".join(clean(term) for term in alert.matched_terms[:TERMS_MAX])
+    if len(alert.matched_terms) > TERMS_MAX:
+        terms += f" (+{len(alert.matched_terms) - TERMS_MAX})"
+    return _labelled(t("alert.terms", lang), ("c", clip(terms, TITLE_MAX)))
+
+
+def _summary_line(alert: Alert, lang: Language) -> _Line | None:
     summary = clean(alert.summary)
     summary_is_heading = not clean(alert.title) and summary == clip(summary, TITLE_MAX)
-    if summary and not summary_is_heading:
-        label = {"health": "Masalah:", "removed": "Keterangan:", "restored": "Keterangan:"}.get(alert.kind, "Ringkasan:")
-        meta.append(_Line("para", (("b", label), ("t", " "), ("c", clip(summary, SUMMARY_MAX)))))
-    sections: list[_Section] = []
-    if alert.kind == "story" and alert.added:
-        sections.append(_Section("Kalimat dengan fakta baru", tuple(_quoted(s) for s in alert.added)))
-    if alert.kind == "edit":
-        if alert.added:
-            sections.append(_Section("Kalimat ditambahkan", tuple(_quoted(s) for s in alert.added)))
-        if alert.removed:
-            sections.append(_Section("Kalimat dihapus", tuple(_quoted(s) for s in alert.removed)))
-        if alert.changed:
-            pairs = tuple(
-                _Line("bullet", (("t", "“"), ("c", clean(p.old)), ("t", "” → “"), ("c", clean(p.new)), ("t", "”")))
-                for p in alert.changed
-            )
-            sections.append(_Section("Kalimat diubah", pairs))
+    if not summary or summary_is_heading:
+        return None
+    key = {"health": "alert.problem", "removed": "alert.reason", "restored": "alert.reason"}.get(
+        alert.kind, "alert.summary")
+    return _labelled(t(key, lang), ("c", clip(summary, SUMMARY_MAX)))
+
+
+def _edit_lines(alert: Alert, lang: Language) -> list[_Line | None]:
+    if alert.kind != "edit":
+        return []
+    kind = _labelled(t("alert.edit_kind", lang), ("t", edit_label(alert.edit_kind, lang))) if alert.edit_kind else None
+    old_title = None
+    if clean(alert.old_title) and clean(alert.old_title) != clean(alert.title):
+        old_title = _labelled(t("alert.old_title", lang), ("t", "“"), ("c", clip(clean(alert.old_title), TITLE_MAX)),
+                              ("t", "”"))
+    return [kind, old_title]
+
+
+def _meta(alert: Alert, lang: Language) -> tuple[_Line, ...]:
+    published = _labelled(t("alert.published", lang), ("t", when(alert.published, lang))) if alert.published else None
+    status_key = {"removed": "alert.gone", "restored": "alert.back"}.get(alert.kind)
+    status = _Line("para", (("t", t(status_key, lang)),)) if status_key else None
+    lines = [*_edit_lines(alert, lang), published, _score_line(alert, lang), _terms_line(alert, lang), status,
+             _summary_line(alert, lang)]
+    return tuple(line for line in lines if line is not None)
+
+
+def _sections(alert: Alert, lang: Language) -> tuple[_Section, ...]:
+    if alert.kind == "story":  # a later member of a story: the sentences carrying its new facts
+        facts = _Section(t("alert.story_facts", lang), tuple(_quoted(s) for s in alert.added))
+        return (facts,) if facts.items else ()
+    if alert.kind != "edit":
+        return ()
+    changed = tuple(
+        _Line("bullet", (("t", "“"), ("c", clean(p.old)), ("t", "” → “"), ("c", clean(p.new)), ("t", "”")))
+        for p in alert.changed
+    )
+    sections = (
+        _Section(t("alert.added", lang), tuple(_quoted(s) for s in alert.added)),
+        _Section(t("alert.removed", lang), tuple(_quoted(s) for s in alert.removed)),
+        _Section(t("alert.changed", lang), changed),
+    )
+    return tuple(section for section in sections if section.items)
+
+
+def _doc(alert: Alert, lang: Language = DEFAULT_LANGUAGE) -> _Doc:
     return _Doc(
-        heading=heading_text(alert),
-        meta=tuple(meta),
-        sections=tuple(sections),
+        heading=heading_text(alert, lang),
+        meta=_meta(alert, lang),
+        sections=_sections(alert, lang),
         link=alert.url,
         more_link=alert.details_url or alert.url,
+        lang=lang,
     )
 
 
@@ -443,13 +469,13 @@ def _fit_line(r: _Renderer, line: _Line, budget: int) -> str | None:
 
 
 def _link_line(doc: _Doc) -> _Line | None:
-    return _Line("para", (("b", "Baca:"), ("t", " "), ("u", doc.link))) if doc.link else None
+    return _labelled(t("alert.read", doc.lang), ("u", doc.link)) if doc.link else None
 
 
-def _more_line(count: int, link: str) -> _Line:
-    segs: list[Seg] = [("t", f"… dan {count} kalimat lainnya tidak ditampilkan.")]
+def _more_line(count: int, link: str, lang: Language = DEFAULT_LANGUAGE) -> _Line:
+    segs: list[Seg] = [("t", t("alert.more_sentences", lang, n=count))]
     if link:
-        segs += [("t", " Selengkapnya: "), ("u", link)]
+        segs += [("t", t("alert.full_text", lang)), ("u", link)]
     return _Line("para", tuple(segs))
 
 
@@ -457,8 +483,65 @@ def _heading_line(doc: _Doc, marker: str) -> _Line:
     return _Line("heading", (("c", doc.heading), ("t", marker)))
 
 
-def _marker(part: int, parts: int) -> str:
-    return f" (bagian {part}/{parts})" if parts > 1 else ""
+def _marker(part: int, parts: int, lang: Language = DEFAULT_LANGUAGE) -> str:
+    return t("alert.part", lang, part=part, parts=parts) if parts > 1 else ""
+
+
+Item = tuple[int, _Line]  # (section index, sentence line)
+
+
+def _size(lines: Sequence[str]) -> int:
+    return sum(units(s) + 1 for s in lines)
+
+
+def _reserve(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: bool,
+             count: int) -> tuple[int, list[str], str]:
+    """Room left for meta and sentences per part, the link line (if it fits a quarter), and the
+    link the "… dan N lainnya" line may carry (if that line fits a quarter with it)."""
+    head_budget = 0
+    if heading_in_body:
+        head_budget = min(units(r.line(_heading_line(doc, _marker(max_parts, max_parts, doc.lang)))) + 1, limit // 3)
+    link = _link_line(doc)
+    tail = [r.line(link)] if link else []
+    if _size(tail) > limit // 4:
+        tail = []
+    more_link = doc.more_link
+    if units(r.line(_more_line(count, more_link, doc.lang))) + 1 > limit // 4:
+        more_link = ""
+    more_reserve = units(r.line(_more_line(count, more_link, doc.lang))) + 1 if count else 0
+    return limit - head_budget - _size(tail) - more_reserve, tail, more_link
+
+
+def _section_label(doc: _Doc, r: _Renderer, items: Sequence[Item], pos: int) -> str:
+    section_index = items[pos][0]
+    section = doc.sections[section_index]
+    started = pos > 0 and items[pos - 1][0] == section_index
+    label = f"{section.label} ({len(section.items)}){t('alert.continued', doc.lang) if started else ''}:"
+    return r.line(_Line("para", (("b", label),)))
+
+
+def _fill(doc: _Doc, r: _Renderer, items: Sequence[Item], pos: int, body: list[str], budget: int) -> tuple[int, int]:
+    """Place sentences from `pos` into `body` while they fit `budget`; returns (next position,
+    sentences omitted because not even a clipped copy fits an empty part)."""
+    current_section, placed, omitted = -1, 0, 0
+    while pos < len(items):
+        section_index, line = items[pos]
+        extra = [_section_label(doc, r, items, pos)] if section_index != current_section else []
+        rendered: str | None = r.line(line)
+        if _size(extra) + units(rendered or "") + 1 > budget:
+            if placed:
+                break
+            # Alone in an empty part and still too long: clip the sentence itself.
+            rendered = _fit_line(r, line, budget - _size(extra) - 1)
+        pos += 1
+        if rendered is None:  # not even a clipped sentence fits: count it as omitted
+            omitted += 1
+            continue
+        body.extend([*extra, rendered])
+        budget -= _size(extra) + units(rendered) + 1
+        current_section = section_index
+        placed += 1
+    return pos, omitted
 
 
 def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: bool) -> list[list[str]]:
@@ -470,67 +553,24 @@ def _pack(doc: _Doc, r: _Renderer, limit: int, max_parts: int, heading_in_body: 
     of what is left; the sentences fill the rest, part by part.
     """
     items = [(i, line) for i, section in enumerate(doc.sections) for line in section.items]
-
-    def size(lines: list[str]) -> int:
-        return sum(units(s) + 1 for s in lines)
-
-    head_budget = 0
-    if heading_in_body:
-        head_budget = min(units(r.line(_heading_line(doc, _marker(max_parts, max_parts)))) + 1, limit // 3)
-    link = _link_line(doc)
-    tail = [r.line(link)] if link else []
-    if size(tail) > limit // 4:
-        tail = []
-    more_link = doc.more_link
-    if units(r.line(_more_line(len(items), more_link))) + 1 > limit // 4:
-        more_link = ""
-    more_reserve = units(r.line(_more_line(len(items), more_link))) + 1 if items else 0
-    room = limit - head_budget - size(tail) - more_reserve
+    room, tail, more_link = _reserve(doc, r, limit, max_parts, heading_in_body, len(items))
     meta: list[str] = []
     for line in doc.meta:
-        fitted = _fit_line(r, line, room // 2 - size(meta) - 1)
+        fitted = _fit_line(r, line, room // 2 - _size(meta) - 1)
         if fitted is not None:
             meta.append(fitted)
-
     parts: list[list[str]] = []
-    pos = 0
-    omitted = 0
+    pos = omitted = 0
     while True:
         body: list[str] = list(meta) if not parts else []
-        budget = room - size(body)
-        current_section = -1
-        placed = 0
-        while pos < len(items):
-            section_index, line = items[pos]
-            extra: list[str] = []
-            if section_index != current_section:
-                section = doc.sections[section_index]
-                started = pos > 0 and items[pos - 1][0] == section_index
-                label = f"{section.label} ({len(section.items)}){' (lanjutan)' if started else ''}:"
-                extra.append(r.line(_Line("para", (("b", label),))))
-            rendered = r.line(line)
-            if size(extra) + units(rendered) + 1 > budget:
-                if placed:
-                    break
-                # Alone in an empty part and still too long: clip the sentence itself.
-                clipped = _fit_line(r, line, budget - size(extra) - 1)
-                if clipped is None:  # not even a clipped sentence fits: count it as omitted
-                    pos += 1
-                    omitted += 1
-                    continue
-                rendered = clipped
-            body.extend(extra)
-            body.append(rendered)
-            budget -= size(extra) + units(rendered) + 1
-            current_section = section_index
-            placed += 1
-            pos += 1
+        pos, skipped = _fill(doc, r, items, pos, body, room - _size(body))
+        omitted += skipped
         parts.append(body)
         if pos >= len(items) or len(parts) >= max_parts:
             break
     left = len(items) - pos + omitted
     if left:
-        parts[-1].append(r.line(_more_line(left, more_link)))
+        parts[-1].append(r.line(_more_line(left, more_link, doc.lang)))
     for body in parts:
         body.extend(tail)
     return parts
@@ -543,26 +583,45 @@ def render_for(
     *,
     dialect: Dialect | None = None,
     max_parts: int | None = None,
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> list[Message]:
     """The messages that carry `alert` to a target of `target_kind`, each body within `limit`.
 
     `limit` and `max_parts` default to the kind's `PROFILES` entry; `dialect` overrides the
     kind's (for a target whose apprise format was set explicitly). A digest alert renders as
-    `render_digest` of its items.
+    `render_digest` of its items. `lang` is the language of every label.
     """
     profile = PROFILES[target_kind]
     limit = profile.limit if limit is None else limit
     if limit < MIN_LIMIT:
         raise ValueError(f"limit {limit} is below the supported minimum of {MIN_LIMIT}")
     if alert.kind == "digest":
-        return render_digest(alert.items, limit, target_kind=target_kind, dialect=dialect, key=alert.dedupe_key)
+        return render_digest(alert.items, limit, target_kind=target_kind, dialect=dialect, key=alert.dedupe_key,
+                             lang=lang)
     dialect = dialect or profile.dialect
     r = _RENDERERS[dialect]
-    doc = _doc(alert)
+    doc = _doc(alert, lang)
     max_parts = max(1, profile.max_parts if max_parts is None else max_parts)
+    bodies = _bodies(doc, r, profile, limit, max_parts)
+    count = len(bodies)
+    messages: list[Message] = []
+    for part, body in enumerate(bodies, start=1):
+        marker = _marker(part, count, lang)
+        lines = list(body)
+        if profile.heading_in_body:
+            rest = units(r.join(lines)) + (1 if lines else 0)
+            head = _fit_line(r, _heading_line(doc, marker), limit - rest)
+            lines.insert(0, head if head is not None else "")
+        title = clip(doc.heading, TITLE_MAX + 40 - len(marker)) + marker if profile.title_field else ""
+        messages.append(Message(
+            title=title, body=r.join(lines).strip("\n"), body_format=BODY_FORMATS[dialect],
+            notify_type=NOTIFY_TYPES[alert.kind], key=f"{alert.dedupe_key}#{part}/{count}", part=part, parts=count))
+    return messages
 
-    heading_budget = limit // 3
-    single_heading = [_fit_line(r, _heading_line(doc, ""), heading_budget) or ""] if profile.heading_in_body else []
+
+def _bodies(doc: _Doc, r: _Renderer, profile: Profile, limit: int, max_parts: int) -> list[list[str]]:
+    """The body lines of each message: one message when the whole alert fits, else `_pack`."""
+    single_heading = [_fit_line(r, _heading_line(doc, ""), limit // 3) or ""] if profile.heading_in_body else []
     whole = [*single_heading, *(r.line(m) for m in doc.meta)]
     for section in doc.sections:
         whole.append(r.line(_Line("para", (("b", f"{section.label} ({len(section.items)}):"),))))
@@ -570,34 +629,15 @@ def render_for(
     link = _link_line(doc)
     if link:
         whole.append(r.line(link))
-    bodies: list[list[str]]
     if units(r.join(whole)) <= limit:
-        bodies = [whole[len(single_heading):]]
-    else:
-        bodies = _pack(doc, r, limit, max_parts, profile.heading_in_body)
+        return [whole[len(single_heading):]]
+    return _pack(doc, r, limit, max_parts, profile.heading_in_body)
 
-    messages: list[Message] = []
-    count = len(bodies)
-    for number, body in enumerate(bodies, start=1):
-        marker = _marker(number, count)
-        lines = list(body)
-        if profile.heading_in_body:
-            rest = units(r.join(lines)) + (1 if lines else 0)
-            head = _fit_line(r, _heading_line(doc, marker), limit - rest)
-            lines.insert(0, head if head is not None else "")
-        title = clip(doc.heading, TITLE_MAX + 40 - len(marker)) + marker if profile.title_field else ""
-        messages.append(
-            Message(
-                title=title,
-                body=r.join(lines).strip("\n"),
-                body_format=BODY_FORMATS[dialect],
-                notify_type=NOTIFY_TYPES[alert.kind],
-                key=f"{alert.dedupe_key}#{number}/{count}",
-                part=number,
-                parts=count,
-            )
-        )
-    return messages
+
+def plain_text(alert: Alert, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """The alert as one multi-line plain-text message, the way a chat shows it (for a terminal)."""
+    (message,) = render_for("webhook", alert, 100_000, dialect="text", max_parts=1, lang=lang)
+    return message.body
 
 
 # --- digest ---------------------------------------------------------------------------------
@@ -612,20 +652,91 @@ def digest_key(alerts: Sequence[Alert], prefix: str = "digest") -> str:
     return f"{prefix}:{digest[:20]}"
 
 
-def _digest_heading(alerts: Sequence[Alert]) -> str:
+def _digest_heading(alerts: Sequence[Alert], lang: Language = DEFAULT_LANGUAGE) -> str:
     counts = [(k, sum(1 for a in alerts if a.kind == k)) for k in DIGEST_ORDER]
-    parts = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in counts if n)
-    return f"[{KIND_LABELS['digest']}] {len(alerts)} peringatan" + (f": {parts}" if parts else "")
+    parts = ", ".join(f"{n} {kind_label(k, lang).lower()}" for k, n in counts if n)
+    heading = f"[{kind_label('digest', lang)}] {t('digest.count', lang, n=len(alerts))}"
+    return heading + (f": {parts}" if parts else "")
 
 
-def _digest_item(alert: Alert) -> _Line:
+def _digest_item(alert: Alert, lang: Language = DEFAULT_LANGUAGE) -> _Line:
     text = clip(clean(alert.title) or clean(alert.summary) or clean(alert.url), DIGEST_ITEM_TITLE_MAX)
     segs: list[Seg] = [("c", text)]
     if alert.kind == "edit" and alert.edit_kind is not None:
-        segs.append(("t", f" ({EDIT_LABELS[alert.edit_kind]})"))
+        segs.append(("t", f" ({edit_label(alert.edit_kind, lang)})"))
     if alert.url:
         segs += [("t", " "), ("u", alert.url)]
     return _Line("bullet", tuple(segs))
+
+
+@dataclasses.dataclass
+class _Group:
+    """One digest group (a kind on a portal): its label line, its item lines, how many are shown."""
+
+    label: str
+    lines: list[str]
+    more: Callable[[int], str]  # the "… dan N lainnya" line
+    shown: int = 0
+
+    def size(self, shown: int | None = None) -> int:
+        shown = self.shown if shown is None else shown
+        size = units(self.label) + 1 + sum(units(line) + 1 for line in self.lines[:shown])
+        return size + (units(self.more(len(self.lines) - shown)) + 1 if 0 < shown < len(self.lines) else 0)
+
+    def render(self) -> list[str]:
+        more = [self.more(len(self.lines) - self.shown)] if 0 < self.shown < len(self.lines) else []
+        return [self.label, *self.lines[: self.shown], *more]
+
+
+def _digest_groups(items: Sequence[Alert], r: _Renderer, lang: Language) -> list[_Group]:
+    """The groups of a digest: by kind (in `DIGEST_ORDER`), then portal; most relevant first."""
+
+    def more(count: int) -> str:
+        return r.line(_Line("para", (("t", t("digest.more", lang, n=count)),)))
+
+    groups: list[_Group] = []
+    for kind in DIGEST_ORDER:
+        by_portal: dict[str, list[Alert]] = {}
+        for alert in (a for a in items if a.kind == kind):
+            by_portal.setdefault(clean(alert.portal) or "-", []).append(alert)
+        for portal in sorted(by_portal):
+            # The sort is stable, so ties keep the caller's order.
+            members = sorted(by_portal[portal], key=lambda a: -(a.relevance or 0.0))
+            label = r.line(_Line("para", (("b", f"{kind_label(kind, lang)} — {portal} ({len(members)}):"),)))
+            groups.append(_Group(label, [r.line(_digest_item(a, lang)) for a in members], more))
+    return groups
+
+
+def _keep_groups(groups: list[_Group], budget: int, r: _Renderer, lang: Language) -> tuple[int, str]:
+    """How many leading groups fit as counts only, and the "… dan N kelompok lainnya" line if not all."""
+    keep, dropped = len(groups), ""
+    while keep and sum(g.size(0) for g in groups[:keep]) + (units(dropped) + 1 if dropped else 0) > budget:
+        keep -= 1
+        dropped = r.line(_Line("para", (("t", t("digest.more_groups", lang, n=len(groups) - keep)),)))
+    return keep, dropped
+
+
+def _grow_groups(groups: list[_Group], used: int, budget: int, per_group: int) -> None:
+    """Show items round-robin, one per group per round, up to `per_group`, while they fit."""
+    for _ in range(per_group):
+        grew = False
+        for group in groups:
+            if group.shown >= len(group.lines):
+                continue
+            delta = group.size(group.shown + 1) - group.size()
+            if used + delta <= budget:
+                group.shown += 1
+                used += delta
+                grew = True
+        if not grew:
+            return
+
+
+def _digest_head_line(heading: str, r: _Renderer, limit: int) -> str:
+    """The digest's heading line, clipped to half the limit at most."""
+    line = _Line("heading", (("c", heading),))
+    rendered = r.line(line)
+    return rendered if units(rendered) <= limit // 2 else _fit_line(r, line, limit // 2) or ""
 
 
 def render_digest(
@@ -636,6 +747,7 @@ def render_digest(
     dialect: Dialect | None = None,
     per_group: int | None = None,
     key: str | None = None,
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> list[Message]:
     """One message summarising `alerts`, grouped by kind then portal, within `limit`.
 
@@ -651,62 +763,15 @@ def render_digest(
     per_group = max(0, profile.digest_per_group if per_group is None else per_group)
     r = _RENDERERS[dialect]
     items = [a for a in alerts if a.kind != "digest"]
-    heading = _digest_heading(items)
-    groups: list[tuple[str, list[str]]] = []  # label line, rendered item lines
-    for kind in DIGEST_ORDER:
-        by_portal: dict[str, list[Alert]] = {}
-        for alert in items:
-            if alert.kind == kind:
-                by_portal.setdefault(clean(alert.portal) or "-", []).append(alert)
-        for portal in sorted(by_portal):
-            # Most relevant first; the sort is stable, so ties keep the caller's order.
-            members = sorted(by_portal[portal], key=lambda a: -(a.relevance or 0.0))
-            label = r.line(_Line("para", (("b", f"{KIND_LABELS[kind]} — {portal} ({len(members)}):"),)))
-            groups.append((label, [r.line(_digest_item(a)) for a in members]))
-
-    def more(count: int) -> str:
-        return r.line(_Line("para", (("t", f"… dan {count} lainnya"),)))
-
-    def group_size(index: int, shown: int) -> int:
-        label, lines = groups[index]
-        size = units(label) + 1 + sum(units(line) + 1 for line in lines[:shown])
-        return size + (units(more(len(lines) - shown)) + 1 if shown < len(lines) and shown else 0)
-
-    head = [r.line(_Line("heading", (("c", heading),)))] if profile.heading_in_body else []
-    if head and units(head[0]) > limit // 2:
-        head = [_fit_line(r, _Line("heading", (("c", heading),)), limit // 2) or ""]
+    heading = _digest_heading(items, lang)
+    head = [_digest_head_line(heading, r, limit)] if profile.heading_in_body else []
     budget = limit - sum(units(line) + 1 for line in head)
-    # Keep as many groups (counts only) as fit, leaving room to say how many were dropped.
-    keep = len(groups)
-    dropped_line = ""
-    while keep and sum(group_size(i, 0) for i in range(keep)) > budget - (
-        units(dropped_line) + 1 if keep < len(groups) else 0
-    ):
-        keep -= 1
-        dropped_line = r.line(_Line("para", (("t", f"… dan {len(groups) - keep} kelompok lainnya"),)))
-    shown = [0] * keep
-    used = sum(group_size(i, 0) for i in range(keep)) + (units(dropped_line) + 1 if dropped_line else 0)
-    for _ in range(per_group):
-        grew = False
-        for i in range(keep):
-            if shown[i] >= len(groups[i][1]):
-                continue
-            delta = group_size(i, shown[i] + 1) - group_size(i, shown[i])
-            if used + delta <= budget:
-                shown[i] += 1
-                used += delta
-                grew = True
-        if not grew:
-            break
-    body = list(head)
-    for i in range(keep):
-        label, lines = groups[i]
-        body.append(label)
-        body.extend(lines[: shown[i]])
-        if shown[i] and shown[i] < len(lines):
-            body.append(more(len(lines) - shown[i]))
-    if dropped_line:
-        body.append(dropped_line)
+    groups = _digest_groups(items, r, lang)
+    keep, dropped = _keep_groups(groups, budget, r, lang)
+    tail = [dropped] if dropped else []
+    kept = groups[:keep]
+    _grow_groups(kept, sum(g.size(0) for g in kept) + sum(units(line) + 1 for line in tail), budget, per_group)
+    body = [*head, *(line for g in kept for line in g.render()), *tail]
     return [
         Message(
             title=heading if profile.title_field else "",

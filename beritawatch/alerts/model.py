@@ -44,7 +44,8 @@ class Alert:
     changed: tuple[ChangedPair, ...] = ()  # edit: sentences reworded (old -> new)
     old_title: str = ""  # edit: the title before the edit, when the edit changed it
     edit_kind: EditKind | None = None
-    relevance: float | None = None
+    relevance: float | None = None  # an edit: the edit's own topic score (relevance.score_edit)
+    article_relevance: float | None = None  # an edit: the whole article's score after it
     matched_terms: tuple[str, ...] = ()
     details_url: str = ""  # where the full diff can be read when a message must be shortened
     items: tuple[Alert, ...] = ()  # digest only: the alerts it summarises
@@ -71,8 +72,10 @@ class Alert:
             raise ValueError("published must be timezone-aware")
         if self.edit_kind is not None and self.edit_kind not in EDIT_KINDS:
             raise ValueError(f"unknown edit kind {self.edit_kind!r}; expected one of {EDIT_KINDS}")
-        if self.relevance is not None and not math.isfinite(self.relevance):
-            raise ValueError("relevance must be a finite number")
+        for name in ("relevance", "article_relevance"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number")
         for name in ("portal", "url", "title", "summary", "details_url", "old_title"):
             if not isinstance(getattr(self, name), str):
                 raise TypeError(f"{name} must be a string")
@@ -125,8 +128,9 @@ class Alert:
             kwargs["published"] = dt.datetime.fromisoformat(cast(str, published))
         kwargs["changed"] = tuple(_pair(p) for p in kwargs.get("changed", ()))
         kwargs["items"] = tuple(cls.from_json(i) for i in kwargs.get("items", ()))
-        if kwargs.get("relevance") is not None:
-            kwargs["relevance"] = float(kwargs["relevance"])
+        for name in ("relevance", "article_relevance"):
+            if kwargs.get(name) is not None:
+                kwargs[name] = float(kwargs[name])
         return cls(**kwargs)
 
 

@@ -40,6 +40,7 @@ from beritawatch.alerts.format import (
     render_for,
 )
 from beritawatch.alerts.model import Alert, AlertKind
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 
 ENV_VAR = "BERITAWATCH_NOTIFY"
 MASK = "***"
@@ -238,9 +239,9 @@ class Target:
     name: str  # redacted URL (or the configured name): safe to log, store and show
     id: str  # stable identity for the outbox: the configured name, else the redacted URL (+ "#n")
 
-    def render(self, alert: Alert) -> list[Message]:
-        """The messages that carry `alert` to this target."""
-        return render_for(self.kind, alert, self.limit, dialect=self.dialect, max_parts=self.max_parts)
+    def render(self, alert: Alert, lang: Language = DEFAULT_LANGUAGE) -> list[Message]:
+        """The messages that carry `alert` to this target, labelled in `lang`."""
+        return render_for(self.kind, alert, self.limit, dialect=self.dialect, max_parts=self.max_parts, lang=lang)
 
 
 def split_env(value: str) -> list[str]:

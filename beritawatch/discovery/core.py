@@ -8,11 +8,25 @@ import zlib
 
 from beritawatch.discovery._parsed import Parsed, absolute, clean_text
 from beritawatch.discovery.feeds import parse_feed
-from beritawatch.discovery.model import (DEFAULT_LIMITS, REQUESTABLE_KINDS, Candidate, Discovery,
-                                         DiscoveryError, Limits, SourceKind)
+from beritawatch.discovery.model import (
+    DEFAULT_LIMITS,
+    REQUESTABLE_KINDS,
+    Candidate,
+    Discovery,
+    DiscoveryError,
+    Limits,
+    SourceKind,
+)
 from beritawatch.discovery.pages import parse_index
 from beritawatch.discovery.payloads import parse_payload
-from beritawatch.discovery.portals import REASON_HOME, REASON_SECTION, listing_reason, looks_like_article_url
+from beritawatch.discovery.portals import (
+    REASON_HOME,
+    REASON_MEDIA,
+    REASON_SECTION,
+    listing_reason,
+    looks_like_article_url,
+    media_kind,
+)
 from beritawatch.discovery.sitemaps import parse_sitemap
 
 logger = logging.getLogger("beritawatch.discovery")
@@ -100,7 +114,8 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
             if found.url.strip():
                 dropped.setdefault(found.url.strip()[:200], "unparseable URL")
             continue
-        if parsed.strict and not looks_like_article_url(url):
+        # media first: a web story can have an article's shape, and it is worth recording
+        if parsed.strict and media_kind(url) is None and not looks_like_article_url(url):
             not_articles += 1  # navigation, ads, footers: too many to list
             continue
         reason = listing_reason(url)
@@ -121,6 +136,7 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
             sitemaps[url] = Candidate(url=url, title=None, published=None, source_url=source_url,
                                       source_kind="sitemap", updated=found.updated)
     home_or_section = sum(reason in (REASON_HOME, REASON_SECTION) for reason in dropped.values())
+    media = sum(reason.startswith(REASON_MEDIA) for reason in dropped.values())
     listed = len(parsed.found)
     if listed and not candidates and home_or_section and parsed.kind in ("rss", "atom"):
         problems.append(f"every item of this feed ({listed}) links to the portal home page or a section "
@@ -128,6 +144,8 @@ def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
                      "sitemap or index page instead")
     elif home_or_section:
         notes.append(f"dropped {home_or_section} links to a home or section page")
+    if media:
+        notes.append(f"dropped {media} links to media pages (video, web story, gallery ...)")
     if parsed.strict and not_articles:
         notes.append(f"skipped {not_articles} links that are not article-shaped")
     if sitemaps:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from beritawatch.discovery import dates
 from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
 from beritawatch.discovery.model import DiscoveryError, Limits
-from beritawatch.discovery.portals import listing_reason, looks_like_article_url
+from beritawatch.discovery.portals import listing_reason, looks_like_article_url, media_kind
 
 URL_KEYS = ("canonical_url", "url", "permalink", "link", "share_url")  # trusted to name a page
 PATH_KEYS = ("path", "slug")  # kept only when the value is article-shaped
@@ -86,8 +86,8 @@ def _page_url(raw: str, root: str, limits: Limits) -> str | None:
 def _record_url(reader: _Reader, record: dict[str, Any], site: str, limits: Limits) -> str | None:
     raw = reader.first_text(record, URL_KEYS)
     url = _page_url(raw, site, limits) if raw else None
-    if url is not None and listing_reason(url) is None:
-        return url
+    if url is not None and (listing_reason(url) is None or media_kind(url) is not None):
+        return url  # a media record is kept so that it is dropped, and recorded, as media
     raw = reader.first_text(record, PATH_KEYS)
     url = _page_url(raw, site, limits) if raw else None
     return url if url is not None and looks_like_article_url(url) else None

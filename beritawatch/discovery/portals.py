@@ -1,4 +1,5 @@
-"""Site knowledge as data: each portal's domain, article URL shapes, listing pages, index markup.
+"""Site knowledge as data: each portal's domain, article URL shapes, media URL shapes, listing pages,
+index markup.
 
 Selectors and URL shapes are hypotheses checked against fixtures (see ../shared/notes/portals.md);
 when a portal changes its template, this is the one module to edit.
@@ -32,13 +33,71 @@ ARTICLE_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
     "republika": (
         # /berita/{id}/{slug} on any kanal host; the AMP twin is /amp/{id}/{slug}
         # ids mix letters and digits ("s0kbre472"); /berita/terpopuler/... is a listing
-        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/(?=[a-z]*\d)[a-z0-9]{{6,12}}/{_SLUG}/?$"),
+        # 2026 listings also write the bare host with a double slash: republika.co.id/berita//{id}/{slug}
+        # (seen with ids of up to 21 characters: "s9xi5i181996644825001")
+        re.compile(rf"^(?:/[a-z0-9-]+)?/(?:berita|amp)/+(?=[a-z]*\d)[a-z0-9]{{6,24}}/{_SLUG}/?$"),
     ),
     "tempo": (
         re.compile(rf"^/read/\d{{4,}}/{_SLUG}/?$"),  # before 2024: {rubrik}.tempo.co/read/{id}/{slug}
-        re.compile(r"^(?:/[a-z0-9-]+){1,2}/[a-z0-9-]+-\d{5,}/?$"),  # 2024+: /{rubrik}/{slug}-{id}
+        # 2024+: /{rubrik}/{slug}-{id}; short ids come after a double hyphen ("...-senjata--7403"),
+        # which keeps year-ending section pages ("/politik/pemilu-2024") out
+        re.compile(r"^(?:/[a-z0-9-]+){1,2}/[a-z0-9-]*[a-z0-9](?:-\d{5,}|--\d{1,})/?$"),
     ),
 }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MediaShape:
+    """A URL shape of a page that is media, not news text: `host` and `path` must both match
+    (None matches anything)."""
+
+    kind: str  # "video", "web story", "gallery", "live stream", "podcast", "infographic"
+    host: re.Pattern[str] | None = None
+    path: re.Pattern[str] | None = None
+
+
+def _segment(*words: str) -> re.Pattern[str]:
+    """A path holding one of `words` as a whole segment ("/video/..."; never inside a slug)."""
+    return re.compile(rf"(?:^|/)(?:{'|'.join(words)})(?:/|$)", re.IGNORECASE)
+
+
+def _host(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
+
+
+# Shapes every portal uses for its media sections (a whole path segment, never a word in a slug).
+_COMMON_MEDIA: tuple[MediaShape, ...] = (
+    MediaShape("video", path=_segment("video", "videos", "vidio")),
+    MediaShape("web story", path=_segment("ampstory", "amp-story", "webstory", "web-story", "webstories")),
+    MediaShape("live stream", path=_segment("live", "livestream", "live-streaming", "streaming")),
+    MediaShape("podcast", path=_segment("podcast", "podcasts")),
+    MediaShape("infographic", path=_segment("infografis", "infografik", "infographic")),
+)
+# Media is checked BEFORE the article shapes: a Tribun web story (/ampstory/images/{id}/{slug})
+# has the 2026 numeric article shape. Photo stories with text (detik /foto-news/) are articles.
+MEDIA_SHAPES: dict[str, tuple[MediaShape, ...]] = {
+    "detik": (
+        MediaShape("video", host=_host(r"20\.detik\.com")),  # 20detik: detikupdate, e-flash, ... all video
+        MediaShape("video", path=_segment("detiktv", "20detik")),
+        *_COMMON_MEDIA,
+    ),
+    "tribun": (
+        MediaShape("video", host=_host(r"video\.tribunnews\.com")),  # video.tribunnews.com/view/{id}/{slug}
+        MediaShape("gallery", path=re.compile(r"^/images/")),  # photo galleries: captions, no story
+        *_COMMON_MEDIA,
+    ),
+    "republika": (
+        MediaShape("video", host=_host(r"(?:video|tv|visual)\.republika\.co\.id")),
+        MediaShape("gallery", path=_segment("galeri", "gallery")),
+        *_COMMON_MEDIA,
+    ),
+    "tempo": (
+        MediaShape("video", host=_host(r"(?:video|tv)\.tempo\.co")),
+        MediaShape("gallery", path=_segment("galeri", "gallery")),
+        *_COMMON_MEDIA,
+    ),
+}
+REASON_MEDIA = "media"  # the recorded reason; Discovery.dropped says "media: {kind}"
 
 # First path segments of pages that list articles rather than being one.
 LISTING_SEGMENTS = frozenset({
@@ -68,8 +127,24 @@ def portal_of_host(host: str | None) -> str | None:
     return None
 
 
+def media_kind(url: str) -> str | None:
+    """What kind of media page `url` is on its portal ("video", "web story" ...), or None."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    portal = portal_of_host(host)
+    if portal is None or parts.scheme.lower() not in ("http", "https"):
+        return None
+    for shape in MEDIA_SHAPES[portal]:
+        if (shape.host is None or shape.host.match(host)) and (shape.path is None or shape.path.search(parts.path)):
+            return shape.kind
+    return None
+
+
 def looks_like_article_url(url: str) -> bool:
-    """Whether `url` has the shape of one article on one of the four portals."""
+    """Whether `url` has the shape of one article (never a media page) on one of the four portals."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -78,7 +153,7 @@ def looks_like_article_url(url: str) -> bool:
     if parts.scheme.lower() not in ("http", "https"):
         return False
     portal = portal_of_host(host)
-    if portal is None:
+    if portal is None or media_kind(url) is not None:
         return False
     path = parts.path
     first = next((s for s in path.split("/") if s), "").lower()
@@ -90,8 +165,12 @@ def looks_like_article_url(url: str) -> bool:
 def listing_reason(url: str) -> str | None:
     """Why a portal URL is a home, section or tag page rather than an article; None if it may be one.
 
-    Other hosts and schemes get None: what they are is the host filter's business, not ours.
+    Media pages get "media: {kind}". Other hosts and schemes get None: what they are is the host
+    filter's business, not ours.
     """
+    kind = media_kind(url)
+    if kind is not None:
+        return f"{REASON_MEDIA}: {kind}"
     if looks_like_article_url(url):
         return None
     try:

@@ -1,0 +1,276 @@
+"""The report's pages: what each template is given, the Jinja2 environment, and writing the files."""
+from __future__ import annotations
+
+import base64
+import collections
+import dataclasses
+import datetime as dt
+import hashlib
+import html
+import os
+import pathlib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import jinja2
+from markupsafe import Markup
+
+from beritawatch import i18n
+from beritawatch.changes import describe_edit
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
+from beritawatch.report import data, timeline
+from beritawatch.report.data import Article, Edit, Event, Version
+from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
+from beritawatch.stories.page import write_story_pages
+from beritawatch.urls import is_plain_web_url
+
+MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
+_HERE = pathlib.Path(__file__).parent
+_PAGE_NAME = re.compile(r"[0-9a-f]{16}\.html")
+
+CSS = (_HERE / "style.css").read_text(encoding="utf-8")
+_CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
+CSP = (f"default-src 'none'; script-src 'none'; style-src 'sha256-{_CSS_HASH}'; img-src 'none'; "
+       "base-uri 'none'; form-action 'none'")
+
+
+def safe_href(url: str | None) -> str | None:
+    """The escaped href for a plain absolute http(s) URL; None for anything else."""
+    return html.escape(url, quote=True) if url is not None and is_plain_web_url(url) else None
+
+
+def _web_url(url: str | None) -> str | None:
+    return url if url is not None and is_plain_web_url(url) else None
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(_HERE / "templates"),
+    autoescape=True,  # every template, the SVG included: scraped text is always text
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters.update(
+    css_name=lambda value: re.sub(r"[^a-z_]", "", str(value).lower()),
+    f1=lambda value: f"{value:.1f}",
+    cut=_cut,
+)
+_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS))  # noqa: S704 - our own stylesheet
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Words:
+    """The report's language: messages, numbers and Jakarta times, for the templates."""
+
+    lang: Language
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def when(self, value: dt.datetime | None) -> str:
+        return i18n.when(value, self.lang)
+
+    def day(self, value: dt.date) -> str:
+        return f"{i18n.short_day(value, self.lang)} {value.year}"
+
+    def number(self, value: float) -> str:
+        return i18n.number(value, self.lang)
+
+    def count(self, value: int) -> str:
+        return i18n.count(value, self.lang)
+
+    def status(self, status: str) -> str:
+        key = f"status.{status}"
+        return self.t(key) if key in i18n.MESSAGES else status.replace("_", " ")
+
+    def edit_kind(self, kind: str) -> str:
+        key = f"edit.{kind}"
+        return self.t(key) if key in i18n.MESSAGES else kind
+
+    def edit_summary(self, edit: Edit) -> str:
+        """The edit in plain words; an edit stored without its record shows its stored summary."""
+        if edit.record:
+            return describe_edit(edit.record, self.lang)
+        text = edit.summary or ""
+        return text[len(edit.kind) + 2:] if text.startswith(f"{edit.kind}: ") else text
+
+
+def _render(name: str, words: Words, **context: Any) -> str:
+    return _ENV.get_template(name).render(w=words, **context)
+
+
+def diff_html(paragraphs: Sequence[Any], *, max_words: int = MAX_DIFF_WORDS, lang: Language = DEFAULT_LANGUAGE) -> str:
+    """The body diff as a page shows it (changes with context, folds, the cut note)."""
+    words = Words(lang)
+    macro = _ENV.get_template("macros.html").make_module({"w": words}).diff  # type: ignore[attr-defined]
+    return str(macro(diff_blocks(paragraphs, max_words=max_words)))
+
+
+def _timeline(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
+              portals: Sequence[str], words: Words) -> timeline.Timeline:
+    return timeline.build(articles, edits, events, portals,
+                          older_label=lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
+                          day_label=lambda day: i18n.short_day(day, words.lang))
+
+
+def timeline_svg(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
+                 portals: Sequence[str], lang: Language = DEFAULT_LANGUAGE) -> str:
+    """The coverage timeline as one SVG (a row per portal)."""
+    words = Words(lang)
+    return _render("timeline.svg", words, tl=_timeline(articles, edits, events, portals, words))
+
+
+# -- the index ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Change:
+    at: dt.datetime
+    article: Article
+    edit_kind: str | None
+    event_kind: str | None
+    text: str
+
+
+def _changes(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
+             words: Words) -> list[Change]:
+    by_url = {a.url: a for a in articles}
+    items = [Change(e.detected_at, by_url[e.url], e.kind, None, words.edit_summary(e)) for e in edits
+             if e.url in by_url]
+    items += [Change(e.happened_at, by_url[e.url], None, e.kind, str(e.detail.get("reason") or ""))
+              for e in events if e.kind in ("removed", "restored", "revert") and e.url in by_url]
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[: data.RECENT_CHANGES]
+
+
+def _index_page(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], edits: Sequence[Edit],
+                events: Sequence[Event], pages: set[str], words: Words, now: dt.datetime) -> str:
+    interesting = [a for a in articles if a.interesting]
+    portals = sorted({a.portal for a in articles}, key=lambda p: (p == "unknown", p))
+    tl = _timeline(interesting, edits, events, portals, words)
+    return _render(
+        "index.html", words, articles=articles, interesting=interesting, edits=edits, pages=pages, now=now,
+        last_run=data.last_run_started(con), n_versions=sum(a.versions for a in articles),
+        n_removed=sum(1 for e in events if e.kind == "removed"), tl=tl,
+        timeline=Markup(_render("timeline.svg", words, tl=tl)),  # noqa: S704 - rendered with autoescape
+        changes=_changes(articles, edits, events, words), outcomes=data.load_outcomes(con),
+        warnings=data.load_health_warnings(con), failing=data.load_failing(con),
+        health_runs=data.HEALTH_RUNS, failing_rows=data.FAILING_ROWS)
+
+
+# -- an article --------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HistoryRow:
+    number: int
+    version: Version
+    edit: Edit | None
+    summary: str
+    chars: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DiffView:
+    number: int
+    base: int
+    seen_at: dt.datetime
+    edit: Edit | None
+    summary: str
+    title: list[Piece] | None  # the title's word diff, when the title changed
+    blocks: list[Block]
+    whole: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FullText:
+    number: int
+    version: Version
+    open: bool
+
+
+def _diff_view(versions: Sequence[Version], i: int, edit_of: dict[int, Edit], words: Words) -> DiffView:
+    version = versions[i]
+    edit = edit_of.get(version.version_id)
+    # After a revert the edit's base is an older version, not the previous row.
+    number = {v.version_id: n for n, v in enumerate(versions, start=1)}
+    base = next((v for v in versions if edit and v.version_id == edit.old_version_id), versions[i - 1])
+    paragraphs, whole = body_diff(base.body, version.body)
+    title = pieces(word_diff([base.title], [version.title])[0]) if base.title != version.title else None
+    return DiffView(i + 1, number[base.version_id], version.seen_at, edit,
+                    words.edit_summary(edit) if edit else "", title, diff_blocks(paragraphs), whole)
+
+
+def _article_page(article: Article, versions: Sequence[Version], edits: Sequence[Edit],
+                  events: Sequence[Event], words: Words) -> str:
+    edit_of = {e.new_version_id: e for e in edits}
+    history = [HistoryRow(n, v, edit_of.get(v.version_id),
+                          words.edit_summary(edit_of[v.version_id]) if v.version_id in edit_of else "",
+                          sum(len(p) for p in v.body))
+               for n, v in enumerate(versions, start=1)]
+    later = range(1, len(versions))
+    diffs = [_diff_view(versions, i, edit_of, words) for i in reversed(later[-MAX_DIFFS_PER_ARTICLE:])]
+    fulltexts = [FullText(len(versions), versions[-1], len(versions) == 1)] if versions else []
+    if len(versions) > 1:
+        fulltexts.append(FullText(1, versions[0], False))
+    return _render("article.html", words, a=article, events=events, history=history, diffs=diffs,
+                   diffs_total=len(later), fulltexts=fulltexts)
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang: Language = DEFAULT_LANGUAGE,
+                 now: dt.datetime | None = None) -> pathlib.Path:
+    """Write index.html and one page per article of interest (or edited article) under
+    `out_dir/articles/`, in `lang`; return the index path. Reads only; `con` may be read-only."""
+    now = now or dt.datetime.now(dt.UTC)
+    words = Words(lang)
+    out_dir = pathlib.Path(out_dir)
+    pages_dir = out_dir / "articles"
+    pages_dir.mkdir(parents=True, exist_ok=True)
+
+    articles = data.load_articles(con)
+    edits = data.load_edits(con)
+    events = data.load_events(con)
+    detailed = [a for a in articles if a.interesting or a.versions > 1]
+    versions = data.load_versions(con, [a.url for a in detailed])
+    edits_by_url: dict[str, list[Edit]] = collections.defaultdict(list)
+    for edit in edits:
+        edits_by_url[edit.url].append(edit)
+    events_by_url: dict[str, list[Event]] = collections.defaultdict(list)
+    for event in events:
+        if event.url:
+            events_by_url[event.url].append(event)
+
+    written: set[str] = set()
+    for article in detailed:
+        name = f"{article.key}.html"
+        _write(pages_dir / name, _article_page(article, versions.get(article.url, []),
+                                               edits_by_url.get(article.url, []),
+                                               events_by_url.get(article.url, []), words))
+        written.add(name)
+    for stale in pages_dir.iterdir():
+        if _PAGE_NAME.fullmatch(stale.name) and stale.name not in written:
+            stale.unlink()
+    write_story_pages(con, out_dir)  # beritawatch.stories.page: its own templates
+    index = out_dir / "index.html"
+    _write(index, _index_page(con, articles, edits, events, {a.key for a in detailed}, words, now))
+    return index
+
+
+def _write(path: pathlib.Path, text: str) -> None:
+    """Replace the file atomically, and not at all when it already holds this text (reports are
+    rewritten after every pass; most article pages do not change)."""
+    encoded = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(encoded) and path.read_bytes() == encoded:
+            return
+    except FileNotFoundError:
+        pass
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(encoded)
+    os.replace(tmp, path)
