@@ -170,7 +170,8 @@ def load_fingerprints(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> di
         out[url] = Fingerprint(url=url, portal=portal or "", at=at, title=title or "",
                                shingles=tuple(shingles), words=tuple(words),
                                numbers=frozenset(data["numbers"]), quotes=frozenset(data["quotes"]),
-                               names=frozenset(data["names"]), title_words=frozenset(data["title_words"]))
+                               names=frozenset(data["names"]), title_words=frozenset(data["title_words"]),
+                               size=int(data.get("size", 0)))
     return out
 
 

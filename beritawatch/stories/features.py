@@ -99,10 +99,11 @@ class Fingerprint:
     quotes: frozenset[str]
     names: frozenset[str]
     title_words: frozenset[str]
+    size: int = 0  # distinct content words: how much evidence the word signature can carry
 
     def to_json(self) -> dict[str, object]:
         return {"numbers": sorted(self.numbers), "quotes": sorted(self.quotes),
-                "names": sorted(self.names), "title_words": sorted(self.title_words)}
+                "names": sorted(self.names), "title_words": sorted(self.title_words), "size": self.size}
 
 
 def fingerprint(url: str, portal: str, at: dt.datetime, title: str, body: Sequence[str]) -> Fingerprint:
@@ -118,7 +119,8 @@ def fingerprint(url: str, portal: str, at: dt.datetime, title: str, body: Sequen
         numbers=frozenset(f for s in sentences for f in number_facts(s)),
         quotes=frozenset(q for q in quotes if q),
         names=frozenset(n for s in sentences for n in names_of(s)),
-        title_words=frozenset(w for w in words_of(normalize_text(title)) if w not in STOPWORDS))
+        title_words=frozenset(w for w in words_of(normalize_text(title)) if w not in STOPWORDS),
+        size=len(content))
 
 
 def index_keys(fp: Fingerprint) -> list[tuple[int, str]]:
