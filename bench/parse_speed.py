@@ -21,15 +21,17 @@ sys.path.insert(0, str(ROOT))
 from parsers import ParseError, parse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "parsers"
+PACKS = ROOT / "parsers" / "portals"  # each pack's golden pages sit in its fixtures/
 REAL = ROOT.parent / "shared" / "corpus" / "real"
 
 
 def _normal_pages() -> list[tuple[str, bytes, str]]:
     """(name, html, url) of every fixture page and shared real page."""
     pages = []
-    for html in sorted(FIXTURES.glob("*/*.html")):
+    for html in sorted([*FIXTURES.glob("*/*.html"), *PACKS.glob("*/fixtures/*.html")]):
         golden = json.loads(html.with_suffix(".json").read_text(encoding="utf-8"))
-        pages.append((f"{html.parent.name}/{html.stem}", html.read_bytes(), golden["fetched_url"]))
+        owner = html.parent.parent.name if html.parent.name == "fixtures" else html.parent.name
+        pages.append((f"{owner}/{html.stem}", html.read_bytes(), golden["fetched_url"]))
     if (REAL / "gold.json").exists():
         for gold in json.loads((REAL / "gold.json").read_text(encoding="utf-8")):
             pages.append((f"real/{gold['file']}", (REAL / gold["file"]).read_bytes(), gold["url"]))

@@ -1,9 +1,10 @@
-"""One identity per article: canonical URLs, portal names and article keys for the four portals.
+"""One identity per article: canonical URLs, portal names and article keys on the portals.
 
 `canonical_url` folds the variants a portal serves one article under (mobile and AMP hosts,
 page and tracking parameters, page suffixes, trailing slashes, fragments, http) into one URL;
 `article_key` goes further and names the article by the portal's own id where it has one, so
-an article moved between hosts or shapes keeps its identity.
+an article moved between hosts or shapes keeps its identity. Each portal's URL shapes and identity
+key live in its pack (parsers/portals/<name>/); this module holds what is the same for all.
 """
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import dataclasses
 import re
 from collections.abc import Collection
 from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from parsers.pack import www_host
+from parsers.portals import BY_NAME, PACKS, pack_of_host
 
 __all__ = [
     "PORTALS",
@@ -23,35 +27,15 @@ __all__ = [
 ]
 
 # Portal name -> registrable domain; every subdomain belongs to the portal.
-PORTALS: dict[str, str] = {
-    "detik": "detik.com",
-    "tribun": "tribunnews.com",
-    "republika": "republika.co.id",
-    "tempo": "tempo.co",
-}
+PORTALS: dict[str, str] = {pack.name: pack.domain for pack in PACKS}
 # Subdomains that serve images, scripts or log-ins, never articles: discovery skips them.
-_NOT_CONTENT = frozenset({"statik", "static", "cdn", "img", "images", "assets", "connect", "login", "ads"})
-# detik's mobile site puts the channel in the path: m.detik.com/news/... is news.detik.com/...
-_DETIK_CHANNELS = frozenset(
-    {"news", "finance", "inet", "hot", "sport", "oto", "travel", "food", "health", "wolipop", "edu"}
-)
+_NOT_CONTENT = frozenset({"statik", "static", "cdn", "img", "images", "asset", "assets", "connect", "login", "ads"})
 _TRACKING = re.compile(
     r"utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|_ga|_gl|mc_cid|mc_eid|igshid|"
     r"ref|ref_src|tag_from|amp|amp_.*|usqp|outputType|_branch_.*",
     re.IGNORECASE,
 )
 
-_DETIK = re.compile(r"^(?P<path>/(?:[\w.-]+/)*d-(?P<id>\d+)/[^/]+)(?:/\d+)?$")
-_TRIBUN_DATED = re.compile(r"^(?P<path>/(?:[\w-]+/)*(?P<date>\d{4}/\d{2}/\d{2})/(?P<slug>[^/]+))$")
-_TRIBUN_NUMBERED = re.compile(r"^(?P<path>/(?P<section>[a-z][\w-]*)/(?P<id>\d{5,})/[^/]+)$")
-# Republika ids mix letters and digits ("s0kbre472"); "/berita/terpopuler" is a listing.
-# Ids are usually 9 characters; a 2025 double-slash URL carries 21 ("s9xi5i181996644825001").
-_REPUBLIKA = re.compile(r"^/(?P<kind>berita|amp|share)/(?P<id>(?=[a-z]*\d)[a-z0-9]{6,24})(?P<slug>/[^/]+)?$")
-_TEMPO_READ = re.compile(r"^/(?P<kind>read|amp)/(?P<id>\d+)(?P<slug>/[^/]+)?$")
-# 2024+: /{rubrik}/{slug}-{id}. Ids of 5+ digits; a shorter id only after a double hyphen
-# ("...-pemerintah--7403", seen in 2024-25), so a year ending a listing slug ("pemilu-2024") is no id.
-_TEMPO_2024 = re.compile(r"^/(?P<rubric>[a-z][\w-]*)/(?P<slug>[\w-]*?(?:[^\W_]-(?P<id>\d{5,})|--(?P<short>\d+)))$")
-_TEMPO_LISTINGS = frozenset({"tag", "topik", "indeks", "search", "penulis", "kanal", "rubrik"})
 _SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
 _AMP_CACHE = re.compile(r"^/(?:c|v|wp|i)/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$")
 
@@ -69,21 +53,19 @@ def _clean_host(host: str) -> str:
 
 
 def portal_of(url: str) -> str | None:
-    """"detik", "tribun", "republika" or "tempo" for a URL on one of the portals, else None."""
+    """The portal's name ("detik", "tribun", "kompas" ...) for a URL on one of the portals, else None."""
     return _parse(url).portal
 
 
 def _portal_of_host(host: str) -> str | None:
-    for name, domain in PORTALS.items():
-        if host == domain or host.endswith("." + domain):
-            return name
-    return None
+    pack = pack_of_host(host)
+    return pack.name if pack is not None else None
 
 
 def is_portal_host(host: str, *, portals: Collection[str] | None = None) -> bool:
     """Whether discovery may follow a link to `host`: a content host of a configured portal.
 
-    `portals` names the configured portals (default: all four).
+    `portals` names the configured portals (default: all of them).
     """
     host = _clean_host(host.split(":", 1)[0] if host.count(":") == 1 else host)
     name = _portal_of_host(host)
@@ -205,7 +187,7 @@ def _parse(url: str) -> _Parsed:
         netloc = host if unwrapped or parts.port in (None, 80, 443) else f"{host}:{parts.port}"
         scheme = "https" if unwrapped else parts.scheme.lower()
         return _Parsed(urlunsplit((scheme, netloc, path, kept, "")), None, None)
-    result = _PORTAL_PARSERS[portal](host, path)
+    result = BY_NAME[portal].identify(host, path)
     if result:
         host, path, key, complete = result
         return _Parsed(urlunsplit(("https", host, path, "", "")), portal, key, complete)
@@ -214,72 +196,7 @@ def _parse(url: str) -> _Parsed:
 
 def _mobile_to_www(host: str, portal: str) -> str:
     """m.X -> www.X for the portal's main host; a bare registrable domain -> www."""
-    domain = PORTALS.get(portal)
-    if not domain:
-        return host
-    if host in (domain, "m." + domain, "amp." + domain):
-        return "www." + domain
-    if host.startswith(("m.", "amp.")) and host.endswith("." + domain):
-        return host.split(".", 1)[1]  # m.kaltim.tribunnews.com -> kaltim.tribunnews.com
-    return host
-
-
-_Result = tuple[str, str, str, bool] | None  # host, path, key, complete
-
-
-def _detik(host: str, path: str) -> _Result:
-    segments = [s for s in path.split("/") if s and s != "amp"]
-    if host == "m.detik.com" and segments and segments[0] in _DETIK_CHANNELS:
-        host = segments.pop(0) + ".detik.com"
-    m = _DETIK.match("/" + "/".join(segments))
-    if not m:
-        return None
-    return _mobile_to_www(host, "detik"), m.group("path"), f"detik:d-{m.group('id')}", True
-
-
-def _tribun(host: str, path: str) -> _Result:
-    host = _mobile_to_www(host, "tribun")
-    if path.startswith("/amp/"):
-        path = path[4:]
-    zone = host.removesuffix(".tribunnews.com")
-    m = _TRIBUN_NUMBERED.match(path)
-    if m:
-        return host, m.group("path"), f"tribun:{zone}/{m.group('id')}", True
-    m = _TRIBUN_DATED.match(path)
-    if m:
-        return host, m.group("path"), f"tribun:{zone}/{m.group('date')}/{m.group('slug')}", True
-    return None
-
-
-def _republika(host: str, path: str) -> _Result:
-    m = _REPUBLIKA.match(path)
-    if not m:
-        return None
-    slug = m.group("slug") or ""
-    complete = bool(slug) and m.group("kind") != "share"
-    return (
-        _mobile_to_www(host, "republika"),
-        f"/berita/{m.group('id')}{slug if m.group('kind') != 'share' else ''}",
-        f"republika:{m.group('id')}",
-        complete,
-    )
-
-
-def _tempo(host: str, path: str) -> _Result:
-    host = _mobile_to_www(host, "tempo")
-    m = _TEMPO_READ.match(path)
-    if m:
-        # One numbering across both generations: the 2024+ address of an old article ends in its
-        # old /read/ id (and en.tempo.co still serves /read/ ids in the same range in 2025).
-        slug = m.group("slug") or ""
-        return host, f"/read/{m.group('id')}{slug}", f"tempo:{int(m.group('id'))}", bool(slug)
-    m = _TEMPO_2024.match(path)
-    if m and m.group("rubric") not in _TEMPO_LISTINGS:
-        return host, path, f"tempo:{int(m.group('id') or m.group('short'))}", True
-    return None
-
-
-_PORTAL_PARSERS = {"detik": _detik, "tribun": _tribun, "republika": _republika, "tempo": _tempo}
+    return www_host(host, BY_NAME[portal].domain)
 
 
 _UNSAFE_IN_LINK = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\"<>\\`]")

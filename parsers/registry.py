@@ -1,14 +1,12 @@
-"""The one explicit map from host to portal parser; unknown hosts get the generic fallback."""
+"""Host -> portal parser, built from the portal packs (parsers/portals/); unknown hosts get the generic fallback."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
-from parsers import antaranews, cnnindonesia, detik, generic, kompas, republika, tempo, tribun
-from parsers.article import Article
-from parsers.common import Page, Region, host_of
-
-Parser = Callable[[Page], Article]
+from parsers import generic
+from parsers.common import Region, host_of
+from parsers.pack import Parser
+from parsers.portals import PACKS
 
 
 class Site(NamedTuple):
@@ -20,15 +18,9 @@ class Site(NamedTuple):
 
 
 # registrable domain -> site; every subdomain of a domain belongs to it
-SITES: dict[str, Site] = {
-    "detik.com": Site("detik", detik.parse, detik.REGION),  # news., health., inet., finance., ...
-    "tribunnews.com": Site("tribun", tribun.parse, tribun.REGION),  # www., m., kaltim., solo., ...
-    "republika.co.id": Site("republika", republika.parse),  # every kanal subdomain, AMP pages too
-    "tempo.co": Site("tempo", tempo.parse),  # www. (Nuxt, 2024+) and dunia., nasional., ... /read/
-    "kompas.com": Site("kompas", kompas.parse),  # www. and nasional., internasional., regional., ...
-    "cnnindonesia.com": Site("cnnindonesia", cnnindonesia.parse),  # www.
-    "antaranews.com": Site("antaranews", antaranews.parse),  # www. and kanal subdomains (otomotif., ...)
-}
+# (one fast-path region per site until parse() tries several: the first of the pack's regions)
+SITES: dict[str, Site] = {pack.domain: Site(pack.name, pack.parse, pack.regions[0] if pack.regions else None)
+                          for pack in PACKS}
 GENERIC = Site("generic", generic.parse)
 
 

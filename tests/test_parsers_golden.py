@@ -1,4 +1,5 @@
-"""Golden pairs: each fixture page parses to its expected JSON; every registered portal has every kind."""
+"""Golden pairs, generated from the portal packs: each pack's fixture pages parse to their expected JSON,
+and every pack carries the fixture set (plain, noise, nonarticle, and multipage unless it never paginates)."""
 from __future__ import annotations
 
 import json
@@ -8,14 +9,14 @@ from typing import Any
 import pytest
 
 from parsers import merge_pages, parse
-from parsers.registry import SITES
+from parsers.pack import Pack
+from parsers.portals import PACKS
 
-FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "parsers"
+GENERIC = pathlib.Path(__file__).parent / "fixtures" / "parsers" / "generic"  # the fallback has no pack
 KINDS = ("plain", "multipage", "noise", "nonarticle")
-PAGES = sorted(FIXTURES.glob("*/*.html"))
-MERGES = sorted(FIXTURES.glob("*/*.merged.json"))
-# portals with no known paginated template: their parsers report no next pages, so no multi-page fixture
-SINGLE_PAGE = {"antaranews"}
+DIRS = [*(pack.fixtures for pack in PACKS), GENERIC]
+PAGES = sorted(page for folder in DIRS for page in folder.glob("*.html"))
+MERGES = sorted(merged for folder in DIRS for merged in folder.glob("*.merged.json"))
 
 
 def _load(path: pathlib.Path) -> dict[str, Any]:
@@ -24,7 +25,8 @@ def _load(path: pathlib.Path) -> dict[str, Any]:
 
 
 def _id(path: pathlib.Path) -> str:
-    return f"{path.parent.name}/{path.name.split('.')[0]}"
+    owner = path.parent.parent.name if path.parent.name == "fixtures" else path.parent.name
+    return f"{owner}/{path.name.split('.')[0]}"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_id)
@@ -52,17 +54,33 @@ def test_every_page_has_a_golden_json() -> None:
     assert [p for p in PAGES if not p.with_suffix(".json").exists()] == []
 
 
-@pytest.mark.parametrize("portal", sorted({site.portal for site in SITES.values()}))
-def test_every_registered_portal_has_fixtures_of_each_kind(portal: str) -> None:
-    names = [p.stem for p in (FIXTURES / portal).glob("*.html")]
-    kinds_needed = [k for k in KINDS if not (k == "multipage" and portal in SINGLE_PAGE)]
+@pytest.mark.parametrize("pack", PACKS, ids=lambda pack: pack.name)
+def test_every_pack_has_fixtures_of_each_kind(pack: Pack) -> None:
+    names = [p.stem for p in pack.fixtures.glob("*.html")]
+    single_page = pack.pagination.scheme == "none"
+    kinds_needed = [k for k in KINDS if not (k == "multipage" and single_page)]
     missing = [kind for kind in kinds_needed if not any(n.startswith(kind) for n in names)]
-    assert missing == [], f"{portal} lacks fixtures: {missing}"
-    if portal not in SINGLE_PAGE:
-        assert any(m.parent.name == portal for m in MERGES), f"{portal} has no merged multi-page case"
+    assert missing == [], f"{pack.name} lacks fixtures: {missing}"
+    expected = {n: _load(pack.fixtures / f"{n}.json")["expected"] for n in names}
+    if single_page:
+        assert all(not e["next_pages"] for e in expected.values())
     else:
-        assert all(not _load(FIXTURES / portal / f"{n}.json")["expected"]["next_pages"] for n in names)
-    kinds = {kind: [_load(FIXTURES / portal / f"{n}.json")["expected"] for n in names if n.startswith(kind)]
-             for kind in KINDS}
-    assert all(e["not_article"] for e in kinds["nonarticle"])
-    assert all(e["not_article"] is None and e["body"] for kind in ("plain", "noise") for e in kinds[kind])
+        assert list(pack.fixtures.glob("multipage*.merged.json")), f"{pack.name} has no merged multi-page case"
+    assert all(e["not_article"] for n, e in expected.items() if n.startswith("nonarticle"))
+    assert all(e["not_article"] is None and e["body"] and e["portal"] == pack.name
+               for n, e in expected.items() if n.startswith(("plain", "noise")))
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=lambda pack: pack.name)
+def test_every_article_fixture_url_is_an_article_of_its_pack(pack: Pack) -> None:
+    """The fixtures' own URLs agree with the pack's URL shapes and identity key."""
+    from beritawatch.discovery import looks_like_article_url
+    from beritawatch.urls import article_key, portal_of
+
+    for page in pack.fixtures.glob("*.html"):
+        golden = _load(page.with_suffix(".json"))
+        url = golden["fetched_url"]
+        assert portal_of(url) == pack.name
+        if golden["expected"].get("not_article") is None:
+            assert looks_like_article_url(url), url
+            assert article_key(url).startswith(f"{pack.name}:"), url

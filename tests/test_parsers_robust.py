@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from parsers import Article, ParseError, parse
+from parsers.portals import PACKS
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "parsers"
-PAGES = sorted(FIXTURES.glob("*/*.html"))
+PAGES = sorted([*FIXTURES.glob("*/*.html"), *(page for pack in PACKS for page in pack.fixtures.glob("*.html"))])
 PAGE_BYTES = [p.read_bytes() for p in PAGES]
 URLS = st.sampled_from([
     "https://news.detik.com/internasional/d-7512345/judul",

@@ -12,10 +12,10 @@ from parsers import Article, ParseError, merge_pages, parse
 from parsers.common import Page
 from parsers.dates import parse_any, parse_iso, parse_text
 from parsers.decode import decode_bytes, to_text
+from parsers.portals import PACKS
 from parsers.registry import SITES, lookup
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "parsers"
 
 
 @pytest.mark.parametrize(("url", "portal"), [
@@ -136,8 +136,8 @@ def _full_page_parse(html: bytes, url: str) -> Article:
     return site.parse(Page(to_text(html), url, domain))
 
 
-@pytest.mark.parametrize("page", [*sorted((FIXTURES / "detik").glob("*.html")), *sorted((FIXTURES / "tribun").glob("*.html"))],
-                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("page", sorted(page for pack in PACKS for page in pack.fixtures.glob("*.html")),
+                         ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_region_fast_path_equals_whole_page_parse(page: pathlib.Path) -> None:
     url = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["fetched_url"]
     padded = page.read_bytes().replace(b"<body", b"<body><nav>" + b"<a href='/m'>menu</a>" * 300 + b"</nav", 1)

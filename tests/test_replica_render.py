@@ -83,4 +83,4 @@ def test_page_urls_follow_each_portal() -> None:
 def test_render_refuses_foreign_urls() -> None:
     spec = _spec("detik", 2, True)
     assert render(spec, "https://news.detik.com/other/d-1/x") is None
-    assert render(dataclasses.replace(spec, portal="kompas"), spec.url) is None
+    assert render(dataclasses.replace(spec, portal="liputan6"), spec.url) is None  # no pack, no renderer

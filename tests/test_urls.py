@@ -168,7 +168,8 @@ PORTALS = [
     (REPUBLIKA, "republika"),
     (TEMPO, "tempo"),
     ("https://en.tempo.co/read/1/x", "tempo"),
-    ("https://www.cnnindonesia.com/internasional", None),
+    ("https://www.cnnindonesia.com/internasional", "cnnindonesia"),  # a portal pack since issue 14
+    ("https://www.liputan6.com/global", None),
     ("https://detik.com.evil.example/d-1/x", None),
     ("https://notdetik.com/d-1/x", None),
     ("http://127.0.0.1:8000/rss", None),
@@ -197,7 +198,9 @@ HOSTS = [
     ("statik.tempo.co", False),
     ("cdn.detik.net.id", False),
     ("connect.detik.com", False),
-    ("www.kompas.com", False),
+    ("www.kompas.com", True),  # a portal pack since issue 14
+    ("asset.kompas.com", False),
+    ("www.liputan6.com", False),
     ("detik.com.example.org", False),
     ("faketribunnews.com", False),
     ("", False),

@@ -8,10 +8,10 @@ from typing import Any
 
 import feedparser
 
-from beritawatch.discovery import dates
 from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
 from beritawatch.discovery.model import DiscoveryError, Limits
 from beritawatch.discovery.portals import listing_reason
+from parsers import dates
 
 _ITEM_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 # Feeds served as text/html or with a wrong charset label still parse fine: not worth a note.

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from beritawatch.discovery import dates
 from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
 from beritawatch.discovery.model import DiscoveryError, Limits
 from beritawatch.discovery.portals import INDEX_LAYOUTS, IndexLayout, portal_of_host
+from parsers import dates
 
 _TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _VOID = frozenset(b"area base br col embed hr img input keygen link meta param source track wbr".split())

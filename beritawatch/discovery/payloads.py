@@ -12,10 +12,14 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from beritawatch.discovery import dates
 from beritawatch.discovery._parsed import Found, Parsed, absolute, clean_text
 from beritawatch.discovery.model import DiscoveryError, Limits
-from beritawatch.discovery.portals import listing_reason, looks_like_article_url, media_kind
+from beritawatch.discovery.portals import (
+    listing_reason,
+    looks_like_article_url,
+    media_kind,
+)
+from parsers import dates
 
 URL_KEYS = ("canonical_url", "url", "permalink", "link", "share_url")  # trusted to name a page
 PATH_KEYS = ("path", "slug")  # kept only when the value is article-shaped

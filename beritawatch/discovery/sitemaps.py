@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pyexpat
 
-from beritawatch.discovery import dates
 from beritawatch.discovery._parsed import Found, Parsed, clean_text
 from beritawatch.discovery.model import DiscoveryError, Limits
+from parsers import dates
 
 _CHUNK = 1 << 20
 _ENTRY = {"urlset": "url", "sitemapindex": "sitemap"}

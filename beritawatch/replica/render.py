@@ -9,6 +9,9 @@ import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 
+from beritawatch.replica import packpages
+from parsers.portals import BY_NAME
+
 WIB = dt.timezone(dt.timedelta(hours=7))
 
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -25,7 +28,7 @@ class ArticleSpec:
     """An article as the replica serves it; the replica renders it in its portal's markup."""
 
     url: str  # the real, canonical article URL (https://news.detik.com/...)
-    portal: str  # "detik", "tribun", "republika", "tempo"
+    portal: str  # "detik", "tribun", "republika", "tempo"; other packs' pages are built from their selectors
     title: str
     author: str
     published: dt.datetime  # timezone-aware
@@ -413,10 +416,19 @@ _RENDERERS: dict[str, Callable[[ArticleSpec, int], str]] = {
 }
 
 
+def _render_from_pack(spec: ArticleSpec, page: int) -> str | None:
+    """Portals without a renderer of their own: one page built from their pack's selectors."""
+    pack = BY_NAME.get(spec.portal)
+    if pack is None:
+        return None
+    return packpages.article_page(pack, spec.url, spec.title, spec.author, spec.published,
+                                  spec.updated or spec.published, spec.paragraphs)
+
+
 def render(spec: ArticleSpec, url: str) -> str | None:
     """The HTML served at `url` (one of `page_urls(spec)`), or None when it is not this article's."""
-    renderer = _RENDERERS.get(_portal(spec))
     page = _which_page(spec, url)
-    if renderer is None or page is None:
+    if page is None:
         return None
-    return renderer(spec, page)
+    renderer = _RENDERERS.get(_portal(spec))
+    return renderer(spec, page) if renderer is not None else _render_from_pack(spec, page)

@@ -1,12 +1,11 @@
 """kompas.com (www., nasional., internasional., regional., ... one template): selectors, credits and paging."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
-from parsers.dates import WIB
+from parsers.dates import parse_text
 from parsers.generic import body_of
 
 TITLE = ("h1.read__title", ".read__title")
@@ -23,8 +22,6 @@ DATE = (".read__time",)
 # long articles: `?page=2` ...; `?page=all` shows the whole article on one page
 PAGE_LINKS = ".read__paging a[href], .paging a[href], a.paging__link[href]"
 _LABELS = ("Penulis", "Editor", "Tim Redaksi")
-# "Kompas.com - 10/06/2025, 14:20 WIB" (day first)
-_VISIBLE_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}),?\s+(\d{1,2})[:.](\d{2})")
 
 
 def _people(page: Page, selectors: tuple[str, ...]) -> list[str]:
@@ -33,17 +30,6 @@ def _people(page: Page, selectors: tuple[str, ...]) -> list[str]:
         if names:
             return [p for n in names for p in split_people(n, _LABELS)]
     return []
-
-
-def _visible_date(page: Page) -> dt.datetime | None:
-    m = _VISIBLE_DATE.search(page.first_text(DATE))
-    if m is None:
-        return None
-    day, month, year, hour, minute = (int(g) for g in m.groups())
-    try:
-        return dt.datetime(year, month, day, hour, minute, tzinfo=WIB)
-    except ValueError:
-        return None
 
 
 def parse(page: Page) -> Article:
@@ -55,7 +41,7 @@ def parse(page: Page) -> Article:
     authors = _people(page, AUTHORS) or page.ld_people("author")
     editors = _people(page, EDITORS) or page.ld_people("editor")
     published = (page.ld_date("datePublished") or page.meta_date("article:published_time", "content_PublishedDate")
-                 or _visible_date(page))
+                 or parse_text(page.first_text(DATE)))  # "Kompas.com - 10/06/2025, 14:20 WIB"
     updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
     return Article(
         url=page.canonical(),
