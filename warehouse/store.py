@@ -21,10 +21,11 @@ from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
 from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, is_media
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic, score_article, score_edit
+from beritawatch.stories.settings import StorySettings
 from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
                                  UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
 from beritawatch.urls import article_key
-from warehouse import compress, identity
+from warehouse import compress, identity, stories
 from warehouse.db import insert_rows, transaction
 
 
@@ -75,6 +76,7 @@ class PassPolicy:
     next_check: NextCheck  # (state, changed, consecutive_errors, removal_suspected) -> due
     alert_minor_edits: bool = False
     language: Language = DEFAULT_LANGUAGE  # of the edit summaries alerts carry
+    stories: StorySettings | None = None  # group new versions into stories (warehouse.stories)
 
 
 @dataclasses.dataclass
@@ -213,6 +215,8 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         for extra in absorbed.extra:  # a second check of one article: its fetches are kept
             writer.fetch_rows(extra)
         writer.write(absorbed.results)
+    if policy.stories is not None and policy.stories.enabled:
+        stories.group_pass_safely(con, run_id, now, policy.stories)
     return writer.outcome
 
 
