@@ -13,7 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 from beritawatch.urls import is_plain_web_url
@@ -48,7 +48,7 @@ def md_text(value: object, limit: int = MAX_TEXT) -> str:
 
 def md_url(url: object) -> str | None:
     """A plain absolute http(s) URL made safe as a Markdown link destination; None otherwise."""
-    return quote(url, safe=_URL_SAFE) if is_plain_web_url(url) else None
+    return quote(str(url), safe=_URL_SAFE) if is_plain_web_url(url) else None
 
 
 def md_link(url: object, text: object | None = None) -> str:
@@ -72,8 +72,10 @@ def _short(url: object) -> str:
 
 
 def _int(value: object) -> int:
+    if not isinstance(value, (int, float, str, bytes)):
+        return 0
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)
     except (TypeError, ValueError):
         return 0
 
@@ -93,8 +95,13 @@ def _more(shown: int, total: int) -> list[str]:
     return [f"- … and {total - shown} more"] if total > shown else []
 
 
+def _mapping(value: object) -> Mapping[Any, Any]:
+    """`value` when it is a mapping, else an empty one (the summary is untrusted JSON)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _totals(summary: Mapping[str, Any]) -> dict[str, int]:
-    portals = summary.get("portals") if isinstance(summary.get("portals"), Mapping) else {}
+    portals = _mapping(summary.get("portals"))
     totals = collections.Counter[str]()
     for counts in portals.values():
         if isinstance(counts, Mapping):
@@ -105,7 +112,7 @@ def _totals(summary: Mapping[str, Any]) -> dict[str, int]:
 
 def pass_markdown(summary: Mapping[str, Any]) -> str:
     """The artifact's Markdown for one pass summary (`PassResult.to_json()` plus run_id, delivery)."""
-    portals = summary.get("portals") if isinstance(summary.get("portals"), Mapping) else {}
+    portals = _mapping(summary.get("portals"))
     totals = _totals(summary)
     new_articles = _rows(summary.get("new_articles"))
     edits = _rows(summary.get("edits"))
@@ -131,8 +138,9 @@ def pass_markdown(summary: Mapping[str, Any]) -> str:
     for name, counts in sorted(portals.items(), key=lambda item: str(item[0])):
         if not isinstance(counts, Mapping):
             continue
-        outcomes = counts.get("outcomes") if isinstance(counts.get("outcomes"), Mapping) else {}
-        spread = ", ".join(f"{md_text(k, 40)} {_int(v)}" for k, v in sorted(outcomes.items(), key=lambda kv: str(kv[0])))
+        outcomes = _mapping(counts.get("outcomes"))
+        spread = ", ".join(f"{md_text(k, 40)} {_int(v)}"
+                           for k, v in sorted(outcomes.items(), key=lambda kv: str(kv[0])))
         lines.append(f"| {md_text(name, 40)} | " + " | ".join(str(_int(counts.get(key))) for key, _ in COUNT_COLUMNS)
                      + f" | {spread or '—'} |")
     lines.append("| **Total** | " + " | ".join(f"**{totals.get(key, 0)}**" for key, _ in COUNT_COLUMNS) + " | |")
@@ -166,7 +174,8 @@ def pass_markdown(summary: Mapping[str, Any]) -> str:
         for event in others[:MAX_ITEMS]:
             kind, target, text = _field(event, 0), _field(event, 1), _field(event, 2)
             where = md_link(target, _short(target)) if md_url(target) else md_text(target, 80)
-            lines.append(f"- **{md_text(str(kind).replace('_', ' '), 30)}** {where}" + (f": {md_text(text)}" if text else ""))
+            detail = f": {md_text(text)}" if text else ""
+            lines.append(f"- **{md_text(str(kind).replace('_', ' '), 30)}** {where}{detail}")
         lines += _more(min(len(others), MAX_ITEMS), len(others))
 
     lines += ["", f"## Failures ({len(failures)})", ""]
@@ -239,8 +248,9 @@ def publish_pass_artifact(summary: Mapping[str, Any]) -> uuid.UUID | None:
         from prefect.artifacts import create_markdown_artifact
 
         # _sync: the sync path even when called from inside an event loop (Prefect's async_dispatch).
-        return create_markdown_artifact(markdown=pass_markdown(summary), key=ARTIFACT_KEY,
+        made = create_markdown_artifact(markdown=pass_markdown(summary), key=ARTIFACT_KEY,
                                         description=pass_description(summary), _sync=True)  # type: ignore[call-arg]
+        return cast(uuid.UUID, made)  # _sync=True: never the coroutine of the async variant
     except Exception as exc:  # noqa: BLE001 - reporting must not break the pass
         _logger().warning("could not publish the pass artifact: %s: %s", type(exc).__name__,
                           str(exc)[:300])

@@ -157,7 +157,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     return value.isoformat()
 
 

@@ -16,18 +16,29 @@ from typing import Any
 
 import duckdb
 
-from beritawatch.alerts.model import Alert, ChangedPair
+from beritawatch.alerts.model import Alert, AlertKind, ChangedPair
 from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
 from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, is_media
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic, score_article, score_edit
 from beritawatch.stories.settings import StorySettings
-from beritawatch.verdict import (COLLAPSE, EDIT, FAILED, FIRST, HELD, REMOVAL_CONFIRMATIONS, REVERT,
-                                 UNCHANGED, ArticleState, Verdict, hold_broken_portals, judge)
 from beritawatch.urls import article_key
+from beritawatch.verdict import (
+    COLLAPSE,
+    EDIT,
+    FAILED,
+    FIRST,
+    HELD,
+    REMOVAL_CONFIRMATIONS,
+    REVERT,
+    UNCHANGED,
+    ArticleState,
+    Verdict,
+    hold_broken_portals,
+    judge,
+)
 from warehouse import compress, identity, stories
 from warehouse.db import insert_rows, transaction
-
 
 FETCH_COLUMNS = (
     ("run_id", "VARCHAR"), ("article_url", "VARCHAR"), ("url", "VARCHAR"),
@@ -146,10 +157,11 @@ def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass
     """Active articles whose next check has come (all active ones with every_pass), most overdue
     first, at most `limit`: the per-pass budget that keeps a pass's length bounded.
     `only_new`: just the articles never checked yet (a discovery-only pass)."""
+    params: list[object] = []
     if only_new:
-        where, params = "active AND last_checked IS NULL", []
+        where = "active AND last_checked IS NULL"
     elif every_pass:
-        where, params = "active", []
+        where = "active"
     else:
         where, params = "active AND (next_check IS NULL OR next_check <= ?)", [now]
     rows = con.execute(
@@ -230,7 +242,10 @@ class _PassWriter:
         self.states: dict[str, ArticleState] = {}
         self.verdicts: dict[str, Verdict] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = collections.defaultdict(list)
-        self.next_version_id = con.execute("SELECT coalesce(max(version_id), 0) + 1 FROM versions").fetchone()[0]
+        row = con.execute("SELECT coalesce(max(version_id), 0) + 1 FROM versions").fetchone()
+        if row is None:  # an aggregate always answers one row
+            raise RuntimeError("could not read the next version id from versions")
+        self.next_version_id = int(row[0])
 
     def judge_all(self, results: Sequence[CheckResult]) -> None:
         self.states = load_states(self.con, [r.due.url for r in results])
@@ -278,7 +293,8 @@ class _PassWriter:
                                ("events", EVENT_COLUMNS)):
             insert_rows(self.con, table, columns, self.rows[table])
         if self.rows["alerts"]:
-            self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _alerts_in AS SELECT dedupe_key, kind, created_at, run_id, article_url, payload FROM alerts LIMIT 0")
+            self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _alerts_in AS SELECT dedupe_key, kind, created_at, "
+                             "run_id, article_url, payload FROM alerts LIMIT 0")
             self.con.execute("DELETE FROM _alerts_in")
             insert_rows(self.con, "_alerts_in", ALERT_COLUMNS, self.rows["alerts"])
             # ON CONFLICT DO NOTHING: an alert already written (by an earlier pass) is never duplicated.
@@ -445,7 +461,7 @@ class _PassWriter:
                                     json.dumps(detail, ensure_ascii=False, default=str)))
         self.outcome.events.append((kind, url or portal, str(detail.get("reason") or detail.get("message") or "")))
 
-    def _article_alert(self, kind: str, state: ArticleState, article: Any, summary: str,
+    def _article_alert(self, kind: AlertKind, state: ArticleState, article: Any, summary: str,
                        relevance: Score | None = None) -> None:
         if kind != "new" and not state.interesting:
             return
