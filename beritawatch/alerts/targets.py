@@ -336,7 +336,8 @@ def _target(raw: str | Mapping[str, Any], where: str, routes: Mapping[str, Route
     url, tags, options = _entry(raw, where)
     shown = redact_url(url)
     label = f"{where} {shown}"
-    if _split(url) is None:
+    split = _split(url)
+    if split is None:
         raise TargetError([f"{label}: not an apprise URL (expected scheme://...)"])
     bad_tags = sorted(t for t in tags if not _TAG.fullmatch(t))
     if bad_tags:
@@ -348,7 +349,7 @@ def _target(raw: str | Mapping[str, Any], where: str, routes: Mapping[str, Route
     if plugin is None:
         reasons = "; ".join(dict.fromkeys(redact_text(m, url) for m in log)) or "apprise cannot load it"
         raise TargetError([f"{label}: apprise rejected it: {reasons}"])
-    scheme = _split(url).scheme  # type: ignore[union-attr]
+    scheme = split.scheme
     kind = _KIND_BY_SCHEME.get(scheme, "other")
     profile = PROFILES[kind]
     limit = options.get("limit")
