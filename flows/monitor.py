@@ -28,11 +28,12 @@ from beritawatch.check import CheckResult, DueArticle, check_many
 from beritawatch.config import Config, load_config
 from beritawatch.discovery import AllowedHosts, rejection_reason
 from beritawatch.fetch import Fetcher
+from beritawatch.memory import give_large_buffers_back, trim
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import article_key, portal_of
-from warehouse import outbox, sources, store
+from warehouse import outbox, retention, sources, store
 from warehouse.db import connect, pass_marker, transaction
 from warehouse.export import export_dir, export_parquet
 
@@ -182,6 +183,7 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
         summary = {**summary, "delivery": report.to_json()}
         with transaction(con):
             store.finish_run(con, run_id, _now(), summary)
+        retention.compact(con, _now())  # old fetches and polls folded into daily rows (warehouse/retention.py)
         try:  # the analysts' copy; a failed export never fails the pass
             export_parquet(con, export_dir(db_path))
         except (duckdb.Error, OSError) as exc:
@@ -215,6 +217,7 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    give_large_buffers_back()  # page buffers go back to the OS when freed (see beritawatch.memory)
     config = load_config(pathlib.Path(config_path) if config_path else None)
     if now:  # the stored schedules stay as they are: the next pass goes back to them
         config = dataclasses.replace(config, revisit=dataclasses.replace(config.revisit, every_pass=True))
@@ -239,6 +242,7 @@ def _run_pass(config: Config, database: str, run_id: str, mode: str) -> dict[str
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
     futures = [check_portal.submit(cfg, quote(items)) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
+    trim()  # what the checks freed, before the store step needs its own
     summary = store_results(cfg, database, run_id, quote(results))
     summary = deliver_alerts(cfg, database, quote({**summary, "discovery": discovery}))
     publish_pass_artifact(summary)

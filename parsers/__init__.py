@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from parsers.article import Article, ParseError, merge_pages
-from parsers.common import Page, host_of, trim_to_region
+from parsers.common import Page, ends_in_login_prompt, host_of, trim_to_region
 from parsers.decode import to_text
 from parsers.registry import lookup
 
@@ -19,8 +19,10 @@ def _finish(article: Article) -> Article:
 
 
 def _complete(article: Article) -> bool:
-    # something missing may mean the region did not hold the whole article: parse the whole page
-    return bool(article.is_article and article.title and article.body and article.authors)
+    # something missing may mean the region did not hold the whole article: parse the whole page;
+    # so does a body ending in a login prompt (a password form outside the region decides its fate)
+    return bool(article.is_article and article.title and article.body and article.authors
+                and not ends_in_login_prompt(article.body))
 
 
 def parse(html: str | bytes, url: str) -> Article:
@@ -34,13 +36,12 @@ def parse(html: str | bytes, url: str) -> Article:
         url = ""  # malformed (an unterminated IPv6 host...): fall back to the page's own canonical URL
     domain, site = lookup(url)
     try:
-        if site.region is not None:
-            # fast path: parse only <head> + the article region; anything missing -> whole page
-            small = trim_to_region(text, site.region)
-            if small is not None:
-                article = site.parse(Page(small, url, domain))
-                if _complete(article):
-                    return article
+        # fast path: parse only <head> + the article region; anything missing -> whole page
+        small = next((s for r in site.regions if (s := trim_to_region(text, r)) is not None), None)
+        if small is not None:
+            article = site.parse(Page(small, url, domain))
+            if _complete(article):
+                return article
         return _finish(site.parse(Page(text, url, domain)))
     except ParseError:
         raise

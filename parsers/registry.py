@@ -10,17 +10,15 @@ from parsers.portals import PACKS
 
 
 class Site(NamedTuple):
-    """A registered portal: its name, its parser, and where its article sits in the raw HTML."""
+    """A registered portal: its name, its parser, and where its article sits in the raw HTML (per template)."""
 
     portal: str
     parse: Parser
-    region: Region | None = None
+    regions: tuple[Region, ...] = ()
 
 
 # registrable domain -> site; every subdomain of a domain belongs to it
-# (one fast-path region per site until parse() tries several: the first of the pack's regions)
-SITES: dict[str, Site] = {pack.domain: Site(pack.name, pack.parse, pack.regions[0] if pack.regions else None)
-                          for pack in PACKS}
+SITES: dict[str, Site] = {pack.domain: Site(pack.name, pack.parse, pack.regions) for pack in PACKS}
 GENERIC = Site("generic", generic.parse)
 
 

@@ -10,7 +10,7 @@ import pytest
 import zstandard
 
 from warehouse import compress
-from warehouse.db import connect, transaction
+from warehouse.db import connect, migration_files, transaction
 
 DETIK = "https://news.detik.com/berita/d-71{:05d}/halaman-uji"
 TEMPO = "https://nasional.tempo.co/read/17{:05d}/halaman-uji"
@@ -158,7 +158,6 @@ def test_a_missing_or_bad_dictionary_is_a_clear_error(db: pathlib.Path) -> None:
             decode("zstd-dict:12345", b"\x28\xb5\x2f\xfd")
         with pytest.raises(compress.CodecError, match="bad codec"):
             decode("zstd-dict:x", b"")
-        con.execute(compress.DDL)
         con.execute("INSERT INTO page_dictionaries VALUES (7, 'detik', ?, 'raw', 1, 'not the bytes of 7')",
                     [dt.datetime.now(dt.timezone.utc)])
         with pytest.raises(compress.CodecError, match="does not match"):
@@ -206,3 +205,37 @@ def test_pass_writer_and_reparse_round_trip_through_dictionaries(db: pathlib.Pat
     assert (stats.versions, stats.changed, stats.failed) == (12, 0, 0)
     assert codecs.count(compress.PLAIN) == compress.SAMPLES - 1
     assert all(c.startswith(compress.DICT_PREFIX) for c in codecs[compress.SAMPLES - 1:])
+
+
+def test_migration_007_adopts_a_page_dictionaries_table_made_before_it(tmp_path: pathlib.Path) -> None:
+    # a warehouse from before 007: its migrations applied, the table made by compress.py on first use
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                    "applied_at TIMESTAMPTZ NOT NULL)")
+        for number, name, step in migration_files():
+            if number < 7:
+                if isinstance(step, str):
+                    con.execute(step)
+                else:
+                    step(con)
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+        con.execute("""CREATE TABLE page_dictionaries (dict_id BIGINT PRIMARY KEY, family VARCHAR NOT NULL,
+                       created_at TIMESTAMPTZ NOT NULL, kind VARCHAR NOT NULL, baseline_bytes INTEGER NOT NULL,
+                       dict BLOB NOT NULL)""")
+        old = page("detik", 1)
+        con.execute("INSERT INTO page_dictionaries VALUES (?, 'detik', now(), 'raw', 1000, ?)",
+                    [compress.dictionary_id(old), old])
+    with connect(db) as con:
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] >= 7
+        assert con.execute("SELECT family, dict FROM page_dictionaries").fetchall() == [("detik", old)]
+        raw = zstandard.ZstdCompressionDict(old, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        packed = zstandard.ZstdCompressor(dict_data=raw).compress(page("detik", 2))
+        assert compress.Decoder(con)(compress.codec_name(compress.dictionary_id(old)), packed) == page("detik", 2)
+
+
+def test_a_fresh_warehouse_has_page_dictionaries_from_migration_007(tmp_path: pathlib.Path) -> None:
+    with connect(tmp_path / "new.duckdb") as con:
+        name = con.execute("SELECT name FROM schema_migrations WHERE version = 7").fetchone()
+        assert name == ("page_dictionaries_retention",)
+        assert con.execute("SELECT count(*) FROM page_dictionaries").fetchone() == (0,)

@@ -56,9 +56,11 @@ def test_two_passes_store_versions_then_exactly_one_edit(prefect_server: str, re
                                      ORDER BY version DESC LIMIT 1""")
     assert "peluru artileri" in latest
     assert query(config, "SELECT count(*) FROM runs WHERE status = 'completed'") == [(2,)]
-    # the analysts' Parquet copy is rewritten after each pass
-    exported = config.parent / "export" / "article_versions.parquet"
+    # the analysts' Parquet copy is brought up to date after each pass
+    exported = config.parent / "export" / "versions" / "*.parquet"
     assert duckdb.sql(f"SELECT count(*) FROM '{exported}'").fetchall() == [(6,)]
+    with duckdb.connect(str(config.parent / "export" / "views.duckdb"), read_only=True) as views:
+        assert views.sql("SELECT max(version) FROM article_versions").fetchall() == [(2,)]
 
 
 def test_cli_run_and_sql_on_the_replica(prefect_server: str, replica: Replica, write_config) -> None:

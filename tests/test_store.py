@@ -281,3 +281,31 @@ def test_slim_results_drop_unchanged_pages_and_pack_the_rest(con: duckdb.DuckDBP
     result = run(con, [dropped], 1)
     assert result.portals["detik"].unchanged == 1
     assert rows(con, "SELECT etag FROM articles") == [('"e1"',)]  # a one-page article keeps its validators
+
+
+def test_a_portals_pages_are_packed_with_its_first_page_as_dictionary(con: duckdb.DuckDBPyConnection) -> None:
+    from beritawatch.check import PagePacker, slim
+
+    chrome = b"".join(b"<li><a href='/kanal/%d'>Kanal berita nomor %d</a></li>" % (i, i) for i in range(800))
+
+    def page(n: int) -> bytes:
+        return b"<html><nav>" + chrome + b"</nav><p>Isi berita nomor %d tentang pelabuhan.</p></html>" % n
+
+    packer = PagePacker()
+    first, second = (slim(dataclasses.replace(parsed(article()), pages=((URL, page(n)),)), packer) for n in (1, 2))
+    plain = slim(dataclasses.replace(parsed(article()), pages=((URL, page(2)),)))
+    assert second.dictionary is first.dictionary == page(1)  # one dictionary per portal, shared
+    assert len(second.pages[0][1]) < len(plain.pages[0][1]) // 4  # the chrome is in the dictionary
+    assert first.raw_pages() == [(URL, page(1))] and second.raw_pages() == [(URL, page(2))]
+    run(con, [second], 0)
+    from warehouse.compress import Decoder
+    [(codec, stored)] = rows(con, "SELECT codec, html FROM version_pages")
+    assert Decoder(con)(codec, stored) == page(2)
+
+
+def test_the_allocator_settings_apply_once_and_trim_is_safe_to_call() -> None:
+    from beritawatch import memory
+
+    tuned = memory.give_large_buffers_back()
+    assert memory.give_large_buffers_back() is tuned  # cached: set once per process
+    assert isinstance(memory.trim(), bool)

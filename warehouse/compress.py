@@ -44,15 +44,7 @@ SAMPLES = 8  # pages of a portal seen before its dictionary is chosen
 WATCH = 32  # packed pages averaged to tell that a dictionary has gone stale
 STALE_FACTOR = 2.0
 
-TABLE = "page_dictionaries"
-DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    dict_id        BIGINT PRIMARY KEY,  -- version_pages.codec = 'zstd-dict:' || dict_id
-    family         VARCHAR NOT NULL,    -- the portal ("detik", ...) or, for any other site, its host
-    created_at     TIMESTAMPTZ NOT NULL,
-    kind           VARCHAR NOT NULL,    -- raw: a stored page used as a raw-content dictionary
-    baseline_bytes INTEGER NOT NULL,    -- mean packed size of the other samples with it
-    dict           BLOB NOT NULL
-)"""
+TABLE = "page_dictionaries"  # created by migration 007
 
 
 class CodecError(ValueError):
@@ -183,6 +175,7 @@ def _seed(con: duckdb.DuckDBPyConnection, family: str, state: _Family) -> None:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
+    # A reader may open a warehouse from before migration 007 without migrating it.
     # Asked, not tried: a failed statement would abort the pass's whole transaction.
     [(count,)] = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
                              [TABLE]).fetchall()
@@ -194,7 +187,6 @@ def _store(con: duckdb.DuckDBPyConnection, family: str, made: _Dictionary) -> No
     dictionary that is already in the table, whatever becomes of the pass's transaction."""
     side = con.cursor()
     try:
-        side.execute(DDL)
         side.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, 'raw', ?, ?) ON CONFLICT DO NOTHING",
                      [made.dict_id, family, dt.datetime.now(dt.timezone.utc), made.baseline, made.content])
     finally:

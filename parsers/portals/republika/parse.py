@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from parsers.article import Article
-from parsers.common import Page, clean, non_article_reason, split_people
+from parsers.common import Page, Region, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 
 TITLE = (".max-card__title h1", "h1.title", "article h1", "h1")
@@ -17,6 +17,9 @@ NOISE = (
     "#next-article", "#scroll-trigger", "#loading", ".share", ".parallax", ".parallax__container",
     ".scrollToRead", ".set-ads-468", ".ads", "amp-ad", "amp-embed", "amp-img", ".wrap-tag", ".tag",
 )
+# date line .. end of the body's <article> (or of the page links after it); AMP pages have no region
+REGION = Region(start=('class="date date-item__headline"', 'class="max-card__title"'), body="<article",
+                end=("</article>", 'class="pag'), nested="<article")  # pagination, paging, pages
 # 2023 pages were paginated; how is unverified: `?page=N` links and link[rel=next] are followed
 PAGE_LINKS = ".pagination a[href], .paging a[href], .pages a[href]"
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*Republika\s*(Online)?\s*$", re.I)

@@ -46,6 +46,7 @@ PACK = Pack(
     domain=DOMAIN,
     hosts=("www.tempo.co", "dunia.tempo.co", "en.tempo.co", "nasional.tempo.co"),
     parse=parse.parse,
+    regions=parse.REGIONS,
     selectors=Selectors(title=parse.TITLE, body=(*parse.NUXT_BODY, *parse.OLD_BODY), noise=parse.NOISE,
                         authors=(*parse.NUXT_AUTHORS, *parse.OLD_AUTHORS), date=(*parse.NUXT_DATE, *parse.OLD_DATE)),
     identify=identify,

@@ -5,7 +5,7 @@ import re
 
 from parsers import noise
 from parsers.article import Article
-from parsers.common import Page, clean, non_article_reason, split_people
+from parsers.common import Page, Region, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 
 TITLE = ("article h1", "h1.title", "h1")
@@ -23,6 +23,35 @@ NOISE = (
     ".lg\\:hidden", ".tags", ".tag", ".box-tag", ".iklan",
 )
 _LABELS = ("Reporter", "Penulis", "Editor")
+_ID_BEFORE = re.compile(r"""\bid\s*=\s*["']?$""", re.I)
+_VALUE_OPENERS = frozenset(("\"", "'", "=", " ", "\t", "\n", "\r", "\f"))
+_VALUE_CLOSERS = frozenset(("", "\"", "'", ">", "/", " ", "\t", "\n", "\r", "\f"))
+
+
+def has_isi_id(text: str) -> bool:
+    """Whether an element with id "isi" (the pre-2024 template) may be anywhere in `text`.
+
+    One plain scan for "isi" plus a look at what precedes each hit: a regex over a whole page costs
+    3 ms, ten times the fast path's budget.
+    """
+    at = text.find("isi")
+    while at >= 0:
+        # most hits are inside words ("polisi"): only a quote, "=" or a space can precede the value
+        if (text[at - 1: at] in _VALUE_OPENERS and text[at + 3: at + 4] in _VALUE_CLOSERS
+                and _ID_BEFORE.search(text, max(0, at - 12), at)):
+            return True
+        at = text.find("isi", at + 3)
+    return False
+
+
+# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside
+NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
+                     veto=has_isi_id, only_inside=("/penulis/",))
+# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
+OLD_REGION = Region(start=("<article",), body='id="isi"',
+                    end=("</article>", 'class="pag'), nested="<article",
+                    only_inside=("reporter", 'itemprop="author"'))  # class="reporter", class="title-reporter"
+REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
 
 
 def _flag_false(value: object) -> bool:

@@ -1,0 +1,134 @@
+"""The article-region fast path: used on every portal's article pages, and never changes a result."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from parsers import Article, parse
+from parsers.common import Page, trim_to_region
+from parsers.decode import to_text
+from parsers.registry import lookup
+from parsers.portals import BY_NAME
+from parsers.portals.tempo.parse import has_isi_id
+
+SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
+MENU = b"<nav>" + b"<a href='/m'>menu</a>" * 300 + b"</nav>"
+FOOTER = b"<footer>" + b"<p>kaki halaman</p>" * 300 + b"</footer>"
+
+
+def _padded(html: bytes, extra_tail: bytes = b"") -> bytes:
+    """The page with a long menu after <body> and a long footer before </body> (worth cutting)."""
+    start = html.index(b"<body")
+    start = html.index(b">", start) + 1
+    end = html.rindex(b"</body>")
+    return html[:start] + MENU + html[start:end] + extra_tail + FOOTER + html[end:]
+
+
+def _whole(html: bytes, url: str) -> Article:
+    domain, site = lookup(url)
+    return site.parse(Page(to_text(html), url, domain))
+
+
+def _trimmed(html: bytes, url: str) -> str | None:
+    _, site = lookup(url)
+    text = to_text(html)
+    return next((s for r in site.regions if (s := trim_to_region(text, r)) is not None), None)
+
+
+def _fixture(portal: str, name: str) -> tuple[bytes, str]:
+    page = BY_NAME[portal].fixtures / f"{name}.html"
+    return page.read_bytes(), json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["fetched_url"]
+
+
+ARTICLES = [("republika", "plain"), ("republika", "noise"), ("republika", "multipage-1"),
+            ("tempo", "plain"), ("tempo", "noise"), ("tempo", "plain-paywalled"), ("tempo", "plain-old"),
+            ("tempo", "multipage-1"), ("detik", "plain"), ("tribun", "plain")]
+
+
+@pytest.mark.parametrize(("portal", "name"), ARTICLES)
+def test_the_fast_path_is_taken_on_article_pages_and_equals_the_whole_page(portal: str, name: str) -> None:
+    html, url = _fixture(portal, name)
+    padded = _padded(html)
+    small = _trimmed(padded, url)
+    assert small is not None and len(small) < len(to_text(padded)) // 2
+    assert parse(padded, url) == _whole(padded, url)
+
+
+def test_both_paginated_templates_keep_their_page_links() -> None:
+    for portal in ("republika", "tempo"):
+        html, url = _fixture(portal, "multipage-1")
+        article = parse(_padded(html), url)
+        assert article.next_pages and article.next_pages == _whole(_padded(html), url).next_pages
+
+
+@pytest.mark.parametrize(("portal", "name", "tail"), [
+    # a second body container after the article: the parsers read every one of them
+    ("tempo", "plain", b'<div id="content-wrapper"><p>Paragraf yang tersesat di bawah artikel.</p></div>'),
+    ("republika", "plain", b"<article><p>Artikel kedua di bawah artikel utama.</p></article>"),
+    # JSON-LD in <body> outside the region: the parsers read it
+    ("republika", "plain", b'<script type="application/ld+json">{"@type":"NewsArticle","headline":"Lain"}</script>'),
+    # byline links outside the region: the Tempo parsers read them wherever they are
+    ("tempo", "plain-old", b'<div class="reporter"><a href="/penulis/lain">Penulis Lain</a></div>'),
+    ("tempo", "plain", b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>'),
+    # an element with id "isi" anywhere makes a Nuxt-looking page the pre-2024 template
+    ("tempo", "plain", b"<div id=isi><p>Isi lama.</p></div>"),
+])
+def test_things_outside_the_region_that_the_parser_reads_turn_the_fast_path_off(
+        portal: str, name: str, tail: bytes) -> None:
+    html, url = _fixture(portal, name)
+    padded = _padded(html, tail)
+    assert _trimmed(padded, url) is None
+    assert parse(padded, url) == _whole(padded, url)
+
+
+def test_an_article_nested_in_the_republika_body_turns_the_fast_path_off() -> None:
+    html, url = _fixture("republika", "plain")
+    nested = html.replace(b"<article>", b"<article><article><p>Kutipan.</p></article>", 1)
+    padded = _padded(nested)
+    assert _trimmed(padded, url) is None
+    assert parse(padded, url) == _whole(padded, url)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ('<div id="isi">', True), ("<div ID = isi>", True), ("<div id='isi' class=x>", True), ("<p id=isi>", True),
+    ("polisi dan komisi isi ulang", False), ('<div class="isi">', False), ('<div id="isian">', False),
+])
+def test_the_pre_2024_tempo_template_is_recognised_however_its_id_is_written(text: str, found: bool) -> None:
+    assert has_isi_id(f"<html><body>{text}</body></html>") is found
+
+
+def test_a_login_prompt_at_the_end_of_the_region_falls_back_to_the_whole_page() -> None:
+    html, url = _fixture("tempo", "plain-old")
+    longer = b"".join(b"<p>Paragraf tambahan %d tentang rencana pertemuan kedua pemimpin di Vladivostok.</p>" % i
+                      for i in range(20))  # long enough that only the password form makes it a login wall
+    walled = html.replace(b"<p>REUTERS | AL JAZEERA</p>", longer + b"<p>Masuk untuk membaca artikel selengkapnya.</p>")
+    form = b'<form class="modal-login"><input type="password" name="p"></form>'
+    padded = _padded(walled).replace(b"<nav>", form + b"<nav>", 1)
+    # the password form sits outside the region: only the whole page can tell the login wall
+    assert parse(padded, url).not_article == _whole(padded, url).not_article == "login wall"
+
+
+def _shared_pages() -> list[tuple[pathlib.Path, str]]:
+    pages: list[tuple[pathlib.Path, str]] = []
+    gold = SHARED / "real" / "gold.json"
+    if gold.exists():
+        pages += [(SHARED / "real" / g["file"], g["url"]) for g in json.loads(gold.read_text(encoding="utf-8"))]
+    urls = {"detik": "https://news.detik.com/berita/d-7000001/contoh", "tribun": "https://www.tribunnews.com/nasional/1/x",
+            "republika": "https://news.republika.co.id/berita/x1y2z3/contoh",
+            "tempo": "https://www.tempo.co/ekonomi/contoh-9100001"}
+    pages += [(p, urls[p.parent.name]) for p in sorted(SHARED.glob("structure-2026/*/sample-article*.html"))]
+    return pages
+
+
+SHARED_PAGES = _shared_pages()
+
+
+@pytest.mark.skipif(not SHARED_PAGES, reason="../shared/corpus is not present (only on the build machine)")
+@pytest.mark.parametrize(("page", "url"), SHARED_PAGES, ids=[f"{p.parent.name}/{p.name}" for p, _ in SHARED_PAGES])
+def test_the_fast_path_equals_the_whole_page_on_the_shared_pages(page: pathlib.Path, url: str) -> None:
+    html = page.read_bytes()
+    if b"<body" in html and len(html) < 50_000:
+        html = _padded(html)  # the 2026 shape samples carry no chrome: add some so a region is worth cutting
+    assert parse(html, url) == _whole(html, url)
