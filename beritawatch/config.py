@@ -14,6 +14,7 @@ from beritawatch.alerts.targets import Target, TargetError, validate_targets
 from beritawatch.i18n import DEFAULT_LANGUAGE, DISPLAY_TIMEZONE, Language, check_language
 from beritawatch.relevance import Topic
 from beritawatch.revisit import RevisitLadder
+from beritawatch.stories.settings import StorySettings, StorySettingsError, story_settings
 
 DEFAULT_CONFIG = pathlib.Path("beritawatch.toml")
 DEFAULT_DB = pathlib.Path("data/beritawatch.duckdb")
@@ -109,11 +110,13 @@ class Config:
     revisit: RevisitSettings = RevisitSettings()
     ui: UiSettings = UiSettings()
     report: ReportSettings = ReportSettings()
+    stories: StorySettings = StorySettings()
     database: pathlib.Path = DEFAULT_DB
     source: pathlib.Path | None = None  # the file it was read from
 
 
-_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "ui", "report"}
+_TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "ui", "report",
+             "stories"}
 
 
 def config_path(path: pathlib.Path | None = None,
@@ -170,11 +173,16 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
     http = _http(_table(raw, "http"), env)
     alerts = _alerts(_table(raw, "alerts"), env)
     revisit = _revisit(_table(raw, "revisit"))
+    try:
+        stories = story_settings(_table(raw, "stories"))
+    except StorySettingsError as exc:
+        raise ConfigError(exc.key, exc.problem) from None
     database = raw.get("database", str(DEFAULT_DB))
     if not isinstance(database, str) or not database:
         raise ConfigError("database", "must be a file path string")
     return Config(track=track, discover=discover, topics=topics, alerts=alerts, http=http,
                   revisit=revisit, ui=_ui(_table(raw, "ui")), report=_report(_table(raw, "report")),
+                  stories=stories,
                   database=pathlib.Path(database))
 
 

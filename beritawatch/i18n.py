@@ -27,12 +27,14 @@ MESSAGES: dict[str, dict[Language, Text]] = {
     "kind.restored": {"id": "Dipulihkan", "en": "Restored"},
     "kind.health": {"id": "Kesehatan portal", "en": "Portal health"},
     "kind.digest": {"id": "Ringkasan", "en": "Digest"},
+    "kind.story": {"id": "Cerita sama", "en": "Same story"},
     "edit.minor": {"id": "kecil", "en": "minor"},
     "edit.substantive": {"id": "substantif", "en": "substantive"},
     "edit.rewrite": {"id": "ditulis ulang", "en": "rewrite"},
     # alert lines
     "alert.edit_kind": {"id": "Jenis suntingan:", "en": "Edit kind:"},
     "alert.old_title": {"id": "Judul sebelumnya:", "en": "Previous title:"},
+    "alert.story_facts": {"id": "Kalimat dengan fakta baru", "en": "Sentences with new facts"},
     "alert.published": {"id": "Terbit:", "en": "Published:"},
     "alert.relevance": {"id": "Relevansi artikel:", "en": "Article relevance:"},
     "alert.edit_score": {"id": "Skor topik suntingan:", "en": "Edit topic score:"},
@@ -88,6 +90,7 @@ MESSAGES: dict[str, dict[Language, Text]] = {
     "r.versions": {"id": "versi", "en": "versions"},
     "r.edits": {"id": "suntingan", "en": "edits"},
     "r.removals": {"id": "penghapusan", "en": "removals"},
+    "r.stories": {"id": "Cerita lintas portal", "en": "Stories across portals"},
     "r.timeline": {"id": "Lini masa liputan", "en": "Coverage timeline"},
     "r.timeline_note": {
         "id": "Artikel yang dipantau atau relevan per hari dan portal, {first} s.d. {last}; liputan yang lebih "

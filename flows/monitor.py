@@ -162,7 +162,8 @@ def store_results(config: Config, db_path: str, run_id: str, results: list[Check
             topics=topics_of(config),
             next_check=lambda state, changed, errors, suspected: next_check(
                 ladder, state, now, changed=changed, errors=errors, removal_suspected=suspected),
-            alert_minor_edits=config.alerts.minor_edits, language=config.ui.language)
+            alert_minor_edits=config.alerts.minor_edits, language=config.ui.language,
+            stories=config.stories)
         written = store.record_checks(con, run_id, results, now, policy)
         return {"run_id": run_id, **written.to_json()}
     finally:

@@ -125,6 +125,8 @@ def one_pass(prefect_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
         lines = [f'database = "{db}"', "", *discover, "[alerts]", f'targets = ["{chat.url()}"]', "",
                  "[http]", "min_delay_s = 0.0", "timeout_s = 5.0", "retries = 1", "max_retry_wait_s = 1.0", "",
                  "[http.route]", *(f'"{host}" = "{replica.origin}"' for host in sorted(hosts) if host)]
+        # The relevant stories share one body text (one story by their words): one [Baru] each here.
+        lines += ["", "[stories]", "group_alerts = false"]
         config = folder / "beritawatch.toml"
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
         result = monitor_pass(config_path=str(config), db_path=str(db))

@@ -176,7 +176,7 @@ def test_article_pages_mark_exactly_the_changed_words_and_keep_hostile_text_iner
             assert not any(name.lower().startswith("on") for name in node.attributes), (path, node.tag)
         for link in page.css("a[href]"):
             href = link.attributes["href"] or ""
-            assert href.startswith(("https://", "http://", "#", "articles/", "../index.html")), href
+            assert href.startswith(("https://", "http://", "#", "articles/", "stories/", "../index.html")), href
         if path.name in ("index.html", f"{url_key(REPUBLIKA_URL)}.html"):
             assert "&lt;script&gt;alert(1)&lt;/script&gt; [klik](javascript:alert(2))" in text
 

@@ -21,6 +21,7 @@ from beritawatch.check import FETCH_FAILED, CheckResult, DueArticle
 from beritawatch.decide import Decision, EditNote, Rules, alert_key, decide
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic
+from beritawatch.stories.settings import StorySettings
 from beritawatch.urls import url_key
 from beritawatch.verdict import (
     COLLAPSE,
@@ -35,7 +36,7 @@ from beritawatch.verdict import (
     hold_broken_portals,
     judge,
 )
-from warehouse import compress, identity
+from warehouse import compress, identity, stories
 from warehouse.db import insert_rows, transaction
 from warehouse.rows import (
     ALERT_COLUMNS,
@@ -70,6 +71,7 @@ class PassPolicy:
     next_check: NextCheck  # (state, changed, consecutive_errors, removal_suspected) -> due
     alert_minor_edits: bool = False
     language: Language = DEFAULT_LANGUAGE  # of the edit summaries alerts carry
+    stories: StorySettings | None = None  # group new versions into stories (warehouse.stories)
 
 
 @dataclasses.dataclass
@@ -197,6 +199,8 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         for extra in absorbed.extra:  # a second check of one article: its fetches are kept
             writer.fetch_rows(extra)
         writer.write(absorbed.results)
+    if policy.stories is not None and policy.stories.enabled:
+        stories.group_pass_safely(con, run_id, now, policy.stories)
     return writer.outcome
 
 

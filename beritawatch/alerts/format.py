@@ -84,6 +84,7 @@ NOTIFY_TYPES: dict[AlertKind, NotifyType] = {
     "restored": "success",
     "health": "failure",
     "digest": "info",
+    "story": "info",
 }
 TITLE_MAX = 200  # characters of a scraped title shown in a heading or subject
 SUMMARY_MAX = 600
@@ -419,6 +420,9 @@ def _meta(alert: Alert, lang: Language) -> tuple[_Line, ...]:
 
 
 def _sections(alert: Alert, lang: Language) -> tuple[_Section, ...]:
+    if alert.kind == "story":  # a later member of a story: the sentences carrying its new facts
+        facts = _Section(t("alert.story_facts", lang), tuple(_quoted(s) for s in alert.added))
+        return (facts,) if facts.items else ()
     if alert.kind != "edit":
         return ()
     changed = tuple(
@@ -638,7 +642,7 @@ def plain_text(alert: Alert, lang: Language = DEFAULT_LANGUAGE) -> str:
 
 # --- digest ---------------------------------------------------------------------------------
 
-DIGEST_ORDER: tuple[AlertKind, ...] = ("new", "edit", "removed", "restored", "health")
+DIGEST_ORDER: tuple[AlertKind, ...] = ("new", "story", "edit", "removed", "restored", "health")
 DIGEST_ITEM_TITLE_MAX = 120
 
 

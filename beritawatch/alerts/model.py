@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, cast, get_args
 
-AlertKind = Literal["new", "edit", "removed", "restored", "health", "digest"]
+AlertKind = Literal["new", "edit", "removed", "restored", "health", "digest", "story"]
 EditKind = Literal["minor", "substantive", "rewrite"]
 
 ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)

@@ -435,7 +435,7 @@ class Route:
     digest: bool = False
 
 
-ITEM_KINDS: frozenset[AlertKind] = frozenset({"new", "edit", "removed", "restored"})
+ITEM_KINDS: frozenset[AlertKind] = frozenset({"new", "edit", "removed", "restored", "story"})
 DEFAULT_ROUTES: Mapping[str, Route] = MappingProxyType(
     {
         "chat": Route(ITEM_KINDS),

@@ -23,6 +23,7 @@ from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.report import data, timeline
 from beritawatch.report.data import Article, Edit, Event, Version
 from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
+from beritawatch.stories.page import write_story_pages
 from beritawatch.urls import is_plain_web_url
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
@@ -255,6 +256,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     for stale in pages_dir.iterdir():
         if _PAGE_NAME.fullmatch(stale.name) and stale.name not in written:
             stale.unlink()
+    write_story_pages(con, out_dir)  # beritawatch.stories.page: its own templates
     index = out_dir / "index.html"
     _write(index, _index_page(con, articles, edits, events, {a.key for a in detailed}, words, now))
     return index

@@ -1,0 +1,116 @@
+"""The story pages of the report: each story's members on a timeline and, side by side, what
+one outlet says that the first one does not. Jinja2 templates with autoescaping (every text is
+scraped, untrusted), no script, a Content-Security-Policy allowing only the pages' own style.
+"""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pathlib
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import jinja2
+from markupsafe import Markup
+
+from beritawatch.stories import texts
+
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+CSS = """body{font:15px/1.5 system-ui,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#222}
+table{border-collapse:collapse;width:100%;margin:8px 0 20px}th,td{border-bottom:1px solid #ddd;padding:6px;
+text-align:left;vertical-align:top}.meta{color:#666}.url{color:#666;word-break:break-all}
+.side td{width:45%}.side td:first-child{width:10%}.kind-added td:last-child{background:#e6f4ea}
+.kind-missing td:nth-child(2){background:#fce8e6}.kind-changed td{background:#fff8e1}
+.kind-edited_after td{background:#e8f0fe}svg.timeline{width:100%;max-width:600px}
+.axis{stroke:#999}.tick{stroke:#ccc}.dot{fill:#1d5aa6}.dot.role-first{fill:#c5221f}
+text{font-size:10px;fill:#333}"""
+_CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
+CSP = (f"default-src 'none'; script-src 'none'; style-src 'sha256-{_CSS_HASH}'; img-src 'none'; "
+       "base-uri 'none'; form-action 'none'")
+# Our own constants, inserted verbatim: the style's hash in the CSP must match its exact text.
+_CSS, _CSP = Markup(CSS), Markup(CSP)
+LABELS = {**texts.PAGE}
+
+_env = jinja2.Environment(loader=jinja2.PackageLoader("beritawatch.stories", "templates"),
+                          autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB") if value else "?"
+
+
+def _link(url: str) -> str | None:
+    return url if url.startswith(("https://", "http://")) else None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StoryPage:
+    story_id: int
+    title: str
+    portals: str
+    started: str
+    members: list[dict[str, Any]]
+    differences: list[dict[str, Any]]
+
+
+def load_story(con: duckdb.DuckDBPyConnection, story_id: int) -> StoryPage:
+    """What the story page shows, read from the story views."""
+    title, portals, started = con.execute(
+        "SELECT title, portals, started FROM stories WHERE story_id = ?", [story_id]).fetchone() or ("", "", None)
+    rows = con.execute("""SELECT url, portal, title, role, similarity, published_or_seen FROM story_members
+                          WHERE story_id = ? ORDER BY published_or_seen, url""", [story_id]).fetchall()
+    times = [r[5] for r in rows if r[5] is not None]
+    span = (max(times) - min(times)).total_seconds() if times else 0
+    members = []
+    for url, portal, member_title, role, similarity, at in rows:
+        x = 20 + (560 * (at - min(times)).total_seconds() / span if span and at else 0)
+        members.append({"url": url, "link": _link(url), "portal": portal or "?", "title": member_title or url,
+                        "role": role, "role_label": texts.ROLE_LABELS.get(role, role),
+                        "similarity": f"{similarity:.2f}" if similarity is not None else "",
+                        "when": _when(at), "x": round(x, 1), "anchor": "end" if x > 450 else "start"})
+    groups: dict[str, dict[str, Any]] = {}
+    for url, portal, ref_portal, kind, text, other, reasons, facts in con.execute(
+            """SELECT url, portal, reference_portal, kind, text, other_text, reasons, new_facts
+               FROM story_differences WHERE story_id = ? ORDER BY url, kind, happened_at""", [story_id]).fetchall():
+        group = groups.setdefault(url, {"portal": portal, "reference_portal": ref_portal or "", "rows": []})
+        group["rows"].append({
+            "kind": kind, "label": texts.DIFFERENCE_LABELS.get(kind, kind), "text": text or "",
+            "other_text": other or "", "facts": ", ".join(facts or []),
+            "reasons": ", ".join(texts.REASON_LABELS.get(r, r) for r in reasons or [])})
+    return StoryPage(story_id, title or "", portals or "", _when(started), members, list(groups.values()))
+
+
+def render_story(page: StoryPage) -> str:
+    """One story's page as HTML."""
+    return _env.get_template("story.html.j2").render(story=page, labels=LABELS, css=_CSS, csp=_CSP)
+
+
+def render_story_index(stories: Sequence[dict[str, Any]]) -> str:
+    """The list of stories as HTML."""
+    return _env.get_template("stories.html.j2").render(stories=stories, labels=LABELS, css=_CSS, csp=_CSP)
+
+
+def write_story_pages(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path) -> pathlib.Path:
+    """Write `out_dir/stories/index.html` and one page per story; return the index path."""
+    folder = pathlib.Path(out_dir) / "stories"
+    folder.mkdir(parents=True, exist_ok=True)
+    listed = []
+    for story_id, title, portals, started, differences in con.execute(
+            "SELECT story_id, title, portals, started, differences FROM stories ORDER BY started DESC").fetchall():
+        name = f"story-{story_id}.html"
+        _write(folder / name, render_story(load_story(con, story_id)))
+        listed.append({"page": name, "title": title or "", "portals": portals, "started": _when(started),
+                       "differences": differences})
+    index = folder / "index.html"
+    _write(index, render_story_index(listed))
+    return index
+
+
+def _write(path: pathlib.Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

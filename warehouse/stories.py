@@ -1,0 +1,337 @@
+"""Stories in the warehouse: after a pass's versions are written (same transaction), fingerprint
+each new or edited article, find candidates through the persisted index (never a scan of every
+article), join the best matching story, recompute roles and drift, and turn later members'
+[Baru] alerts into one "juga di" follow-up per story and pass (members adding facts keep an
+alert that says what they add).
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import duckdb
+
+from beritawatch.alerts.model import Alert
+from beritawatch.stories import texts
+from beritawatch.stories.drift import StoryText, drift
+from beritawatch.stories.features import Fingerprint, fingerprint, index_keys
+from beritawatch.stories.matching import Match, best_match, compare
+from beritawatch.stories.roles import role_of
+from beritawatch.stories.settings import StorySettings
+from warehouse.db import insert_rows, transaction
+
+SMALL_ROWS = 20000  # rows per insert statement for the story tables (small rows, unlike raw pages)
+INDEX_COLUMNS = (("key", "BIGINT"), ("kind", "VARCHAR"), ("article_url", "VARCHAR"), ("dated", "TIMESTAMPTZ"))
+
+
+@dataclasses.dataclass
+class StoryPass:
+    """What one pass did to stories."""
+
+    fingerprinted: int = 0
+    joined: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # story_id, url
+    refreshed: set[int] = dataclasses.field(default_factory=set)
+    alerts_replaced: int = 0
+    alerts_written: int = 0
+
+
+def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
+               settings: StorySettings) -> StoryPass:
+    """Group the versions this pass wrote into stories; adjust this pass's alerts (see module).
+    Only tracked and relevant articles take part: the cost follows the coverage watched, not
+    every discovered page. Batched: a few statements per pass, not per article."""
+    result = StoryPass()
+    rows = con.execute("""
+        SELECT v.article_url, v.version_id, v.title, v.body, a.portal, coalesce(a.published, a.first_seen),
+               (SELECT count(*) FROM versions p WHERE p.article_url = v.article_url AND p.version_id < v.version_id)
+        FROM versions v JOIN articles a ON a.url = v.article_url
+        WHERE v.run_id = ? AND v.content_hash = a.current_hash AND (a.relevant OR a.source = 'track')
+        ORDER BY coalesce(a.published, a.first_seen), v.article_url""", [run_id]).fetchall()
+    if not rows:
+        return result
+    prints = [(fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n"))), version_id,
+               bool(earlier)) for url, version_id, title, body, portal, at, earlier in rows]
+    save_fingerprints(con, [(fp, version_id) for fp, version_id, _ in prints], now,
+                      replace=[fp.url for fp, _, edited in prints if edited])
+    result.fingerprinted = len(prints)
+    candidates = find_candidates_many(con, [fp for fp, _, _ in prints], settings)
+    wanted = {url for urls in candidates.values() for url in urls}
+    loaded = load_fingerprints(con, sorted(wanted))
+    links = _stories_of(con, sorted(wanted | {fp.url for fp, _, _ in prints}))
+    changed: dict[int, set[str]] = collections.defaultdict(set)
+    writer = _LinkWriter()
+    position = {fp.url: i for i, (fp, _, _) in enumerate(prints)}
+    window = settings.window
+    for i, (fp, _, edited) in enumerate(prints):
+        story = links.get(fp.url)
+        if story is None:
+            # As if the pass's articles arrived one by one: only those before this one count.
+            earlier = [loaded[u] for u in candidates.get(fp.url, []) if u in loaded and position.get(u, -1) < i]
+            found = best_match(fp, earlier, window)
+            if found is not None:
+                story = _join(con, fp, found, links, writer, now, run_id)
+                changed[story].add(found[0].url)
+                if not edited:
+                    result.joined.append((story, fp.url))
+        if story is not None:
+            changed[story].add(fp.url)
+    writer.flush(con)
+    for story, urls in sorted(changed.items()):
+        refresh_story(con, story, now, run_id, urls)
+        result.refreshed.add(story)
+    if settings.group_alerts and result.joined:
+        _regroup_alerts(con, run_id, now, result)
+    return result
+
+
+def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
+                      settings: StorySettings) -> StoryPass | None:
+    """`group_pass` in its own transaction, right after the pass's own one (and before its alerts
+    are delivered). Grouping is an extra: if it fails, the pass stays stored, its alerts go out
+    ungrouped, and the failure is recorded as a `stories_error` event."""
+    try:
+        with transaction(con):
+            return group_pass(con, run_id, now, settings)
+    except Exception as exc:  # noqa: BLE001 - never lose a stored pass to the grouping step
+        with transaction(con):
+            con.execute("""INSERT INTO events (run_id, happened_at, kind, detail)
+                           VALUES (?, ?, 'stories_error', ?)""",
+                        [run_id, now, json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})])
+        return None
+
+
+FINGERPRINT_COLUMNS = (
+    ("article_url", "VARCHAR"), ("version_id", "BIGINT"), ("portal", "VARCHAR"), ("dated", "TIMESTAMPTZ"),
+    ("title", "VARCHAR"), ("shingles", "BIGINT[]"), ("words", "BIGINT[]"), ("facts", "JSON"),
+    ("fingerprinted_at", "TIMESTAMPTZ"))
+
+
+def save_fingerprints(con: duckdb.DuckDBPyConnection, prints: Sequence[tuple[Fingerprint, int]], now: dt.datetime,
+                      *, replace: Sequence[str] = ()) -> None:
+    """Store fingerprints (with their version id) and their index keys; the articles in
+    `replace` (edited ones) lose their earlier ones first. New articles have none, and skipping
+    the delete saves a scan of the index."""
+    if replace:
+        con.execute("DELETE FROM story_index WHERE article_url IN (SELECT unnest(?::VARCHAR[]))", [list(replace)])
+        con.execute("DELETE FROM story_fingerprints WHERE article_url IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(replace)])
+    insert_rows(con, "story_fingerprints", FINGERPRINT_COLUMNS, [
+        (fp.url, version_id, fp.portal, fp.at, fp.title, list(fp.shingles), list(fp.words),
+         json.dumps(fp.to_json(), ensure_ascii=False), now) for fp, version_id in prints], chunk=1000)
+    insert_rows(con, "story_index", INDEX_COLUMNS,
+                [(k, kind, fp.url, fp.at) for fp, _ in prints for k, kind in index_keys(fp)], chunk=SMALL_ROWS)
+
+
+PROBE_COLUMNS = (("url", "VARCHAR"), ("key", "BIGINT"), ("lo", "TIMESTAMPTZ"), ("hi", "TIMESTAMPTZ"))
+
+
+def find_candidates_many(con: duckdb.DuckDBPyConnection, prints: Sequence[Fingerprint],
+                         settings: StorySettings) -> dict[str, list[str]]:
+    """For each fingerprint, the articles sharing index keys with it inside the time window, most
+    shared first (at most `max_candidates`): one join of all probes against the index."""
+    probes = [(fp.url, key, fp.at - settings.window, fp.at + settings.window)
+              for fp in prints for key, _ in index_keys(fp)]
+    if not probes:
+        return {}
+    columns = ", ".join(f"{name} {sqltype}" for name, sqltype in PROBE_COLUMNS)
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _story_probe ({columns})")
+    con.execute("DELETE FROM _story_probe")
+    insert_rows(con, "_story_probe", PROBE_COLUMNS, probes, chunk=SMALL_ROWS)
+    rows = con.execute("""
+        SELECT url, article_url FROM (
+            SELECT p.url, i.article_url,
+                   count(*) FILTER (WHERE i.kind = 'band') + 2 * count(*) FILTER (WHERE i.kind <> 'band') AS shared
+            FROM _story_probe p JOIN story_index i
+              ON i.key = p.key AND i.dated BETWEEN p.lo AND p.hi AND i.article_url <> p.url
+            GROUP BY p.url, i.article_url)
+        QUALIFY row_number() OVER (PARTITION BY url ORDER BY shared DESC, article_url) <= ?
+        ORDER BY url, shared DESC, article_url""", [settings.max_candidates]).fetchall()
+    out: dict[str, list[str]] = collections.defaultdict(list)
+    for url, candidate in rows:
+        out[url].append(candidate)
+    return dict(out)
+
+
+def find_candidates(con: duckdb.DuckDBPyConnection, fp: Fingerprint, settings: StorySettings) -> list[str]:
+    """The candidates of one fingerprint (see `find_candidates_many`)."""
+    return find_candidates_many(con, [fp], settings).get(fp.url, [])
+
+
+def load_fingerprints(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, Fingerprint]:
+    rows = con.execute("""SELECT article_url, portal, dated, title, shingles, words, facts FROM story_fingerprints
+                          WHERE article_url IN (SELECT unnest(?::VARCHAR[]))""", [list(urls)]).fetchall()
+    out = {}
+    for url, portal, at, title, shingles, words, facts in rows:
+        data = json.loads(facts)
+        out[url] = Fingerprint(url=url, portal=portal or "", at=at, title=title or "",
+                               shingles=tuple(shingles), words=tuple(words),
+                               numbers=frozenset(data["numbers"]), quotes=frozenset(data["quotes"]),
+                               names=frozenset(data["names"]), title_words=frozenset(data["title_words"]),
+                               size=int(data.get("size", 0)))
+    return out
+
+
+def _stories_of(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, int]:
+    rows = con.execute("""SELECT article_url, story_id FROM story_links
+                          WHERE article_url IN (SELECT unnest(?::VARCHAR[]))""", [list(urls)]).fetchall()
+    return {url: int(story) for url, story in rows}
+
+
+def _join(con: duckdb.DuckDBPyConnection, fp: Fingerprint, found: tuple[Fingerprint, Match],
+          links: dict[str, int], writer: _LinkWriter, now: dt.datetime, run_id: str) -> int:
+    """Link `fp` to the story of its best candidate, creating that story when the candidate has none."""
+    other, match = found
+    story = links.get(other.url)
+    if story is None:
+        created = con.execute("INSERT INTO story_groups (created_at, run_id) VALUES (?, ?) RETURNING story_id",
+                              [now, run_id]).fetchone()
+        assert created is not None
+        story = links[other.url] = int(created[0])
+        writer.set(story, other.url, "first", 1.0, None, now, run_id)
+    links[fp.url] = story
+    writer.set(story, fp.url, "copy", match.similarity, match, now, run_id)
+    return story
+
+
+LINK_COLUMNS = (("article_url", "VARCHAR"), ("story_id", "BIGINT"), ("role", "VARCHAR"), ("similarity", "DOUBLE"),
+                ("evidence", "JSON"), ("joined_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"))
+
+
+class _LinkWriter:
+    """Story links set during a pass, written in one statement per flush (an upsert per link
+    cost ~8 ms each)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[Any, ...]] = {}
+
+    def set(self, story: int, url: str, role: str, similarity: float, match: Match | None,
+            now: dt.datetime, run_id: str) -> None:
+        self.rows[url] = (url, story, role, similarity, json.dumps(match.to_json()) if match else None, now, run_id)
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write the links; an article already linked keeps its joined_at and run_id."""
+        if not self.rows:
+            return
+        columns = ", ".join(f"{name} {sqltype}" for name, sqltype in LINK_COLUMNS)
+        con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _story_links_in ({columns})")
+        con.execute("DELETE FROM _story_links_in")
+        insert_rows(con, "_story_links_in", LINK_COLUMNS, list(self.rows.values()), chunk=SMALL_ROWS)
+        con.execute("""UPDATE story_links AS l SET story_id = i.story_id, role = i.role, similarity = i.similarity,
+                           evidence = i.evidence
+                       FROM _story_links_in i WHERE l.article_url = i.article_url""")
+        con.execute("""INSERT INTO story_links SELECT * FROM _story_links_in i
+                       WHERE i.article_url NOT IN (SELECT article_url FROM story_links)""")
+        self.rows.clear()
+
+
+def _member_texts(con: duckdb.DuckDBPyConnection, story: int, urls: Sequence[str]) -> dict[str, StoryText]:
+    rows = con.execute("""
+        SELECT a.url, a.portal, v.title, v.body, v.seen_at FROM story_links l
+        JOIN articles a ON a.url = l.article_url
+        JOIN versions v ON v.article_url = a.url AND v.content_hash = a.current_hash
+        WHERE l.story_id = ? AND l.article_url IN (SELECT unnest(?::VARCHAR[]))
+        QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY v.version_id DESC) = 1""",
+                       [story, list(urls)]).fetchall()
+    return {url: StoryText(url, portal or "", title or "", tuple((body or "").split("\n\n")), seen)
+            for url, portal, title, body, seen in rows}
+
+
+DRIFT_COLUMNS = (
+    ("story_id", "BIGINT"), ("article_url", "VARCHAR"), ("reference_url", "VARCHAR"), ("kind", "VARCHAR"),
+    ("text", "VARCHAR"), ("other_text", "VARCHAR"), ("reasons", "VARCHAR[]"), ("new_facts", "VARCHAR[]"),
+    ("found_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"))
+
+
+def refresh_story(con: duckdb.DuckDBPyConnection, story: int, now: dt.datetime, run_id: str,
+                  changed: Collection[str] | None = None) -> None:
+    """Recompute the first member, and the role, similarity and drift of the members in `changed`
+    (every member when the first member is new or changed, or `changed` is None)."""
+    prints = load_fingerprints(con, list(_stories_members(con, story)))
+    if not prints:
+        return
+    first = min(prints.values(), key=lambda fp: (fp.at, fp.url))
+    previous = con.execute("SELECT article_url FROM story_links WHERE story_id = ? AND role = 'first'",
+                           [story]).fetchall()
+    if changed is None or first.url in changed or [(first.url,)] != previous:
+        redo = set(prints)
+    else:
+        redo = set(changed) & set(prints)
+    texts_ = _member_texts(con, story, sorted(redo | {first.url}))
+    writer = _LinkWriter()
+    con.execute("DELETE FROM story_drift WHERE story_id = ? AND article_url IN (SELECT unnest(?::VARCHAR[]))",
+                [story, sorted(redo)])
+    writer.set(story, first.url, "first", 1.0, None, now, run_id)
+    rows: list[tuple[Any, ...]] = []
+    for url in sorted(redo - {first.url}):
+        if url not in texts_ or first.url not in texts_:
+            continue
+        match = compare(first, prints[url], dt.timedelta.max)
+        found = drift(texts_[first.url], texts_[url])
+        writer.set(story, url, role_of(match, found), match.similarity, match, now, run_id)
+        for diff in found.differences:
+            facts = list(found.new_facts) if diff.kind == "added" and diff.text in found.fact_sentences else []
+            rows.append((story, url, first.url, diff.kind, diff.text, diff.other_text, list(diff.reasons),
+                         facts, now, run_id))
+    writer.flush(con)
+    insert_rows(con, "story_drift", DRIFT_COLUMNS, rows, chunk=SMALL_ROWS)
+
+
+def _stories_members(con: duckdb.DuckDBPyConnection, story: int) -> list[str]:
+    return [row[0] for row in con.execute("SELECT article_url FROM story_links WHERE story_id = ?",
+                                          [story]).fetchall()]
+
+
+def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, result: StoryPass) -> None:
+    """Later relevant members: their [Baru] becomes one "juga di" alert per story, or an alert
+    saying what they add. The first relevant member of a story keeps its [Baru]."""
+    joined: dict[int, list[str]] = collections.defaultdict(list)
+    for story, url in result.joined:
+        joined[story].append(url)
+    for story, urls in sorted(joined.items()):
+        members = con.execute("""
+            SELECT m.url, m.portal, m.title, m.relevant FROM story_members m
+            WHERE m.story_id = ? ORDER BY m.first_seen, m.published_or_seen, m.url""", [story]).fetchall()
+        relevant = [m for m in members if m[3]]
+        if not relevant:
+            continue
+        keeper = relevant[0]
+        also: list[tuple[str, str]] = []
+        for url, portal, title, _ in relevant[1:]:
+            if url not in urls:
+                continue
+            result.alerts_replaced += len(con.execute(
+                "DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ? RETURNING alert_id",
+                [run_id, url]).fetchall())
+            facts = con.execute("""SELECT text, new_facts FROM story_drift WHERE story_id = ? AND article_url = ?
+                                   AND kind = 'added' AND len(new_facts) > 0""", [story, url]).fetchall()
+            if facts:
+                found = list(dict.fromkeys(f for _, fs in facts for f in fs))
+                _write_alert(con, run_id, now, url, Alert(
+                    kind="story", dedupe_key=f"story-facts:{_key(url)}", portal=portal or "", url=url,
+                    title=title or "", summary=texts.adds_facts(keeper[1] or "", keeper[2] or "", found),
+                    added=tuple(text for text, _ in facts)))
+                result.alerts_written += 1
+            else:
+                also.append((portal or "", url))
+        if also:
+            portals = list(dict.fromkeys(p for p, _ in also))
+            _write_alert(con, run_id, now, keeper[0], Alert(
+                kind="story", dedupe_key=f"story:{story}:{_key(run_id)}", portal=", ".join(portals),
+                url=keeper[0], title=keeper[2] or "", summary=texts.also_in(also, keeper[1] or "")))
+            result.alerts_written += 1
+
+
+def _key(text: str) -> str:
+    from warehouse.store import url_key  # the same short ids the other alerts use
+
+    return url_key(text)
+
+
+def _write_alert(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, url: str, alert: Alert) -> None:
+    con.execute("""INSERT INTO alerts (dedupe_key, kind, created_at, run_id, article_url, payload)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING""",
+                [alert.dedupe_key, alert.kind, now, run_id, url, alert.dumps()])
