@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from beritawatch.alerts.model import Alert, AlertKind, ChangedPair
-from beritawatch.changes import EditRecord, VersionText, diff_versions
+from beritawatch.changes import EditRecord, VersionText, diff_versions, is_portal_breakage
 from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, is_media
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic, score_article, score_edit
@@ -128,6 +128,47 @@ def decide(result: CheckResult, state: ArticleState, verdict: Verdict, rules: Ru
         draft.article_alert("restored", RESTORED_TEXT)
     _BY_KIND[verdict.kind](draft)
     return draft.finish()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PortalPass:
+    """One portal's checks in this pass, as the breakage rule counts them."""
+
+    checked: int = 0
+    changed: int = 0  # edits
+    failed: int = 0  # collapses and unreadable pages (not fetch errors: those are the network's)
+
+    def add(self, result: CheckResult, verdict: Verdict) -> PortalPass:
+        changed = verdict.kind == EDIT
+        failed = verdict.kind == COLLAPSE or (verdict.kind == FAILED and result.outcome != FETCH_FAILED)
+        return PortalPass(self.checked + 1, self.changed + changed, self.failed + failed)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PortalHealth:
+    """The portals that look broken this pass, with their events and (new outages only) alerts."""
+
+    broken: tuple[str, ...]
+    events: tuple[Event, ...]
+    alerts: tuple[Alert, ...]
+
+
+def portal_health(passes: Mapping[str, PortalPass], broken_last_pass: Collection[str], run_id: str) -> PortalHealth:
+    """Which portals look like a template change rather than news (`changes.is_portal_breakage`):
+    an event each, and one alert per outage (none when the portal was already broken last pass)."""
+    broken = tuple(p for p, n in passes.items() if is_portal_breakage(n.changed, n.failed, n.checked))
+    events: list[Event] = []
+    alerts: list[Alert] = []
+    for portal in broken:
+        n = passes[portal]
+        message = (f"{n.changed} of {n.checked} articles changed and {n.failed} failed to parse in one "
+                   f"pass: the template probably changed. Changes are held back, not alerted.")
+        events.append(Event("portal_health", {"checked": n.checked, "changed": n.changed, "failed": n.failed,
+                                              "message": message}, portal=portal))
+        if portal not in broken_last_pass:
+            alerts.append(Alert(kind="health", dedupe_key=f"health:{portal}:{run_id}"[:256], portal=portal,
+                                summary=message))
+    return PortalHealth(broken, tuple(events), tuple(alerts))
 
 
 def alert_key(url: str) -> str:

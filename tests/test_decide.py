@@ -11,7 +11,7 @@ import pytest
 
 from beritawatch.changes import content_hash, meta_hash
 from beritawatch.check import FETCH_FAILED, NOT_ARTICLE, PARSED, UNCHANGED_304, CheckResult, DueArticle
-from beritawatch.decide import RESTORED_TEXT, Decision, Rules, alert_key, decide, lede
+from beritawatch.decide import RESTORED_TEXT, Decision, PortalPass, Rules, alert_key, decide, lede, portal_health
 from beritawatch.fetch import FetchResult
 from beritawatch.relevance import default_topics
 from beritawatch.verdict import COLLAPSE, EDIT, FAILED, FIRST, HELD, REVERT, UNCHANGED, ArticleState, judge
@@ -212,3 +212,26 @@ def test_each_row_type_names_its_tables_columns_in_order(table: str, columns: tu
                                                           row_type: Any) -> None:
     assert tuple(name for name, _ in columns) == row_type._fields, table
 
+
+
+def test_portal_health_flags_a_template_change_and_alerts_once_per_outage() -> None:
+    edit = parsed(make_article(body=(*BODY, "Kalimat baru.")))
+    many = PortalPass()
+    for _ in range(10):
+        many = many.add(edit, judge(edit, known()))
+    same = parsed(make_article())
+    few = PortalPass().add(edit, judge(edit, known())).add(same, judge(same, known()))
+    assert (many.checked, many.changed, many.failed) == (10, 10, 0)
+    health = portal_health({"republika": many, "detik": few}, broken_last_pass=(), run_id="run-7")
+    assert health.broken == ("republika",)
+    [event] = health.events
+    assert event.kind == "portal_health" and event.portal == "republika" and "10 of 10" in event.text
+    [alert] = health.alerts
+    assert alert.kind == "health" and alert.dedupe_key == "health:republika:run-7"
+    again = portal_health({"republika": many}, broken_last_pass={"republika"}, run_id="run-8")
+    assert again.broken == ("republika",) and len(again.events) == 1 and again.alerts == ()
+
+
+def test_fetch_errors_do_not_count_as_portal_breakage() -> None:
+    down = PortalPass().add(failed(status=None), judge(failed(status=None), known()))
+    assert (down.checked, down.changed, down.failed) == (1, 0, 0)

@@ -16,9 +16,8 @@ from typing import Any
 import duckdb
 
 from beritawatch.alerts.model import Alert
-from beritawatch.changes import is_portal_breakage
-from beritawatch.check import FETCH_FAILED, CheckResult, DueArticle
-from beritawatch.decide import Decision, EditNote, Rules, alert_key, decide
+from beritawatch.check import CheckResult, DueArticle
+from beritawatch.decide import Decision, EditNote, PortalPass, Rules, alert_key, decide, portal_health
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic
 from beritawatch.stories.settings import StorySettings
@@ -221,7 +220,7 @@ class _PassWriter:
     def judge_all(self, results: Sequence[CheckResult]) -> None:
         self.states = load_states(self.con, [r.due.url for r in results])
         portals: dict[str, str] = {}
-        per_portal: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])  # checked, changed, failed
+        passes: dict[str, PortalPass] = {}
         for result in results:
             url = result.due.url
             state = self.states.get(url) or ArticleState(url=url, portal=result.due.portal)
@@ -229,25 +228,13 @@ class _PassWriter:
             self.verdicts[url] = verdict
             portal = state.portal or result.due.portal or "unknown"
             portals[url] = portal
-            counts = per_portal[portal]
-            counts[0] += 1
-            if verdict.kind == EDIT:
-                counts[1] += 1
-            elif verdict.kind == COLLAPSE or (verdict.kind == FAILED and result.outcome != FETCH_FAILED):
-                counts[2] += 1
-        broken = [p for p, (checked, changed, failed) in per_portal.items()
-                  if is_portal_breakage(changed, failed, checked)]
-        still_broken = self._broken_last_pass()
-        for portal in broken:
-            checked, changed, failed = per_portal[portal]
-            message = (f"{changed} of {checked} articles changed and {failed} failed to parse in one "
-                       f"pass: the template probably changed. Changes are held back, not alerted.")
-            self._event("portal_health", None, {"checked": checked, "changed": changed,
-                                                "failed": failed, "message": message}, portal=portal)
-            if portal not in still_broken:  # one alert per outage, not one per pass
-                self._alert(Alert(kind="health", dedupe_key=f"health:{portal}:{self.run_id}"[:256],
-                                  portal=portal, summary=message))
-        self.verdicts = hold_broken_portals(self.verdicts, portals, broken)
+            passes[portal] = passes.get(portal, PortalPass()).add(result, verdict)
+        health = portal_health(passes, self._broken_last_pass(), self.run_id)
+        for event in health.events:
+            self._event(event.kind, None, dict(event.detail), portal=event.portal)
+        for alert in health.alerts:
+            self._alert(alert)
+        self.verdicts = hold_broken_portals(self.verdicts, portals, health.broken)
 
     def _broken_last_pass(self) -> set[str]:
         """Portals that already had a health event in the latest completed pass."""
