@@ -13,10 +13,16 @@ import pytest
 from beritawatch.check import PARSED, CheckResult, DueArticle
 from beritawatch.config import ConfigError, config_from_dict
 from beritawatch.fetch import FetchResult
+from beritawatch.i18n import Language
 from beritawatch.relevance import default_topics
 from beritawatch.stories import minhash
 from beritawatch.stories.drift import StoryText, drift
-from beritawatch.stories.features import fingerprint, names_of, number_facts, strip_dateline
+from beritawatch.stories.features import (
+    fingerprint,
+    names_of,
+    number_facts,
+    strip_dateline,
+)
 from beritawatch.stories.matching import compare
 from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
@@ -131,11 +137,11 @@ def con(tmp_path: pathlib.Path) -> duckdb.DuckDBPyConnection:
 
 
 def run(con: duckdb.DuckDBPyConnection, results: list[CheckResult], n: int,
-        settings: StorySettings | None = None) -> None:
+        settings: StorySettings | None = None, language: Language = "id") -> None:
     now = T0 + dt.timedelta(hours=n)
     store.track(con, [(r.due.url, r.due.portal) for r in results], "track", now)
     policy = store.PassPolicy(topics=default_topics(), next_check=lambda *_: now + dt.timedelta(hours=1),
-                              stories=settings or StorySettings())
+                              stories=settings or StorySettings(), language=language)
     store.record_checks(con, f"run-{n}", results, now, policy)
 
 
@@ -153,6 +159,24 @@ def test_later_copies_in_one_pass_make_one_follow_up_alert(con: duckdb.DuckDBPyC
     alert = json.loads(payload)
     assert alert["portal"] == "tribun, republika" and alert["url"] == PORTALS["detik"]
     assert alert["summary"].startswith("Juga di: tribun (") and "republika (" in alert["summary"]
+
+
+def test_story_alerts_and_pages_speak_the_configured_language(con: duckdb.DuckDBPyConnection,
+                                                              tmp_path: pathlib.Path) -> None:
+    from beritawatch.stories.page import write_story_pages
+
+    run(con, [parsed("detik", WIRE)], 0, language="en")
+    run(con, [parsed("tribun", ("TRIBUNNEWS.COM - " + WIRE[0], *WIRE[1:]), hours=2)], 1, language="en")
+    [(payload,)] = rows(con, "SELECT payload FROM alerts WHERE kind = 'story'")
+    summary = json.loads(payload)["summary"]
+    assert summary.startswith("Also in: tribun (") and "first published by detik" in summary
+    assert "Juga di" not in summary
+    index = write_story_pages(con, tmp_path, "en")
+    [(story,)] = rows(con, "SELECT story_id FROM stories")
+    page = (tmp_path / "stories" / f"story-{story}.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Members of the story" in page and "first" in page
+    assert "Anggota cerita" not in page and "pertama" not in page
+    assert "Stories across portals" in index.read_text(encoding="utf-8")
 
 
 def test_without_group_alerts_every_member_keeps_its_new_alert(con: duckdb.DuckDBPyConnection) -> None:

@@ -46,7 +46,9 @@ import duckdb
 
 EXPORT_DIR = "export"
 # Raw HTML of every version: large, and only `beritawatch reparse` needs it (it reads the warehouse).
-NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries"})
+# The stories' lookup index and signatures are internal (millions of band keys at 50k articles);
+# analysts read stories through the story_* views.
+NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries", "story_index", "story_fingerprints"})
 MANIFEST = "_manifest.json"
 VIEWS_DB = "views.duckdb"
 FORMAT = 2  # manifest layout; an older or unreadable manifest means a full export

@@ -199,7 +199,7 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
             writer.fetch_rows(extra)
         writer.write(absorbed.results)
     if policy.stories is not None and policy.stories.enabled:
-        stories.group_pass_safely(con, run_id, now, policy.stories)
+        stories.group_pass_safely(con, run_id, now, policy.stories, policy.language)
     return writer.outcome
 
 

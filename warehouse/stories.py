@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from beritawatch.alerts.model import Alert
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.stories import texts
 from beritawatch.stories.drift import StoryText, drift
 from beritawatch.stories.features import Fingerprint, fingerprint, index_keys
@@ -40,7 +41,7 @@ class StoryPass:
 
 
 def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
-               settings: StorySettings) -> StoryPass:
+               settings: StorySettings, lang: Language = DEFAULT_LANGUAGE) -> StoryPass:
     """Group the versions this pass wrote into stories; adjust this pass's alerts (see module).
     Only tracked and relevant articles take part: the cost follows the coverage watched, not
     every discovered page. Batched: a few statements per pass, not per article."""
@@ -84,18 +85,18 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
         refresh_story(con, story, now, run_id, urls)
         result.refreshed.add(story)
     if settings.group_alerts and result.joined:
-        _regroup_alerts(con, run_id, now, result)
+        _regroup_alerts(con, run_id, now, result, lang)
     return result
 
 
 def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
-                      settings: StorySettings) -> StoryPass | None:
+                      settings: StorySettings, lang: Language = DEFAULT_LANGUAGE) -> StoryPass | None:
     """`group_pass` in its own transaction, right after the pass's own one (and before its alerts
     are delivered). Grouping is an extra: if it fails, the pass stays stored, its alerts go out
     ungrouped, and the failure is recorded as a `stories_error` event."""
     try:
         with transaction(con):
-            return group_pass(con, run_id, now, settings)
+            return group_pass(con, run_id, now, settings, lang)
     except Exception as exc:  # noqa: BLE001 - never lose a stored pass to the grouping step
         with transaction(con):
             con.execute("""INSERT INTO events (run_id, happened_at, kind, detail)
@@ -285,7 +286,8 @@ def _stories_members(con: duckdb.DuckDBPyConnection, story: int) -> list[str]:
                                           [story]).fetchall()]
 
 
-def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, result: StoryPass) -> None:
+def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, result: StoryPass,
+                    lang: Language) -> None:
     """Later relevant members: their [Baru] becomes one "juga di" alert per story, or an alert
     saying what they add. The first relevant member of a story keeps its [Baru]."""
     joined: dict[int, list[str]] = collections.defaultdict(list)
@@ -312,7 +314,7 @@ def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetim
                 found = list(dict.fromkeys(f for _, fs in facts for f in fs))
                 _write_alert(con, run_id, now, url, Alert(
                     kind="story", dedupe_key=f"story-facts:{_key(url)}", portal=portal or "", url=url,
-                    title=title or "", summary=texts.adds_facts(keeper[1] or "", keeper[2] or "", found),
+                    title=title or "", summary=texts.adds_facts(keeper[1] or "", keeper[2] or "", found, lang),
                     added=tuple(text for text, _ in facts)))
                 result.alerts_written += 1
             else:
@@ -321,7 +323,7 @@ def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetim
             portals = list(dict.fromkeys(p for p, _ in also))
             _write_alert(con, run_id, now, keeper[0], Alert(
                 kind="story", dedupe_key=f"story:{story}:{_key(run_id)}", portal=", ".join(portals),
-                url=keeper[0], title=keeper[2] or "", summary=texts.also_in(also, keeper[1] or "")))
+                url=keeper[0], title=keeper[2] or "", summary=texts.also_in(also, keeper[1] or "", lang)))
             result.alerts_written += 1
 
 

@@ -256,7 +256,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     for stale in pages_dir.iterdir():
         if _PAGE_NAME.fullmatch(stale.name) and stale.name not in written:
             stale.unlink()
-    write_story_pages(con, out_dir)  # beritawatch.stories.page: its own templates
+    write_story_pages(con, out_dir, words.lang)  # beritawatch.stories.page: its own templates
     index = out_dir / "index.html"
     _write(index, _index_page(con, articles, edits, events, {a.key for a in detailed}, words, now))
     return index

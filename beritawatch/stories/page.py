@@ -17,6 +17,7 @@ import duckdb
 import jinja2
 from markupsafe import Markup
 
+from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.stories import texts
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -33,7 +34,6 @@ CSP = (f"default-src 'none'; script-src 'none'; style-src 'sha256-{_CSS_HASH}'; 
        "base-uri 'none'; form-action 'none'")
 # Our own constants, inserted verbatim: the style's hash in the CSP must match its exact text.
 _CSS, _CSP = Markup(CSS), Markup(CSP)
-LABELS = {**texts.PAGE}
 
 _env = jinja2.Environment(loader=jinja2.PackageLoader("beritawatch.stories", "templates"),
                           autoescape=True, undefined=jinja2.StrictUndefined)
@@ -57,7 +57,7 @@ class StoryPage:
     differences: list[dict[str, Any]]
 
 
-def load_story(con: duckdb.DuckDBPyConnection, story_id: int) -> StoryPage:
+def load_story(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language = DEFAULT_LANGUAGE) -> StoryPage:
     """What the story page shows, read from the story views."""
     title, portals, started = con.execute(
         "SELECT title, portals, started FROM stories WHERE story_id = ?", [story_id]).fetchone() or ("", "", None)
@@ -69,7 +69,7 @@ def load_story(con: duckdb.DuckDBPyConnection, story_id: int) -> StoryPage:
     for url, portal, member_title, role, similarity, at in rows:
         x = 20 + (560 * (at - min(times)).total_seconds() / span if span and at else 0)
         members.append({"url": url, "link": _link(url), "portal": portal or "?", "title": member_title or url,
-                        "role": role, "role_label": texts.ROLE_LABELS.get(role, role),
+                        "role": role, "role_label": texts.role_label(role, lang),
                         "similarity": f"{similarity:.2f}" if similarity is not None else "",
                         "when": _when(at), "x": round(x, 1), "anchor": "end" if x > 450 else "start"})
     groups: dict[str, dict[str, Any]] = {}
@@ -78,23 +78,26 @@ def load_story(con: duckdb.DuckDBPyConnection, story_id: int) -> StoryPage:
                FROM story_differences WHERE story_id = ? ORDER BY url, kind, happened_at""", [story_id]).fetchall():
         group = groups.setdefault(url, {"portal": portal, "reference_portal": ref_portal or "", "rows": []})
         group["rows"].append({
-            "kind": kind, "label": texts.DIFFERENCE_LABELS.get(kind, kind), "text": text or "",
+            "kind": kind, "label": texts.difference_label(kind, lang), "text": text or "",
             "other_text": other or "", "facts": ", ".join(facts or []),
-            "reasons": ", ".join(texts.REASON_LABELS.get(r, r) for r in reasons or [])})
+            "reasons": ", ".join(texts.reason_label(r, lang) for r in reasons or [])})
     return StoryPage(story_id, title or "", portals or "", _when(started), members, list(groups.values()))
 
 
-def render_story(page: StoryPage) -> str:
+def render_story(page: StoryPage, lang: Language = DEFAULT_LANGUAGE) -> str:
     """One story's page as HTML."""
-    return _env.get_template("story.html.j2").render(story=page, labels=LABELS, css=_CSS, csp=_CSP)
+    return _env.get_template("story.html.j2").render(story=page, labels=texts.page_labels(lang), lang=lang,
+                                                      css=_CSS, csp=_CSP)
 
 
-def render_story_index(stories: Sequence[dict[str, Any]]) -> str:
+def render_story_index(stories: Sequence[dict[str, Any]], lang: Language = DEFAULT_LANGUAGE) -> str:
     """The list of stories as HTML."""
-    return _env.get_template("stories.html.j2").render(stories=stories, labels=LABELS, css=_CSS, csp=_CSP)
+    return _env.get_template("stories.html.j2").render(stories=stories, labels=texts.page_labels(lang), lang=lang,
+                                                        css=_CSS, csp=_CSP)
 
 
-def write_story_pages(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path) -> pathlib.Path:
+def write_story_pages(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path,
+                      lang: Language = DEFAULT_LANGUAGE) -> pathlib.Path:
     """Write `out_dir/stories/index.html` and one page per story; return the index path."""
     folder = pathlib.Path(out_dir) / "stories"
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,11 +105,11 @@ def write_story_pages(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path) -> 
     for story_id, title, portals, started, differences in con.execute(
             "SELECT story_id, title, portals, started, differences FROM stories ORDER BY started DESC").fetchall():
         name = f"story-{story_id}.html"
-        _write(folder / name, render_story(load_story(con, story_id)))
+        _write(folder / name, render_story(load_story(con, story_id, lang), lang))
         listed.append({"page": name, "title": title or "", "portals": portals, "started": _when(started),
                        "differences": differences})
     index = folder / "index.html"
-    _write(index, render_story_index(listed))
+    _write(index, render_story_index(listed, lang))
     return index
 
 
