@@ -44,7 +44,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         with live_progress(live):
-            summary = monitor_pass(config_path=str(config_file), db_path=str(db_path), now=args.now)
+            summary = monitor_pass(config_path=str(config_file), db_path=str(db_path), now=args.now,
+                                   lock_wait_s=args.lock_wait)
     except WarehouseError as exc:
         return _fail(str(exc), database_exit_code(exc))
     except ConfigError as exc:

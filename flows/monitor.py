@@ -34,7 +34,7 @@ from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import article_key, portal_of
 from warehouse import outbox, retention, sources, store
-from warehouse.db import connect, pass_marker, transaction
+from warehouse.db import connect, pass_lock, transaction
 from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
@@ -209,12 +209,14 @@ def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection, logger: Any)
 
 @flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
 def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all",
-                 now: bool = False) -> dict[str, Any]:
+                 now: bool = False, lock_wait_s: float = 60.0) -> dict[str, Any]:
     """One monitoring pass over everything due; one broken URL or feed never fails it.
 
     mode "all": poll due sources and check due articles; "discover": poll due sources and check
     only articles never checked yet; "revisit": check due articles, poll nothing.
     now: everything is due (every active article, every source), whatever its schedule or backoff.
+    One pass at a time holds the warehouse: a second one waits `lock_wait_s`, then fails with
+    WarehouseLocked (`beritawatch run` exits 3).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -224,7 +226,7 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
         config = dataclasses.replace(config, revisit=dataclasses.replace(config.revisit, every_pass=True))
     database = str(db_path or config.database)
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    with pass_marker(database, run_id):
+    with pass_lock(database, run_id, wait_s=lock_wait_s):
         return _run_pass(config, database, run_id, mode)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import importlib
 import importlib.resources
 import json
@@ -65,6 +66,65 @@ def pass_marker(path: pathlib.Path | str, run_id: str) -> Iterator[None]:
         yield
     finally:
         marker.unlink(missing_ok=True)
+
+
+def pass_lock_path(path: pathlib.Path | str) -> pathlib.Path:
+    return pathlib.Path(f"{path}.pass.lock")
+
+
+@contextlib.contextmanager
+def pass_lock(path: pathlib.Path | str, run_id: str, *, wait_s: float = 0.0) -> Iterator[None]:
+    """Hold the warehouse for a whole pass: a second pass waits up to `wait_s`, then gets
+    WarehouseLocked naming the holder. A pass opens the file only in short windows, so without
+    this lock two passes interleave their windows and both go ahead. It is an OS lock (flock) on
+    `<db>.pass.lock`, released by the kernel when the holder dies, even by SIGKILL."""
+    lock_file = pass_lock_path(path)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _flock(fd, path, wait_s)
+        with pass_marker(path, run_id):
+            yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def pass_running(path: pathlib.Path | str) -> bool:
+    """Whether a pass holds the warehouse right now (the lock is tried, never kept)."""
+    lock_file = pass_lock_path(path)
+    if not lock_file.exists():
+        return False
+    fd = os.open(lock_file, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _flock(fd: int, path: pathlib.Path | str, wait_s: float) -> None:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(
+                    f"the warehouse {path} is held by {_pass_holder(path)}; one pass at a time writes "
+                    f"a DuckDB file (waited {wait_s:g} s). Wait for it to finish."
+                ) from None
+            time.sleep(min(0.2, max(deadline - time.monotonic(), 0.01)))
+
+
+def _pass_holder(path: pathlib.Path | str) -> str:
+    marker = read_pass_marker(path)
+    if not marker:
+        return "another beritawatch pass"
+    return (f"a beritawatch pass (process {marker.get('pid')}, run {marker.get('run_id')}, "
+            f"started {marker.get('started')})")
 
 
 def connect(path: pathlib.Path | str, *, read_only: bool = False, wait_s: float = 0.0,
