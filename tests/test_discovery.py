@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from beritawatch.discovery import (PORTAL_DOMAINS, AllowedHosts, Candidate, DiscoveryError, Limits, discover,
                                    extract_candidates, filter_candidates, listing_reason, looks_like_article_url,
                                    media_kind, sniff)
-from beritawatch.replica import feeds
+from beritawatch.testing.replica import feeds
 
 REASON_FILE = "links to a file (image, media, document), not a page"
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "discovery"
