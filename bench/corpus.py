@@ -18,7 +18,7 @@ import random
 import re
 from collections.abc import Iterator, Sequence
 
-from beritawatch.replica.render import ArticleSpec
+from beritawatch.testing.replica.render import ArticleSpec
 from beritawatch.urls import canonical_url
 
 WIB = dt.timezone(dt.timedelta(hours=7))

@@ -89,7 +89,7 @@ def _p99(values: list[float]) -> float:
 def _portal_pages(per_portal: int) -> dict[str, list[tuple[str, bytes]]]:
     """(url, html) of the benchmark's wrapped synthetic pages: `per_portal` per portal and Tempo template."""
     from bench.corpus import make_specs, wrap
-    from beritawatch.replica.render import render
+    from beritawatch.testing.replica.render import render
 
     groups: dict[str, list[tuple[str, bytes]]] = {}
     for number, spec in enumerate(make_specs(per_portal * 4)):

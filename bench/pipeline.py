@@ -32,7 +32,7 @@ from typing import Any
 from bench import stages
 from bench.replica import ReplicaProcess, fetched_urls
 from beritawatch.check import PARSED, DueArticle
-from beritawatch.replica.render import ArticleSpec
+from beritawatch.testing.replica.render import ArticleSpec
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

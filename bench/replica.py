@@ -13,9 +13,9 @@ import time
 from typing import Any
 
 from bench.corpus import edited, make_specs, wrap
-from beritawatch.replica import server
-from beritawatch.replica.render import ArticleSpec, page_urls
-from beritawatch.replica.server import Replica
+from beritawatch.testing.replica import server
+from beritawatch.testing.replica.render import ArticleSpec, page_urls
+from beritawatch.testing.replica.server import Replica
 
 
 class BenchReplica(Replica):

@@ -9,11 +9,12 @@ http(s).
 from __future__ import annotations
 
 import collections
+import dataclasses
 import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import quote, urlsplit
 
 from beritawatch.urls import is_plain_web_url
@@ -87,6 +88,56 @@ def _rows(value: object) -> list[Sequence[Any]]:
     return [row for row in value if isinstance(row, (list, tuple))]
 
 
+def _triples(value: object) -> list[tuple[Any, Any, Any]]:
+    """The summary's three-field rows, a short row padded with None."""
+    return [(_field(row, 0), _field(row, 1), _field(row, 2)) for row in _rows(value)]
+
+
+class NewArticleLine(NamedTuple):
+    url: Any
+    title: Any
+    relevant: Any
+
+
+class EditLine(NamedTuple):
+    url: Any
+    kind: Any
+    summary: Any
+
+
+class EventLine(NamedTuple):
+    kind: Any
+    target: Any  # an article URL, or a portal name
+    text: Any
+
+
+class FailureLine(NamedTuple):
+    url: Any
+    outcome: Any
+    error: Any
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PassLines:
+    """The lists of a pass summary (`PassResult.to_json()`) with named fields; values may be
+    anything (the summary is read back from JSON), so every use escapes them."""
+
+    new_articles: list[NewArticleLine]
+    edits: list[EditLine]
+    removals: list[EventLine]
+    other_events: list[EventLine]
+    failures: list[FailureLine]
+
+    @classmethod
+    def of(cls, summary: Mapping[str, Any]) -> PassLines:
+        events = [EventLine(*row) for row in _triples(summary.get("events"))]
+        return cls(new_articles=[NewArticleLine(*row) for row in _triples(summary.get("new_articles"))],
+                   edits=[EditLine(*row) for row in _triples(summary.get("edits"))],
+                   removals=[e for e in events if e.kind in REMOVAL_KINDS],
+                   other_events=[e for e in events if e.kind not in REMOVAL_KINDS],
+                   failures=[FailureLine(*row) for row in _triples(summary.get("failures"))])
+
+
 def _field(row: Sequence[Any], i: int) -> Any:
     return row[i] if len(row) > i else None
 
@@ -95,15 +146,20 @@ def _more(shown: int, total: int) -> list[str]:
     return [f"- … and {total - shown} more"] if total > shown else []
 
 
-def _mapping(value: object) -> Mapping[Any, Any]:
-    """`value` when it is a mapping, else an empty one (the summary is untrusted JSON)."""
-    return value if isinstance(value, Mapping) else {}
+def _list_end(items: Sequence[object], empty: str | None = "None.") -> list[str]:
+    """The "… and N more" line of a cut list, or `empty` for an empty one."""
+    more = _more(min(len(items), MAX_ITEMS), len(items))
+    return more or ([] if items or empty is None else [empty])
+
+
+def _portals(summary: Mapping[str, Any]) -> Mapping[str, Any]:
+    portals = summary.get("portals")
+    return portals if isinstance(portals, Mapping) else {}
 
 
 def _totals(summary: Mapping[str, Any]) -> dict[str, int]:
-    portals = _mapping(summary.get("portals"))
     totals = collections.Counter[str]()
-    for counts in portals.values():
+    for counts in _portals(summary).values():
         if isinstance(counts, Mapping):
             for key, _ in COUNT_COLUMNS:
                 totals[key] += _int(counts.get(key))
@@ -112,90 +168,98 @@ def _totals(summary: Mapping[str, Any]) -> dict[str, int]:
 
 def pass_markdown(summary: Mapping[str, Any]) -> str:
     """The artifact's Markdown for one pass summary (`PassResult.to_json()` plus run_id, delivery)."""
-    portals = _mapping(summary.get("portals"))
-    totals = _totals(summary)
-    new_articles = _rows(summary.get("new_articles"))
-    edits = _rows(summary.get("edits"))
-    events = _rows(summary.get("events"))
-    failures = _rows(summary.get("failures"))
-    removals = [e for e in events if _field(e, 0) in REMOVAL_KINDS]
-    others = [e for e in events if _field(e, 0) not in REMOVAL_KINDS]
-    run_id = summary.get("run_id")
+    lines = PassLines.of(summary)
+    out = ["# beritawatch pass", "", _headline(summary, lines)]
+    out += _portal_table(summary)
+    out += _new_coverage(lines.new_articles)
+    out += _edits(lines.edits)
+    out += _removals(lines.removals)
+    out += _other_events(lines.other_events)
+    out += ["", f"## Failures ({len(lines.failures)})", ""]
+    out += _failures(lines.failures) or ["None."]
+    out += _discovery(summary.get("discovery"))
+    out += _delivery(summary.get("delivery"))
+    return "\n".join(out) + "\n"
 
-    lines = ["# beritawatch pass", ""]
-    lines.append(" · ".join([
+
+def _headline(summary: Mapping[str, Any], lines: PassLines) -> str:
+    run_id, totals = summary.get("run_id"), _totals(summary)
+    return " · ".join([
         f"Run {md_text(run_id, 64)}" if run_id else "Run (no id)",
         f"**{totals.get('checked', 0)}** checked",
-        f"**{len(new_articles)}** new articles ({sum(1 for a in new_articles if _field(a, 2))} relevant)",
-        f"**{len(edits)}** edits",
-        f"**{sum(1 for e in removals if _field(e, 0) == 'removed')}** removals",
-        f"**{len(failures)}** failures",
-        f"**{_int(summary.get('alerts'))}** alerts"]))
+        f"**{len(lines.new_articles)}** new articles ({sum(1 for a in lines.new_articles if a.relevant)} relevant)",
+        f"**{len(lines.edits)}** edits",
+        f"**{sum(1 for e in lines.removals if e.kind == 'removed')}** removals",
+        f"**{len(lines.failures)}** failures",
+        f"**{_int(summary.get('alerts'))}** alerts"])
 
-    lines += ["", "## Per portal", "",
-              "| Portal | " + " | ".join(title for _, title in COUNT_COLUMNS) + " | Outcomes |",
-              "|---|" + "---:|" * len(COUNT_COLUMNS) + "---|"]
-    for name, counts in sorted(portals.items(), key=lambda item: str(item[0])):
+
+def _portal_table(summary: Mapping[str, Any]) -> list[str]:
+    totals = _totals(summary)
+    lines = ["", "## Per portal", "",
+             "| Portal | " + " | ".join(title for _, title in COUNT_COLUMNS) + " | Outcomes |",
+             "|---|" + "---:|" * len(COUNT_COLUMNS) + "---|"]
+    for name, counts in sorted(_portals(summary).items(), key=lambda item: str(item[0])):
         if not isinstance(counts, Mapping):
             continue
-        outcomes = _mapping(counts.get("outcomes"))
+        raw = counts.get("outcomes")
+        outcomes: Mapping[Any, Any] = raw if isinstance(raw, Mapping) else {}
         spread = ", ".join(f"{md_text(k, 40)} {_int(v)}"
                            for k, v in sorted(outcomes.items(), key=lambda kv: str(kv[0])))
         lines.append(f"| {md_text(name, 40)} | " + " | ".join(str(_int(counts.get(key))) for key, _ in COUNT_COLUMNS)
                      + f" | {spread or '—'} |")
     lines.append("| **Total** | " + " | ".join(f"**{totals.get(key, 0)}**" for key, _ in COUNT_COLUMNS) + " | |")
+    return lines
 
-    lines += ["", f"## New coverage ({len(new_articles)})", ""]
-    ordered = sorted(new_articles, key=lambda a: not _field(a, 2))  # relevant first, stable
+
+def _new_coverage(articles: Sequence[NewArticleLine]) -> list[str]:
+    lines = ["", f"## New coverage ({len(articles)})", ""]
+    ordered = sorted(articles, key=lambda a: not a.relevant)  # relevant first, stable
     for article in ordered[:MAX_ITEMS]:
-        url, title, relevant = _field(article, 0), _field(article, 1), _field(article, 2)
-        mark = "**relevant**" if relevant else "not relevant"
-        lines.append(f"- {md_link(url, title or _short(url))} · {mark}")
-    lines += _more(min(len(ordered), MAX_ITEMS), len(ordered)) or ([] if ordered else ["None."])
+        mark = "**relevant**" if article.relevant else "not relevant"
+        lines.append(f"- {md_link(article.url, article.title or _short(article.url))} · {mark}")
+    return lines + _list_end(ordered)
 
-    lines += ["", f"## Edits ({len(edits)})", ""]
+
+def _edits(edits: Sequence[EditLine]) -> list[str]:
+    lines = ["", f"## Edits ({len(edits)})", ""]
     for edit in edits[:MAX_ITEMS]:
-        url, kind, text = _field(edit, 0), _field(edit, 1), _field(edit, 2)
-        text = str(text or "")
+        kind, text = edit.kind, str(edit.summary or "")
         if isinstance(kind, str) and text.startswith(f"{kind}: "):
             text = text[len(kind) + 2:]  # the summary repeats the kind shown before it
-        lines.append(f"- **{md_text(kind, 30)}** {md_link(url, _short(url))}: {md_text(text)}")
-    lines += _more(min(len(edits), MAX_ITEMS), len(edits)) or ([] if edits else ["None."])
+        lines.append(f"- **{md_text(kind, 30)}** {md_link(edit.url, _short(edit.url))}: {md_text(text)}")
+    return lines + _list_end(edits)
 
-    lines += ["", f"## Removals ({len(removals)})", ""]
+
+def _removals(removals: Sequence[EventLine]) -> list[str]:
+    lines = ["", f"## Removals ({len(removals)})", ""]
     for event in removals[:MAX_ITEMS]:
-        kind, url, text = _field(event, 0), _field(event, 1), _field(event, 2)
-        label = str(kind).replace("_", " ")
-        lines.append(f"- **{md_text(label, 30)}** {md_link(url, _short(url))}" + (f": {md_text(text)}" if text else ""))
-    lines += _more(min(len(removals), MAX_ITEMS), len(removals)) or ([] if removals else ["None."])
-
-    if others:
-        lines += ["", f"## Other events ({len(others)})", ""]
-        for event in others[:MAX_ITEMS]:
-            kind, target, text = _field(event, 0), _field(event, 1), _field(event, 2)
-            where = md_link(target, _short(target)) if md_url(target) else md_text(target, 80)
-            detail = f": {md_text(text)}" if text else ""
-            lines.append(f"- **{md_text(str(kind).replace('_', ' '), 30)}** {where}{detail}")
-        lines += _more(min(len(others), MAX_ITEMS), len(others))
-
-    lines += ["", f"## Failures ({len(failures)})", ""]
-    lines += _failures(failures) or ["None."]
-    lines += _discovery(summary.get("discovery"))
-    lines += _delivery(summary.get("delivery"))
-    return "\n".join(lines) + "\n"
+        label = str(event.kind).replace("_", " ")
+        lines.append(f"- **{md_text(label, 30)}** {md_link(event.target, _short(event.target))}"
+                     + (f": {md_text(event.text)}" if event.text else ""))
+    return lines + _list_end(removals)
 
 
-def _failures(failures: Sequence[Sequence[Any]]) -> list[str]:
-    by_outcome: dict[str, list[Sequence[Any]]] = collections.defaultdict(list)
+def _other_events(events: Sequence[EventLine]) -> list[str]:
+    if not events:
+        return []
+    lines = ["", f"## Other events ({len(events)})", ""]
+    for event in events[:MAX_ITEMS]:
+        target = event.target
+        where = md_link(target, _short(target)) if md_url(target) else md_text(target, 80)
+        lines.append(f"- **{md_text(str(event.kind).replace('_', ' '), 30)}** {where}"
+                     + (f": {md_text(event.text)}" if event.text else ""))
+    return lines + _list_end(events, empty=None)
+
+
+def _failures(failures: Sequence[FailureLine]) -> list[str]:
+    by_outcome: dict[str, list[FailureLine]] = collections.defaultdict(list)
     for failure in failures:
-        by_outcome[str(_field(failure, 1) or "unknown")].append(failure)
+        by_outcome[str(failure.outcome or "unknown")].append(failure)
     lines = ["| Outcome | Count | Examples |", "|---|---:|---|"]
     for outcome, rows in sorted(by_outcome.items(), key=lambda item: (-len(item[1]), item[0])):
-        examples = []
-        for row in rows[:MAX_EXAMPLES]:
-            error = _field(row, 2)
-            examples.append(md_link(_field(row, 0), _short(_field(row, 0)))
-                            + (f" ({md_text(error, 120)})" if error else ""))
+        examples = [md_link(row.url, _short(row.url)) + (f" ({md_text(row.error, 120)})" if row.error else "")
+                    for row in rows[:MAX_EXAMPLES]]
         if len(rows) > MAX_EXAMPLES:
             examples.append(f"… and {len(rows) - MAX_EXAMPLES} more")
         lines.append(f"| {md_text(outcome, 60)} | {len(rows)} | {'; '.join(examples)} |")

@@ -274,12 +274,9 @@ class EditRecord:
             parts.append("title changed")
         if self.lede_changed:
             parts.append("lede changed")
-        counts = [f"+{len(self.added)}" if self.added else "",
-                  f"-{len(self.removed)}" if self.removed else "",
-                  f"~{len(self.changed)}" if self.changed else "",
-                  f"moved {len(self.moved)}" if self.moved else ""]
-        if any(counts):
-            parts.append(" ".join(c for c in counts if c) + " sentences")
+        counts = self._sentence_counts()
+        if counts:
+            parts.append(counts)
         if self.numbers_changed:
             old = ", ".join(self.numbers_removed[:3]) or "-"
             new = ", ".join(self.numbers_added[:3]) or "-"
@@ -292,6 +289,14 @@ class EditRecord:
                 + [f"-{a}" for a in self.attributions_removed[:2]]))
         text = f"{self.kind}: " + "; ".join(parts)
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+
+    def _sentence_counts(self) -> str:
+        """E.g. "+1 -2 ~1 sentences" (empty when no sentence was added, removed, changed or moved)."""
+        counts = [f"+{len(self.added)}" if self.added else "",
+                  f"-{len(self.removed)}" if self.removed else "",
+                  f"~{len(self.changed)}" if self.changed else "",
+                  f"moved {len(self.moved)}" if self.moved else ""]
+        return " ".join(c for c in counts if c) + " sentences" if any(counts) else ""
 
     def describe(self, lang: Language = DEFAULT_LANGUAGE, max_chars: int = 300) -> str:
         """The edit in plain words for a person, e.g. "1 kalimat ditambahkan; angka: – → 300"."""
@@ -512,10 +517,25 @@ class _Alignment:
 
 
 def _align(old_texts: list[str], new_texts: list[str]) -> _Alignment:
+    """Match old sentences to new ones: kept in place, resplit, moved, edited; the rest are
+    removed or added."""
     out = _Alignment([], [], [], [], 0)
     # Tokens only for sentences outside equal runs: most of a long article is unchanged.
     old_s: dict[int, _Sentence] = {}
     new_s: dict[int, _Sentence] = {}
+    old_left, new_left = _align_runs(old_texts, new_texts, old_s, new_s, out)
+    still_old, still_new = _align_moved(old_texts, new_texts, old_left, new_left, out)
+    used_old, used_new = _align_edited(still_old, still_new, old_s, new_s, out)
+    out.pairs.sort(key=lambda p: p[0])
+    out.removed = [old_texts[i] for i in still_old if i not in used_old]
+    out.added = [new_texts[j] for j in still_new if j not in used_new]
+    return out
+
+
+def _align_runs(old_texts: list[str], new_texts: list[str], old_s: dict[int, _Sentence],
+                new_s: dict[int, _Sentence], out: _Alignment) -> tuple[list[int], list[int]]:
+    """Equal runs survive; one sentence split in two (or two joined) is a pair; the positions
+    of every other sentence are returned (old, new)."""
     old_left: list[int] = []
     new_left: list[int] = []
     matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
@@ -534,8 +554,12 @@ def _align(old_texts: list[str], new_texts: list[str]) -> _Alignment:
                 continue
         old_left.extend(range(i1, i2))
         new_left.extend(range(j1, j2))
+    return old_left, new_left
 
-    # Sentences kept word for word but moved elsewhere.
+
+def _align_moved(old_texts: list[str], new_texts: list[str], old_left: list[int], new_left: list[int],
+                 out: _Alignment) -> tuple[list[int], list[int]]:
+    """Sentences kept word for word but moved elsewhere; returns the positions still unmatched."""
     slots: dict[str, list[int]] = {}
     for j in new_left:
         slots.setdefault(new_texts[j], []).append(j)
@@ -549,9 +573,12 @@ def _align(old_texts: list[str], new_texts: list[str]) -> _Alignment:
             out.survived += 1
         else:
             still_old.append(i)
-    still_new = [j for j in new_left if j not in taken]
+    return still_old, [j for j in new_left if j not in taken]
 
-    # Edited sentences: best pairs first, each sentence used once.
+
+def _align_edited(still_old: list[int], still_new: list[int], old_s: dict[int, _Sentence],
+                  new_s: dict[int, _Sentence], out: _Alignment) -> tuple[set[int], set[int]]:
+    """Edited sentences: best pairs first, each sentence used once; returns the used positions."""
     candidates: list[tuple[float, int, int]] = []
     for i in still_old:
         words = old_s[i].words
@@ -569,10 +596,7 @@ def _align(old_texts: list[str], new_texts: list[str]) -> _Alignment:
             used_old.add(i)
             used_new.add(j)
             out.add_pair(i, _edit_pair(old_s[i], new_s[j], sim), 1)
-    out.pairs.sort(key=lambda p: p[0])
-    out.removed = [old_texts[i] for i in still_old if i not in used_old]
-    out.added = [new_texts[j] for j in still_new if j not in used_new]
-    return out
+    return used_old, used_new
 
 
 def _sentences(paragraphs: list[str], cache: dict[str, list[str]]) -> list[str]:
@@ -582,6 +606,82 @@ def _sentences(paragraphs: list[str], cache: dict[str, list[str]]) -> list[str]:
             cache[p] = split_sentences(p)
         out.extend(cache[p])
     return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Facts:
+    """Numbers, quotes and speakers that the edit removed or added."""
+
+    numbers_removed: tuple[str, ...]
+    numbers_added: tuple[str, ...]
+    quotes_removed: tuple[str, ...]
+    quotes_added: tuple[str, ...]
+    attributions_removed: tuple[str, ...]
+    attributions_added: tuple[str, ...]
+
+    def reasons(self) -> list[str]:
+        """"numbers", "quotes", "attributions": the kinds of facts that changed."""
+        hits = (("numbers", self.numbers_removed or self.numbers_added),
+                ("quotes", self.quotes_removed or self.quotes_added),
+                ("attributions", self.attributions_removed or self.attributions_added))
+        return [name for name, hit in hits if hit]
+
+
+def _facts(titles: tuple[list[str], list[str]], paragraphs: tuple[list[str], list[str]],
+           al: _Alignment, pairs: Sequence[ChangedSentence]) -> _Facts:
+    """Facts are compared on what differs only: kept and moved text would cancel out anyway.
+    `titles` holds the old and new title when the title changed (else two empty lists)."""
+    old_touched = al.removed + [p.old for p in pairs]
+    new_touched = al.added + [p.new for p in pairs]
+    numbers_removed, numbers_added = _multiset_diff(
+        [n for t in titles[0] + old_touched for n in extract_numbers(t)],
+        [n for t in titles[1] + new_touched for n in extract_numbers(t)],
+    )
+    old_only_p, new_only_p = _multiset_diff(*paragraphs)
+    quotes_removed, quotes_added = _fuzzy_diff(
+        [q for p in old_only_p for q in extract_quotes(p)],
+        [q for p in new_only_p for q in extract_quotes(p)],
+        QUOTE_SAME_MIN_SIMILARITY,
+    )
+    attributions_removed, attributions_added = _speakers_diff(
+        [s for x in old_touched for s in extract_speakers(x)],
+        [s for x in new_touched for s in extract_speakers(x)],
+    )
+    return _Facts(numbers_removed, numbers_added, quotes_removed, quotes_added,
+                  attributions_removed, attributions_added)
+
+
+def _reasons(title_pair: ChangedSentence | None, al: _Alignment, pairs: Sequence[ChangedSentence],
+             facts: _Facts) -> list[str]:
+    """Why the edit is not minor, in a stable order: title, added, removed, pair reasons, facts."""
+    reasons: list[str] = []
+    if title_pair and title_pair.reasons:
+        reasons.append("title")
+    if any(not _is_trivial(s) for s in al.added):
+        reasons.append("added")
+    if any(not _is_trivial(s) for s in al.removed):
+        reasons.append("removed")
+    for reason in [r for pair in pairs for r in pair.reasons] + facts.reasons():
+        if reason not in reasons:
+            reasons.append(reason)
+    return reasons
+
+
+def _edit_kind(old_sentences: int, survival: float, reasons: Sequence[str]) -> EditKind:
+    if old_sentences >= REWRITE_MIN_OLD_SENTENCES and survival < REWRITE_MAX_SURVIVAL:
+        return "rewrite"
+    return "substantive" if reasons else "minor"
+
+
+def _change_ratio(titles: tuple[str, str], title_pair: ChangedSentence | None, sentences: tuple[list[str], list[str]],
+                  al: _Alignment, pairs: Sequence[ChangedSentence]) -> float:
+    """The share of the text (characters, both versions) the edit touched."""
+    touched = (sum(map(len, al.added)) + sum(map(len, al.removed))
+               + sum((len(p.old) + len(p.new)) * (1 - p.similarity) for p in pairs))
+    if title_pair:
+        touched += (len(titles[0]) + len(titles[1])) * (1 - title_pair.similarity)
+    total = len(titles[0]) + len(titles[1]) + sum(map(len, sentences[0])) + sum(map(len, sentences[1]))
+    return min(1.0, touched / total) if total else 0.0
 
 
 def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
@@ -595,58 +695,13 @@ def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
     old_s, new_s = _sentences(old_p, cache), _sentences(new_p, cache)
     al = _align(old_s, new_s)
     pairs = [p for _, p in al.pairs]
-
-    reasons: list[str] = []
     title_changed = (old_title, new_title) if old_title != new_title else None
     title_pair = _edit_pair(_Sentence.of(old_title), _Sentence.of(new_title)) if title_changed else None
-    if title_pair and title_pair.reasons:
-        reasons.append("title")
-    if any(not _is_trivial(s) for s in al.added):
-        reasons.append("added")
-    if any(not _is_trivial(s) for s in al.removed):
-        reasons.append("removed")
-    for pair in pairs:
-        reasons.extend(r for r in pair.reasons if r not in reasons)
-
-    # Facts are compared on what differs only: kept and moved text would cancel out anyway.
-    old_touched = al.removed + [p.old for p in pairs]
-    new_touched = al.added + [p.new for p in pairs]
-    title_texts = ([old_title], [new_title]) if title_changed else ([], [])
-    numbers_removed, numbers_added = _multiset_diff(
-        [n for t in title_texts[0] + old_touched for n in extract_numbers(t)],
-        [n for t in title_texts[1] + new_touched for n in extract_numbers(t)],
-    )
-    old_only_p, new_only_p = _multiset_diff(old_p, new_p)
-    quotes_removed, quotes_added = _fuzzy_diff(
-        [q for p in old_only_p for q in extract_quotes(p)],
-        [q for p in new_only_p for q in extract_quotes(p)],
-        QUOTE_SAME_MIN_SIMILARITY,
-    )
-    attributions_removed, attributions_added = _speakers_diff(
-        [s for x in old_touched for s in extract_speakers(x)],
-        [s for x in new_touched for s in extract_speakers(x)],
-    )
-    for name, hit in (("numbers", numbers_removed or numbers_added),
-                      ("quotes", quotes_removed or quotes_added),
-                      ("attributions", attributions_removed or attributions_added)):
-        if hit and name not in reasons:
-            reasons.append(name)
-
+    facts = _facts(([old_title], [new_title]) if title_changed else ([], []), (old_p, new_p), al, pairs)
+    reasons = _reasons(title_pair, al, pairs, facts)
     survival = min(1.0, al.survived / len(old_s)) if old_s else 1.0
-    if len(old_s) >= REWRITE_MIN_OLD_SENTENCES and survival < REWRITE_MAX_SURVIVAL:
-        kind: EditKind = "rewrite"
-    elif reasons:
-        kind = "substantive"
-    else:
-        kind = "minor"
-
-    touched = (sum(map(len, al.added)) + sum(map(len, al.removed))
-               + sum((len(p.old) + len(p.new)) * (1 - p.similarity) for p in pairs))
-    if title_pair:
-        touched += (len(old_title) + len(new_title)) * (1 - title_pair.similarity)
-    total = len(old_title) + len(new_title) + sum(map(len, old_s)) + sum(map(len, new_s))
     return EditRecord(
-        kind=kind,
+        kind=_edit_kind(len(old_s), survival, reasons),
         reasons=tuple(reasons),
         title_changed=title_changed,
         lede_changed=(old_p[:1] != new_p[:1]),
@@ -654,16 +709,16 @@ def diff_versions(old: VersionText, new: VersionText) -> EditRecord | None:
         removed=tuple(al.removed),
         changed=tuple(pairs),
         moved=tuple(al.moved),
-        numbers_removed=numbers_removed,
-        numbers_added=numbers_added,
-        quotes_removed=quotes_removed,
-        quotes_added=quotes_added,
-        attributions_removed=attributions_removed,
-        attributions_added=attributions_added,
+        numbers_removed=facts.numbers_removed,
+        numbers_added=facts.numbers_added,
+        quotes_removed=facts.quotes_removed,
+        quotes_added=facts.quotes_added,
+        attributions_removed=facts.attributions_removed,
+        attributions_added=facts.attributions_added,
         old_sentences=len(old_s),
         new_sentences=len(new_s),
         survival=survival,
-        change_ratio=min(1.0, touched / total) if total else 0.0,
+        change_ratio=_change_ratio((old_title, new_title), title_pair, (old_s, new_s), al, pairs),
     )
 
 

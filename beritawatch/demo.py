@@ -9,11 +9,11 @@ import re
 import textwrap
 from collections.abc import Callable
 
-from beritawatch.replica import feeds
-from beritawatch.replica.receivers import JsonReceiver
-from beritawatch.replica.render import ArticleSpec
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL, TEMPO_URL, tracked_articles
+from beritawatch.testing.replica import feeds
+from beritawatch.testing.replica.receivers import JsonReceiver
+from beritawatch.testing.replica.render import ArticleSpec
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL, TEMPO_URL, tracked_articles
 
 FEED = "https://news.detik.com/rss"
 SCOOP = "https://news.detik.com/internasional/d-7500001/citra-satelit-kereta-amunisi-korut-menuju-rusia"

@@ -18,7 +18,7 @@ import importlib.resources
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from beritawatch.sentences import split_sentences
@@ -189,21 +189,7 @@ class Topic:
         names = [g.name for g in (*actors, subject, *([links] if links else []))]
         if len(set(names)) != len(names):
             raise ValueError(f"{where}: group names must be distinct, got {names}")
-        numbers: dict[str, Any] = {}
-        for key in ("window", "lede_sentences"):
-            if key in d:
-                value = d[key]
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise ValueError(f"{where}: key {key!r} must be a non-negative integer, got {value!r}")
-                numbers[key] = value
-        for key in ("threshold", "edit_threshold", "title_weight", "lede_weight", "unlinked_factor"):
-            if key in d:
-                value = d[key]
-                if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                    raise ValueError(f"{where}: key {key!r} must be a non-negative number, got {value!r}")
-                numbers[key] = float(value)
-        if numbers.get("threshold", 1.0) == 0 or numbers.get("edit_threshold", 1.0) == 0:
-            raise ValueError(f"{where}: key 'threshold' and 'edit_threshold' must be above 0")
+        numbers = _topic_numbers(d, where)
         return cls(
             name=name,
             label=label,
@@ -214,6 +200,26 @@ class Topic:
             exclude=_str_list(d, "exclude", where),
             **numbers,
         )
+
+
+def _topic_numbers(d: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The numeric keys of a topic table that are set, checked; ValueError names the bad key."""
+    numbers: dict[str, Any] = {}
+    for key in ("window", "lede_sentences"):
+        if key in d:
+            value = d[key]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{where}: key {key!r} must be a non-negative integer, got {value!r}")
+            numbers[key] = value
+    for key in ("threshold", "edit_threshold", "title_weight", "lede_weight", "unlinked_factor"):
+        if key in d:
+            value = d[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{where}: key {key!r} must be a non-negative number, got {value!r}")
+            numbers[key] = float(value)
+    if numbers.get("threshold", 1.0) == 0 or numbers.get("edit_threshold", 1.0) == 0:
+        raise ValueError(f"{where}: key 'threshold' and 'edit_threshold' must be above 0")
+    return numbers
 
 
 def topics_from_toml(text: str) -> tuple[Topic, ...]:
@@ -315,14 +321,7 @@ class _Matcher:
         parts = _TOKEN_SPLIT.split(low)
         tokens = parts[1::2]
         gaps = parts[0::2]  # gaps[i] is the text before token i
-        memo = self.memo
-        unseen = set(tokens).difference(memo)
-        if unseen:
-            if len(memo) > 200_000:  # the memo only caches; bound it in a long-running process
-                self.clear_memo()
-                unseen = set(tokens).difference(memo)
-            for token in unseen:
-                memo[token] = self._candidates(token)
+        memo = self._remember(tokens)
         hot = [i for i, t in enumerate(tokens) if memo[t]]
         if len(hot) == len(sentences) - 1:
             return found  # separators only
@@ -332,7 +331,6 @@ class _Matcher:
         def written(first: int, last: int) -> str:
             return text[ends[2 * first] : ends[2 * last + 1]] if ends else " ".join(tokens[first : last + 1])
 
-        count = len(tokens)
         skip_to = 0
         sentence = 0
         for i in hot:
@@ -343,27 +341,51 @@ class _Matcher:
                 continue
             for entry in memo[tokens[i]]:
                 n = len(entry.rest)
-                if n:
-                    if i + n >= count or not all(_joined(gaps[i + j]) for j in range(1, n + 1)):
-                        continue
-                    if not all(tokens[i + 1 + j] in entry.rest[j] for j in range(n - 1)):
-                        continue
-                    last = tokens[i + n]
-                    if entry.prefix_last:
-                        if not any(last.startswith(p) for p in entry.rest[-1]):
-                            continue
-                    elif last not in entry.rest[-1]:
-                        continue
-                if entry.kind == "short" and (
-                    written(i, i) != entry.term
-                    or (i + 1 < count and _joined(gaps[i + 1]) and written(i + 1, i + 1)[:1].isupper())
-                ):
-                    continue  # "kim" is not "Kim"; "Kim Yong-hyun" is someone else
+                if not _phrase_at(entry, i, tokens, gaps) or not _short_form_at(entry, i, tokens, gaps, written):
+                    continue
                 if entry.group != _EXCLUDED:
                     found[sentence].append((entry, written(i, i + n)))
                 skip_to = i + n + 1
                 break
         return found
+
+    def _remember(self, tokens: Sequence[str]) -> dict[str, list[_Entry]]:
+        """The memo, holding the candidates of every one of `tokens`."""
+        memo = self.memo
+        unseen = set(tokens).difference(memo)
+        if unseen:
+            if len(memo) > 200_000:  # the memo only caches; bound it in a long-running process
+                self.clear_memo()
+                unseen = set(tokens).difference(memo)
+            for token in unseen:
+                memo[token] = self._candidates(token)
+        return memo
+
+
+def _phrase_at(entry: _Entry, i: int, tokens: Sequence[str], gaps: Sequence[str]) -> bool:
+    """The rest of `entry`'s phrase follows token i (always true for a one-word entry)."""
+    n = len(entry.rest)
+    if not n:
+        return True
+    if i + n >= len(tokens) or not all(_joined(gaps[i + j]) for j in range(1, n + 1)):
+        return False
+    if not all(tokens[i + 1 + j] in entry.rest[j] for j in range(n - 1)):
+        return False
+    last = tokens[i + n]
+    if entry.prefix_last:
+        return any(last.startswith(p) for p in entry.rest[-1])
+    return last in entry.rest[-1]
+
+
+def _short_form_at(entry: _Entry, i: int, tokens: Sequence[str], gaps: Sequence[str],
+                   written: Callable[[int, int], str]) -> bool:
+    """A short form matches only as written, and not as the start of another name."""
+    if entry.kind != "short":
+        return True
+    if written(i, i) != entry.term:
+        return False  # "kim" is not "Kim"
+    # "Kim Yong-hyun" is someone else
+    return not (i + 1 < len(tokens) and _joined(gaps[i + 1]) and written(i + 1, i + 1)[:1].isupper())
 
 
 # Sentences are scanned as one text, joined by a word no news text contains: it is a token, so
@@ -496,6 +518,31 @@ def _license_short_forms(matcher: _Matcher, per_sentence: list[list[Match]], con
         ms[:] = [m for m in ms if m.term not in matcher.licences or m.term in licensed]
 
 
+def _window(i: int, window: int, zones: Sequence[str]) -> tuple[int, int]:
+    """The first and last sentence within `window` of sentence i. The title is its own block:
+    windows never reach from it into the body or back."""
+    lo, hi = max(0, i - window), min(len(zones) - 1, i + window)
+    while lo < i and zones[lo] != zones[i] and "title" in (zones[lo], zones[i]):
+        lo += 1
+    while hi > i and zones[hi] != zones[i] and "title" in (zones[hi], zones[i]):
+        hi -= 1
+    return lo, hi
+
+
+def _evidence_at(topic: Topic, i: int, sentences: Sequence[str], zones: Sequence[str],
+                 per_sentence: Sequence[Sequence[Match]], required: Sequence[str]) -> Evidence | None:
+    """The evidence anchored on sentence i (a subject mention), if every required group is in its window."""
+    lo, hi = _window(i, topic.window, zones)
+    in_window = [m for ms in per_sentence[lo : hi + 1] for m in ms]
+    groups = {m.group for m in in_window}
+    if not all(g in groups for g in required):
+        return None
+    linked = topic.links is None or topic.links.name in groups
+    weights = {"title": topic.title_weight, "lede": topic.lede_weight, "body": 1.0}
+    weight = weights[zones[i]] * (1.0 if linked else topic.unlinked_factor)
+    return Evidence(topic.name, i, zones[i], sentences[i], (lo, hi), tuple(in_window), linked, weight)
+
+
 def _score_topic(
     topic: Topic,
     sentences: Sequence[str],
@@ -508,27 +555,12 @@ def _score_topic(
     context_matches = [m for ms in _match_sentences(matcher, context) for m in ms] if context else []
     _license_short_forms(matcher, per_sentence, context_matches)
     required = tuple(g.name for g in topic.actors) + (topic.subject.name,)
-    link = topic.links.name if topic.links else None
-    weights = {"title": topic.title_weight, "lede": topic.lede_weight, "body": 1.0}
     evidence: list[Evidence] = []
     for i, matches in enumerate(per_sentence):
-        if not any(m.group == topic.subject.name for m in matches):
-            continue
-        lo, hi = max(0, i - topic.window), min(len(sentences) - 1, i + topic.window)
-        # The title is its own block: windows never reach from it into the body or back.
-        while lo < i and zones[lo] != zones[i] and "title" in (zones[lo], zones[i]):
-            lo += 1
-        while hi > i and zones[hi] != zones[i] and "title" in (zones[hi], zones[i]):
-            hi -= 1
-        in_window = [m for ms in per_sentence[lo : hi + 1] for m in ms]
-        groups = {m.group for m in in_window}
-        if not all(g in groups for g in required):
-            continue
-        linked = link is None or link in groups
-        weight = weights[zones[i]] * (1.0 if linked else topic.unlinked_factor)
-        evidence.append(
-            Evidence(topic.name, i, zones[i], sentences[i], (lo, hi), tuple(in_window), linked, weight)
-        )
+        if any(m.group == topic.subject.name for m in matches):
+            found = _evidence_at(topic, i, sentences, zones, per_sentence, required)
+            if found is not None:
+                evidence.append(found)
     score = round(sum(e.weight for e in evidence), 3)
     return TopicScore(
         topic=topic.name,

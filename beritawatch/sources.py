@@ -13,6 +13,7 @@ from beritawatch.discovery import (
     REASON_MEDIA,
     AllowedHosts,
     Candidate,
+    Discovery,
     DiscoveryError,
     discover,
     filter_candidates,
@@ -85,6 +86,17 @@ def pick_child_sitemaps(children: Sequence[Candidate], limit: int = MAX_CHILD_SI
     return usable[:limit]
 
 
+async def _read_child_sitemap(fetcher: Fetcher, child: Candidate) -> Discovery | None:
+    """A sitemap an index listed, read; None when it cannot be fetched or read."""
+    answer = await fetcher.get(child.url, accept=FEED_TYPES)
+    if not answer.ok or answer.content is None:
+        return None
+    try:
+        return discover(answer.content, answer.content_type, answer.final_url or child.url, "sitemap")
+    except DiscoveryError:
+        return None
+
+
 async def poll_source(fetcher: Fetcher, source: DueSource, allowed: AllowedHosts) -> PollResult:
     """Fetch one source (conditionally) and turn it into trackable article URLs; a sitemap index is
     followed one level (see `pick_child_sitemaps`)."""
@@ -101,12 +113,8 @@ async def poll_source(fetcher: Fetcher, source: DueSource, allowed: AllowedHosts
     dropped = list(found.dropped)
     children, refused_children = filter_candidates(pick_child_sitemaps(found.sitemaps), allowed)
     for child in children:
-        answer = await fetcher.get(child.url, accept=FEED_TYPES)
-        if answer.ok and answer.content is not None:
-            try:
-                child_found = discover(answer.content, answer.content_type, answer.final_url or child.url, "sitemap")
-            except DiscoveryError:
-                continue
+        child_found = await _read_child_sitemap(fetcher, child)
+        if child_found is not None:
             candidates.extend(child_found.candidates)  # a child that is itself an index is not followed
             dropped.extend(child_found.dropped)
     kept, rejected = filter_candidates(candidates, allowed)

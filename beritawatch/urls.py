@@ -9,6 +9,7 @@ key live in its pack (parsers/portals/<name>/); this module holds what is the sa
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Collection
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -212,3 +213,8 @@ def is_plain_web_url(url: object) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def url_key(url: str) -> str:
+    """A short stable id of a URL, for alert dedupe keys and report file names."""
+    return hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()

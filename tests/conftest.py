@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="beritawatch-prefect-"))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
-from beritawatch.replica.server import Replica  # noqa: E402
-from beritawatch.replica.site import tracked_articles  # noqa: E402
+from beritawatch.testing.replica.server import Replica  # noqa: E402
+from beritawatch.testing.replica.site import tracked_articles  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -201,3 +201,17 @@ def test_publish_from_a_flow_creates_a_readable_artifact(prefect_server: str) ->
     assert mine.type == "markdown" and mine.key == ARTIFACT_KEY and mine.flow_run_id is not None
     assert mine.data == pass_markdown(summary)
     assert mine.description == "6 checked, 1 new, 1 edited, 1 removed, 2 failures"
+
+
+def test_summary_lists_are_read_by_name_short_or_malformed_rows_padded() -> None:
+    lines = artifact.PassLines.of({
+        "new_articles": [["https://a.example/1", "Judul", True], ["https://a.example/2"], "not a row"],
+        "edits": [["https://a.example/1", "substantive", "substantive: +1 sentences"]],
+        "events": [["removed", "https://a.example/3", "HTTP 404"], ["portal_health", "detik", "template"]],
+        "failures": [["https://a.example/4", "timeout"]],
+    })
+    assert [(a.url, a.title, a.relevant) for a in lines.new_articles] == [
+        ("https://a.example/1", "Judul", True), ("https://a.example/2", None, None)]
+    assert lines.edits[0].kind == "substantive" and lines.edits[0].summary.endswith("sentences")
+    assert [e.kind for e in lines.removals] == ["removed"] and [e.target for e in lines.other_events] == ["detik"]
+    assert lines.failures[0].outcome == "timeout" and lines.failures[0].error is None

@@ -14,9 +14,9 @@ import re
 import duckdb
 import pytest
 
-from beritawatch.replica.render import ArticleSpec, page_urls, render
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL, REPUBLIKA_URL, TEMPO_URL, tracked_articles
+from beritawatch.testing.replica.render import ArticleSpec, page_urls, render
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL, REPUBLIKA_URL, TEMPO_URL, tracked_articles
 from flows.monitor import monitor_pass
 
 pytestmark = pytest.mark.prefect

@@ -16,7 +16,7 @@ import pytest
 from beritawatch.cli import main
 from beritawatch.commands.base import EXIT_CODES
 from beritawatch.config import load_config
-from beritawatch.replica.receivers import JsonReceiver
+from beritawatch.testing.replica.receivers import JsonReceiver
 from tests.test_store import BODY, article, parsed, run
 from warehouse.db import connect
 

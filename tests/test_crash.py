@@ -35,8 +35,8 @@ import duckdb
 import pytest
 
 from beritawatch.alerts.deliver import KEY_HEADER
-from beritawatch.replica.render import ArticleSpec
-from beritawatch.replica.server import Replica
+from beritawatch.testing.replica.render import ArticleSpec
+from beritawatch.testing.replica.server import Replica
 from beritawatch.urls import canonical_url
 from tests.receivers import JsonReceiver
 

@@ -15,7 +15,7 @@ import duckdb
 import httpx
 import pytest
 
-from beritawatch.replica.server import Replica
+from beritawatch.testing.replica.server import Replica
 from tests.receivers import free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

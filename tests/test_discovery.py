@@ -34,7 +34,7 @@ from beritawatch.discovery import (
     media_kind,
     sniff,
 )
-from beritawatch.replica import feeds
+from beritawatch.testing.replica import feeds
 
 REASON_FILE = "links to a file (image, media, document), not a page"
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "discovery"

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from beritawatch.doctor import run_doctor, secret_parts
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL, TEMPO_URL
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL, TEMPO_URL
 from tests.receivers import JsonReceiver
 from warehouse.db import connect
 

@@ -10,8 +10,8 @@ import sys
 import duckdb
 import pytest
 
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL, KALTIM_URL, tracked_articles
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL, KALTIM_URL, tracked_articles
 from flows.monitor import monitor_pass
 
 pytestmark = pytest.mark.prefect
@@ -119,8 +119,8 @@ FEED = "https://news.detik.com/rss"
 
 def test_feed_discovery_tracks_the_relevant_article_only(prefect_server: str, replica: Replica,
                                                          write_config) -> None:
-    from beritawatch.replica import feeds
-    from beritawatch.replica.render import ArticleSpec
+    from beritawatch.testing.replica import feeds
+    from beritawatch.testing.replica.render import ArticleSpec
 
     when = dt.datetime(2026, 11, 20, 9, 30, tzinfo=feeds.WIB)
     replica.put(FEED, feeds.rss([]), feeds.CONTENT_TYPES["rss"])

@@ -15,8 +15,8 @@ import pytest
 from beritawatch import fetch
 from beritawatch.config import HttpSettings
 from beritawatch.fetch import Fetcher, FetchResult, parse_retry_after
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL, REPUBLIKA_URL
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL, REPUBLIKA_URL
 
 OTHER = "https://news.detik.com/internasional/d-7000001/halaman-lain"
 

@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from beritawatch.config import load_config
-from beritawatch.replica import firstday
-from beritawatch.replica.receivers import JsonReceiver, Received
-from beritawatch.replica.server import Replica, RequestRecord
+from beritawatch.testing.replica import firstday
+from beritawatch.testing.replica.receivers import JsonReceiver, Received
+from beritawatch.testing.replica.server import Replica, RequestRecord
 from beritawatch.urls import canonical_url
 from flows.monitor import monitor_pass
 

@@ -28,9 +28,9 @@ import duckdb
 import pytest
 
 import parsers
-from beritawatch.replica.render import ArticleSpec, render
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import tracked_articles
+from beritawatch.testing.replica.render import ArticleSpec, render
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import tracked_articles
 from beritawatch.urls import canonical_url, portal_of
 from tests.receivers import JsonReceiver
 

@@ -11,9 +11,9 @@ import pathlib
 import duckdb
 import pytest
 
-from beritawatch.replica import feeds
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import TEMPO_URL, TRIBUNNEWS_URL, tracked_articles
+from beritawatch.testing.replica import feeds
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import TEMPO_URL, TRIBUNNEWS_URL, tracked_articles
 from flows.monitor import monitor_pass
 
 pytestmark = pytest.mark.prefect

@@ -18,8 +18,8 @@ import pytest
 from beritawatch.alerts.deliver import KEY_HEADER
 from beritawatch.alerts.model import Alert
 from beritawatch.alerts.targets import validate_targets
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL
 from flows.monitor import monitor_pass
 from tests.receivers import JsonReceiver, SmtpReceiver
 from warehouse import outbox

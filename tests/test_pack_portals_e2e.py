@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
-from beritawatch.replica import packpages
-from beritawatch.replica.receivers import JsonReceiver, Received
-from beritawatch.replica.render import ArticleSpec
-from beritawatch.replica.server import Replica, RequestRecord
+from beritawatch.testing.replica import packpages
+from beritawatch.testing.replica.receivers import JsonReceiver, Received
+from beritawatch.testing.replica.render import ArticleSpec
+from beritawatch.testing.replica.server import Replica, RequestRecord
 from beritawatch.urls import canonical_url
 from flows.monitor import monitor_pass
 from parsers.portals import BY_NAME

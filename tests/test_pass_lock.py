@@ -17,8 +17,8 @@ import time
 import duckdb
 import pytest
 
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL
 from warehouse.db import WarehouseLocked, pass_lock, pass_running
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

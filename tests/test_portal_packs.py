@@ -12,7 +12,7 @@ import tomllib
 import pytest
 
 from beritawatch.discovery import discover, listing_reason, looks_like_article_url, media_kind
-from beritawatch.replica import packpages
+from beritawatch.testing.replica import packpages
 from beritawatch.urls import PORTALS, article_key, canonical_url, is_portal_host, portal_of
 from parsers import dates, parse
 from parsers.pack import Pack

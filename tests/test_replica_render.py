@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from beritawatch.replica.render import ArticleSpec, page_urls, render
+from beritawatch.testing.replica.render import ArticleSpec, page_urls, render
 from parsers import merge_pages, parse
 
 WIB = dt.timezone(dt.timedelta(hours=7))

@@ -13,13 +13,6 @@ import time
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import (
-    DETIK_URL,
-    REPUBLIKA_URL,
-    TEMPO_URL,
-    tracked_articles,
-)
 from beritawatch.report import (
     Article,
     body_diff,
@@ -28,6 +21,13 @@ from beritawatch.report import (
     timeline_svg,
     word_diff,
     write_report,
+)
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import (
+    DETIK_URL,
+    REPUBLIKA_URL,
+    TEMPO_URL,
+    tracked_articles,
 )
 from flows.monitor import monitor_pass
 from tests.browser import CHROMIUM, Browser

@@ -13,9 +13,9 @@ import pytest
 
 from beritawatch.config import ENV_CONFIG, load_config
 from beritawatch.doctor import is_placeholder_contact
-from beritawatch.replica import feeds
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import DETIK_URL
+from beritawatch.testing.replica import feeds
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import DETIK_URL
 from flows.monitor import monitor_pass
 from warehouse.db import connect
 

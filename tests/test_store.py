@@ -217,8 +217,8 @@ def test_states_reflect_history(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_reparse_after_a_parser_fix_gives_zero_edits(con: duckdb.DuckDBPyConnection) -> None:
     import parsers
-    from beritawatch.replica.render import render
-    from beritawatch.replica.site import REPUBLIKA_URL, tracked_articles
+    from beritawatch.testing.replica.render import render
+    from beritawatch.testing.replica.site import REPUBLIKA_URL, tracked_articles
     from warehouse.reparse import reparse
 
     spec = next(s for s in tracked_articles() if s.url == REPUBLIKA_URL)

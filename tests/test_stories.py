@@ -243,8 +243,8 @@ def test_the_replica_articles_are_all_different_stories() -> None:
     """Written for this project on real subjects: republika's and tempo's pieces of 5 September
     2023 are two different North Korea–Russia stories of one day and share "Korea Utara"; the
     first-day pieces are short and alike ("Korsel menuding ..." against "Amerika menuding ...")."""
-    from beritawatch.replica import firstday
-    from beritawatch.replica.site import tracked_articles
+    from beritawatch.testing.replica import firstday
+    from beritawatch.testing.replica.site import tracked_articles
 
     specs = [*tracked_articles(), *firstday.new_articles()]
     prints = [fingerprint(s.url, s.portal, s.published, s.title, s.paragraphs) for s in specs]

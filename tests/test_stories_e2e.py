@@ -17,8 +17,8 @@ import pytest
 
 from beritawatch.alerts.format import render_for
 from beritawatch.alerts.model import Alert
-from beritawatch.replica.render import ArticleSpec
-from beritawatch.replica.server import Replica
+from beritawatch.testing.replica.render import ArticleSpec
+from beritawatch.testing.replica.server import Replica
 from flows.monitor import monitor_pass
 
 pytestmark = pytest.mark.prefect

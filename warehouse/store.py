@@ -9,27 +9,25 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import duckdb
 
-from beritawatch.alerts.model import Alert, AlertKind, ChangedPair
-from beritawatch.changes import VersionText, diff_versions, is_portal_breakage
-from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, is_media
+from beritawatch.alerts.model import Alert
+from beritawatch.check import CheckResult, DueArticle
+from beritawatch.decide import Decision, EditNote, PortalPass, Rules, alert_key, decide, portal_health
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
-from beritawatch.relevance import Score, Topic, score_article, score_edit
+from beritawatch.relevance import Score, Topic
 from beritawatch.stories.settings import StorySettings
-from beritawatch.urls import article_key
+from beritawatch.urls import url_key
 from beritawatch.verdict import (
     COLLAPSE,
     EDIT,
     FAILED,
     FIRST,
     HELD,
-    REMOVAL_CONFIRMATIONS,
     REVERT,
     UNCHANGED,
     ArticleState,
@@ -39,42 +37,27 @@ from beritawatch.verdict import (
 )
 from warehouse import compress, identity, stories
 from warehouse.db import insert_rows, transaction
+from warehouse.rows import (
+    ALERT_COLUMNS,
+    ARTICLE_UPDATE_COLUMNS,
+    EDIT_COLUMNS,
+    EVENT_COLUMNS,
+    FETCH_COLUMNS,
+    PAGE_COLUMNS,
+    VERSION_COLUMNS,
+    AlertRow,
+    ArticleUpdateRow,
+    EditRow,
+    EventRow,
+    FetchRow,
+    PageRow,
+    VersionRow,
+)
 
-FETCH_COLUMNS = (
-    ("run_id", "VARCHAR"), ("article_url", "VARCHAR"), ("url", "VARCHAR"),
-    ("requested_at", "TIMESTAMPTZ"), ("status_code", "INTEGER"), ("outcome", "VARCHAR"),
-    ("elapsed_ms", "DOUBLE"), ("bytes", "BIGINT"), ("etag", "VARCHAR"), ("last_modified", "VARCHAR"),
-    ("final_url", "VARCHAR"), ("redirects", "VARCHAR[]"), ("error", "VARCHAR"),
-)
-VERSION_COLUMNS = (
-    ("version_id", "BIGINT"), ("article_url", "VARCHAR"), ("run_id", "VARCHAR"),
-    ("seen_at", "TIMESTAMPTZ"), ("content_hash", "VARCHAR"), ("meta_hash", "VARCHAR"),
-    ("title", "VARCHAR"), ("authors", "VARCHAR[]"), ("editors", "VARCHAR[]"),
-    ("published", "TIMESTAMPTZ"), ("updated", "TIMESTAMPTZ"), ("body", "VARCHAR"),
-    ("paragraphs", "INTEGER"), ("body_chars", "INTEGER"), ("page_url", "VARCHAR"),
-    ("parser", "VARCHAR"), ("paywalled", "BOOLEAN"),
-)
-PAGE_COLUMNS = (("version_id", "BIGINT"), ("seq", "INTEGER"), ("url", "VARCHAR"),
-                ("codec", "VARCHAR"), ("html", "BLOB"))
-EDIT_COLUMNS = (
-    ("article_url", "VARCHAR"), ("run_id", "VARCHAR"), ("detected_at", "TIMESTAMPTZ"),
-    ("old_version_id", "BIGINT"), ("new_version_id", "BIGINT"), ("kind", "VARCHAR"),
-    ("title_changed", "BOOLEAN"), ("lede_changed", "BOOLEAN"), ("numbers_changed", "BOOLEAN"),
-    ("change_ratio", "DOUBLE"), ("added", "VARCHAR[]"), ("removed", "VARCHAR[]"), ("changed", "JSON"),
-    ("summary", "VARCHAR"), ("topic_score", "DOUBLE"), ("topic_terms", "VARCHAR[]"), ("record", "JSON"),
-)
-EVENT_COLUMNS = (("run_id", "VARCHAR"), ("happened_at", "TIMESTAMPTZ"), ("kind", "VARCHAR"),
-                 ("portal", "VARCHAR"), ("article_url", "VARCHAR"), ("detail", "JSON"))
-ALERT_COLUMNS = (("dedupe_key", "VARCHAR"), ("kind", "VARCHAR"), ("created_at", "TIMESTAMPTZ"),
-                 ("run_id", "VARCHAR"), ("article_url", "VARCHAR"), ("payload", "JSON"))
-ARTICLE_UPDATE_COLUMNS = (
-    ("url", "VARCHAR"), ("status", "VARCHAR"), ("active", "BOOLEAN"), ("current_hash", "VARCHAR"),
-    ("current_meta_hash", "VARCHAR"), ("etag", "VARCHAR"), ("last_modified", "VARCHAR"),
-    ("last_checked", "TIMESTAMPTZ"), ("last_changed", "TIMESTAMPTZ"), ("next_check", "TIMESTAMPTZ"),
-    ("consecutive_errors", "INTEGER"), ("removal_strikes", "INTEGER"), ("title", "VARCHAR"),
-    ("published", "TIMESTAMPTZ"), ("relevance", "DOUBLE"), ("relevant", "BOOLEAN"),
-    ("relevance_evidence", "JSON"),
-)
+__all__ = ["ALERT_COLUMNS", "ARTICLE_UPDATE_COLUMNS", "EDIT_COLUMNS", "EVENT_COLUMNS", "FETCH_COLUMNS",
+           "PAGE_COLUMNS", "VERSION_COLUMNS", "PassPolicy", "PassResult", "PortalCounts", "alert_key",
+           "due_articles", "finish_run", "load_states", "record_checks", "start_run", "track", "url_key"]
+
 
 NextCheck = Callable[[ArticleState, bool, int, bool], "dt.datetime | None"]
 
@@ -134,11 +117,6 @@ class PassResult:
                 "alerts": self.alerts}
 
 
-def url_key(url: str) -> str:
-    """A short stable id of a URL, for alert dedupe keys."""
-    return hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()
-
-
 def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | None]], source: str,
           now: dt.datetime, also_seen: Iterable[str] = ()) -> list[str]:
     """Add (url, portal) pairs whose identity is not yet known; return the URLs that were new.
@@ -146,22 +124,15 @@ def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | No
     return identity.track(con, articles, source, now, also_seen)
 
 
-def alert_key(url: str) -> str:
-    """The article's part of an alert dedupe key: its identity, so a twin or a moved address of
-    an article never gets a second alert."""
-    return url_key(article_key(url))
-
-
 def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass: bool,
                  limit: int, only_new: bool = False) -> list[DueArticle]:
     """Active articles whose next check has come (all active ones with every_pass), most overdue
     first, at most `limit`: the per-pass budget that keeps a pass's length bounded.
     `only_new`: just the articles never checked yet (a discovery-only pass)."""
-    params: list[object] = []
     if only_new:
-        where = "active AND last_checked IS NULL"
+        where, params = "active AND last_checked IS NULL", list[Any]()
     elif every_pass:
-        where = "active"
+        where, params = "active", []
     else:
         where, params = "active AND (next_check IS NULL OR next_check <= ?)", [now]
     rows = con.execute(
@@ -239,18 +210,17 @@ class _PassWriter:
                  policy: PassPolicy) -> None:
         self.con, self.run_id, self.now, self.policy = con, run_id, now, policy
         self.outcome = PassResult()
+        self.rules = Rules(run_id, policy.topics, policy.alert_minor_edits, policy.language)
         self.states: dict[str, ArticleState] = {}
         self.verdicts: dict[str, Verdict] = {}
         self.rows: dict[str, list[tuple[Any, ...]]] = collections.defaultdict(list)
         row = con.execute("SELECT coalesce(max(version_id), 0) + 1 FROM versions").fetchone()
-        if row is None:  # an aggregate always answers one row
-            raise RuntimeError("could not read the next version id from versions")
-        self.next_version_id = int(row[0])
+        self.next_version_id = int(row[0]) if row else 1
 
     def judge_all(self, results: Sequence[CheckResult]) -> None:
         self.states = load_states(self.con, [r.due.url for r in results])
         portals: dict[str, str] = {}
-        per_portal: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])  # checked, changed, failed
+        passes: dict[str, PortalPass] = {}
         for result in results:
             url = result.due.url
             state = self.states.get(url) or ArticleState(url=url, portal=result.due.portal)
@@ -258,25 +228,13 @@ class _PassWriter:
             self.verdicts[url] = verdict
             portal = state.portal or result.due.portal or "unknown"
             portals[url] = portal
-            counts = per_portal[portal]
-            counts[0] += 1
-            if verdict.kind == EDIT:
-                counts[1] += 1
-            elif verdict.kind == COLLAPSE or (verdict.kind == FAILED and result.outcome != FETCH_FAILED):
-                counts[2] += 1
-        broken = [p for p, (checked, changed, failed) in per_portal.items()
-                  if is_portal_breakage(changed, failed, checked)]
-        still_broken = self._broken_last_pass()
-        for portal in broken:
-            checked, changed, failed = per_portal[portal]
-            message = (f"{changed} of {checked} articles changed and {failed} failed to parse in one "
-                       f"pass: the template probably changed. Changes are held back, not alerted.")
-            self._event("portal_health", None, {"checked": checked, "changed": changed,
-                                                "failed": failed, "message": message}, portal=portal)
-            if portal not in still_broken:  # one alert per outage, not one per pass
-                self._alert(Alert(kind="health", dedupe_key=f"health:{portal}:{self.run_id}"[:256],
-                                  portal=portal, summary=message))
-        self.verdicts = hold_broken_portals(self.verdicts, portals, broken)
+            passes[portal] = passes.get(portal, PortalPass()).add(result, verdict)
+        health = portal_health(passes, self._broken_last_pass(), self.run_id)
+        for event in health.events:
+            self._event(event.kind, None, dict(event.detail), portal=event.portal)
+        for alert in health.alerts:
+            self._alert(alert)
+        self.verdicts = hold_broken_portals(self.verdicts, portals, health.broken)
 
     def _broken_last_pass(self) -> set[str]:
         """Portals that already had a health event in the latest completed pass."""
@@ -293,8 +251,8 @@ class _PassWriter:
                                ("events", EVENT_COLUMNS)):
             insert_rows(self.con, table, columns, self.rows[table])
         if self.rows["alerts"]:
-            self.con.execute("CREATE TEMP TABLE IF NOT EXISTS _alerts_in AS SELECT dedupe_key, kind, created_at, "
-                             "run_id, article_url, payload FROM alerts LIMIT 0")
+            self.con.execute("""CREATE TEMP TABLE IF NOT EXISTS _alerts_in AS SELECT
+                dedupe_key, kind, created_at, run_id, article_url, payload FROM alerts LIMIT 0""")
             self.con.execute("DELETE FROM _alerts_in")
             insert_rows(self.con, "_alerts_in", ALERT_COLUMNS, self.rows["alerts"])
             # ON CONFLICT DO NOTHING: an alert already written (by an earlier pass) is never duplicated.
@@ -304,149 +262,76 @@ class _PassWriter:
 
     def fetch_rows(self, result: CheckResult) -> None:
         for fetch in result.fetches:
-            self.rows["fetches"].append((
-                self.run_id, result.due.url, fetch.url, fetch.requested_at, fetch.status_code, fetch.outcome,
-                fetch.elapsed_ms, fetch.size, fetch.etag, fetch.last_modified, fetch.final_url,
-                list(fetch.redirects), fetch.error))
+            self.rows["fetches"].append(FetchRow(
+                run_id=self.run_id, article_url=result.due.url, url=fetch.url, requested_at=fetch.requested_at,
+                status_code=fetch.status_code, outcome=fetch.outcome, elapsed_ms=fetch.elapsed_ms, bytes=fetch.size,
+                etag=fetch.etag, last_modified=fetch.last_modified, final_url=fetch.final_url,
+                redirects=list(fetch.redirects), error=fetch.error))
 
     # -- one result --------------------------------------------------------------------------
     def _record(self, result: CheckResult) -> None:
+        """Decide what the check means (`beritawatch.decide`), then turn the decision into rows."""
         url = result.due.url
         state = self.states.get(url) or ArticleState(url=url, portal=result.due.portal)
-        verdict = self.verdicts[url]
-        counts = self.outcome.portal(state.portal or result.due.portal)
-        counts.checked += 1
-        counts.outcomes[result.outcome] += 1
+        decision = decide(result, state, self.verdicts[url], self.rules)
+        _tally(self.outcome.portal(state.portal or result.due.portal), result, decision)
         self.fetch_rows(result)
+        for event in decision.events:
+            self._event(event.kind, event.url, dict(event.detail), portal=event.portal)
+        if decision.new_version:
+            version_id = self._version(url, result, self.verdicts[url])
+            if decision.edit is not None:
+                self._edit(url, state, version_id, decision.edit)
+        if decision.kind == FIRST and result.article is not None and decision.update.relevance is not None:
+            self.outcome.new_articles.append((url, result.article.title, decision.update.relevance.relevant))
+        if decision.failure is not None:
+            failure = decision.failure
+            self.outcome.failures.append((failure.url, failure.outcome, failure.error))
+        for alert in decision.alerts:
+            self._alert(alert, url)
+        self.rows["article_updates"].append(self._article_row(url, state, decision))
 
-        article = result.article if result.outcome == PARSED else None
-        current_hash, meta_hash = state.current_hash, state.current_meta_hash
-        etag, last_modified = state.etag, state.last_modified
-        status = "ok"
-        errors, strikes, changed = 0, 0, False
-        relevance: Score | None = None
-        if article is not None and result.page_count == 1:
-            etag, last_modified = result.first_fetch.etag, result.first_fetch.last_modified
-        elif article is not None:
-            etag = last_modified = None  # page 1 answering 304 says nothing about pages 2..N
-
-        if verdict.restored:
-            self._event("restored", url, {"reason": "the article answers again"})
-            self._article_alert("restored", state, article, "Artikel dapat diakses kembali.")
-        kind = verdict.kind
-        if kind == UNCHANGED:
-            counts.unchanged += 1
-            counts.fetched += article is not None
-            meta_hash = verdict.meta_hash or meta_hash
-            if verdict.meta_changed:
-                self._event("meta_change", url, {"note": "byline or dates changed, text did not"})
-        elif kind == FIRST:
-            counts.fetched += 1
-            counts.new_articles += 1
-            assert article is not None
-            self._version(url, result, verdict)
-            relevance = score_article(article.title, article.body, self.policy.topics)
-            self.outcome.new_articles.append((url, article.title, relevance.relevant))
-            if relevance.relevant:
-                self._article_alert("new", state, article, _lede(article.body), relevance=relevance)
-            current_hash, meta_hash, changed = verdict.content_hash, verdict.meta_hash, True
-        elif kind == EDIT:
-            counts.fetched += 1
-            counts.new_versions += 1
-            self._edit(url, state, result, verdict)
-            current_hash, meta_hash, changed = verdict.content_hash, verdict.meta_hash, True
-        elif kind == REVERT:
-            counts.fetched += 1
-            counts.reverts += 1
-            self._event("revert", url, {"to_hash": verdict.content_hash, "from_hash": state.current_hash})
-            current_hash, meta_hash, changed = verdict.content_hash, verdict.meta_hash, True
-        elif kind in (COLLAPSE, HELD):
-            counts.held += kind == HELD
-            counts.errors += kind == COLLAPSE
-            etag = last_modified = None  # fetch it whole again next time
-            if kind == COLLAPSE:
-                self._event("collapse", url, {"error": verdict.error})
-                self.outcome.failures.append((url, "extraction_collapse", verdict.error or ""))
-        else:  # FAILED
-            counts.errors += 1
-            errors = state.consecutive_errors + 1
-            failed = result.fetches[-1]
-            name = failed.outcome if result.outcome == FETCH_FAILED else result.outcome
-            self.outcome.failures.append((url, name, result.error or ""))
-            status = "removed" if state.status == "removed" else "error"
-            strikes = state.removal_strikes
-            if verdict.removal_reason:
-                strikes = state.removal_strikes + 1
-                if state.status == "removed":
-                    strikes = max(strikes, REMOVAL_CONFIRMATIONS)
-                elif strikes >= REMOVAL_CONFIRMATIONS:
-                    status = "removed"
-                    counts.removed += 1
-                    self._event("removed", url, {"reason": verdict.removal_reason, "checks": strikes})
-                    self._article_alert("removed", state, None,
-                                        f"Artikel tidak dapat diakses lagi ({verdict.removal_reason}).")
-                else:
-                    status = "removal_suspected"
-                    self._event("removal_suspected", url, {"reason": verdict.removal_reason})
-        suspected = status == "removal_suspected"
-        due_at = self.policy.next_check(state, changed, errors, suspected)
-        active = True
-        if state.source == "discover" and relevance is not None and not relevance.relevant:
-            active = False  # recorded with its score, dropped from revisits
-        if state.source == "discover" and is_media(result):
-            active = False  # a discovered video or web story is never news: not revisited
-        self.rows["article_updates"].append((
-            url, status, active, current_hash, meta_hash, etag, last_modified, self.now,
-            self.now if changed else None, due_at, errors, strikes,
-            article.title if article is not None and kind in (FIRST, EDIT, UNCHANGED, REVERT) else None,
-            article.published if article is not None else None,
-            relevance.score if relevance else None, relevance.relevant if relevance else None,
-            json.dumps(_evidence_json(relevance), ensure_ascii=False) if relevance else None))
+    def _article_row(self, url: str, state: ArticleState, decision: Decision) -> ArticleUpdateRow:
+        update, relevance = decision.update, decision.update.relevance
+        due_at = self.policy.next_check(state, update.changed, update.consecutive_errors, update.removal_suspected)
+        return ArticleUpdateRow(
+            url=url, status=update.status, active=update.active, current_hash=update.current_hash,
+            current_meta_hash=update.current_meta_hash, etag=update.etag, last_modified=update.last_modified,
+            last_checked=self.now, last_changed=self.now if update.changed else None, next_check=due_at,
+            consecutive_errors=update.consecutive_errors, removal_strikes=update.removal_strikes,
+            title=update.title, published=update.published,
+            relevance=relevance.score if relevance else None, relevant=relevance.relevant if relevance else None,
+            relevance_evidence=json.dumps(_evidence_json(relevance), ensure_ascii=False) if relevance else None)
 
     def _version(self, url: str, result: CheckResult, verdict: Verdict) -> int:
         article = result.article
         assert article is not None
         version_id = self.next_version_id
         self.next_version_id += 1
-        self.rows["versions"].append((
-            version_id, url, self.run_id, self.now, verdict.content_hash, verdict.meta_hash,
-            article.title, list(article.authors), list(article.editors), article.published,
-            article.updated, "\n\n".join(article.body), len(article.body),
-            sum(len(p) for p in article.body), article.url,
-            "generic" if article.fallback else article.portal, article.paywalled))
+        self.rows["versions"].append(VersionRow(
+            version_id=version_id, article_url=url, run_id=self.run_id, seen_at=self.now,
+            content_hash=verdict.content_hash, meta_hash=verdict.meta_hash, title=article.title,
+            authors=list(article.authors), editors=list(article.editors), published=article.published,
+            updated=article.updated, body="\n\n".join(article.body), paragraphs=len(article.body),
+            body_chars=sum(len(p) for p in article.body), page_url=article.url,
+            parser="generic" if article.fallback else article.portal, paywalled=article.paywalled))
         for seq, (page_url, html) in enumerate(result.raw_pages()):
-            self.rows["version_pages"].append((version_id, seq, page_url, *compress.encode(self.con, page_url, html)))
+            codec, packed = compress.encode(self.con, page_url, html)
+            self.rows["version_pages"].append(PageRow(version_id, seq, page_url, codec, packed))
         return version_id
 
-    def _edit(self, url: str, state: ArticleState, result: CheckResult, verdict: Verdict) -> None:
-        article = result.article
-        assert article is not None
-        old_version_id = self._current_version_id(url, state.current_hash)
-        new_version_id = self._version(url, result, verdict)
-        old = VersionText(state.current_title or "", state.current_body or ())
-        record = diff_versions(old, VersionText.from_article(article))
-        if record is None:
-            return
-        topics = self.policy.topics
-        article_score = score_article(article.title, article.body, topics)
-        topic = score_edit(score_article(old.title, old.body, topics), article_score, topics)
-        terms = sorted({m.term for e in topic.evidence for m in e.matches})
-        summary = record.summary()
-        self.outcome.edits.append((url, record.kind, summary))
-        self.rows["edit_records"].append((
-            url, self.run_id, self.now, old_version_id, new_version_id, record.kind,
-            record.title_changed is not None, record.lede_changed, record.numbers_changed,
-            record.change_ratio, list(record.added), list(record.removed),
-            json.dumps([c.to_json() for c in record.changed], ensure_ascii=False), summary,
-            topic.score, terms, json.dumps(record.to_json(), ensure_ascii=False)))
-        if state.interesting and (record.kind != "minor" or self.policy.alert_minor_edits):
-            self._alert(Alert(
-                kind="edit", dedupe_key=f"edit:{alert_key(url)}:{verdict.content_hash}"[:256],
-                portal=state.portal or article.portal, url=url, title=article.title,
-                published=article.published, summary=record.describe(self.policy.language), added=record.added,
-                removed=record.removed, changed=tuple(ChangedPair(c.old, c.new) for c in record.changed),
-                edit_kind=record.kind, relevance=topic.score, article_relevance=article_score.score,
-                matched_terms=tuple(terms)), url)
+    def _edit(self, url: str, state: ArticleState, new_version_id: int, note: EditNote) -> None:
+        record = note.record
+        self.outcome.edits.append((url, record.kind, note.summary))
+        self.rows["edit_records"].append(EditRow(
+            article_url=url, run_id=self.run_id, detected_at=self.now,
+            old_version_id=self._current_version_id(url, state.current_hash), new_version_id=new_version_id,
+            kind=record.kind, title_changed=record.title_changed is not None, lede_changed=record.lede_changed,
+            numbers_changed=record.numbers_changed, change_ratio=record.change_ratio, added=list(record.added),
+            removed=list(record.removed),
+            changed=json.dumps([c.to_json() for c in record.changed], ensure_ascii=False), summary=note.summary,
+            topic_score=note.topic_score, topic_terms=list(note.terms),
+            record=json.dumps(record.to_json(), ensure_ascii=False)))
 
     def _current_version_id(self, url: str, digest: str | None) -> int:
         row = self.con.execute("""SELECT max(version_id) FROM versions
@@ -457,32 +342,28 @@ class _PassWriter:
         if portal is None and url is not None:
             state = self.states.get(url)
             portal = state.portal if state else None
-        self.rows["events"].append((self.run_id, self.now, kind, portal, url,
-                                    json.dumps(detail, ensure_ascii=False, default=str)))
+        self.rows["events"].append(EventRow(self.run_id, self.now, kind, portal, url,
+                                            json.dumps(detail, ensure_ascii=False, default=str)))
         self.outcome.events.append((kind, url or portal, str(detail.get("reason") or detail.get("message") or "")))
 
-    def _article_alert(self, kind: AlertKind, state: ArticleState, article: Any, summary: str,
-                       relevance: Score | None = None) -> None:
-        if kind != "new" and not state.interesting:
-            return
-        url = state.url
-        # removed/restored can happen more than once in an article's life: key them by pass.
-        suffix = "" if kind == "new" else f":{self.run_id}"
-        terms = tuple(sorted({m.term for e in relevance.evidence for m in e.matches})) if relevance else ()
-        self._alert(Alert(
-            kind=kind, dedupe_key=f"{kind}:{alert_key(url)}{suffix}"[:256], portal=state.portal or "",
-            url=url, title=(article.title if article is not None else state.current_title) or "",
-            published=article.published if article is not None else state.published,
-            summary=summary, relevance=relevance.score if relevance else None, matched_terms=terms), url)
-
     def _alert(self, alert: Alert, url: str | None = None) -> None:
-        self.rows["alerts"].append((alert.dedupe_key, alert.kind, self.now, self.run_id, url, alert.dumps()))
+        self.rows["alerts"].append(AlertRow(alert.dedupe_key, alert.kind, self.now, self.run_id, url, alert.dumps()))
         self.outcome.alerts += 1
 
 
-def _lede(body: Sequence[str], limit: int = 400) -> str:
-    text = body[0] if body else ""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _tally(counts: PortalCounts, result: CheckResult, decision: Decision) -> None:
+    """Count one check in its portal's line of the pass summary."""
+    kind = decision.kind
+    counts.checked += 1
+    counts.outcomes[result.outcome] += 1
+    counts.fetched += decision.fetched
+    counts.unchanged += kind == UNCHANGED
+    counts.new_articles += kind == FIRST
+    counts.new_versions += kind == EDIT
+    counts.reverts += kind == REVERT
+    counts.held += kind == HELD
+    counts.errors += kind in (COLLAPSE, FAILED)
+    counts.removed += decision.removed
 
 
 def _evidence_json(score: Score) -> dict[str, Any]:

@@ -61,6 +61,24 @@ def _clip_error(text: str) -> str:
     return text if len(text) <= _ERROR_MAX else text[: _ERROR_MAX - 1] + "…"
 
 
+def _send(notifier: apprise.Apprise, headers: object, message: Message) -> str | None:
+    """Send one message; the reason it was not delivered, or None."""
+    if isinstance(headers, dict) and message.key:
+        headers[KEY_HEADER] = message.key
+    with capture_apprise_log() as log:
+        delivered = notifier.notify(
+            body=message.body,
+            title=message.title,
+            notify_type=apprise.NotifyType(message.notify_type),
+            body_format=apprise.NotifyFormat(message.body_format),
+        )
+    if delivered:
+        return None
+    detail = "; ".join(dict.fromkeys(log)) or "the target reported a failure without details"
+    where = f" (message {message.part}/{message.parts})" if message.parts > 1 else ""
+    return f"not delivered{where}: {detail}"
+
+
 def deliver(
     target: Target | str,
     messages: Sequence[Message],
@@ -102,19 +120,9 @@ def deliver(
         if not notifier.add(plugin):
             return outcome("apprise refused the target")
         for message in messages:
-            if isinstance(headers, dict) and message.key:
-                headers[KEY_HEADER] = message.key
-            with capture_apprise_log() as log:
-                delivered = notifier.notify(
-                    body=message.body,
-                    title=message.title,
-                    notify_type=apprise.NotifyType(message.notify_type),
-                    body_format=apprise.NotifyFormat(message.body_format),
-                )
-            if not delivered:
-                detail = "; ".join(dict.fromkeys(log)) or "the target reported a failure without details"
-                where = f" (message {message.part}/{message.parts})" if message.parts > 1 else ""
-                return outcome(f"not delivered{where}: {detail}")
+            error = _send(notifier, headers, message)
+            if error is not None:
+                return outcome(error)
             sent += 1
         return outcome(None)
     except Exception as exc:  # never raise into the pass: report it instead

@@ -72,6 +72,14 @@ class Alert:
             raise ValueError("published must be timezone-aware")
         if self.edit_kind is not None and self.edit_kind not in EDIT_KINDS:
             raise ValueError(f"unknown edit kind {self.edit_kind!r}; expected one of {EDIT_KINDS}")
+        self._validate_fields()
+        if self.items and self.kind != "digest":
+            raise ValueError("only a digest alert carries items")
+        if any(item.kind == "digest" for item in self.items):
+            raise ValueError("a digest cannot contain another digest")
+
+    def _validate_fields(self) -> None:
+        """Scores are finite numbers; text fields are strings, and so are list items."""
         for name in ("relevance", "article_relevance"):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
@@ -82,10 +90,6 @@ class Alert:
         for name in ("added", "removed", "matched_terms"):
             if not all(isinstance(s, str) for s in getattr(self, name)):
                 raise TypeError(f"{name} must hold strings")
-        if self.items and self.kind != "digest":
-            raise ValueError("only a digest alert carries items")
-        if any(item.kind == "digest" for item in self.items):
-            raise ValueError("a digest cannot contain another digest")
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (datetimes as ISO 8601); `from_json` reads it back."""

@@ -126,35 +126,46 @@ def _split(url: str) -> _Split | None:
     )
 
 
-def redact_url(url: str) -> str:
-    """`url` safe to show: scheme, host name and port kept; user, password, every path segment,
-    every query value and any token in host position replaced by "***"."""
-    parts = _split(url) if isinstance(url, str) else None
-    if parts is None:
-        return "(not a URL)"
-    out = parts.scheme + "://"
+def _redact_authority(parts: _Split) -> str:
+    """User info masked; a public host and a numeric port kept, any other host masked."""
+    out = ""
     if parts.userinfo is not None:
         out += MASK + (":" + MASK if ":" in parts.userinfo else "") + "@"
     if _public_host(parts.host) and (parts.port == "" or parts.port.isdigit()):
         out += parts.host + (":" + parts.port if parts.port else "")
     elif parts.host or parts.port:
         out += MASK
+    return out
+
+
+def redact_url(url: str) -> str:
+    """`url` safe to show: scheme, host name and port kept; user, password, every path segment,
+    every query value and any token in host position replaced by "***"."""
+    parts = _split(url) if isinstance(url, str) else None
+    if parts is None:
+        return "(not a URL)"
+    out = parts.scheme + "://" + _redact_authority(parts)
     out += "/".join(MASK if segment else "" for segment in parts.path.split("/"))
     if parts.query is not None:
-        pairs = []
-        for pair in re.split(r"[&;]", parts.query):
-            key, eq, value = pair.partition("=")
-            if not pair:
-                continue
-            if eq and _QUERY_KEY.fullmatch(key):
-                shown = value if _public_option(key, value) else (MASK if value else "")
-                pairs.append(f"{key}={shown}")
-            else:
-                pairs.append(MASK)
-        out += "?" + "&".join(pairs)
+        out += "?" + _redact_query(parts.query)
     if parts.fragment is not None:
         out += "#" + (MASK if parts.fragment else "")
     return out
+
+
+def _redact_query(query: str) -> str:
+    """A query with every value masked but the public options (and every odd pair masked whole)."""
+    pairs = []
+    for pair in re.split(r"[&;]", query):
+        key, eq, value = pair.partition("=")
+        if not pair:
+            continue
+        if eq and _QUERY_KEY.fullmatch(key):
+            shown = value if _public_option(key, value) else (MASK if value else "")
+            pairs.append(f"{key}={shown}")
+        else:
+            pairs.append(MASK)
+    return "&".join(pairs)
 
 
 def _secrets(url: str) -> set[str]:
@@ -168,15 +179,27 @@ def _secrets(url: str) -> set[str]:
     if not _public_host(parts.host):
         found.update(p for p in (parts.host, parts.port, f"{parts.host}:{parts.port}") if p)
     found.update(s for s in parts.path.split("/") if s)
-    for pair in re.split(r"[&;]", parts.query or ""):
+    found.update(_query_secrets(parts.query or ""))
+    if parts.fragment:
+        found.add(parts.fragment)
+    return _spellings(found)
+
+
+def _query_secrets(query: str) -> set[str]:
+    """Every query value but the public options (a bare pair is a secret as a whole)."""
+    found: set[str] = set()
+    for pair in re.split(r"[&;]", query):
         key, eq, value = pair.partition("=")
         if eq and _public_option(key, value):
             continue
         found.update(v for v in ((value if eq else pair), *(value.split(",") if eq else ())) if v)
-    if parts.fragment:
-        found.add(parts.fragment)
-    variants = set(found)
-    for s in found:
+    return found
+
+
+def _spellings(secrets: set[str]) -> set[str]:
+    """The secrets as written, percent-decoded and percent-encoded (a message may show any)."""
+    variants = set(secrets)
+    for s in secrets:
         variants.add(urllib.parse.unquote(s))
         variants.add(urllib.parse.quote(s, safe=""))
         variants.add(urllib.parse.unquote_plus(s))
@@ -316,6 +339,10 @@ def _entry(raw: str | Mapping[str, Any], where: str) -> tuple[str, frozenset[str
         return text, frozenset(), {}
     if not isinstance(raw, Mapping):
         raise TargetError([f"{where}: expected a URL string or a table with 'url', got {type(raw).__name__}"])
+    return _table_entry(raw, where)
+
+
+def _table_entry(raw: Mapping[str, Any], where: str) -> tuple[str, frozenset[str], dict[str, Any]]:
     url = raw.get("url")
     shown = redact_url(url) if isinstance(url, str) else "(no url)"
     unknown = set(raw) - _ENTRY_KEYS
@@ -332,25 +359,18 @@ def _entry(raw: str | Mapping[str, Any], where: str) -> tuple[str, frozenset[str
     return url.strip(), frozenset(t.lower() for t in tags), options
 
 
-def _target(raw: str | Mapping[str, Any], where: str, routes: Mapping[str, Route]) -> Target:
-    url, tags, options = _entry(raw, where)
-    shown = redact_url(url)
-    label = f"{where} {shown}"
-    split = _split(url)
-    if split is None:
-        raise TargetError([f"{label}: not an apprise URL (expected scheme://...)"])
+def _check_tags(label: str, tags: frozenset[str], routes: Mapping[str, Route]) -> None:
     bad_tags = sorted(t for t in tags if not _TAG.fullmatch(t))
     if bad_tags:
         raise TargetError([f"{label}: invalid tag(s) {bad_tags} (letters, digits, '-' and '_')"])
     unrouted = sorted(tags - set(routes))
     if unrouted:
         raise TargetError([f"{label}: tag(s) {unrouted} receive no alerts; known tags: {sorted(routes)}"])
-    plugin, log = _instantiate(url)
-    if plugin is None:
-        reasons = "; ".join(dict.fromkeys(redact_text(m, url) for m in log)) or "apprise cannot load it"
-        raise TargetError([f"{label}: apprise rejected it: {reasons}"])
-    scheme = split.scheme
-    kind = _KIND_BY_SCHEME.get(scheme, "other")
+
+
+def _sizes(label: str, options: Mapping[str, Any], kind: TargetKind, plugin: Any) -> tuple[int, int]:
+    """(limit, max_parts): the entry's own, else the kind's profile (an unknown kind: the plugin's
+    own body limit when it has one)."""
     profile = PROFILES[kind]
     limit = options.get("limit")
     if limit is None:
@@ -363,6 +383,24 @@ def _target(raw: str | Mapping[str, Any], where: str, routes: Mapping[str, Route
     max_parts = options.get("max_parts", profile.max_parts)
     if not isinstance(max_parts, int) or isinstance(max_parts, bool) or max_parts < 1:
         raise TargetError([f"{label}: 'max_parts' must be a positive integer"])
+    return limit, max_parts
+
+
+def _target(raw: str | Mapping[str, Any], where: str, routes: Mapping[str, Route]) -> Target:
+    url, tags, options = _entry(raw, where)
+    shown = redact_url(url)
+    label = f"{where} {shown}"
+    split = _split(url)
+    if split is None:
+        raise TargetError([f"{label}: not an apprise URL (expected scheme://...)"])
+    _check_tags(label, tags, routes)
+    plugin, log = _instantiate(url)
+    if plugin is None:
+        reasons = "; ".join(dict.fromkeys(redact_text(m, url) for m in log)) or "apprise cannot load it"
+        raise TargetError([f"{label}: apprise rejected it: {reasons}"])
+    scheme = split.scheme
+    kind = _KIND_BY_SCHEME.get(scheme, "other")
+    limit, max_parts = _sizes(label, options, kind, plugin)
     name = options.get("name")
     if name is not None and (not isinstance(name, str) or not re.fullmatch(r"[\w.-]{1,64}", name)):
         raise TargetError([f"{label}: 'name' must be 1-64 letters, digits, '.', '-' or '_'"])
@@ -456,6 +494,17 @@ class Planned:
     alert: Alert
 
 
+def _kinds_of(target: Target, routes: Mapping[str, Route]) -> tuple[set[AlertKind], set[AlertKind]]:
+    """(kinds sent one by one, kinds sent as a digest) to `target`; one by one wins."""
+    item_kinds: set[AlertKind] = set()
+    digest_kinds: set[AlertKind] = set()
+    for tag in target.tags or UNTAGGED:
+        route = routes.get(tag)
+        if route is not None:
+            (digest_kinds if route.digest else item_kinds).update(route.kinds)
+    return item_kinds, digest_kinds - item_kinds
+
+
 def plan_pass(
     alerts: Sequence[Alert],
     targets: Sequence[Target],
@@ -472,14 +521,7 @@ def plan_pass(
     routes = DEFAULT_ROUTES if routes is None else routes
     planned: list[Planned] = []
     for target in targets:
-        tags = target.tags or UNTAGGED
-        item_kinds: set[AlertKind] = set()
-        digest_kinds: set[AlertKind] = set()
-        for tag in tags:
-            route = routes.get(tag)
-            if route is not None:
-                (digest_kinds if route.digest else item_kinds).update(route.kinds)
-        digest_kinds -= item_kinds
+        item_kinds, digest_kinds = _kinds_of(target, routes)
         items = [a for a in alerts if a.kind in item_kinds]
         digested = [a for a in alerts if a.kind in digest_kinds]
         if len(items) > max_items:

@@ -1,6 +1,7 @@
 """Decide what a fetched source is, read it with the right parser, and tidy what it listed."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -72,15 +73,19 @@ def sniff(content: bytes, content_type: str | None) -> SourceKind | None:
             return None
     if head[:8].lower().startswith((b"http://", b"https:/")):
         return "sitemap"
-    if "json" in ctype:
-        return "payload"
-    if "html" in ctype:
-        return "index"
-    if "atom" in ctype:
-        return "atom"
-    if "rss" in ctype:
-        return "rss"
+    return _kind_of_type(ctype)
+
+
+def _kind_of_type(ctype: str) -> SourceKind | None:
+    """The kind of source a (lowercased, bare) content type names, if any."""
+    for needle, kind in _TYPE_KINDS:
+        if needle in ctype:
+            return kind
     return None
+
+
+_TYPE_KINDS: tuple[tuple[str, SourceKind], ...] = (("json", "payload"), ("html", "index"), ("atom", "atom"),
+                                                   ("rss", "rss"))
 
 
 def _parse(data: bytes, content_type: str | None, source_url: str, kind: str, limits: Limits,
@@ -101,58 +106,82 @@ def _merge(old: Candidate, new: Candidate) -> Candidate:
                      updated=old.updated or new.updated)
 
 
-def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
-    base = parsed.base_url or source_url
-    candidates: dict[str, Candidate] = {}
-    dropped: dict[str, str] = {}
-    problems = list(parsed.problems)
-    notes: list[str] = []
-    not_articles = 0
+@dataclasses.dataclass(slots=True)
+class _Sorting:
+    """The listed links of one source, sorted into candidates and dropped links."""
+
+    candidates: dict[str, Candidate] = dataclasses.field(default_factory=dict)
+    dropped: dict[str, str] = dataclasses.field(default_factory=dict)  # url -> reason
+    problems: list[str] = dataclasses.field(default_factory=list)
+    not_articles: int = 0  # links of a strict source without an article's shape
+
+
+def _sort_links(parsed: Parsed, source_url: str, limits: Limits, base: str) -> _Sorting:
+    out = _Sorting(problems=list(parsed.problems))
     for found in parsed.found:
         url = absolute(found.url, base, limits.max_field_chars)
         if url is None:
             if found.url.strip():
-                dropped.setdefault(found.url.strip()[:200], "unparseable URL")
+                out.dropped.setdefault(found.url.strip()[:200], "unparseable URL")
             continue
         # media first: a web story can have an article's shape, and it is worth recording
         if parsed.strict and media_kind(url) is None and not looks_like_article_url(url):
-            not_articles += 1  # navigation, ads, footers: too many to list
+            out.not_articles += 1  # navigation, ads, footers: too many to list
             continue
         reason = listing_reason(url)
         if reason is not None:
-            dropped.setdefault(url, reason)
+            out.dropped.setdefault(url, reason)
             continue
         candidate = Candidate(url=url, title=clean_text(found.title, limits.max_field_chars),
                               published=found.published, source_url=source_url,
                               source_kind=parsed.kind, updated=found.updated)
-        candidates[url] = _merge(candidates[url], candidate) if url in candidates else candidate
-        if len(candidates) >= limits.max_candidates:
-            problems.append(f"kept the first {limits.max_candidates:,} candidates")
+        out.candidates[url] = _merge(out.candidates[url], candidate) if url in out.candidates else candidate
+        if len(out.candidates) >= limits.max_candidates:
+            out.problems.append(f"kept the first {limits.max_candidates:,} candidates")
             break
+    return out
+
+
+def _listed_sitemaps(parsed: Parsed, source_url: str, limits: Limits, base: str) -> dict[str, Candidate]:
     sitemaps: dict[str, Candidate] = {}
     for found in parsed.sitemaps[: limits.max_sitemaps]:
         url = absolute(found.url, base, limits.max_field_chars)
         if url is not None and url not in sitemaps:
             sitemaps[url] = Candidate(url=url, title=None, published=None, source_url=source_url,
                                       source_kind="sitemap", updated=found.updated)
-    home_or_section = sum(reason in (REASON_HOME, REASON_SECTION) for reason in dropped.values())
-    media = sum(reason.startswith(REASON_MEDIA) for reason in dropped.values())
+    return sitemaps
+
+
+def _notes(parsed: Parsed, sorting: _Sorting, sitemaps: int) -> list[str]:
+    """What was dropped and why (a broken feed is a problem, added to `sorting.problems`)."""
+    notes: list[str] = []
+    dropped = sorting.dropped.values()
+    home_or_section = sum(reason in (REASON_HOME, REASON_SECTION) for reason in dropped)
+    media = sum(reason.startswith(REASON_MEDIA) for reason in dropped)
     listed = len(parsed.found)
-    if listed and not candidates and home_or_section and parsed.kind in ("rss", "atom"):
-        problems.append(f"every item of this feed ({listed}) links to the portal home page or a section "
-                     "page: the feed is broken (Tribun's 2026 RSS does this); use the portal's "
-                     "sitemap or index page instead")
+    if listed and not sorting.candidates and home_or_section and parsed.kind in ("rss", "atom"):
+        sorting.problems.append(f"every item of this feed ({listed}) links to the portal home page or a section "
+                                "page: the feed is broken (Tribun's 2026 RSS does this); use the portal's "
+                                "sitemap or index page instead")
     elif home_or_section:
         notes.append(f"dropped {home_or_section} links to a home or section page")
     if media:
         notes.append(f"dropped {media} links to media pages (video, web story, gallery ...)")
-    if parsed.strict and not_articles:
-        notes.append(f"skipped {not_articles} links that are not article-shaped")
+    if parsed.strict and sorting.not_articles:
+        notes.append(f"skipped {sorting.not_articles} links that are not article-shaped")
     if sitemaps:
-        notes.append(f"sitemap index listing {len(sitemaps)} sitemaps")
-    return Discovery(source_url=source_url, kind=parsed.kind, candidates=tuple(candidates.values()),
-                     sitemaps=tuple(sitemaps.values()), dropped=tuple(dropped.items()),
-                     problems=tuple(problems), notes=tuple(notes))
+        notes.append(f"sitemap index listing {sitemaps} sitemaps")
+    return notes
+
+
+def _assemble(parsed: Parsed, source_url: str, limits: Limits) -> Discovery:
+    base = parsed.base_url or source_url
+    sorting = _sort_links(parsed, source_url, limits, base)
+    sitemaps = _listed_sitemaps(parsed, source_url, limits, base)
+    notes = _notes(parsed, sorting, len(sitemaps))
+    return Discovery(source_url=source_url, kind=parsed.kind, candidates=tuple(sorting.candidates.values()),
+                     sitemaps=tuple(sitemaps.values()), dropped=tuple(sorting.dropped.items()),
+                     problems=tuple(sorting.problems), notes=tuple(notes))
 
 
 def discover(content: bytes, content_type: str | None, source_url: str, kind: str = "auto", *,

@@ -100,14 +100,19 @@ def listing_reason(url: str) -> str | None:
     pack = pack_of_host(host)
     if parts.scheme.lower() not in ("http", "https") or pack is None:
         return None
-    segments = [s for s in parts.path.split("/") if s]
+    return _path_reason(parts.path, pack.listing_segments)
+
+
+def _path_reason(path: str, listing_segments: frozenset[str]) -> str | None:
+    """Why a portal path (not article-shaped) is a home, file, listing or section page."""
+    segments = [s for s in path.split("/") if s]
     if segments and segments[-1].lower() in _HOME_FILES:
         segments.pop()
     if not segments:
         return REASON_HOME
     if segments[-1].lower().endswith(_FILE_SUFFIXES):
         return REASON_FILE
-    if segments[0].lower() in LISTING_SEGMENTS | pack.listing_segments:
+    if segments[0].lower() in LISTING_SEGMENTS | listing_segments:
         return REASON_LISTING
     if len(segments) <= 2 and all(_SECTION_WORD.fullmatch(s.lower()) for s in segments):
         return REASON_SECTION

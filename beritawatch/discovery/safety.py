@@ -98,6 +98,16 @@ def rejection_reason(url: str, allowed: AllowedHosts) -> str | None:
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         return f"non-default port {port}"
     host = (parts.hostname or "").lower()
+    reason = _host_reason(host) or _client_reason(url, host, port, _DEFAULT_PORTS[scheme])
+    if reason is not None:
+        return reason
+    if not allowed.allows(host):
+        return f"host {host} is not an allowed portal host"
+    return None
+
+
+def _host_reason(host: str) -> str | None:
+    """Why a (lowercased) host is not a plain public DNS name."""
     if not host:
         return "URL has no host"
     if _is_ip_like(host):
@@ -108,15 +118,17 @@ def rejection_reason(url: str, allowed: AllowedHosts) -> str | None:
         return f"host {host} ends with a dot"
     if not _DNS_NAME.fullmatch(host):
         return f"host {host!r} is not a plain DNS name"
-    try:  # the fetcher parses with httpx: refuse anything the two parsers read differently
+    return None
+
+
+def _client_reason(url: str, host: str, port: int | None, default: int) -> str | None:
+    """The fetcher parses with httpx: refuse anything the two parsers read differently."""
+    try:
         seen = httpx.URL(url)
     except Exception:  # noqa: BLE001 - any parse failure means "do not fetch"
         return "URL is rejected by the HTTP client's parser"
-    default = _DEFAULT_PORTS[scheme]
     if seen.raw_host.decode("ascii", "replace").lower() != host or (seen.port or default) != (port or default):
         return "URL is read differently by the HTTP client"
-    if not allowed.allows(host):
-        return f"host {host} is not an allowed portal host"
     return None
 
 

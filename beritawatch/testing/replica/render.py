@@ -9,7 +9,7 @@ import re
 import urllib.parse
 from collections.abc import Callable, Sequence
 
-from beritawatch.replica import packpages
+from beritawatch.testing.replica import packpages
 from parsers.portals import BY_NAME
 
 WIB = dt.timezone(dt.timedelta(hours=7))

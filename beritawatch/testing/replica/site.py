@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from beritawatch.replica.render import ArticleSpec
+from beritawatch.testing.replica.render import ArticleSpec
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from beritawatch.replica.render import ArticleSpec, page_urls, render
+from beritawatch.testing.replica.render import ArticleSpec, page_urls, render
 
 HTML = "text/html; charset=utf-8"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from beritawatch.replica import feeds
-from beritawatch.replica.render import ArticleSpec
-from beritawatch.replica.server import Replica
-from beritawatch.replica.site import TEMPO_URL, tracked_articles
+from beritawatch.testing.replica import feeds
+from beritawatch.testing.replica.render import ArticleSpec
+from beritawatch.testing.replica.server import Replica
+from beritawatch.testing.replica.site import TEMPO_URL, tracked_articles
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 NOON = dt.datetime(2026, 11, 3, 12, 0, tzinfo=WIB)

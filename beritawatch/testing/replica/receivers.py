@@ -5,7 +5,7 @@ server (aiosmtpd). Both are context managers, record what arrives, and can be to
         deliver(hook.url(), messages)     # json://127.0.0.1:<port>/hook
         deliver(smtp.url(), messages)     # mailto://127.0.0.1:<port>?...&mode=insecure
 
-Run `python -m beritawatch.replica.receivers` to keep both open and print what arrives (for a demo).
+Run `python -m beritawatch.testing.replica.receivers` to keep both open and print what arrives (for a demo).
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from beritawatch.replica import feeds
+from beritawatch.testing.replica import feeds
 from parsers.pack import IndexLayout, Pack, Source
 
 WIB = dt.timezone(dt.timedelta(hours=7))
