@@ -283,7 +283,7 @@ def machine() -> dict[str, Any]:
     return {"cores": len(os.sched_getaffinity(0)), "cpu": model, "git": rev + ("+changes" if dirty else ""),
             "load_avg": os.getloadavg(), "memory_gb": round(mem_kb / 1e6, 1),
             "python": platform.python_version(), "platform": platform.platform(), "versions": versions,
-            "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
 def by_portal(specs: Sequence[ArticleSpec]) -> dict[str, list[ArticleSpec]]:

@@ -169,7 +169,8 @@ MORPHOLOGY: tuple[tuple[str, str | None], ...] = (
     ("membutuhkan", "butuh"), ("kebutuhan", "butuh"), ("imbalan", "imbal"), ("pertukaran", "tukar"),
     ("ditukar", "tukar"), ("membayar", "bayar"), ("bantuan", "bantu"), ("membantu", "bantu"),
     ("mengangkut", "angkut"), ("dimuat", "muat"), ("dipakai", "pakai"), ("memakai", "pakai"),
-    ("digunakan", "digunakan"), ("menggunakannya", "menggunakan"), ("perundingan", "runding"), ("kesepakatan", "sepakat"),
+    ("digunakan", "digunakan"), ("menggunakannya", "menggunakan"), ("perundingan", "runding"),
+    ("kesepakatan", "sepakat"),
     ("membahas", "bahas"), ("menawarkan", "tawar"), ("berasal", "berasal"), ("ketersediaan", "sedia"),
     ("memperjualbelikan", "jual"),
     # words that share letters with a root but are not its forms

@@ -181,7 +181,7 @@ def store_stage(path: pathlib.Path, results: Sequence[CheckResult], results_304:
     """Cold store into a fresh warehouse, then `repeats` unchanged passes of 200s and of 304s,
     each pass on its own connection as in the flow (closing it checkpoints)."""
     out = StoreRun()
-    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
 
     def one(batch: Sequence[CheckResult], when: dt.datetime) -> float:
         con = connect(path)
@@ -261,7 +261,7 @@ def versions_stage(path: pathlib.Path, count: int, chars: int = 5_000, chain: in
 
     chain=1: every version a different article; chain=k: count/k articles with k versions each,
     each version one paragraph different from the one before (how edits look)."""
-    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
     bodies = list(sample_bodies(count // chain, chars))
     rows = []
     for i in range(count):

@@ -13,8 +13,9 @@ import zstandard
 
 import parsers
 from beritawatch.changes import content_hash
-from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult, charset_codec
+from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult
 from beritawatch.urls import portal_of
+from parsers.decode import charset_codec
 from parsers.media import MEDIA
 
 # What a check ended as (one per article per pass).

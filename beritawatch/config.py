@@ -189,14 +189,14 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
 def _list(raw: Mapping[str, Any], key: str) -> list[Any]:
     value = raw.get(key, [])
     if not isinstance(value, list):
-        raise ConfigError(key, "must be an array of tables ([[{}]])".format(key))
+        raise ConfigError(key, f"must be an array of tables ([[{key}]])")
     return value
 
 
 def _table(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, Mapping):
-        raise ConfigError(key, "must be a table ([{}])".format(key))
+        raise ConfigError(key, f"must be a table ([{key}])")
     return value
 
 

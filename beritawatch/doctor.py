@@ -8,6 +8,7 @@ password in an apprise URL never reaches the terminal (or a CI log).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import ipaddress
@@ -30,6 +31,7 @@ from beritawatch.config import config_path as resolve_config
 OK, WARN, PROBLEM = "OK", "WARN", "PROBLEM"
 DOCTOR_TIMEOUT_S = 10.0  # per request: a doctor answers in seconds, whatever the pass allows
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>\]]+")
+_DNS_NAME = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")  # a host name, not a bare number
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def _public_host(hostport: str) -> bool:
         ipaddress.ip_address(host)
         return True
     except ValueError:
-        return host.lower() == "localhost" or re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", host) is not None
+        return host.lower() == "localhost" or _DNS_NAME.fullmatch(host) is not None
 
 
 class Report:
@@ -110,10 +112,8 @@ def _secret_urls(config_path: pathlib.Path | None) -> list[str]:
     does not load (its error message must not become the leak)."""
     found = _URL_IN_TEXT.findall(os.environ.get(ENV_VAR, ""))
     path = resolve_config(config_path)[0]
-    try:
+    with contextlib.suppress(OSError):
         found += _URL_IN_TEXT.findall(path.read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        pass
     # Article and feed URLs are public; redacting them too would only make the report unreadable.
     return [u for u in found if urlsplit(u).scheme.lower() not in ("http", "https") or "@" in u]
 
@@ -252,7 +252,7 @@ def _check_runs(report: Report, con: duckdb.DuckDBPyConnection) -> None:
     stale = [(n, last) for status, (n, last) in by_status.items() if status == "running"]
     if stale:
         n, last = stale[0]
-        if last is not None and dt.datetime.now(dt.timezone.utc) - last > dt.timedelta(hours=1):
+        if last is not None and dt.datetime.now(dt.UTC) - last > dt.timedelta(hours=1):
             report.add(WARN, "passes", f"{n} pass(es) started but never finished (last {last:%Y-%m-%d %H:%M} UTC): "
                                        "killed or crashed", "nothing is lost (a pass stores all or nothing); check "
                                        "the scheduler's logs for why the process died")
@@ -329,7 +329,7 @@ async def _check_one(fetcher: fetch.Fetcher, http: HttpSettings, kind: str, url:
         verdict = await fetcher.robots_verdict(url)
         if verdict is not None:
             outcome, error = verdict
-            probe = fetch.FetchResult(url, dt.datetime.now(dt.timezone.utc), outcome, error=error)
+            probe = fetch.FetchResult(url, dt.datetime.now(dt.UTC), outcome, error=error)
             return PROBLEM, subject, f"{outcome}: {error}", _fix_for(probe, route and redact_url(route))
         robots = "robots.txt allows us"
     result = await fetcher.get(url, accept=accept)

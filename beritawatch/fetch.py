@@ -204,7 +204,7 @@ class _Inflater:
 
     def finish(self) -> None:
         """Raise when a compressed body ended before its end marker."""
-        for coding, stage in zip(self._order, self._stages):
+        for coding, stage in zip(self._order, self._stages, strict=True):
             if not stage.eof:
                 raise _Abort(TRUNCATED, f"the {coding} body ended before its end (cut short)", self._status)
 
@@ -221,7 +221,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     now = time.time() if now is None else now
     return max(0.0, when.timestamp() - now)
 
@@ -272,7 +272,7 @@ class Fetcher:
                   accept: tuple[str, ...] = HTML_TYPES) -> FetchResult:
         """GET `url` politely; every failure becomes an outcome, never an exception."""
         started = time.perf_counter()
-        requested_at = dt.datetime.now(dt.timezone.utc)
+        requested_at = dt.datetime.now(dt.UTC)
         attempts = 0
         redirects: list[str] = []
         try:

@@ -31,7 +31,7 @@ T = TypeVar("T")
 _MINUTE = dt.timedelta(minutes=1)
 _HOUR = dt.timedelta(hours=1)
 _DAY = dt.timedelta(days=1)
-_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -217,7 +217,7 @@ class RevisitLadder:
     def lifetime_checks(self, changes_every_check: bool = False) -> int:
         """How many checks one article gets from publication to retirement, never erroring:
         never changing, or changing at every check (the worst case)."""
-        born = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+        born = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
         now, last_changed, last_checked, checks = born, None, None, 0
         while True:
             due = self.next_check(now, born, last_changed, last_checked)

@@ -134,9 +134,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return previous.lower().strip(_OPENERS + ",") in _LETTER_LABELS
     if _DOTTED.fullmatch(dotted):
         return following == "upper"
-    if token.isdigit() and len(token) <= 2 and not text[:start].strip():
-        return False  # "1. Pertama, ..." opens a numbered paragraph
-    return True
+    # "1. Pertama, ..." opens a numbered paragraph: that dot ends no sentence.
+    return not (token.isdigit() and len(token) <= 2 and not text[:start].strip())
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -191,7 +190,7 @@ def extract_quotes(paragraph: str) -> list[str]:
     """Text between double quotes in one normalized paragraph. A quote left open runs to the
     end of the paragraph (the Indonesian convention for speech continuing in the next one)."""
     marks = [i for i, ch in enumerate(paragraph) if ch == '"']
-    spans = list(zip(marks[0::2], marks[1::2]))
+    spans = list(zip(marks[0::2], marks[1::2], strict=False))  # an odd last mark is handled below
     if len(marks) % 2:
         spans.append((marks[-1], len(paragraph)))
     quotes: list[str] = []

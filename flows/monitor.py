@@ -13,14 +13,14 @@ import pathlib
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
-
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from beritawatch.artifact import publish_pass_artifact
@@ -38,12 +38,23 @@ from warehouse.db import connect, pass_lock, transaction
 from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
-LOCK_WAIT_S = 60.0
-PROGRESS_EVERY_S = 5.0  # a long pass logs each portal's progress this often  # how long a pass waits for an analyst's session to release the warehouse
+T = TypeVar("T")
+LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
+PROGRESS_EVERY_S = 5.0  # a long pass logs each portal's progress this often
+# flow() takes a TaskRunner[PrefectFuture[Any]], which Prefect's own ThreadPoolTaskRunner (a
+# TaskRunner[PrefectConcurrentFuture[R]], invariant in its future type) can never be.
+_RUNNER: TaskRunner[PrefectFuture[Any]] = ThreadPoolTaskRunner(max_workers=4)  # type: ignore[assignment]
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
+
+
+def _whole(value: T) -> T:
+    """`value` passed to a task as one opaque argument: Prefect would otherwise walk every element
+    of it (the config with every tracked URL, due lists, raw pages) looking for futures: seconds per
+    pass. Prefect unwraps the marker before the task runs, so the task receives `value` itself."""
+    return cast(T, quote(value))
 
 
 def topics_of(config: Config) -> tuple[Topic, ...]:
@@ -132,7 +143,7 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
     """Fetch and parse one portal's due articles (its own event loop and polite client)."""
 
     logger = get_run_logger()
-    portal = due[0].portal if due else "?"
+    portal = (due[0].portal or "?") if due else "?"
     last_report = time.monotonic()
 
     def progress(done: int, total: int, failed: int) -> None:
@@ -207,7 +218,7 @@ def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection, logger: Any)
         logger.warning("report not rewritten in %s: %s", config.report.out, exc)
 
 
-@flow(name="beritawatch-pass", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
+@flow(name="beritawatch-pass", task_runner=_RUNNER, persist_result=False)
 def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all",
                  now: bool = False, lock_wait_s: float = 60.0) -> dict[str, Any]:
     """One monitoring pass over everything due; one broken URL or feed never fails it.
@@ -232,22 +243,20 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
 
 def _run_pass(config: Config, database: str, run_id: str, mode: str) -> dict[str, Any]:
     logger = get_run_logger()
-    # quote(): Prefect would otherwise walk every element of these large arguments (the config
-    # with every tracked URL, due lists, raw pages) looking for futures: seconds per pass.
-    cfg = quote(config)
+    cfg = _whole(config)
     due_sources = prepare(cfg, database, run_id)
-    polls = discover(cfg, quote(due_sources if mode != "revisit" else []))
-    due, discovery = plan(cfg, database, run_id, quote(polls), only_new=mode == "discover")
+    polls = discover(cfg, _whole(due_sources if mode != "revisit" else []))
+    due, discovery = plan(cfg, database, run_id, _whole(polls), only_new=mode == "discover")
     by_portal: dict[str, list[DueArticle]] = collections.defaultdict(list)
     for item in due:
         by_portal[item.portal or "unknown"].append(item)
     logger.info("%d sources polled, %d new articles found; %d articles due across %d portals",
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
-    futures = [check_portal.submit(cfg, quote(items)) for items in by_portal.values()]
+    futures = [check_portal.submit(cfg, _whole(items)) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
     trim()  # what the checks freed, before the store step needs its own
-    summary = store_results(cfg, database, run_id, quote(results))
-    summary = deliver_alerts(cfg, database, quote({**summary, "discovery": discovery}))
+    summary = store_results(cfg, database, run_id, _whole(results))
+    summary = deliver_alerts(cfg, database, _whole({**summary, "discovery": discovery}))
     publish_pass_artifact(summary)
     logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
     return summary

@@ -344,7 +344,7 @@ def absolute_url(base: str, href: str | None) -> str | None:
         return None
     try:
         absolute = urllib.parse.urljoin(base, href)
-        urllib.parse.urlsplit(absolute).port  # raises on a malformed port
+        _ = urllib.parse.urlsplit(absolute).port  # raises on a malformed port
     except ValueError:
         return None
     return absolute
@@ -426,7 +426,7 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
     node = container.child
     child: LexborNode | None = None
     while node is not None:
-        tag = node.tag
+        tag = node.tag or ""
         descend = False
         if tag == "-text":
             value = node.text_content or ""

@@ -103,7 +103,8 @@ def _peak_depth(text: str) -> int:
     # depth with stray end tags clamped at zero = walk minus its running minimum (0 included)
     lows = itertools.accumulate(depths, min, initial=0)
     next(lows)
-    return max(0, max(map(operator.sub, depths, lows)))
+    peak: int = max(map(operator.sub, depths, lows))  # operator.sub is typed as returning Any
+    return max(0, peak)
 
 
 def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:

@@ -133,7 +133,8 @@ def test_bad_targets_are_all_named_redacted_with_the_reason() -> None:
     problems = caught.value.problems
     text = str(caught.value)
     assert SECRET not in text and TOKEN not in text
-    assert problems[0].startswith("config target 1 json://***:***@hooks.example.org/***?method=FETCH: apprise rejected it")
+    assert problems[0].startswith("config target 1 json://***:***@hooks.example.org/***?method=FETCH: apprise "
+                                  "rejected it")
     assert "method specified (FETCH) is invalid" in problems[0]
     assert problems[1].startswith("config target 2 tgram://***/: apprise rejected it")
     assert "['nobody'] receive no alerts; known tags: ['chat', 'email', 'ops']" in problems[2]
@@ -173,7 +174,9 @@ secret_st = st.text(st.sampled_from("abcdefghijkLMNOPQ0123456789_~!$*-"), min_si
     host=st.sampled_from(["127.0.0.1", "hooks.example.org", "localhost", "[::1]"]) | secret_st,
     port=st.none() | st.integers(min_value=1, max_value=65535),
     path=st.lists(secret_st, max_size=3),
-    query=st.lists(st.tuples(st.sampled_from(["token", "to", "from", "key", "+Authorization", ":x"]), secret_st), max_size=3),
+    query=st.lists(
+        st.tuples(st.sampled_from(["token", "to", "from", "key", "+Authorization", ":x"]), secret_st), max_size=3
+    ),
 )
 def test_redaction_never_shows_a_secret(
     scheme: str,
@@ -418,7 +421,7 @@ def _send_via_plugin(url: str, api_base: str, messages: list[Message]) -> None:
 
     plugin = apprise.Apprise.instantiate(url, asset=apprise.AppriseAsset(async_mode=False, storage_mode="memory"))
     assert plugin is not None
-    setattr(plugin, "notify_url", api_base)  # the service's API base: here the local receiver, not the internet
+    plugin.notify_url = api_base  # the service's API base: here the local receiver, not the internet
     notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False, storage_mode="memory"))
     notifier.add(plugin)
     for message in messages:

@@ -100,7 +100,8 @@ EDIT_CASES: list[tuple[str, VersionText, VersionText, dict[str, Any]]] = [
             "added": (ADDED,),
             "removed": (),
             "changed": (("Air mulai surut pada Senin siang, tetapi lumpur masih menutup sejumlah ruas jalan.",
-                         "Air mulai surut pada Senin siang, tetapi lumpur tebal masih menutup sejumlah ruas jalan utama."),),
+                         ("Air mulai surut pada Senin siang, tetapi lumpur tebal masih menutup sejumlah ruas jalan "
+                          "utama.")),),
             "lede_changed": False,
             "title_changed": None,
         },
@@ -327,7 +328,7 @@ def _article(**changes: Any) -> Article:
 def test_byline_and_date_change_only_meta() -> None:
     old = _article()
     new = _article(authors=("Siti Rahma",),
-                   updated=dt.datetime(2024, 3, 4, 11, 0, tzinfo=dt.timezone.utc))
+                   updated=dt.datetime(2024, 3, 4, 11, 0, tzinfo=dt.UTC))
     assert VersionText.from_article(old).content_hash == VersionText.from_article(new).content_hash
     assert diff_versions(VersionText.from_article(old), VersionText.from_article(new)) is None
     assert meta_hash(old.authors, old.published, old.updated) != meta_hash(new.authors, new.published, new.updated)
@@ -335,7 +336,7 @@ def test_byline_and_date_change_only_meta() -> None:
 
 def test_meta_hash_ignores_order_case_and_timezone_spelling() -> None:
     wib = dt.datetime(2024, 3, 4, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-    utc = wib.astimezone(dt.timezone.utc)
+    utc = wib.astimezone(dt.UTC)
     assert meta_hash(["Siti Rahma", "Andi Pratama"], wib, None) == meta_hash(["andi  pratama", "SITI RAHMA"], utc, None)
     assert meta_hash(["Siti"], wib, None) != meta_hash(["Siti"], wib + dt.timedelta(minutes=1), None)
     assert meta_hash(["Siti"], wib, None) != meta_hash(["Siti"], wib, None, editors=["Budi"])

@@ -97,7 +97,8 @@ def test_what_counts_as_a_change(prefect_server: str, replica: Replica, write_co
     replica.behave(TEMPO_URL, status=404)
     third = monitor_pass(config_path=str(config))
     assert third["portals"]["republika"]["reverts"] == 1
-    assert rows(db, "SELECT status FROM articles WHERE url = ?".replace("?", f"'{TEMPO_URL}'")) == [("removal_suspected",)]
+    tempo_status = rows(db, "SELECT status FROM articles WHERE url = ?".replace("?", f"'{TEMPO_URL}'"))
+    assert tempo_status == [("removal_suspected",)]
 
     # pass 4: a second 404 confirms the removal
     monitor_pass(config_path=str(config))

@@ -159,7 +159,7 @@ def test_a_missing_or_bad_dictionary_is_a_clear_error(db: pathlib.Path) -> None:
         with pytest.raises(compress.CodecError, match="bad codec"):
             decode("zstd-dict:x", b"")
         con.execute("INSERT INTO page_dictionaries VALUES (7, 'detik', ?, 'raw', 1, 'not the bytes of 7')",
-                    [dt.datetime.now(dt.timezone.utc)])
+                    [dt.datetime.now(dt.UTC)])
         with pytest.raises(compress.CodecError, match="does not match"):
             decode("zstd-dict:7", b"")
 
@@ -180,7 +180,7 @@ def test_pass_writer_and_reparse_round_trip_through_dictionaries(db: pathlib.Pat
     from warehouse import reparse
     from warehouse import store as warehouse_store
 
-    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
     urls = [DETIK.format(i) for i in range(1, 13)]
     html = {url: page("detik", i) for i, url in enumerate(urls, 1)}
     articles = {url: Article(url=url, portal="detik", title=f"Judul {i}", authors=("Rina",),

@@ -26,7 +26,10 @@ def test_contract_keys_from_the_issue() -> None:
         [[discover]]
         url = "https://news.detik.com/rss"
         [alerts]
-        targets = ["json://127.0.0.1:9/hook", {url = "mailto://u:p@127.0.0.1:25?from=bw@example.org&to=a@example.org", tags = ["email"]}]
+        targets = [
+            "json://127.0.0.1:9/hook",
+            {url = "mailto://u:p@127.0.0.1:25?from=bw@example.org&to=a@example.org", tags = ["email"]},
+        ]
         [http]
         min_delay_s = 0
         [http.route]

@@ -1,6 +1,7 @@
 """Discovery: golden fixtures per source shape, hostile and huge inputs, the host filter, replica round trips."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gzip
@@ -19,9 +20,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beritawatch.discovery import (PORTAL_DOMAINS, AllowedHosts, Candidate, DiscoveryError, Limits, discover,
-                                   extract_candidates, filter_candidates, listing_reason, looks_like_article_url,
-                                   media_kind, sniff)
+from beritawatch.discovery import (
+    PORTAL_DOMAINS,
+    AllowedHosts,
+    Candidate,
+    DiscoveryError,
+    Limits,
+    discover,
+    extract_candidates,
+    filter_candidates,
+    listing_reason,
+    looks_like_article_url,
+    media_kind,
+    sniff,
+)
 from beritawatch.testing.replica import feeds
 
 REASON_FILE = "links to a file (image, media, document), not a page"
@@ -61,7 +73,7 @@ def test_fixture_yields_its_expected_candidates(case: dict[str, Any], mode: str)
     for field in ("problems", "notes"):
         expected, reported = case.get(field, []), getattr(result, field)
         assert len(reported) == len(expected), reported
-        assert all(want in got for want, got in zip(expected, reported))
+        assert all(want in got for want, got in zip(expected, reported, strict=True))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["fixture"] for case in CASES])
@@ -159,19 +171,23 @@ def test_reference_shapes_of_2026_templates(name: str, source_url: str, count: i
 
 @pytest.mark.parametrize(("url", "expected"), [
     ("https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia", True),
-    ("https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia/2", True),
+    ("https://news.detik.com/internasional/d-6769960/as-khawatir-korut-akan-kirim-lebih-banyak-senjata-ke-rusia/2",
+     True),
     ("https://health.detik.com/berita-detikhealth/d-7012345/judul-kesehatan", True),
     ("https://news.detik.com/d-7012345/tanpa-kanal", True),
     ("https://news.detik.com/internasional", False),
     ("https://news.detik.com/tag/korea-utara", False),
-    ("https://www.tribunnews.com/internasional/2023/07/29/amerika-serikat-sebut-menhan-rusia-mau-borong-senjata-perang-saat-kekorea-utara", True),
-    ("https://kaltim.tribunnews.com/2023/09/05/ukraina-dan-nato-dalam-masalah-serius-korea-utara-buka-opsi-kirim-senjata-mematikan-ke-rusia", True),
+    ("https://www.tribunnews.com/internasional/2023/07/29/"
+     "amerika-serikat-sebut-menhan-rusia-mau-borong-senjata-perang-saat-kekorea-utara", True),
+    ("https://kaltim.tribunnews.com/2023/09/05/"
+     "ukraina-dan-nato-dalam-masalah-serius-korea-utara-buka-opsi-kirim-senjata-mematikan-ke-rusia", True),
     ("https://www.tribunnews.com/nasional/9000101/contoh-judul", True),
     ("https://m.tribunnews.com/internasional/9120004/pyongyang-sebut-latihan?page=2", True),
     ("https://www.tribunnews.com/topic/korea-utara", False),
     ("https://www.tribunnews.com/index-news?page=2", False),
     ("https://www.tribunnews.com/internasional/2023", False),
-    ("https://internasional.republika.co.id/berita/s0kbre472/as-ingatkan-korut-jangan-sekali-sekali-suplai-senjata-ke-rusia", True),
+    ("https://internasional.republika.co.id/berita/s0kbre472/as-ingatkan-korut-jangan-sekali-sekali-suplai-senjata-ke-rusia",
+     True),
     ("https://internasional.republika.co.id/amp/s0kbre472/as-ingatkan-korut", True),
     ("https://www.republika.co.id/indeks", False),
     ("https://www.republika.co.id/berita/terpopuler/hari-ini", False),
@@ -397,10 +413,8 @@ def test_an_explicit_kind_that_does_not_fit_says_what_the_content_looks_like() -
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(content=st.binary(max_size=4096), kind=st.sampled_from(["auto", "feed", "sitemap", "index", "payload"]))
 def test_random_bytes_never_crash(content: bytes, kind: str) -> None:
-    try:
+    with contextlib.suppress(DiscoveryError):
         discover(content, None, "https://www.tribunnews.com/rss", kind)
-    except DiscoveryError:
-        pass
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -410,10 +424,8 @@ def test_damaged_fixtures_never_crash(case: dict[str, Any], seed: int, cut: floa
     rng = random.Random(seed)
     for _ in range(rng.randrange(1, 20)):
         data[rng.randrange(len(data))] = rng.choice(b"<>&\"'/\x00]!?;#%")
-    try:
+    with contextlib.suppress(DiscoveryError):
         discover(bytes(data[: max(1, int(len(data) * cut))]), None, case["source_url"])
-    except DiscoveryError:
-        pass
 
 
 def test_feedparser_never_reads_a_file_named_by_the_content(tmp_path: pathlib.Path) -> None:
@@ -469,7 +481,8 @@ BIG_ENTITY = '<?xml version="1.0"?><!DOCTYPE {root} [<!ENTITY a "' + "x" * 50_00
 ATTACKS = {
     "billion laughs, rss": _laughs("rss", RSS_WITH.format(title="&lol9;", link=LINK)),
     "billion laughs, sitemap": _laughs("urlset", SITEMAP_WITH.format(title="&lol9;", link=LINK, ns=NEWS_NS)),
-    "quadratic blowup, rss": (BIG_ENTITY.format(root="rss") + RSS_WITH.format(title="&a;" * 10_000, link=LINK)).encode(),
+    "quadratic blowup, rss": (BIG_ENTITY.format(root="rss")
+                              + RSS_WITH.format(title="&a;" * 10_000, link=LINK)).encode(),
     "quadratic blowup, sitemap": (BIG_ENTITY.format(root="urlset")
                                   + SITEMAP_WITH.format(title="&a;" * 10_000, link=LINK, ns=NEWS_NS)).encode(),
 }
@@ -544,7 +557,8 @@ def test_a_20mb_feed_is_read_up_to_its_limit_in_bounded_time() -> None:
 
 def test_a_20mb_google_news_sitemap_is_read_whole_and_fast() -> None:
     when = dt.datetime(2026, 7, 24, 17, 0, tzinfo=WIB)
-    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/judul-berita-panjang-untuk-uji-beban-nomor-{i}",
+    items = [(f"https://www.tribunnews.com/internasional/{9_000_000 + i}/"
+              f"judul-berita-panjang-untuk-uji-beban-nomor-{i}",
               f"Judul Berita Panjang untuk Uji Beban Sitemap Nomor {i}", when) for i in range(49_000)]
     body = feeds.google_news_sitemap(items).encode()
     assert len(body) > 20_000_000
@@ -625,12 +639,13 @@ ITEMS = [
     ("https://news.detik.com/internasional/d-7480001/korut-kirim-peluru-artileri-ke-rusia",
      "Korut Kirim Peluru & \"Rudal\" ke Rusia <Laporan>", dt.datetime(2026, 7, 24, 17, 25, tzinfo=WIB)),
     ("https://www.tribunnews.com/internasional/9130001/putin-terima-delegasi-pyongyang",
-     "Putin Terima Delegasi Pyongyang ]]> di Kremlin", dt.datetime(2026, 7, 24, 9, 5, tzinfo=dt.timezone.utc)),
+     "Putin Terima Delegasi Pyongyang ]]> di Kremlin", dt.datetime(2026, 7, 24, 9, 5, tzinfo=dt.UTC)),
     ("https://internasional.republika.co.id/berita/t9x1ab001/seoul-kecam-transfer-senjata",
      "Seoul Kecam Transfer Senjata", dt.datetime(2026, 7, 23, 21, 40, tzinfo=WIB)),
 ]
 TEMPO_ITEMS = [
-    ("https://www.tempo.co/internasional/korut-kirim-peluru-artileri-ke-rusia-9130101", "Korut Kirim Peluru", ITEMS[0][2]),
+    ("https://www.tempo.co/internasional/korut-kirim-peluru-artileri-ke-rusia-9130101", "Korut Kirim Peluru",
+     ITEMS[0][2]),
     ("https://www.tempo.co/dunia/putin-terima-delegasi-pyongyang-9130102", "Putin & Kim", ITEMS[1][2]),
 ]
 
@@ -656,7 +671,7 @@ def test_replica_sitemap_and_relative_republika_dates_round_trip() -> None:
     plain = discover(feeds.sitemap(ITEMS).encode(), "application/xml", "https://news.detik.com/sitemap.xml")
     assert [(c.url, c.title, c.updated) for c in plain.candidates] == [(u, None, p) for u, _, p in ITEMS]
     now = dt.datetime(2026, 7, 24, 18, 0, tzinfo=WIB)
-    recent = [(u, t, now - dt.timedelta(minutes=m)) for (u, t, _), m in zip(ITEMS, (7, 125, 60 * 30))]
+    recent = [(u, t, now - dt.timedelta(minutes=m)) for (u, t, _), m in zip(ITEMS, (7, 125, 60 * 30), strict=True)]
     page = feeds.republika_index(recent, now=now)
     assert "7 menit yang lalu" in page and "2 jam yang lalu" in page and "1 hari yang lalu" in page
     result = discover(page.encode(), "text/html", "https://www.republika.co.id/indeks", now=now)

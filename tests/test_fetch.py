@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import socket
 import time
 import zlib
@@ -131,7 +132,7 @@ def test_per_host_min_delay_spaces_requests(replica: Replica) -> None:
     results = asyncio.run(run())
     assert all(r.ok for r in results)
     starts = sorted(r.at for r in replica.requests_for(DETIK_URL))
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 0.25
 
 
@@ -247,7 +248,7 @@ def test_a_cancelled_wait_gives_its_host_slot_back() -> None:
     ("text/html; charset=UTF-8", "utf-8"), ('text/html; charset="iso-8859-1"', "cp1252"),
     ("text/html;charset=windows-1252", "cp1252"), ("text/html", None), ("text/html; charset=x-nonsense", None)])
 def test_charset_from_the_content_type(content_type: str, codec: str | None) -> None:
-    result = FetchResult("https://x.test/", dt.datetime.now(dt.timezone.utc), fetch.OK, content_type=content_type)
+    result = FetchResult("https://x.test/", dt.datetime.now(dt.UTC), fetch.OK, content_type=content_type)
     assert result.charset == codec
 
 

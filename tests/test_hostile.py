@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 import pathlib
@@ -143,7 +144,7 @@ def build_hostile_site(replica: Replica) -> tuple[list[Case], dict[str, list[str
     add("redirect loop", detik(15), "redirect_loop", "redirect_loop", fail, "->", article=False,
         redirect_to=detik(16))
     hops = [f"https://travel.detik.com/lompat/{i}" for i in range(1, 8)]
-    for here, there in zip(hops, hops[1:]):
+    for here, there in itertools.pairwise(hops):
         replica.behave(here, redirect_to=there)
     add("too many redirects", detik(17), "too_many_redirects", "too_many_redirects", fail,
         "more than 5 redirects", article=False, redirect_to=hops[0])

@@ -25,7 +25,7 @@ from tests.receivers import JsonReceiver, SmtpReceiver
 from warehouse import outbox
 from warehouse.db import connect
 
-NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 

@@ -9,9 +9,9 @@ import pytest
 from parsers import Article, parse
 from parsers.common import Page, trim_to_region
 from parsers.decode import to_text
-from parsers.registry import lookup
 from parsers.portals import BY_NAME
 from parsers.portals.tempo.parse import has_isi_id
+from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MENU = b"<nav>" + b"<a href='/m'>menu</a>" * 300 + b"</nav>"

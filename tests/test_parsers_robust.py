@@ -119,7 +119,8 @@ def _page(title: str, para: str, charset: str) -> str:
     return (f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title></head><body>'
             f'<article class="detail"><h1 class="detail__title">{title}</h1>'
             '<div class="detail__author">Rani - detikNews</div><div class="detail__date">Senin, 03 Feb 2025 07:15 WIB'
-            f'</div><div class="detail__body-text"><strong>Jakarta</strong> - <p>{para}</p></div></article></body></html>')
+            '</div><div class="detail__body-text"><strong>Jakarta</strong> - '
+            f'<p>{para}</p></div></article></body></html>')
 
 
 @settings(max_examples=60, deadline=None)

@@ -55,7 +55,8 @@ def test_registry_is_one_explicit_table() -> None:
     ("Senin, 4 Mei 2020 04:25 WIB", dt.datetime(2020, 5, 4, 4, 25, tzinfo=WIB)),
     ("24 Juli 2026 | 11.32 WIB", dt.datetime(2026, 7, 24, 11, 32, tzinfo=WIB)),
     ("Jumat   24 Jul 2026  16:32 WIB", dt.datetime(2026, 7, 24, 16, 32, tzinfo=WIB)),
-    ("Rabu, 17 Agustus 2022 pukul 08.00 WITA", dt.datetime(2022, 8, 17, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+    ("Rabu, 17 Agustus 2022 pukul 08.00 WITA",
+     dt.datetime(2022, 8, 17, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
     ("Sabtu, 7 Desember 2024 21:10 WIT", dt.datetime(2024, 12, 7, 21, 10, tzinfo=dt.timezone(dt.timedelta(hours=9)))),
     ("2023/11/02 20:59:53", dt.datetime(2023, 11, 2, 20, 59, 53, tzinfo=WIB)),
     ("Minggu, 3 Okt 2021", dt.datetime(2021, 10, 3, tzinfo=WIB)),
@@ -165,7 +166,8 @@ def test_a_long_tribun_body_is_never_cut_by_the_fast_path() -> None:
 LOGIN_TEASER = """<html><head><title>Pejabat Bertemu Delegasi</title></head><body>
 <article class="detail"><h1 class="detail__title">Pejabat Bertemu Delegasi di Vladivostok</h1>
 <div class="detail__author">Rina Kusuma - detikNews</div><div class="detail__date">Senin, 02 Nov 2026 10:00 WIB</div>
-<div class="detail__body-text itp_bodycontent"><strong>Jakarta</strong> - <p>Delegasi dua negara bertemu untuk membahas kerja sama.</p>
+<div class="detail__body-text itp_bodycontent"><strong>Jakarta</strong> -
+<p>Delegasi dua negara bertemu untuk membahas kerja sama.</p>
 <p>Masuk untuk membaca artikel selengkapnya.</p>{form}</div></article></body></html>"""
 
 

@@ -36,7 +36,8 @@ def _spec(portal: str, pages: int, noise: bool) -> ArticleSpec:
         "Laporan lengkap lembaga itu dijadwalkan terbit pekan depan & akan dibahas di parlemen <tertutup>.",
     ]
     return ArticleSpec(
-        url=URLS[portal], portal=portal.split("-")[0], title="Pabrik Amunisi di Perbatasan Disorot Pengamat: \"Lebih Padat\"",
+        url=URLS[portal], portal=portal.split("-")[0], title="Pabrik Amunisi di Perbatasan Disorot Pengamat: \"Lebih "
+                                                             "Padat\"",
         author="Rina Kartikasari", published=dt.datetime(2026, 3, 14, 9, 5, tzinfo=WIB), paragraphs=body,
         pages=pages, noise=noise, editor="Dedi Prasetyo", desk="rka/dpr",
     )
@@ -45,7 +46,9 @@ def _spec(portal: str, pages: int, noise: bool) -> ArticleSpec:
 CASES = [(portal, pages, noise) for portal in URLS for pages in (1, 3) for noise in (True, False)]
 
 
-@pytest.mark.parametrize(("portal", "pages", "noise"), CASES, ids=[f"{p}-{n}p-{'noise' if z else 'clean'}" for p, n, z in CASES])
+@pytest.mark.parametrize(
+    ("portal", "pages", "noise"), CASES, ids=[f"{p}-{n}p-{'noise' if z else 'clean'}" for p, n, z in CASES]
+)
 def test_round_trip(portal: str, pages: int, noise: bool) -> None:
     spec = _spec(portal, pages, noise)
     urls = page_urls(spec)

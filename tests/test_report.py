@@ -355,7 +355,8 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
             if v:
                 text[v % paragraphs] = text[v % paragraphs].replace("senjata", f"amunisi {v}", 1)
             at = seen + dt.timedelta(hours=6 * v)
-            version_rows.append((version_id, url, runs[v], at, f"h{version_id}", f"Judul artikel {i}" + (" (diperbarui)" if v else ""),
+            title = f"Judul artikel {i}" + (" (diperbarui)" if v else "")
+            version_rows.append((version_id, url, runs[v], at, f"h{version_id}", title,
                                  "\n\n".join(text), len(text), sum(map(len, text))))
             if previous is not None:
                 edit_rows.append((url, runs[v], at, previous, version_id, "substantive", True, False,
@@ -366,7 +367,8 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
                                json.dumps({"reason": "HTTP 404"})))
         for r, run in enumerate(runs):
             outcome = "http_error" if status == "removed" and r >= 5 else "ok" if r == 0 else "not_modified"
-            fetch_rows.append((run, url, url, seen + dt.timedelta(hours=r), 200, outcome, "HTTP 404" if outcome == "http_error" else None))
+            error = "HTTP 404" if outcome == "http_error" else None
+            fetch_rows.append((run, url, url, seen + dt.timedelta(hours=r), 200, outcome, error))
     with transaction(con):
         insert_rows(con, "runs", (("run_id", "VARCHAR"), ("started_at", "TIMESTAMPTZ"), ("status", "VARCHAR")),
                     [(run, base + dt.timedelta(days=i), "completed") for i, run in enumerate(runs)])

@@ -8,7 +8,7 @@ import pytest
 
 from beritawatch.revisit import RevisitLadder, Rung, parse_duration, select_due
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 WIB = dt.timezone(dt.timedelta(hours=7))
 T0 = dt.datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
 M = dt.timedelta(minutes=1)

@@ -18,7 +18,7 @@ from parsers import Article
 from warehouse import store
 from warehouse.db import connect
 
-T0 = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
 URL = "https://news.detik.com/internasional/d-7100001/korut-kirim-peluru-ke-rusia"
 BODY = (
     "Jakarta - Korea Utara dilaporkan mengirim peluru artileri ke Rusia melalui jalur kereta.",
@@ -174,7 +174,8 @@ def test_a_timeout_is_an_error_not_a_removal(con: duckdb.DuckDBPyConnection) -> 
 def test_five_articles_breaking_at_once_give_one_health_event_and_no_edits(con: duckdb.DuckDBPyConnection) -> None:
     urls = [URL.replace("7100001", f"710000{i}") for i in range(2, 8)]
     run(con, [parsed(article(url=u)) for u in urls], 0)
-    broken = [parsed(article(url=u, body=(BODY[0], "Iklan: promo ponsel terbaru hari ini.", *BODY[1:]))) for u in urls[:5]]
+    with_ad = (BODY[0], "Iklan: promo ponsel terbaru hari ini.", *BODY[1:])
+    broken = [parsed(article(url=u, body=with_ad)) for u in urls[:5]]
     result = run(con, [*broken, not_modified(urls[5])], 1)
     assert result.portals["detik"].held == 5
     assert rows(con, "SELECT count(*) FROM edits") == [(0,)]
@@ -247,7 +248,8 @@ def test_a_redirect_to_a_login_wall_is_not_a_takedown(con: duckdb.DuckDBPyConnec
     login = "https://connect.detik.com/oauth/signin"
     for n in (1, 2):
         result = failed(status=200, outcome=NOT_ARTICLE, redirects=(login,), final=login)
-        wall = dataclasses.replace(result, article=Article(url=login, portal="detik", title="", not_article="login wall"))
+        wall = dataclasses.replace(result, article=Article(url=login, portal="detik", title="", not_article="login "
+                                                                                                            "wall"))
         run(con, [wall], n)
     assert rows(con, "SELECT status, removal_strikes FROM articles") == [("error", 0)]
     assert rows(con, "SELECT count(*) FROM removals") == [(0,)]

@@ -188,7 +188,7 @@ def _store(con: duckdb.DuckDBPyConnection, family: str, made: _Dictionary) -> No
     side = con.cursor()
     try:
         side.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, 'raw', ?, ?) ON CONFLICT DO NOTHING",
-                     [made.dict_id, family, dt.datetime.now(dt.timezone.utc), made.baseline, made.content])
+                     [made.dict_id, family, dt.datetime.now(dt.UTC), made.baseline, made.content])
     finally:
         side.close()
 

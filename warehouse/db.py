@@ -49,9 +49,13 @@ def pass_marker_path(path: pathlib.Path | str) -> pathlib.Path:
 def read_pass_marker(path: pathlib.Path | str) -> dict[str, object] | None:
     """The marker a running pass leaves beside the warehouse (None when no pass runs)."""
     try:
-        return json.loads(pass_marker_path(path).read_text(encoding="utf-8"))
+        found = json.loads(pass_marker_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(found, dict):  # a marker that is valid JSON but not ours tells nothing
+        return None
+    marker: dict[str, object] = found
+    return marker
 
 
 @contextlib.contextmanager
@@ -60,7 +64,7 @@ def pass_marker(path: pathlib.Path | str, run_id: str) -> Iterator[None]:
     marker = pass_marker_path(path)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"pid": os.getpid(), "run_id": run_id,
-                                  "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}),
+                                  "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}),
                       encoding="utf-8")
     try:
         yield
@@ -197,7 +201,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
             else:
                 step(con)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                        [number, name, dt.datetime.now(dt.timezone.utc)])
+                        [number, name, dt.datetime.now(dt.UTC)])
         applied.append(number)
     return applied
 

@@ -46,7 +46,7 @@ class DeliveryReport:
 
 def backoff(attempts: int) -> dt.timedelta:
     """Wait after the n-th failed attempt: 2 min, 4, 8 ... capped at 6 h."""
-    return min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_MAX)
+    return min(RETRY_BASE * (1 << max(attempts - 1, 0)), RETRY_MAX)
 
 
 def plan(con: duckdb.DuckDBPyConnection, targets: Sequence[Target], now: dt.datetime, *,
@@ -90,14 +90,19 @@ def plan(con: duckdb.DuckDBPyConnection, targets: Sequence[Target], now: dt.date
 def _insert_alert(con: duckdb.DuckDBPyConnection, alert: Alert, now: dt.datetime) -> int:
     con.execute("""INSERT INTO alerts (dedupe_key, kind, created_at, payload) VALUES (?, ?, ?, ?)
                    ON CONFLICT (dedupe_key) DO NOTHING""", [alert.dedupe_key, alert.kind, now, alert.dumps()])
-    return int(con.execute("SELECT alert_id FROM alerts WHERE dedupe_key = ?", [alert.dedupe_key]).fetchone()[0])
+    row = con.execute("SELECT alert_id FROM alerts WHERE dedupe_key = ?", [alert.dedupe_key]).fetchone()
+    if row is None:  # the insert above either added the row or found it there
+        raise RuntimeError(f"alert {alert.dedupe_key!r} is missing right after it was written")
+    return int(row[0])
 
 
 def _insert_delivery(con: duckdb.DuckDBPyConnection, alert_id: int, target: Target, status: str,
                      messages: list[dict[str, Any]] | None, now: dt.datetime) -> int:
-    before = con.execute("SELECT count(*) FROM deliveries WHERE alert_id = ? AND target = ?",
-                         [alert_id, target.id]).fetchone()[0]
-    if before:
+    row = con.execute("SELECT count(*) FROM deliveries WHERE alert_id = ? AND target = ?",
+                      [alert_id, target.id]).fetchone()
+    if row is None:  # count(*) always answers one row
+        raise RuntimeError(f"counting deliveries of alert {alert_id} to {target.id} returned no row")
+    if row[0]:
         return 0
     con.execute("""INSERT INTO deliveries (alert_id, target, status, messages, planned_at)
                    VALUES (?, ?, ?, ?, ?)""",

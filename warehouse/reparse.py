@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import duckdb
 
@@ -40,7 +41,7 @@ def parse_pages(pages: Sequence[tuple[str, bytes]], parse: PageParser = parsers.
 def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse,
             now: dt.datetime | None = None) -> ReparseStats:
     """Re-derive every stored version from its raw pages, in one transaction."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     stats = ReparseStats()
     decompress = compress.Decoder(con)
     pages: dict[int, list[tuple[str, bytes]]] = collections.defaultdict(list)
@@ -52,7 +53,7 @@ def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse
     new_hash: dict[int, str] = {}
     texts: dict[int, VersionText] = {}
     with transaction(con):
-        stats.edits_before = con.execute("SELECT count(*) FROM edit_records").fetchone()[0]
+        stats.edits_before = _edit_count(con)
         for version_id, _url, old_hash, title, body in versions:
             stats.versions += 1
             texts[version_id] = VersionText(title or "", tuple(body.split("\n\n")) if body else ())
@@ -83,13 +84,20 @@ def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse
                          "generic" if article.fallback else article.portal, article.paywalled, version_id])
         _follow_current_hashes(con, versions, new_hash)
         _rebuild_edits(con, texts, new_hash)
-        stats.edits_after = con.execute("SELECT count(*) FROM edit_records").fetchone()[0]
+        stats.edits_after = _edit_count(con)
         con.execute("INSERT INTO events (happened_at, kind, detail) VALUES (?, 'reparse', ?)",
                     [now, json.dumps(dataclasses.asdict(stats))])
     return stats
 
 
-def _follow_current_hashes(con: duckdb.DuckDBPyConnection, versions: Sequence[tuple],
+def _edit_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM edit_records").fetchone()
+    if row is None:  # count(*) always answers one row; None would mean a broken connection
+        raise RuntimeError("counting edit_records returned no row")
+    return int(row[0])
+
+
+def _follow_current_hashes(con: duckdb.DuckDBPyConnection, versions: Sequence[tuple[Any, ...]],
                            new_hash: dict[int, str]) -> None:
     current = dict(con.execute("SELECT url, current_hash FROM articles").fetchall())
     for version_id, url, old_hash, _title, _body in versions:

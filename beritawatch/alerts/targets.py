@@ -390,14 +390,15 @@ def _target(raw: str | Mapping[str, Any], where: str, routes: Mapping[str, Route
     url, tags, options = _entry(raw, where)
     shown = redact_url(url)
     label = f"{where} {shown}"
-    if _split(url) is None:
+    split = _split(url)
+    if split is None:
         raise TargetError([f"{label}: not an apprise URL (expected scheme://...)"])
     _check_tags(label, tags, routes)
     plugin, log = _instantiate(url)
     if plugin is None:
         reasons = "; ".join(dict.fromkeys(redact_text(m, url) for m in log)) or "apprise cannot load it"
         raise TargetError([f"{label}: apprise rejected it: {reasons}"])
-    scheme = _split(url).scheme  # type: ignore[union-attr]
+    scheme = split.scheme
     kind = _KIND_BY_SCHEME.get(scheme, "other")
     limit, max_parts = _sizes(label, options, kind, plugin)
     name = options.get("name")

@@ -110,7 +110,8 @@ def alerts_history(args: argparse.Namespace) -> int:
         label = kind_label(kind, lang) if kind in ("new", "edit", "removed", "restored", "health", "digest") else kind
         where = f" {portal}:" if portal else ""
         more = f" ({parts} parts)" if isinstance(parts, int) and parts > 1 else ""
-        print(f"{i18n.when(sent_at, lang)}  {target}  [{label}]{where} {title}{more}")  # type: ignore[arg-type]
+        sent = sent_at if isinstance(sent_at, dt.datetime) else None  # DuckDB gives a datetime; else "–"
+        print(f"{i18n.when(sent, lang)}  {target}  [{label}]{where} {title}{more}")
     return EXIT_OK
 
 

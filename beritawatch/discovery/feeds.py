@@ -95,8 +95,7 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
         raise DiscoveryError(source_url, f"not an RSS or Atom feed ({error or 'no feed elements'})")
     if result.get("bozo") and error is not None and not isinstance(error, _HARMLESS):
         problems.append(f"feed is malformed ({error}); read {len(entries)} items leniently")
-    kind = "atom" if version.startswith("atom") else "rss"
-    parsed = Parsed(kind=kind, problems=problems)
+    parsed = Parsed(kind="atom" if version.startswith("atom") else "rss", problems=problems)
     recovered = 0
     for entry in entries[: limits.max_candidates]:
         links = [url for link in _links(entry)

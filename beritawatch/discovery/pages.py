@@ -70,7 +70,9 @@ def _text(node: LexborNode | None, limit: int) -> str | None:
 
 def _item(node: LexborNode, layout: IndexLayout, limits: Limits, now: dt.datetime | None) -> Found | None:
     link = node.css_first(layout.link)
-    href = link.attributes.get("href") if link is not None else None
+    if link is None:
+        return None
+    href = link.attributes.get("href")
     if not href:
         return None
     title = _text(node.css_first(layout.title), limits.max_field_chars) if layout.title else None

@@ -108,6 +108,7 @@ def _render(name: str, words: Words, **context: Any) -> str:
 def diff_html(paragraphs: Sequence[Any], *, max_words: int = MAX_DIFF_WORDS, lang: Language = DEFAULT_LANGUAGE) -> str:
     """The body diff as a page shows it (changes with context, folds, the cut note)."""
     words = Words(lang)
+    # Jinja exposes a template's macros as dynamic attributes of its module: mypy cannot see them.
     macro = _ENV.get_template("macros.html").make_module({"w": words}).diff  # type: ignore[attr-defined]
     return str(macro(diff_blocks(paragraphs, max_words=max_words)))
 

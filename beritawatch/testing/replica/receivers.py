@@ -21,10 +21,8 @@ import time
 from collections.abc import Collection, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # aiosmtpd is a test/demo extra: imported only when an SMTP receiver starts
     from aiosmtpd.controller import Controller

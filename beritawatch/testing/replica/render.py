@@ -165,11 +165,13 @@ def _render_detik(spec: ArticleSpec, page: int) -> str:
         out.append('<div id="megabillboard-desktop" class="megabillboard"><div id="div-gpt-ad-1001-0"></div></div>\n')
     out.append('<article class="detail">\n<div class="detail__header">\n'
                f'<h1 class="detail__title">\n    {_e(spec.title)}    </h1>\n'
-               f'<div class="detail__author">{_e(spec.author)} - <span class="detail__label">{_e(channel)}</span></div>\n'
+               f'<div class="detail__author">{_e(spec.author)} - '
+               f'<span class="detail__label">{_e(channel)}</span></div>\n'
                f'<div class="detail__date">{_detik_date(spec.published)}</div>\n</div>\n')
     if spec.noise:
         out.append('<div class="detail__media"><figure class="detail__media-image"><img src="/foto.jpg" alt="foto" />'
-                   '<figcaption class="detail__media-caption">Ilustrasi. (Foto: Dok. Replika)</figcaption></figure></div>\n')
+                   '<figcaption class="detail__media-caption">Ilustrasi. (Foto: Dok. Replika)</figcaption>'
+                   '</figure></div>\n')
     out.append('<div class="detail__body itp_bodycontent_wrapper">\n<div class="detail__body-text itp_bodycontent">\n')
     for i, para in enumerate(paras):
         if i == 0 and first_of_article:
@@ -240,7 +242,7 @@ def _render_tribun(spec: ArticleSpec, page: int) -> str:
     extra: dict[str, object] = {"isAccessibleForFree": True}
     if spec.editor:
         extra["editor"] = {"@type": "Person", "name": spec.editor}
-    ld = {"@context": "https://schema.org", "@graph": [_news_ld(spec, [spec.author], extra)]}
+    ld: dict[str, object] = {"@context": "https://schema.org", "@graph": [_news_ld(spec, [spec.author], extra)]}
     title = spec.title if page in (0, 1) else f"{spec.title} - Halaman {page}"
     meta = [("property", "og:title", f"{spec.title} - Tribunnews.com"), ("property", "og:url", spec.url)]
     out = [_head(title, spec.url, meta, ld), "<body>\n"]
@@ -284,7 +286,8 @@ def _render_tribun(spec: ArticleSpec, page: int) -> str:
             f'rel="page-{i}">{i}</a>'
             for i in range(1, n + 1)
         )
-        out.append(f'<div class="paging"><div class="pagination-wrap"><span class="total-page">Halaman {page}/{n}</span>'
+        out.append('<div class="paging"><div class="pagination-wrap">'
+                   f'<span class="total-page">Halaman {page}/{n}</span>'
                    f'<div class="page-number">{links}</div>'
                    f'<a href="{_e(base)}?page=all" class="all-page">Tampilkan semua</a></div></div>\n')
     if spec.noise:
@@ -348,7 +351,8 @@ def _render_tempo(spec: ArticleSpec, page: int) -> str:
                f'<p class="text-neutral-900 text-sm">{_tempo_date(spec.published)}</p>\n'
                f'<div><a href="/penulis/replika-1">{_e(spec.author)}</a></div>\n')
     if spec.noise:
-        out.append("<figure><img src=\"/foto.jpg\" alt=\"foto\"><figcaption>Foto ilustrasi. Dok. Replika</figcaption></figure>\n")
+        out.append('<figure><img src="/foto.jpg" alt="foto">'
+                   "<figcaption>Foto ilustrasi. Dok. Replika</figcaption></figure>\n")
     for i, para in enumerate(spec.paragraphs):
         out.append(f'<div id="content-wrapper" class="max-lg:container xl"><p>{_e(para)}</p></div>\n')
         if spec.noise and i == 0:

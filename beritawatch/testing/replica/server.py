@@ -5,6 +5,7 @@ test can edit an article, remove it, or make a URL slow, failing, redirecting or
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import email.utils
@@ -88,7 +89,7 @@ class Replica:
     @property
     def origin(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def start(self) -> Replica:
         self._thread = threading.Thread(target=self._server.serve_forever, name="replica",
@@ -123,7 +124,7 @@ class Replica:
         with self._lock:
             self._remove_pages(spec.url)
             self._articles[spec.url] = spec
-            self._modified[spec.url] = modified or dt.datetime.now(dt.timezone.utc)
+            self._modified[spec.url] = modified or dt.datetime.now(dt.UTC)
             for page_url in page_urls(spec):
                 self._pages[_key(page_url)] = (spec.url, page_url)
 
@@ -152,7 +153,7 @@ class Replica:
         """Serve a static resource (a feed, robots.txt, an index page) at a real URL."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         with self._lock:
-            self._static[_key(url)] = _Resource(data, content_type, dt.datetime.now(dt.timezone.utc))
+            self._static[_key(url)] = _Resource(data, content_type, dt.datetime.now(dt.UTC))
 
     def _static_urls(self) -> list[str]:
         return [f"http://{key}" for key in self._static]
@@ -176,12 +177,13 @@ class Replica:
         key = f"{host.lower()}{path}"
         with self._lock:
             behavior = self._behaviors.get(key)
-            if behavior is not None and behavior.times is not None:
-                if behavior.times <= 0:
+            times = behavior.times if behavior is not None else None
+            if behavior is not None and times is not None:
+                if times <= 0:
                     del self._behaviors[key]
                     behavior = None
                 else:
-                    behavior.times -= 1
+                    behavior.times = times - 1
             if key in self._static:
                 return behavior, self._static[key]
             page = self._pages.get(key)
@@ -232,10 +234,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             with replica._lock:
                 replica.requests.append(record)
         behavior, resource = replica._resolve(host, self.path)
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._answer(behavior, resource)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def _answer(self, behavior: Behavior | None, resource: _Resource | None) -> None:
         b = behavior or Behavior()
@@ -275,7 +275,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         headers: dict[str, str] = {}
         if b.validators:
             etag = '"' + hashlib.blake2b(resource.body, digest_size=8).hexdigest() + '"'
-            last_modified = email.utils.format_datetime(resource.modified.astimezone(dt.timezone.utc),
+            last_modified = email.utils.format_datetime(resource.modified.astimezone(dt.UTC),
                                                         usegmt=True)
             headers = {"ETag": etag, "Last-Modified": last_modified}
             if self._not_modified(etag, resource.modified):

@@ -32,12 +32,18 @@ def tracked_articles() -> list[ArticleSpec]:
             author="Rina Kusumawati", editor="Bagus Pratama",
             published=dt.datetime(2023, 7, 29, 9, 15, tzinfo=WIB),
             paragraphs=[
-                "TRIBUNNEWS.COM - Pemerintah Amerika Serikat menilai kunjungan Menteri Pertahanan Rusia ke Korea Utara pekan ini bertujuan mencari pasokan senjata untuk perang di Ukraina.",
-                "Juru bicara Gedung Putih mengatakan Moskow sedang kekurangan amunisi setelah berbulan-bulan bertempur di garis depan timur.",
-                "Menurut pejabat tersebut, Rusia berharap Pyongyang bersedia menjual peluru artileri dan roket dalam jumlah besar.",
-                "Korea Utara membantah pernah mengirim senjata ke Rusia, tetapi Washington menyebut pihaknya memiliki bukti pengiriman melalui jalur kereta.",
-                "Kunjungan itu disambut parade militer di Pyongyang yang menampilkan rudal balistik antarbenua terbaru.",
-                "Sejumlah analis menilai kedekatan kedua negara bisa melemahkan sanksi Dewan Keamanan PBB terhadap program senjata Korea Utara.",
+                ("TRIBUNNEWS.COM - Pemerintah Amerika Serikat menilai kunjungan Menteri Pertahanan Rusia ke Korea "
+                 "Utara pekan ini bertujuan mencari pasokan senjata untuk perang di Ukraina."),
+                ("Juru bicara Gedung Putih mengatakan Moskow sedang kekurangan amunisi setelah berbulan-bulan "
+                 "bertempur di garis depan timur."),
+                ("Menurut pejabat tersebut, Rusia berharap Pyongyang bersedia menjual peluru artileri dan roket dalam "
+                 "jumlah besar."),
+                ("Korea Utara membantah pernah mengirim senjata ke Rusia, tetapi Washington menyebut pihaknya memiliki "
+                 "bukti pengiriman melalui jalur kereta."),
+                ("Kunjungan itu disambut parade militer di Pyongyang yang menampilkan rudal balistik antarbenua "
+                 "terbaru."),
+                ("Sejumlah analis menilai kedekatan kedua negara bisa melemahkan sanksi Dewan Keamanan PBB terhadap "
+                 "program senjata Korea Utara."),
             ],
         ),
         ArticleSpec(
@@ -46,12 +52,18 @@ def tracked_articles() -> list[ArticleSpec]:
             author="Dimas Ardiansyah", desk="dma/ega",
             published=dt.datetime(2023, 6, 13, 12, 57, tzinfo=WIB), pages=2,
             paragraphs=[
-                "Washington DC - Amerika Serikat menyatakan kekhawatiran bahwa Korea Utara akan menambah pasokan senjata untuk Rusia setelah Kim Jong Un menjanjikan kerja sama strategis yang lebih erat dengan Moskow.",
-                "Janji itu disampaikan Kim dalam pesan ucapan kepada Presiden Vladimir Putin pada peringatan Hari Nasional Rusia, menurut laporan kantor berita resmi Korut.",
-                "Dewan Keamanan Nasional AS menyebut Pyongyang telah mengirim roket dan rudal infanteri kepada kelompok tentara bayaran Rusia tahun lalu.",
-                "Seorang pejabat AS mengatakan Washington akan terus mengungkap setiap upaya pengiriman senjata yang melanggar resolusi PBB.",
+                ("Washington DC - Amerika Serikat menyatakan kekhawatiran bahwa Korea Utara akan menambah pasokan "
+                 "senjata untuk Rusia setelah Kim Jong Un menjanjikan kerja sama strategis yang lebih erat dengan "
+                 "Moskow."),
+                ("Janji itu disampaikan Kim dalam pesan ucapan kepada Presiden Vladimir Putin pada peringatan Hari "
+                 "Nasional Rusia, menurut laporan kantor berita resmi Korut."),
+                ("Dewan Keamanan Nasional AS menyebut Pyongyang telah mengirim roket dan rudal infanteri kepada "
+                 "kelompok tentara bayaran Rusia tahun lalu."),
+                ("Seorang pejabat AS mengatakan Washington akan terus mengungkap setiap upaya pengiriman senjata yang "
+                 "melanggar resolusi PBB."),
                 "Rusia dan Korea Utara sama-sama membantah adanya transaksi senjata di antara keduanya.",
-                "Para diplomat di Seoul memperkirakan isu ini akan dibahas dalam pertemuan menteri luar negeri negara-negara G7 bulan depan.",
+                ("Para diplomat di Seoul memperkirakan isu ini akan dibahas dalam pertemuan menteri luar negeri "
+                 "negara-negara G7 bulan depan."),
             ],
         ),
         ArticleSpec(
@@ -60,8 +72,10 @@ def tracked_articles() -> list[ArticleSpec]:
             author="Siti Marlina", editor="Hendra Gunawan",
             published=dt.datetime(2023, 9, 5, 10, 40, tzinfo=WIB),
             paragraphs=[
-                "REPUBLIKA.CO.ID, WASHINGTON -- Amerika Serikat memperingatkan Korea Utara agar tidak menjual senjata kepada Rusia, seraya menyebut Pyongyang akan menanggung akibatnya bila tetap melakukannya.",
-                "Penasihat keamanan nasional AS mengatakan perundingan senjata antara kedua negara bergerak maju dan mungkin berlanjut di tingkat pemimpin.",
+                ("REPUBLIKA.CO.ID, WASHINGTON -- Amerika Serikat memperingatkan Korea Utara agar tidak menjual senjata "
+                 "kepada Rusia, seraya menyebut Pyongyang akan menanggung akibatnya bila tetap melakukannya."),
+                ("Penasihat keamanan nasional AS mengatakan perundingan senjata antara kedua negara bergerak maju dan "
+                 "mungkin berlanjut di tingkat pemimpin."),
                 "Menurut Washington, Rusia mencari peluru artileri serta bahan baku untuk industri pertahanannya.",
                 "Korea Utara belum memberikan tanggapan resmi atas peringatan tersebut.",
                 "Kremlin sebelumnya menyatakan hubungan Moskow dan Pyongyang tidak ditujukan kepada negara lain.",
@@ -73,13 +87,19 @@ def tracked_articles() -> list[ArticleSpec]:
             author="Yohanes Tarigan", editor="Ayu Lestari",
             published=dt.datetime(2023, 9, 5, 14, 5, tzinfo=WIB), pages=3,
             paragraphs=[
-                "TRIBUNKALTIM.CO - Korea Utara disebut membuka kemungkinan mengirim senjata mematikan ke Rusia, sebuah langkah yang dinilai berbahaya bagi Ukraina dan sekutunya di NATO.",
-                "Laporan intelijen Barat menyebut Pyongyang memiliki stok besar peluru artileri kaliber 152 milimeter yang cocok dengan meriam buatan Soviet.",
-                "Seorang pejabat NATO mengatakan pasokan itu dapat membantu Rusia mempertahankan tempo serangan selama musim dingin.",
-                "Kim Jong Un dijadwalkan bertemu Vladimir Putin di wilayah timur jauh Rusia dalam beberapa pekan mendatang.",
-                "Pertemuan tersebut diperkirakan membahas kerja sama militer, termasuk teknologi satelit dan kapal selam.",
+                ("TRIBUNKALTIM.CO - Korea Utara disebut membuka kemungkinan mengirim senjata mematikan ke Rusia, "
+                 "sebuah langkah yang dinilai berbahaya bagi Ukraina dan sekutunya di NATO."),
+                ("Laporan intelijen Barat menyebut Pyongyang memiliki stok besar peluru artileri kaliber 152 milimeter "
+                 "yang cocok dengan meriam buatan Soviet."),
+                ("Seorang pejabat NATO mengatakan pasokan itu dapat membantu Rusia mempertahankan tempo serangan "
+                 "selama musim dingin."),
+                ("Kim Jong Un dijadwalkan bertemu Vladimir Putin di wilayah timur jauh Rusia dalam beberapa pekan "
+                 "mendatang."),
+                ("Pertemuan tersebut diperkirakan membahas kerja sama militer, termasuk teknologi satelit dan kapal "
+                 "selam."),
                 "Ukraina meminta mitra-mitranya memperketat pengawasan terhadap jalur logistik antara kedua negara.",
-                "Sementara itu, Jepang dan Korea Selatan menyatakan akan meningkatkan patroli di perairan sekitar Semenanjung Korea.",
+                ("Sementara itu, Jepang dan Korea Selatan menyatakan akan meningkatkan patroli di perairan sekitar "
+                 "Semenanjung Korea."),
             ],
         ),
         ArticleSpec(
@@ -88,10 +108,13 @@ def tracked_articles() -> list[ArticleSpec]:
             author="Lestari Wulandari",
             published=dt.datetime(2023, 9, 5, 16, 30, tzinfo=WIB),
             paragraphs=[
-                "TEMPO.CO, Jakarta - Gedung Putih menyatakan Presiden Rusia Vladimir Putin dan pemimpin Korea Utara Kim Jong Un akan bertemu untuk membicarakan penjualan senjata bagi perang Rusia di Ukraina.",
-                "Menurut Washington, Moskow menginginkan peluru artileri dan rudal antitank, sementara Pyongyang mengincar teknologi satelit serta bantuan pangan.",
+                ("TEMPO.CO, Jakarta - Gedung Putih menyatakan Presiden Rusia Vladimir Putin dan pemimpin Korea Utara "
+                 "Kim Jong Un akan bertemu untuk membicarakan penjualan senjata bagi perang Rusia di Ukraina."),
+                ("Menurut Washington, Moskow menginginkan peluru artileri dan rudal antitank, sementara Pyongyang "
+                 "mengincar teknologi satelit serta bantuan pangan."),
                 "Kremlin menolak berkomentar mengenai rencana pertemuan tersebut.",
-                "Amerika Serikat mendesak Korea Utara menghentikan pembicaraan senjata dan mematuhi komitmen publiknya untuk tidak menjual senjata ke Rusia.",
+                ("Amerika Serikat mendesak Korea Utara menghentikan pembicaraan senjata dan mematuhi komitmen "
+                 "publiknya untuk tidak menjual senjata ke Rusia."),
                 "Kunjungan Kim ke Rusia akan menjadi perjalanan luar negeri pertamanya sejak pandemi.",
             ],
         ),
