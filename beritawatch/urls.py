@@ -14,6 +14,7 @@ import re
 from collections.abc import Collection
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from parsers.common import points_up
 from parsers.pack import www_host
 from parsers.portals import BY_NAME, PACKS, pack_of_host
 
@@ -37,7 +38,6 @@ _TRACKING = re.compile(
     re.IGNORECASE,
 )
 
-_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
 _AMP_CACHE = re.compile(r"^/(?:c|v|wp|i)/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$")
 
 
@@ -91,26 +91,12 @@ def canonical_url(url: str, page_canonical: str | None = None) -> str:
         # form of the same article, says less than the URL itself.
         if (
             same_site
-            and (theirs.key is not None or (mine.key is None and not _points_up(mine.url, theirs.url)))
+            and (theirs.key is not None or (mine.key is None and not points_up(mine.url, theirs.url)))
             and not (theirs.key == mine.key and mine.complete and not theirs.complete)
         ):
             return theirs.url
     return mine.url
 
-
-def _points_up(page: str, link: str) -> bool:
-    """Whether `link` is the home page, or a section folder above `page` on the same host (its
-    last segment a word or two such as "internasional", not a slug: page 2 of an article may
-    rightly name page 1 as canonical)."""
-    page_parts, link_parts = urlsplit(page), urlsplit(link)
-    if page_parts.hostname != link_parts.hostname:
-        return False
-    above = [s for s in link_parts.path.split("/") if s]
-    below = [s for s in page_parts.path.split("/") if s]
-    if not above:
-        return bool(below)
-    return len(above) < len(below) and below[: len(above)] == above and all(
-        _SECTION_WORD.fullmatch(segment) for segment in above)
 
 
 def alias_form(url: str) -> str:

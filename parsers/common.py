@@ -316,7 +316,7 @@ def is_home_url(url: str) -> bool:
 _SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)  # "internasional", "news-rejabar"
 
 
-def _section_above(page: str, link: str) -> bool:
+def points_up(page: str, link: str) -> bool:
     """Whether `link` is the home page or a section folder above `page` (a canonical link that
     says nothing about the article); a slug above the page (page 2 -> page 1) is not."""
     try:
@@ -334,7 +334,7 @@ def _section_above(page: str, link: str) -> bool:
 
 def _home_or_section_above(page: str, link: str) -> bool:
     """Whether a canonical link names the site's home or a section folder above the page."""
-    return is_home_url(link) or _section_above(page, link)
+    return is_home_url(link) or points_up(page, link)
 
 
 def absolute_url(base: str, href: str | None) -> str | None:
