@@ -690,3 +690,62 @@ def test_replica_broken_rss_is_recognised_as_broken() -> None:
     body = feeds.rss(ITEMS, links_to="https://www.tribunnews.com/")
     result = discover(body.encode(), feeds.CONTENT_TYPES["rss"], "https://www.tribunnews.com/rss")
     assert result.candidates == () and "the feed is broken" in result.problems[0]
+
+
+RDF_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://news.detik.com/rss"><title>Replika RSS 1.0</title>
+    <link>https://news.detik.com/</link><description>uji</description></channel>
+  <item rdf:about="https://news.detik.com/internasional/d-7460301/kereta-barang-melintas-tumen">
+    <title>Kereta barang melintas Tumen</title>
+    <link>https://news.detik.com/internasional/d-7460301/kereta-barang-melintas-tumen</link>
+    <dc:date>2026-07-24T09:15:00+07:00</dc:date>
+  </item>
+  <item rdf:about="https://news.detik.com/internasional/d-7460302/pelabuhan-rajin-ramai">
+    <title>Pelabuhan Rajin ramai lagi</title>
+    <link>https://news.detik.com/internasional/d-7460302/pelabuhan-rajin-ramai</link>
+    <dc:date>2026-07-24T10:40:00+07:00</dc:date>
+  </item>
+</rdf:RDF>"""
+
+
+def test_an_rss_1_0_feed_is_read_with_its_dublin_core_dates() -> None:
+    from beritawatch.discovery.feeds import parse_feed
+
+    parsed = parse_feed(RDF_FEED, "application/rdf+xml", "https://news.detik.com/rss", Limits())
+    assert parsed.kind == "rss" and not parsed.problems
+    # feedparser reads dc:date as the item's update time; with no pubDate, `published` stays empty
+    assert all(f.published is None for f in parsed.found)
+    assert [(f.url.rsplit("/", 2)[1], f.title, f.updated) for f in parsed.found] == [
+        ("d-7460301", "Kereta barang melintas Tumen", dt.datetime(2026, 7, 24, 2, 15, tzinfo=dt.UTC)),
+        ("d-7460302", "Pelabuhan Rajin ramai lagi", dt.datetime(2026, 7, 24, 3, 40, tzinfo=dt.UTC))]
+
+
+def test_a_feed_over_the_candidate_limit_keeps_its_first_items_and_says_so() -> None:
+    from beritawatch.discovery.feeds import parse_feed
+
+    parsed = parse_feed(RDF_FEED, None, "https://news.detik.com/rss", Limits(max_candidates=1))
+    assert [f.title for f in parsed.found] == ["Kereta barang melintas Tumen"]
+    assert parsed.problems == ["feed lists 2 items; kept the first 1"]
+
+
+def test_an_index_page_over_the_candidate_limit_keeps_its_first_items_and_says_so() -> None:
+    from beritawatch.discovery.pages import parse_index
+
+    content = (FIXTURES / "detik-indeks.html").read_bytes()
+    whole = parse_index(content, "text/html", "https://news.detik.com/indeks", Limits(), None)
+    cut = parse_index(content, "text/html", "https://news.detik.com/indeks", Limits(max_candidates=2), None)
+    assert len(whole.found) > 2 and cut.found == whole.found[:2]
+    assert cut.problems == ["kept the first 2 listed articles"] and not whole.problems
+
+
+def test_an_unknown_layout_scans_links_up_to_four_times_the_limit() -> None:
+    from beritawatch.discovery.pages import parse_index
+
+    links = "".join(f'<a href="/internasional/d-74604{i:02d}/kabar-{i}">Kabar {i}</a>' for i in range(20))
+    parsed = parse_index(f"<html><body><p>{links}</p></body></html>".encode(), "text/html",
+                         "https://news.detik.com/lain", Limits(max_candidates=2), None)
+    assert parsed.strict and [f.title for f in parsed.found] == [f"Kabar {i}" for i in range(8)]
+    assert parsed.problems == ["no known index layout matched; kept the article-shaped links on the page",
+                               "stopped scanning links at the limit"]
