@@ -283,3 +283,15 @@ def test_a_story_page_places_members_on_the_timeline_in_order(con: duckdb.DuckDB
     [tribun] = [d for d in page.differences if d["portal"] == "tribun"]
     assert tribun["reference_portal"] == "detik" and any(r["label"] == "only here" for r in tribun["rows"])
     assert load_story(con, story + 99, "en") == type(page)(story + 99, "", "", "?", [], [])
+
+
+def test_a_member_that_joined_in_an_earlier_pass_is_not_listed_again(con: duckdb.DuckDBPyConnection) -> None:
+    run(con, [parsed("detik", WIRE)], 0)
+    run(con, [parsed("tribun", ("TRIBUNNEWS.COM - " + WIRE[0], *WIRE[1:]), hours=2)], 1)
+    run(con, [parsed("republika", ("REPUBLIKA.CO.ID, SEOUL -- " + WIRE[0], *WIRE[1:]), hours=3)], 2)
+    assert rows(con, "SELECT members FROM stories") == [(3,)]
+    assert rows(con, "SELECT count(*) FROM alerts WHERE kind = 'new'") == [(1,)]
+    summaries = [json.loads(p)["summary"] for (p,) in rows(con, "SELECT payload FROM alerts WHERE kind = 'story' "
+                                                               "ORDER BY alert_id")]
+    assert len(summaries) == 2 and summaries[0].startswith("Juga di: tribun (")
+    assert summaries[1].startswith("Juga di: republika (") and "tribun" not in summaries[1]
