@@ -4,8 +4,9 @@ from __future__ import annotations
 import dataclasses
 
 from parsers.article import Article, ParseError, merge_pages
-from parsers.common import Page, ends_in_login_prompt, host_of, trim_to_region
+from parsers.common import Page, ends_in_login_prompt, host_of
 from parsers.decode import to_text
+from parsers.region import trim_to_region
 from parsers.registry import lookup
 
 __all__ = ["Article", "ParseError", "merge_pages", "parse"]

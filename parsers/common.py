@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,67 +21,12 @@ _BLOCKS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote table thead tbody tfoot tr td th caption section "
     "article aside header footer nav main pre hr center address details summary fieldset".split()
 )
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _DATELINE = re.compile(r"^[A-Z][\w .,'()/&]{0,60}?\s*(?:-{1,2}|\u2013|\u2014)$")
 _ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
      "BlogPosting", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
 )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Region:
-    """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
-
-    The region runs from the tag holding the earliest `start` marker after <body>, through the `body`
-    marker (the body container), to `slack` characters past the furthest `end` marker found after
-    the body marker: end markers must be things that only ever follow the body. The region is not
-    used when `nested` occurs inside the body container before the end (an element that could close
-    the region early), when the body marker or an `only_inside` marker occurs after the end (things
-    the parser reads wherever they are: every body container, every byline link), when a JSON-LD
-    script sits in <body> outside the region, or when `veto` says the page is of another template.
-    The <head> (meta, JSON-LD) is always kept.
-    """
-
-    start: tuple[str, ...]
-    body: str
-    end: tuple[str, ...]
-    nested: str | None = None
-    slack: int = 3000
-    veto: Callable[[str], bool] | None = None
-    only_inside: tuple[str, ...] = ()
-
-
-def _region_bounds(text: str, region: Region, body_tag: int) -> tuple[int, int, int] | None:
-    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing."""
-    starts = [i for m in region.start if (i := text.find(m, body_tag)) >= 0]
-    if not starts:
-        return None
-    start = text.rfind("<", body_tag, min(starts) + 1)
-    container = text.find(region.body, start) if start >= 0 else -1
-    if container < 0:
-        return None
-    ends = [i + len(m) for m in region.end if (i := text.find(m, container)) >= 0]
-    return (start, container, max(ends)) if ends else None
-
-
-def trim_to_region(text: str, region: Region) -> str | None:
-    """The page cut down to <head> plus the article region, or None when that is not safe."""
-    body_tag = text.find("<body")
-    bounds = _region_bounds(text, region, body_tag) if body_tag >= 0 else None
-    if bounds is None or (region.veto is not None and region.veto(text)):
-        return None
-    start, container, end = bounds
-    if region.nested is not None and text.find(region.nested, container + len(region.body), end) >= 0:
-        return None
-    if any(text.find(marker, end) >= 0 for marker in (region.body, *region.only_inside)):
-        return None  # another body container (or byline) after the region
-    head_end = text.find(">", body_tag) + 1
-    if text.find("ld+json", head_end, start) >= 0 or text.find("ld+json", end) >= 0:
-        return None  # JSON-LD in <body> outside the region: the parsers read it
-    end += region.slack
-    if start - head_end < 2000 and len(text) - end < 2000:
-        return None  # nothing worth cutting
-    return text[:head_end] + text[start:end]
 
 
 def clean(text: str | None) -> str:
@@ -403,22 +348,23 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
     in_link = 0
     in_p = 0
 
-    def flush() -> None:
+    def flush() -> None:  # called only with parts to join
         nonlocal link_chars
-        if parts:
-            raw = "".join(parts)
-            parts.clear()
-            if "\n" not in raw:
-                text = clean(raw)  # one piece: its cleaned text is also the total
+        raw = "".join(parts)
+        parts.clear()
+        if raw.isspace():
+            pass  # the markup's indentation between blocks (clean() would make it "")
+        elif "\n" not in raw:
+            text = clean(raw)  # one piece: its cleaned text is also the total
+            if text:
+                blocks.append(Block(text, min(1.0, link_chars / len(text))))
+        else:
+            pieces = _BLANK_LINE.split(raw) if in_p else raw.split("\n")
+            total = max(1, len(clean(raw)))
+            for piece in pieces:
+                text = clean(piece)
                 if text:
-                    blocks.append(Block(text, min(1.0, link_chars / len(text))))
-            else:
-                pieces = re.split(r"\n\s*\n", raw) if in_p else raw.split("\n")
-                total = max(1, len(clean(raw)))
-                for piece in pieces:
-                    text = clean(piece)
-                    if text:
-                        blocks.append(Block(text, min(1.0, link_chars / total)))
+                    blocks.append(Block(text, min(1.0, link_chars / total)))
         link_chars = 0
 
     # Iterative depth-first walk: pages can nest thousands of levels deep.
@@ -436,7 +382,7 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
         elif tag == "br":
             parts.append("\n")
         elif tag and tag[0] != "-" and node.mem_id not in skip:
-            if tag in _BLOCKS:
+            if parts and tag in _BLOCKS:
                 flush()
             child = node.child
             if child is not None:
@@ -452,7 +398,7 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
         nxt = node.next
         while nxt is None and stack:
             parent, parent_tag = stack.pop()
-            if parent_tag in _BLOCKS:
+            if parts and parent_tag in _BLOCKS:
                 flush()
             if parent_tag == "a":
                 in_link -= 1
@@ -460,7 +406,8 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
                 in_p -= 1
             nxt = parent.next
         node = nxt
-    flush()
+    if parts:
+        flush()
     return blocks
 
 
@@ -507,7 +454,7 @@ TEASER_MAX_CHARS = 1200  # a login-wall teaser shows a lede or two, not a whole 
 
 def ends_in_login_prompt(body: Sequence[str]) -> bool:
     """One of the last three paragraphs is a short login prompt."""
-    return any(_LOGIN_PROMPT.search(p) and len(p) < 200 for p in body[-3:])
+    return any(len(p) < 200 and _LOGIN_PROMPT.search(p) for p in body[-3:])
 
 
 def _login_teaser(page: Page, body: Sequence[str]) -> bool:

@@ -7,10 +7,11 @@ import pathlib
 import pytest
 
 from parsers import Article, parse
-from parsers.common import Page, trim_to_region
+from parsers.common import Page
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.portals.tempo.parse import has_isi_id
+from parsers.region import trim_to_region
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -1,0 +1,201 @@
+"""The parser's fast path: a page cut down to its <head> and the article region, equal to the whole page for the parser.
+
+A portal parser reads the <head> (meta, JSON-LD, canonical link, title) and the article; menus, side
+lists and footers are most of a page's bytes. `trim_to_region` keeps what the parser reads and
+refuses (None) whenever something outside the cut could change the parse. Scripts and styles in the
+<head> are dropped too (a news page's <head> is ~40 KB of them): `scan_head` walks the <head> the way
+the HTML tokenizer does and gives up on anything it does not fully understand, so what it drops is
+exactly a set of script/style elements no parser query can see.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+_SPACE = "\t\n\f\r "
+# A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
+# the tokenizer never gives characters back either). A tag with no closing ">" does not match.
+_TAG = re.compile(
+    r"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)"
+    r"(?P<attrs>(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
+    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+)[\t\n\f\r /]*+>")
+_ATTR = re.compile(
+    r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
+    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
+_END_DELIMITERS = frozenset("\t\n\f\r />")  # after "</script": an end tag; anything else is text
+_HEAD_VOID = frozenset({"meta", "link", "base", "basefont", "bgsound"})
+_RAW = frozenset({"script", "style", "title", "noscript"})  # text up to their end tag (noscript: scripting on)
+# attributes no parser query looks at: a script or style carrying only these is invisible to the parsers
+# (an id, class, itemprop, style... could be matched by an attribute selector such as [id^='player'])
+_INERT_ATTRS = frozenset({"type", "src", "async", "defer", "crossorigin", "nonce", "charset", "integrity",
+                          "referrerpolicy", "language", "media", "nomodule", "fetchpriority", "blocking"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Region:
+    """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
+
+    The region runs from the tag holding the earliest `start` marker after <body>, through the `body`
+    marker (the body container), to `slack` characters past the furthest `end` marker found after
+    the body marker: end markers must be things that only ever follow the body. The region is not
+    used when `nested` occurs inside the body container before the end (an element that could close
+    the region early), when the body marker or an `only_inside` marker occurs after the end (things
+    the parser reads wherever they are: every body container, every byline link), when a JSON-LD
+    script sits in <body> outside the region, or when `veto(text, lo, hi)` finds a sign of another
+    template in the text left out (between <body> and the region, then after the furthest end marker).
+    The <head> (meta, JSON-LD) is always kept, without the scripts and styles no parser can see.
+    """
+
+    start: tuple[str, ...]
+    body: str
+    end: tuple[str, ...]
+    nested: str | None = None
+    slack: int = 3000
+    veto: Callable[[str, int, int], bool] | None = None
+    only_inside: tuple[str, ...] = ()
+
+
+def _inert(attrs: str) -> bool:
+    """Whether a script/style start tag's attributes make it invisible to the parsers (JSON-LD is not)."""
+    for m in _ATTR.finditer(attrs):
+        name = m.group("name").lower()
+        if name not in _INERT_ATTRS and not name.startswith("data-"):
+            return False
+        if name == "type" and "json" in (m.group("value") or "").lower():
+            return False
+    return True
+
+
+def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
+    """(where the text of a raw-text element opened just before `at` ends, where its end tag ends).
+
+    None when a script's text holds "<!--" (the tokenizer's escaped states: not worth modelling) or
+    the end tag is missing. Steps from "<" to "<" (a memchr each: a regex would read every character).
+    """
+    closer = "/" + name
+    lt = text.find("<", at)
+    while lt >= 0:
+        if name == "script" and text.startswith("<!--", lt):
+            return None
+        after = lt + 1 + len(closer)
+        if text[lt + 1:after].lower() == closer and text[after:after + 1] in _END_DELIMITERS:
+            tag = _TAG.match(text, lt)
+            return (lt, tag.end()) if tag is not None else None
+        lt = text.find("<", lt + 1)
+    return None
+
+
+def _comment_end(text: str, at: int) -> int | None:
+    """End of the comment opened at `at` ("<!--"), or None for the odd shapes ("<!-->", "--!>")."""
+    close = text.find("-->", at + 4)
+    if close < 0 or text.startswith((">", "->"), at + 4) or "--!>" in text[at + 4:close + 3]:
+        return None
+    return close + 3
+
+
+def scan_head(text: str) -> tuple[str, int] | None:
+    """(the text before <body> without its inert scripts and styles, the index just past the <body> tag).
+
+    None unless everything before <body> is whitespace, comments, a doctype and head elements (html,
+    head, meta, link, base, title, script, style, noscript): anything else (text, a <div>, a stray end
+    tag, a script the tokenizer reads in its escaped states) would move where the head ends.
+    """
+    kept: list[str] = []
+    last = at = 0
+    while True:
+        lt = text.find("<", at)
+        if lt < 0 or text[at:lt].strip(_SPACE):
+            return None
+        if text.startswith("<!--", lt):
+            end = _comment_end(text, lt)
+        elif text[lt + 1:lt + 9].lower() == "!doctype":
+            end = text.find(">", lt) + 1 or None
+        else:
+            tag = _TAG.match(text, lt)
+            if tag is None:
+                return None
+            name, end = tag.group("name").lower(), tag.end()
+            if tag.group("end"):
+                if name != "head":
+                    return None
+            elif name == "body":
+                kept.append(text[last:end])
+                return "".join(kept), end
+            elif name in _RAW:
+                raw = _raw_end(text, end, name)
+                if raw is None:
+                    return None
+                if name in ("script", "style") and _inert(tag.group("attrs")):
+                    kept.append(text[last:lt])
+                    last = raw[1]
+                end = raw[1]
+            elif name not in _HEAD_VOID and name not in ("html", "head"):
+                return None
+        if end is None:
+            return None
+        at = end
+
+
+def _has_json_ld(text: str, lo: int, hi: int) -> bool:
+    """Whether "ld+json" occurs in text[lo:hi]: one memchr pass for its rare "+", checking each hit
+    (str.find of a short word reads every character; a page with many "+" falls back to it)."""
+    plus = text.find("+", lo + 2, hi - 4)
+    for _ in range(64):
+        if plus < 0:
+            return False
+        if text.startswith("ld+json", plus - 2):
+            return True
+        plus = text.find("+", plus + 1, hi - 4)
+    return text.find("ld+json", plus - 2, hi) >= 0
+
+
+def _region_bounds(text: str, region: Region, body_tag: int) -> tuple[int, int, int] | None:
+    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing."""
+    first = len(text)
+    for marker in region.start:  # the earliest: each later marker is looked for only before it
+        at = text.find(marker, body_tag, first + len(marker))
+        first = at if 0 <= at < first else first
+    if first == len(text):
+        return None
+    start = text.rfind("<", body_tag, first + 1)
+    container = text.find(region.body, start) if start >= 0 else -1
+    if container < 0:
+        return None
+    ends = [i + len(m) for m in region.end if (i := text.find(m, container)) >= 0]
+    return (start, container, max(ends)) if ends else None
+
+
+def _head(text: str) -> tuple[str, int] | None:
+    """The text kept before the region and where <body> content starts (see `scan_head`; a head it
+    cannot read is kept whole, up to the first "<body")."""
+    head = scan_head(text)
+    if head is not None:
+        return head
+    body_tag = text.find("<body")
+    if body_tag < 0:
+        return None
+    head_end = text.find(">", body_tag) + 1
+    return text[:head_end], head_end
+
+
+def trim_to_region(text: str, region: Region) -> str | None:
+    """The page cut down to <head> plus the article region, or None when that is not safe."""
+    head = _head(text)
+    bounds = _region_bounds(text, region, head[1]) if head is not None else None
+    if head is None or bounds is None:
+        return None
+    kept, head_end = head
+    start, container, end = bounds
+    if region.nested is not None and text.find(region.nested, container + len(region.body), end) >= 0:
+        return None
+    if any(text.find(marker, end) >= 0 for marker in (region.body, *region.only_inside)):
+        return None  # another body container (or byline) after the region
+    if _has_json_ld(text, head_end, start) or _has_json_ld(text, end, len(text)):
+        return None  # JSON-LD in <body> outside the region: the parsers read it
+    cut = end + region.slack
+    if start - head_end < 2000 and len(text) - cut < 2000:
+        return None  # nothing worth cutting
+    if region.veto is not None and (region.veto(text, head_end, start) or region.veto(text, end, len(text))):
+        return None
+    return kept + text[start:cut]
