@@ -6,7 +6,7 @@ import dataclasses
 from parsers.article import Article, ParseError, merge_pages
 from parsers.common import Page, ends_in_login_prompt, host_of
 from parsers.decode import to_text
-from parsers.region import trim_to_region
+from parsers.region import trim
 from parsers.registry import lookup
 
 __all__ = ["Article", "ParseError", "merge_pages", "parse"]
@@ -38,7 +38,7 @@ def parse(html: str | bytes, url: str) -> Article:
     domain, site = lookup(url)
     try:
         # fast path: parse only <head> + the article region; anything missing -> whole page
-        small = next((s for r in site.regions if (s := trim_to_region(text, r)) is not None), None)
+        small = trim(text, site.regions)
         if small is not None:
             article = site.parse(Page(small, url, domain))
             if _complete(article):

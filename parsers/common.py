@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 import urllib.parse
@@ -207,7 +208,8 @@ class Page:
         skip_selectors = (*noise.SELECTORS, *noise_selectors)
         skip = None
         if len(containers) > 2:  # one query over the page beats one per container (Tempo repeats ~15)
-            skip = {n.mem_id for n in self.doc.css(", ".join(skip_selectors))}
+            query = noise_query(tuple(skip_selectors))[1]
+            skip = {n.mem_id for n in self.doc.css(query)} if query else set()
         for container in containers:
             blocks.extend(extract_blocks(container, skip_selectors, skip))
         return clean_blocks(blocks)
@@ -335,13 +337,26 @@ def split_people(text: str, labels: Sequence[str] = ()) -> list[str]:
     return names
 
 
+_BARE_TAG = re.compile(r"[a-z][a-z0-9-]*")
+
+
+@functools.lru_cache(maxsize=64)
+def noise_query(selectors: tuple[str, ...]) -> tuple[frozenset[str], str]:
+    """Noise selectors split into bare tag names (the walk checks the tag it already has) and one CSS
+    query for the rest (Lexbor tests every element against every selector: fewer is quicker)."""
+    tags = frozenset(s for s in selectors if _BARE_TAG.fullmatch(s))
+    return tags, ", ".join(s for s in selectors if s not in tags)
+
+
 def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: set[int] | None = None) -> list[Block]:
     """Text of `container` split into blocks at block-level elements, skipping noise elements.
 
-    `skip` (mem_ids of the noise elements, found once for several containers) saves the query.
+    `skip` (mem_ids of the elements `skip_selectors` other than bare tag names match, found once
+    for several containers) saves the query.
     """
+    noise_tags, query = noise_query(tuple(skip_selectors))
     if skip is None:
-        skip = {n.mem_id for n in container.css(", ".join(skip_selectors))} if skip_selectors else set()
+        skip = {n.mem_id for n in container.css(query)} if query else set()
     blocks: list[Block] = []
     parts: list[str] = []
     link_chars = 0
@@ -381,7 +396,7 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
                 link_chars += len(value.strip())
         elif tag == "br":
             parts.append("\n")
-        elif tag and tag[0] != "-" and node.mem_id not in skip:
+        elif tag and tag[0] != "-" and tag not in noise_tags and node.mem_id not in skip:
             if parts and tag in _BLOCKS:
                 flush()
             child = node.child

@@ -1,7 +1,7 @@
 """The parser's fast path: a page cut down to its <head> and the article region, equal to the whole page for the parser.
 
 A portal parser reads the <head> (meta, JSON-LD, canonical link, title) and the article; menus, side
-lists and footers are most of a page's bytes. `trim_to_region` keeps what the parser reads and
+lists and footers are most of a page's bytes. `trim` keeps what the parser reads and
 refuses (None) whenever something outside the cut could change the parse. Scripts and styles in the
 <head> are dropped too (a news page's <head> is ~40 KB of them): `scan_head` walks the <head> the way
 the HTML tokenizer does and gives up on anything it does not fully understand, so what it drops is
@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 _SPACE = "\t\n\f\r "
 # A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
 # the tokenizer never gives characters back either). A tag with no closing ">" does not match.
-_TAG = re.compile(
-    r"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)"
-    r"(?P<attrs>(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
-    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+)[\t\n\f\r /]*+>")
+_ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
+          r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+")
+_TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_ATTRS})[\t\n\f\r /]*+>")
+# whitespace and <meta>/<link>/<base> tags, most of a <head>: skipped in one C-level match
+_VOID_RUN = re.compile(
+    rf"(?:[\t\n\f\r ]++|<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE])(?=[\t\n\f\r />]){_ATTRS}"
+    r"[\t\n\f\r /]*+>)*+")
 _ATTR = re.compile(
     r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
     r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
@@ -104,6 +107,8 @@ def scan_head(text: str) -> tuple[str, int] | None:
     kept: list[str] = []
     last = at = 0
     while True:
+        run = _VOID_RUN.match(text, at)  # always matches (maybe nothing)
+        at = run.end() if run else at
         lt = text.find("<", at)
         if lt < 0 or text[at:lt].strip(_SPACE):
             return None
@@ -150,11 +155,18 @@ def _has_json_ld(text: str, lo: int, hi: int) -> bool:
     return text.find("ld+json", plus - 2, hi) >= 0
 
 
-def _region_bounds(text: str, region: Region, body_tag: int) -> tuple[int, int, int] | None:
-    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing."""
+def _region_bounds(text: str, region: Region, body_tag: int, seen: dict[str, int]) -> tuple[int, int, int] | None:
+    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing.
+
+    `seen` remembers where each start marker was first found (templates share them: Tempo's <article).
+    """
     first = len(text)
     for marker in region.start:  # the earliest: each later marker is looked for only before it
-        at = text.find(marker, body_tag, first + len(marker))
+        at = seen.get(marker)
+        if at is None:
+            at = text.find(marker, body_tag, first + len(marker))
+            if first == len(text):  # an unbounded search: its answer holds for every template
+                seen[marker] = at = at if at >= 0 else len(text)
         first = at if 0 <= at < first else first
     if first == len(text):
         return None
@@ -179,13 +191,23 @@ def _head(text: str) -> tuple[str, int] | None:
     return text[:head_end], head_end
 
 
-def trim_to_region(text: str, region: Region) -> str | None:
-    """The page cut down to <head> plus the article region, or None when that is not safe."""
-    head = _head(text)
-    bounds = _region_bounds(text, region, head[1]) if head is not None else None
-    if head is None or bounds is None:
+def trim(text: str, regions: Sequence[Region]) -> str | None:
+    """The page cut to <head> plus the first of `regions` (one per template) that is safe, or None."""
+    head = _head(text) if regions else None
+    if head is None:
         return None
-    kept, head_end = head
+    seen: dict[str, int] = {}
+    for region in regions:
+        small = _cut(text, region, *head, seen)
+        if small is not None:
+            return small
+    return None
+
+
+def _cut(text: str, region: Region, kept: str, head_end: int, seen: dict[str, int]) -> str | None:
+    bounds = _region_bounds(text, region, head_end, seen)
+    if bounds is None:
+        return None
     start, container, end = bounds
     if region.nested is not None and text.find(region.nested, container + len(region.body), end) >= 0:
         return None

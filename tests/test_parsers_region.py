@@ -11,7 +11,7 @@ from parsers.common import Page
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.portals.tempo.parse import has_isi_id
-from parsers.region import trim_to_region
+from parsers.region import trim
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -35,7 +35,7 @@ def _whole(html: bytes, url: str) -> Article:
 def _trimmed(html: bytes, url: str) -> str | None:
     _, site = lookup(url)
     text = to_text(html)
-    return next((s for r in site.regions if (s := trim_to_region(text, r)) is not None), None)
+    return trim(text, site.regions)
 
 
 def _fixture(portal: str, name: str) -> tuple[bytes, str]:

@@ -1,12 +1,14 @@
 """Tempo: the www.tempo.co Nuxt template (2024+) and the older *.tempo.co/read/ template (div#isi)."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from parsers import noise
+from parsers import generic, noise
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
+from parsers.media import declares_article
 from parsers.region import Region
 
 TITLE = ("article h1", "h1.title", "h1")
@@ -17,6 +19,8 @@ NUXT_DATE = ("article p.text-neutral-900", "article time")
 OLD_BODY = ("div#isi", "#isi")
 OLD_AUTHORS = (".reporter a", ".title-reporter a", "[itemprop=author] [itemprop=name]")
 OLD_DATE = ("#date", ".date", "time")
+OLDER_DATE = (".block-tanggal",)  # 2015-16: "Rabu, 21 Oktober 2015 | 14:05 WIB"
+OLDER_CAPTIONS = ".deskripsi, .caption"
 # pre-2024 long articles: `?page_num=N` (unverified on a real page); the Nuxt template is one page
 OLD_PAGE_LINKS = ".paging a[href], .pagination a[href]"
 NOISE = (
@@ -73,8 +77,26 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
     return split_people(meta, _LABELS) if meta and "tempo" not in meta.lower() else []
 
 
+def _older(page: Page) -> Article:
+    """A 2015-16 page: body and title the generic way without photo captions, its date line read here."""
+    article = generic.parse(page)
+    captions = {clean(n.text(deep=True)) for n in page.doc.css(OLDER_CAPTIONS)}
+    published = article.published or parse_text(page.first_text(OLDER_DATE))
+    return dataclasses.replace(article, portal="tempo", body=tuple(p for p in article.body if p not in captions),
+                               published=published, updated=article.updated or published)
+
+
+def _older_template(page: Page) -> bool:
+    """An article page (it says so) with none of the known templates' containers nor a JSON-LD body."""
+    return (page.first((*NUXT_BODY, *OLD_BODY)) is None and declares_article(page)
+            and not isinstance(page.ld_article.get("articleBody"), str))
+
+
 def parse(page: Page) -> Article:
-    """Parse a Tempo article page (either template)."""
+    """Parse a Tempo article page (either template); a page with neither (2015-16 /read/news/) is read
+    the generic way."""
+    if _older_template(page):
+        return _older(page)
     old = page.doc.css_first("#isi") is not None
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
