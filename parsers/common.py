@@ -391,9 +391,10 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
         descend = False
         if tag == "-text":
             value = node.text_content or ""
-            parts.append(value)
-            if in_link:
-                link_chars += len(value.strip())
+            if parts or not value.isspace():  # indentation before a block's first words changes nothing
+                parts.append(value)
+                if in_link:
+                    link_chars += len(value.strip())
         elif tag == "br":
             parts.append("\n")
         elif tag and tag[0] != "-" and tag not in noise_tags and node.mem_id not in skip:
