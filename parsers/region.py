@@ -19,10 +19,11 @@ _SPACE = "\t\n\f\r "
 _ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
           r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+")
 _TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_ATTRS})[\t\n\f\r /]*+>")
-# whitespace and <meta>/<link>/<base> tags, most of a <head>: skipped in one C-level match
+# whitespace, <meta>/<link>/<base> tags and the <html>, <head>, </head> tags, most of a <head>: skipped
+# in one C-level match (the loop below sees only scripts, styles, titles, comments and what it refuses)
 _VOID_RUN = re.compile(
-    rf"(?:[\t\n\f\r ]++|<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE])(?=[\t\n\f\r />]){_ATTRS}"
-    r"[\t\n\f\r /]*+>)*+")
+    r"(?:[\t\n\f\r ]++|<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
+    rf"|/[hH][eE][aA][dD])(?=[\t\n\f\r />]){_ATTRS}[\t\n\f\r /]*+>)*+")
 _ATTR = re.compile(
     r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
     r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
@@ -79,10 +80,11 @@ def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
     closer = "/" + name
     lt = text.find("<", at)
     while lt >= 0:
-        if name == "script" and text.startswith("<!--", lt):
+        mark = text[lt + 1:lt + 2]  # most "<" in a script are comparisons or markup in strings
+        if mark == "!" and name == "script" and text.startswith("<!--", lt):
             return None
         after = lt + 1 + len(closer)
-        if text[lt + 1:after].lower() == closer and text[after:after + 1] in _END_DELIMITERS:
+        if mark == "/" and text[lt + 1:after].lower() == closer and text[after:after + 1] in _END_DELIMITERS:
             tag = _TAG.match(text, lt)
             return (lt, tag.end()) if tag is not None else None
         lt = text.find("<", lt + 1)
