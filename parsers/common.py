@@ -348,83 +348,106 @@ def noise_query(selectors: tuple[str, ...]) -> tuple[frozenset[str], str]:
     return tags, ", ".join(s for s in selectors if s not in tags)
 
 
+def _add_blocks(blocks: list[Block], raw: str, link_chars: int, in_p: bool) -> None:
+    """The blocks of one run of text between block boundaries: its lines (blank-line paragraphs in a <p>)."""
+    if raw.isspace():
+        return  # the markup's indentation between blocks (clean() would make it "")
+    if "\n" not in raw:
+        text = clean(raw)  # one piece: its cleaned text is also the total
+        if text:
+            blocks.append(Block(text, min(1.0, link_chars / len(text))))
+        return
+    pieces = _BLANK_LINE.split(raw) if in_p else raw.split("\n")
+    total = max(1, len(clean(raw)))
+    for piece in pieces:
+        text = clean(piece)
+        if text:
+            blocks.append(Block(text, min(1.0, link_chars / total)))
+
+
+class _Blocks:
+    """The text of a walk, cut into blocks at block boundaries, with how much of each is link text."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.in_link = 0
+        self.in_p = 0
+
+    def text(self, value: str) -> None:
+        if self.parts or not value.isspace():  # indentation before a block's first words changes nothing
+            self.parts.append(value)
+            if self.in_link:
+                self.link_chars += len(value.strip())
+
+    def cut(self) -> None:
+        if self.parts:
+            _add_blocks(self.blocks, "".join(self.parts), self.link_chars, self.in_p > 0)
+            self.parts.clear()
+            self.link_chars = 0
+
+    def enter(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.cut()
+        if tag == "a":
+            self.in_link += 1
+        elif tag == "p":
+            self.in_p += 1
+
+    def leave(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.cut()
+        if tag == "a":
+            self.in_link -= 1
+        elif tag == "p":
+            self.in_p -= 1
+
+
+def _noise_in(container: LexborNode, selectors: Sequence[str],
+              skip: set[int] | None) -> tuple[frozenset[str], set[int]]:
+    """(the bare tag names among `selectors`, the mem_ids of the other noise elements in `container`)."""
+    noise_tags, query = noise_query(tuple(selectors))
+    if skip is None:
+        skip = {n.mem_id for n in container.css(query)} if query else set()
+    return noise_tags, skip
+
+
 def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: set[int] | None = None) -> list[Block]:
     """Text of `container` split into blocks at block-level elements, skipping noise elements.
 
     `skip` (mem_ids of the elements `skip_selectors` other than bare tag names match, found once
     for several containers) saves the query.
     """
-    noise_tags, query = noise_query(tuple(skip_selectors))
-    if skip is None:
-        skip = {n.mem_id for n in container.css(query)} if query else set()
-    blocks: list[Block] = []
-    parts: list[str] = []
-    link_chars = 0
-    in_link = 0
-    in_p = 0
-
-    def flush() -> None:  # called only with parts to join
-        nonlocal link_chars
-        raw = "".join(parts)
-        parts.clear()
-        if raw.isspace():
-            pass  # the markup's indentation between blocks (clean() would make it "")
-        elif "\n" not in raw:
-            text = clean(raw)  # one piece: its cleaned text is also the total
-            if text:
-                blocks.append(Block(text, min(1.0, link_chars / len(text))))
-        else:
-            pieces = _BLANK_LINE.split(raw) if in_p else raw.split("\n")
-            total = max(1, len(clean(raw)))
-            for piece in pieces:
-                text = clean(piece)
-                if text:
-                    blocks.append(Block(text, min(1.0, link_chars / total)))
-        link_chars = 0
-
+    noise_tags, skip = _noise_in(container, skip_selectors, skip)
+    out = _Blocks()
     # Iterative depth-first walk: pages can nest thousands of levels deep.
     stack: list[tuple[LexborNode, str]] = []
     node = container.child
-    child: LexborNode | None = None
     while node is not None:
         tag = node.tag or ""
-        descend = False
+        child = None
         if tag == "-text":
-            value = node.text_content or ""
-            if parts or not value.isspace():  # indentation before a block's first words changes nothing
-                parts.append(value)
-                if in_link:
-                    link_chars += len(value.strip())
+            out.text(node.text_content or "")
         elif tag == "br":
-            parts.append("\n")
-        elif tag and tag[0] != "-" and tag not in noise_tags and node.mem_id not in skip:
-            if parts and tag in _BLOCKS:
-                flush()
+            out.parts.append("\n")
+        elif tag[:1] not in ("", "-") and tag not in noise_tags and node.mem_id not in skip:
+            out.enter(tag)
             child = node.child
-            if child is not None:
-                descend = True
-                if tag == "a":
-                    in_link += 1
-                elif tag == "p":
-                    in_p += 1
-        if descend:
+            if child is None:
+                out.leave(tag)
+        if child is not None:
             stack.append((node, tag))
             node = child
             continue
         nxt = node.next
         while nxt is None and stack:
             parent, parent_tag = stack.pop()
-            if parts and parent_tag in _BLOCKS:
-                flush()
-            if parent_tag == "a":
-                in_link -= 1
-            elif parent_tag == "p":
-                in_p -= 1
+            out.leave(parent_tag)
             nxt = parent.next
         node = nxt
-    if parts:
-        flush()
-    return blocks
+    out.cut()
+    return out.blocks
 
 
 def clean_blocks(blocks: Sequence[Block]) -> tuple[list[str], str | None]:

@@ -30,6 +30,8 @@ _ATTR = re.compile(
 _END_DELIMITERS = frozenset("\t\n\f\r />")  # after "</script": an end tag; anything else is text
 _HEAD_VOID = frozenset({"meta", "link", "base", "basefont", "bgsound"})
 _RAW = frozenset({"script", "style", "title", "noscript"})  # text up to their end tag (noscript: scripting on)
+_HEAD_TAGS = _HEAD_VOID | _RAW | {"html", "head", "/head", "body"}
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
 # attributes no parser query looks at: a script or style carrying only these is invisible to the parsers
 # (an id, class, itemprop, style... could be matched by an attribute selector such as [id^='player'])
 _INERT_ATTRS = frozenset({"type", "src", "async", "defer", "crossorigin", "nonce", "charset", "integrity",
@@ -99,6 +101,18 @@ def _comment_end(text: str, at: int) -> int | None:
     return close + 3
 
 
+def _head_tag(text: str, lt: int) -> tuple[str, int, str] | None:
+    """(name, "/head" for its end tag; where the tag ends; its attributes) of the tag at `lt` when a
+    <head> may hold it (or it is <body>), else None. The name is read first: a huge tag of another
+    kind costs nothing."""
+    named = _TAG_NAME.match(text, lt)
+    name = (named.group(1) + named.group(2).lower()) if named else ""
+    if name not in _HEAD_TAGS:
+        return None
+    tag = _TAG.match(text, lt)
+    return (name, tag.end(), tag.group("attrs")) if tag else None
+
+
 def scan_head(text: str) -> tuple[str, int] | None:
     """(the text before <body> without its inert scripts and styles, the index just past the <body> tag).
 
@@ -119,26 +133,21 @@ def scan_head(text: str) -> tuple[str, int] | None:
         elif text[lt + 1:lt + 9].lower() == "!doctype":
             end = text.find(">", lt) + 1 or None
         else:
-            tag = _TAG.match(text, lt)
+            tag = _head_tag(text, lt)
             if tag is None:
                 return None
-            name, end = tag.group("name").lower(), tag.end()
-            if tag.group("end"):
-                if name != "head":
-                    return None
-            elif name == "body":
+            name, end, attrs = tag
+            if name == "body":
                 kept.append(text[last:end])
                 return "".join(kept), end
-            elif name in _RAW:
+            if name in _RAW:
                 raw = _raw_end(text, end, name)
                 if raw is None:
                     return None
-                if name in ("script", "style") and _inert(tag.group("attrs")):
+                if name in ("script", "style") and _inert(attrs):
                     kept.append(text[last:lt])
                     last = raw[1]
                 end = raw[1]
-            elif name not in _HEAD_VOID and name not in ("html", "head"):
-                return None
         if end is None:
             return None
         at = end

@@ -95,8 +95,11 @@ def _older_template(page: Page) -> bool:
 def parse(page: Page) -> Article:
     """Parse a Tempo article page (either template); a page with neither (2015-16 /read/news/) is read
     the generic way."""
-    if _older_template(page):
-        return _older(page)
+    return _older(page) if _older_template(page) else _current(page)
+
+
+def _current(page: Page) -> Article:
+    """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
     old = page.doc.css_first("#isi") is not None
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
