@@ -21,9 +21,10 @@ def _finish(article: Article) -> Article:
 
 def _complete(article: Article) -> bool:
     # something missing may mean the region did not hold the whole article: parse the whole page;
-    # so does a body ending in a login prompt (a password form outside the region decides its fate)
+    # so does a body ending in a login prompt (a password form outside the region decides its fate),
+    # and a page read the generic way (it weighs the whole page to find the article)
     return bool(article.is_article and article.title and article.body and article.authors
-                and not ends_in_login_prompt(article.body))
+                and not article.fallback and not ends_in_login_prompt(article.body))
 
 
 def parse(html: str | bytes, url: str) -> Article:

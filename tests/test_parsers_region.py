@@ -253,3 +253,19 @@ def test_real_republika_and_tempo_pages_are_read_whole_and_equal_to_the_whole_pa
     assert article.is_article and article.portal == page.portal and article.title
     if page.gold is not None:
         assert f1("\n".join(article.body), page.gold) >= 0.95
+
+
+def test_a_page_read_the_generic_way_is_never_taken_from_the_region() -> None:
+    html, url = _fixture("republika", "plain")
+    # the region's markers without the 2020s containers: the parser falls back to the generic reader
+    older = (html.replace(b'class="max-card__title"', b'class="judul"')
+             .replace(b'class="article-content"', b'class="isi-berita"')
+             .replace(b"<head>", b'<head><meta property="og:type" content="article">', 1))
+    # a longer text below the region: the generic reader weighs it against the article
+    essay = b"<div class='esai'>" + b"".join(
+        b"<p>Paragraf panjang %d tentang sejarah pelabuhan di pesisir utara yang terus diperluas.</p>" % i
+        for i in range(40)) + b"</div>"
+    padded = _padded(older, essay)
+    assert _trimmed(padded, url) is not None  # the region is found; its generic reading is not trusted
+    article = parse(padded, url)
+    assert article.fallback and article == _whole(padded, url)
