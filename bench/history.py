@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 import pathlib
 import shutil
@@ -206,6 +207,8 @@ def run_pass(config_path: pathlib.Path) -> dict[str, Any]:
             return real_export(*args, **kwargs)
 
     monitor.export_parquet = export
+    # The task functions log through Prefect's run logger, which needs a run context: a plain one here.
+    monitor.get_run_logger = lambda: logging.getLogger("bench.history")  # type: ignore[assignment]
     try:
         with timed(took, "prepare"):
             monitor.prepare.fn(config, db, run_id)

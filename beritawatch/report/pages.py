@@ -7,10 +7,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html
+import inspect
+import json
 import os
 import pathlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -19,16 +21,20 @@ from markupsafe import Markup
 
 from beritawatch import i18n
 from beritawatch.changes import describe_edit
-from beritawatch.i18n import DEFAULT_LANGUAGE, Language
+from beritawatch.i18n import DEFAULT_LANGUAGE, WIB, Language
 from beritawatch.report import data, timeline
 from beritawatch.report.data import Article, Edit, Event, Version
 from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
 from beritawatch.stories.page import write_story_pages
-from beritawatch.urls import is_plain_web_url
+from beritawatch.urls import is_plain_web_url, url_key
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
+LIST_ROWS = 250  # articles per page of the list: the index holds the first page
+RENDER_BATCH = 200  # article pages whose data is read from the warehouse at once
+MANIFEST = ".manifest.json"  # in articles/: what each page was written from
 _HERE = pathlib.Path(__file__).parent
 _PAGE_NAME = re.compile(r"[0-9a-f]{16}\.html")
+_LIST_NAME = re.compile(r"articles-(\d+)\.html")
 
 CSS = (_HERE / "style.css").read_text(encoding="utf-8")
 _CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
@@ -61,7 +67,7 @@ _ENV.filters.update(
     f1=lambda value: f"{value:.1f}",
     cut=_cut,
 )
-_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS))  # noqa: S704 - our own stylesheet
+_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS), rows_per_page=LIST_ROWS)  # noqa: S704 - our own stylesheet
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,7 +133,7 @@ def timeline_svg(articles: Sequence[Article], edits: Sequence[Edit], events: Seq
     return _render("timeline.svg", words, tl=_timeline(articles, edits, events, portals, words))
 
 
-# -- the index ---------------------------------------------------------------------------------
+# -- the index and the list pages ---------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Change:
@@ -138,30 +144,59 @@ class Change:
     text: str
 
 
-def _changes(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
-             words: Words) -> list[Change]:
-    by_url = {a.url: a for a in articles}
+def _changes(con: duckdb.DuckDBPyConnection, words: Words) -> list[Change]:
+    """The latest edits and removals/restorations/reverts, newest first."""
+    edits = data.load_recent_edits(con)
+    events = data.load_recent_events(con)
+    urls = sorted({e.url for e in edits} | {e.url for e in events if e.url})
+    by_url = {a.url: a for a in data.load_articles(con, urls)}
     items = [Change(e.detected_at, by_url[e.url], e.kind, None, words.edit_summary(e)) for e in edits
              if e.url in by_url]
     items += [Change(e.happened_at, by_url[e.url], None, e.kind, str(e.detail.get("reason") or ""))
-              for e in events if e.kind in ("removed", "restored", "revert") and e.url in by_url]
+              for e in events if e.url in by_url]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[: data.RECENT_CHANGES]
 
 
-def _index_page(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], edits: Sequence[Edit],
-                events: Sequence[Event], pages: set[str], words: Words, now: dt.datetime) -> str:
-    interesting = [a for a in articles if a.interesting]
-    portals = sorted({a.portal for a in articles}, key=lambda p: (p == "unknown", p))
-    tl = _timeline(interesting, edits, events, portals, words)
+def list_page_name(number: int) -> str:
+    """The file of the article list's page `number` (the first is the index)."""
+    return "index.html" if number == 1 else f"articles-{number}.html"
+
+
+def _index_page(con: duckdb.DuckDBPyConnection, totals: data.Totals, listed: Sequence[Article],
+                page_count: int, pages: set[str], words: Words, now: dt.datetime) -> str:
+    per_portal = collections.Counter(a.portal for a in listed)
+    tl = timeline.build_counts(data.load_day_counts(con), per_portal, totals.portals,
+                               older_label=lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
+                               day_label=lambda day: i18n.short_day(day, words.lang))
     return _render(
-        "index.html", words, articles=articles, interesting=interesting, edits=edits, pages=pages, now=now,
-        last_run=data.last_run_started(con), n_versions=sum(a.versions for a in articles),
-        n_removed=sum(1 for e in events if e.kind == "removed"), tl=tl,
+        "index.html", words, totals=totals, rows=listed[:LIST_ROWS], listed=len(listed), page=1,
+        page_count=page_count, pages=pages, now=now, last_run=data.last_run_started(con), tl=tl,
         timeline=Markup(_render("timeline.svg", words, tl=tl)),  # noqa: S704 - rendered with autoescape
-        changes=_changes(articles, edits, events, words), outcomes=data.load_outcomes(con),
+        changes=_changes(con, words), outcomes=data.load_outcomes(con),
         warnings=data.load_health_warnings(con), failing=data.load_failing(con),
         health_runs=data.HEALTH_RUNS, failing_rows=data.FAILING_ROWS)
+
+
+def _write_index(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, pages: set[str], words: Words,
+                 now: dt.datetime) -> pathlib.Path:
+    """index.html with the timeline and the list's first `LIST_ROWS` articles; the rest of the list
+    in articles-2.html, articles-3.html, ... (list pages no longer needed are removed)."""
+    totals = data.load_totals(con)
+    listed = data.load_interesting(con)
+    page_count = max(1, -(-len(listed) // LIST_ROWS))
+    for number in range(2, page_count + 1):
+        rows = listed[(number - 1) * LIST_ROWS: number * LIST_ROWS]
+        _write(out_dir / list_page_name(number),
+               _render("list.html", words, rows=rows, listed=len(listed), page=number, page_count=page_count,
+                       pages=pages))
+    for stale in out_dir.iterdir():
+        match = _LIST_NAME.fullmatch(stale.name)
+        if match and not 2 <= int(match.group(1)) <= page_count:
+            stale.unlink()
+    index = out_dir / "index.html"
+    _write(index, _index_page(con, totals, listed, page_count, pages, words, now))
+    return index
 
 
 # -- an article --------------------------------------------------------------------------------
@@ -226,46 +261,108 @@ def _article_page(article: Article, versions: Sequence[Version], edits: Sequence
 
 def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang: Language = DEFAULT_LANGUAGE,
                  now: dt.datetime | None = None) -> pathlib.Path:
-    """Write index.html and one page per article of interest (or edited article) under
-    `out_dir/articles/`, in `lang`; return the index path. Reads only; `con` may be read-only."""
+    """Write index.html (and the article list's further pages) and one page per article of
+    interest (or edited article) under `out_dir/articles/`, in `lang`; return the index path.
+    Article pages are written only when what they show changed since the last report in this
+    folder (see `write_article_pages`). Reads only; `con` may be read-only."""
     now = now or dt.datetime.now(dt.UTC)
     words = Words(lang)
     out_dir = pathlib.Path(out_dir)
     pages_dir = out_dir / "articles"
     pages_dir.mkdir(parents=True, exist_ok=True)
-
-    articles = data.load_articles(con)
-    edits = data.load_edits(con)
-    events = data.load_events(con)
-    detailed = [a for a in articles if a.interesting or a.versions > 1]
-    versions = data.load_versions(con, [a.url for a in detailed])
-    edits_by_url: dict[str, list[Edit]] = collections.defaultdict(list)
-    for edit in edits:
-        edits_by_url[edit.url].append(edit)
-    events_by_url: dict[str, list[Event]] = collections.defaultdict(list)
-    for event in events:
-        if event.url:
-            events_by_url[event.url].append(event)
-
-    written: set[str] = set()
-    for article in detailed:
-        name = f"{article.key}.html"
-        _write(pages_dir / name, _article_page(article, versions.get(article.url, []),
-                                               edits_by_url.get(article.url, []),
-                                               events_by_url.get(article.url, []), words))
-        written.add(name)
-    for stale in pages_dir.iterdir():
-        if _PAGE_NAME.fullmatch(stale.name) and stale.name not in written:
-            stale.unlink()
+    marks = {url_key(url): (url, mark) for url, mark in data.load_page_marks(con).items()}
+    write_article_pages(con, pages_dir, marks, words)
     write_story_pages(con, out_dir, words.lang)  # beritawatch.stories.page: its own templates
-    index = out_dir / "index.html"
-    _write(index, _index_page(con, articles, edits, events, {a.key for a in detailed}, words, now))
-    return index
+    return _write_index(con, out_dir, set(marks), words, now)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PagesWritten:
+    written: int
+    kept: int
+    removed: int
+
+
+def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
+                        marks: dict[str, tuple[str, str]], words: Words) -> PagesWritten:
+    """One page per article in `marks` (page key -> URL and the mark of what its page shows).
+
+    The folder's manifest (`.manifest.json`) holds each page's mark from the report that wrote it,
+    and a key of everything else a page depends on (the language, Jakarta time, this package's
+    code, templates and stylesheet, the message catalogue). A page is rendered again only when its
+    mark changed, its file is missing, or that key changed; pages of articles no longer in the
+    report are removed."""
+    manifest = pages_dir / MANIFEST
+    render = render_key(words.lang)
+    known = _read_manifest(manifest, render)
+    removed = 0
+    for stale in pages_dir.iterdir():
+        if _PAGE_NAME.fullmatch(stale.name) and stale.name[:-5] not in marks:
+            stale.unlink()
+            removed += 1
+    done = {key: mark for key, mark in known.items() if marks.get(key, ("", ""))[1] == mark
+            and (pages_dir / f"{key}.html").exists()}
+    todo = [(key, url) for key, (url, _) in marks.items() if key not in done]
+    for start in range(0, len(todo), RENDER_BATCH):
+        batch = todo[start:start + RENDER_BATCH]
+        for key, html_text in _render_batch(con, batch, words):
+            _write(pages_dir / f"{key}.html", html_text)
+            done[key] = marks[key][1]
+        _write_manifest(manifest, render, done)  # an interrupted report keeps what it wrote
+    if not todo and done != known:
+        _write_manifest(manifest, render, done)
+    return PagesWritten(len(todo), len(marks) - len(todo), removed)
+
+
+def _render_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[str, str]],
+                  words: Words) -> Iterator[tuple[str, str]]:
+    urls = [url for _, url in batch]
+    articles = {a.url: a for a in data.load_articles(con, urls)}
+    versions = data.load_versions(con, urls)
+    edits = data.load_edits(con, urls)
+    events = data.load_events(con, urls)
+    for key, url in batch:
+        yield key, _article_page(articles[url], versions.get(url, []), edits.get(url, []), events.get(url, []),
+                                 words)
+
+
+def _sources_digest() -> str:
+    """This package's code, templates and stylesheet, the message catalogue and the edit wording."""
+    digest = hashlib.sha256()
+    files = [*sorted(_HERE.glob("*.py")), *sorted((_HERE / "templates").iterdir()), _HERE / "style.css",
+             pathlib.Path(i18n.__file__), pathlib.Path(inspect.getfile(describe_edit))]
+    for path in files:
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_SOURCES_DIGEST = _sources_digest()
+
+
+def render_key(lang: Language) -> str:
+    """What every article page depends on besides its own data: when it changes, all are rewritten."""
+    key = f"{lang}|{WIB.tzname(None)}|{WIB.utcoffset(None)}|{_SOURCES_DIGEST}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _read_manifest(path: pathlib.Path, render: str) -> dict[str, str]:
+    """The marks of the pages a report wrote with `render`; empty when absent, unreadable or other."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict) or found.get("render") != render or not isinstance(found.get("pages"), dict):
+        return {}
+    return {str(key): str(mark) for key, mark in found["pages"].items()}
+
+
+def _write_manifest(path: pathlib.Path, render: str, marks: dict[str, str]) -> None:
+    _write(path, json.dumps({"render": render, "pages": marks}, sort_keys=True, separators=(",", ":")))
 
 
 def _write(path: pathlib.Path, text: str) -> None:
-    """Replace the file atomically, and not at all when it already holds this text (reports are
-    rewritten after every pass; most article pages do not change)."""
+    """Replace the file atomically, and not at all when it already holds this text."""
     encoded = text.encode("utf-8")
     try:
         if path.stat().st_size == len(encoded) and path.read_bytes() == encoded:
