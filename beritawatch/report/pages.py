@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import base64
 import collections
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import hashlib
 import html
 import inspect
 import json
+import multiprocessing
 import os
 import pathlib
 import re
@@ -17,7 +19,7 @@ from typing import Any
 
 import duckdb
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from beritawatch import i18n
 from beritawatch.changes import describe_edit
@@ -31,6 +33,8 @@ from beritawatch.urls import is_plain_web_url, url_key
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
 LIST_ROWS = 250  # articles per page of the list: the index holds the first page
 RENDER_BATCH = 200  # article pages whose data is read from the warehouse at once
+PARALLEL_FROM = 400  # pages to render before helper processes pay for their start (~1 s each)
+MAX_HELPERS = 2
 MANIFEST = ".manifest.json"  # in articles/: what each page was written from
 _HERE = pathlib.Path(__file__).parent
 _PAGE_NAME = re.compile(r"[0-9a-f]{16}\.html")
@@ -67,7 +71,24 @@ _ENV.filters.update(
     f1=lambda value: f"{value:.1f}",
     cut=_cut,
 )
-_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS), rows_per_page=LIST_ROWS)  # noqa: S704 - our own stylesheet
+
+
+def _pieces_html(items: Sequence[Piece]) -> Markup:
+    """A diff's pieces as inline HTML: added text in <ins>, removed in <del>, everything escaped.
+    (Python rather than a macro: a year's cold report renders millions of pieces.)"""
+    out: list[str] = []
+    for piece in items:
+        if piece.op == "=":
+            out.append(escape(piece.text))
+            continue
+        if piece.text:
+            tag = "ins" if piece.op == "+" else "del"
+            out.append(f"<{tag}>{escape(piece.text)}</{tag}>")
+        out.append(escape(piece.tail))
+    return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
+
+
+_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS), rows_per_page=LIST_ROWS, pieces_html=_pieces_html)  # noqa: S704 - our own stylesheet
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -303,27 +324,55 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
     done = {key: mark for key, mark in known.items() if marks.get(key, ("", ""))[1] == mark
             and (pages_dir / f"{key}.html").exists()}
     todo = [(key, url) for key, (url, _) in marks.items() if key not in done]
-    for start in range(0, len(todo), RENDER_BATCH):
-        batch = todo[start:start + RENDER_BATCH]
-        for key, html_text in _render_batch(con, batch, words):
-            _write(pages_dir / f"{key}.html", html_text)
-            done[key] = marks[key][1]
+    batches = [todo[start:start + RENDER_BATCH] for start in range(0, len(todo), RENDER_BATCH)]
+    for keys in _render_batches(con, batches, pages_dir, words.lang):
+        done.update((key, marks[key][1]) for key in keys)
         _write_manifest(manifest, render, done)  # an interrupted report keeps what it wrote
     if not todo and done != known:
         _write_manifest(manifest, render, done)
     return PagesWritten(len(todo), len(marks) - len(todo), removed)
 
 
-def _render_batch(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[str, str]],
-                  words: Words) -> Iterator[tuple[str, str]]:
+PageData = tuple[str, Article, list[Version], list[Edit], list[Event]]  # page key and what the page shows
+
+
+def _batch_data(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[str, str]]) -> list[PageData]:
     urls = [url for _, url in batch]
     articles = {a.url: a for a in data.load_articles(con, urls)}
     versions = data.load_versions(con, urls)
     edits = data.load_edits(con, urls)
     events = data.load_events(con, urls)
-    for key, url in batch:
-        yield key, _article_page(articles[url], versions.get(url, []), edits.get(url, []), events.get(url, []),
-                                 words)
+    return [(key, articles[url], versions.get(url, []), edits.get(url, []), events.get(url, []))
+            for key, url in batch if url in articles]
+
+
+def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Language) -> list[str]:
+    """Render and write article pages (in a helper process when there are many); their keys."""
+    words = Words(lang)
+    for key, article, versions, edits, events in pages:
+        _write(pages_dir / f"{key}.html", _article_page(article, versions, edits, events, words))
+    return [key for key, *_ in pages]
+
+
+def _render_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[Sequence[tuple[str, str]]],
+                    pages_dir: pathlib.Path, lang: Language) -> Iterator[list[str]]:
+    """Each batch's data read here, its pages rendered here, or, for a large report (the first one,
+    another language, a new version of the report), by helper processes on the other cores while
+    the next batch is read. Yields the keys of each batch written."""
+    helpers = min(MAX_HELPERS, os.cpu_count() or 1)
+    if sum(len(b) for b in batches) < PARALLEL_FROM or helpers < 2:
+        for batch in batches:
+            yield render_pages(pages_dir, _batch_data(con, batch), lang)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB's threads
+    with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
+        pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
+        for batch in batches:
+            pending.append(pool.submit(render_pages, pages_dir, _batch_data(con, batch), lang))
+            if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _sources_digest() -> str:
