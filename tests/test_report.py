@@ -459,10 +459,12 @@ def test_article_pages_are_written_again_only_when_what_they_show_changed(tmp_pa
     assert (out / "articles" / ".manifest.json").is_file()
 
     # Nothing changed: no page is rendered again (a page replaced by a marker keeps the marker).
-    for page in pages.values():
+    stories = out / "stories" / "index.html"
+    for page in [*pages.values(), stories]:
         page.write_text("MARKER", encoding="utf-8")
     _report(db, out)
     assert all(p.read_text(encoding="utf-8") == "MARKER" for p in pages.values())
+    assert stories.read_text(encoding="utf-8") == "MARKER"
 
     # One article gets a new version and an edit; another stops being relevant.
     con = connect(db)
@@ -483,6 +485,7 @@ def test_article_pages_are_written_again_only_when_what_they_show_changed(tmp_pa
     con.close()
     _report(db, out)
     assert pages[quiet].read_text(encoding="utf-8") == "MARKER"
+    assert stories.read_text(encoding="utf-8") == "MARKER"  # no story changed
     page = parse(pages[edited])
     assert page.css_first("h1") is not None and len(page.css("article.diff")) == 3
     assert "kapal kargo" in " ".join(n.text() for n in page.css("ins"))
@@ -493,6 +496,16 @@ def test_article_pages_are_written_again_only_when_what_they_show_changed(tmp_pa
     pages[edited].unlink()
     _report(db, out)
     assert pages[edited].is_file() and pages[quiet].read_text(encoding="utf-8") == "MARKER"
+
+    # A story forms: the story pages are written again, the article pages are not.
+    con = connect(db)
+    con.execute("INSERT INTO story_groups (story_id, created_at) VALUES (1, now())")
+    con.execute("INSERT INTO story_links (article_url, story_id, role, similarity, joined_at) "
+                "VALUES (?, 1, 'first', 1.0, now())", [quiet])
+    con.close()
+    _report(db, out)
+    assert "story-1.html" in stories.read_text(encoding="utf-8")
+    assert pages[quiet].read_text(encoding="utf-8") == "MARKER"
 
     # Another language: every page is written again.
     _report(db, out, lang="en")

@@ -201,6 +201,27 @@ def load_page_marks(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {url: f"{mark:016x}" for url, mark in rows}
 
 
+def load_stories_mark(con: duckdb.DuckDBPyConnection) -> str:
+    """A mark of everything the story pages show: the stories and their links, the drift rows,
+    and the member articles' rows, dates, versions and edits."""
+    row = con.execute("""
+        WITH m AS (SELECT DISTINCT article_url AS url FROM story_links)
+        SELECT (SELECT hash(count(*), bit_xor(hash(story_id, created_at))) FROM story_groups),
+               (SELECT hash(count(*), bit_xor(hash(story_id, article_url, role, similarity, joined_at)))
+                FROM story_links),
+               (SELECT hash(count(*), bit_xor(hash(story_id, article_url, reference_url, kind, text, other_text,
+                                                   reasons, new_facts, found_at))) FROM story_drift),
+               (SELECT hash(count(*), bit_xor(hash(url, portal, title, published, first_seen, relevant)))
+                FROM articles WHERE url IN (SELECT url FROM m)),
+               (SELECT hash(count(*), bit_xor(hash(article_url, dated))) FROM story_fingerprints
+                WHERE article_url IN (SELECT url FROM m)),
+               (SELECT hash(count(*), bit_xor(hash(version_id, seen_at))) FROM versions
+                WHERE article_url IN (SELECT url FROM m)),
+               (SELECT hash(count(*), bit_xor(hash(edit_id, summary, added, detected_at))) FROM edit_records
+                WHERE article_url IN (SELECT url FROM m))""").fetchone()
+    return "-".join(f"{part:016x}" for part in row or ())
+
+
 def load_recent_edits(con: duckdb.DuckDBPyConnection, limit: int = RECENT_CHANGES) -> list[Edit]:
     return _edits(con, "TRUE ORDER BY detected_at DESC, edit_id DESC LIMIT ?", [limit])
 

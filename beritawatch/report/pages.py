@@ -36,6 +36,7 @@ RENDER_BATCH = 200  # article pages whose data is read from the warehouse at onc
 PARALLEL_FROM = 400  # pages to render before helper processes pay for their start (~1 s each)
 MAX_HELPERS = 2
 MANIFEST = ".manifest.json"  # in articles/: what each page was written from
+STORIES_MARK = ".mark"  # in stories/: what the story pages were written from
 _HERE = pathlib.Path(__file__).parent
 _PAGE_NAME = re.compile(r"[0-9a-f]{16}\.html")
 _LIST_NAME = re.compile(r"articles-(\d+)\.html")
@@ -293,8 +294,22 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     pages_dir.mkdir(parents=True, exist_ok=True)
     marks = {url_key(url): (url, mark) for url, mark in data.load_page_marks(con).items()}
     write_article_pages(con, pages_dir, marks, words)
-    write_story_pages(con, out_dir, words.lang)  # beritawatch.stories.page: its own templates
+    _write_stories(con, out_dir, words.lang)
     return _write_index(con, out_dir, set(marks), words, now)
+
+
+def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language) -> None:
+    """The story pages (beritawatch.stories.page, its own templates), written again only when the
+    stories, their members or what the pages are made with changed (`stories/.mark`)."""
+    mark_file = out_dir / "stories" / STORIES_MARK
+    mark = f"{render_key(lang)}:{data.load_stories_mark(con)}"
+    try:
+        if mark_file.read_text(encoding="utf-8") == mark and (out_dir / "stories" / "index.html").exists():
+            return
+    except OSError:
+        pass
+    write_story_pages(con, out_dir, lang)
+    _write(mark_file, mark)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -378,8 +393,10 @@ def _render_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[Sequence[t
 def _sources_digest() -> str:
     """This package's code, templates and stylesheet, the message catalogue and the edit wording."""
     digest = hashlib.sha256()
+    stories = pathlib.Path(inspect.getfile(write_story_pages)).parent
     files = [*sorted(_HERE.glob("*.py")), *sorted((_HERE / "templates").iterdir()), _HERE / "style.css",
-             pathlib.Path(i18n.__file__), pathlib.Path(inspect.getfile(describe_edit))]
+             pathlib.Path(i18n.__file__), pathlib.Path(inspect.getfile(describe_edit)),
+             *sorted(stories.glob("*.py")), *sorted((stories / "templates").iterdir())]
     for path in files:
         digest.update(path.name.encode("utf-8"))
         digest.update(path.read_bytes())
