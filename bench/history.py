@@ -378,6 +378,19 @@ def main(argv: list[str] | None = None) -> int:
     return run(opts.articles, opts.keep, scale)
 
 
+def print_passes(articles: int, cold: dict[str, Any], warm: dict[str, list[dict[str, Any]]]) -> None:
+    """Each kind of pass: median seconds per step, peak RSS overall and per step (max over runs)."""
+    print(f"\nPasses of {articles:,} due articles (no Prefect; seconds per step; median of 2)")
+    print(f"  cold, fresh warehouse: {cold['seconds']['total']:.1f} s, peak RSS {cold['rss_mb']:.0f} MB")
+    for kind, runs in warm.items():
+        steps = ", ".join(f"{k} {statistics.median(p['seconds'][k] for p in runs):.2f}" for k in runs[0]["seconds"])
+        rss = max(p["rss_mb"] for p in runs)
+        by_step = ", ".join(f"{k} {max(p['rss_steps'].get(k, 0) for p in runs):.0f}"
+                            for k in runs[0].get("rss_steps", {}))
+        print(f"  warm, {kind:13s} {steps} | peak RSS {rss:.0f} MB (per step: {by_step}) "
+              f"| checked {runs[0]['checked']}")
+
+
 def run(articles: int, keep: bool, scale: Scale) -> int:
     import duckdb
 
@@ -455,15 +468,7 @@ def run(articles: int, keep: bool, scale: Scale) -> int:
     print(f"\nA year of history written in SQL in {built:.0f} s: "
           + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
     print("  " + ", ".join(f"{k} {v:.1f} s" for k, v in took.items()))
-    print(f"\nPasses of {articles:,} due articles (no Prefect; seconds per step; median of 2)")
-    print(f"  cold, fresh warehouse: {cold['seconds']['total']:.1f} s, peak RSS {cold['rss_mb']:.0f} MB")
-    for kind in warm:
-        steps = ", ".join(f"{k} {statistics.median(p['seconds'][k] for p in warm[kind]):.2f}"
-                          for k in warm[kind][0]["seconds"])
-        rss = max(p["rss_mb"] for p in warm[kind])
-        by_step = ", ".join(f"{k} {max(p['rss_steps'].get(k, 0) for p in warm[kind]):.0f}"
-                            for k in warm[kind][0].get("rss_steps", {}))
-        print(f"  warm, {kind:13s} {steps} | peak RSS {rss:.0f} MB ({by_step}) | checked {warm[kind][0]['checked']}")
+    print_passes(articles, cold, warm)
     rows.append(Row("warm pass, year vs empty warehouse", f"{ratio:.2f}x", "<= 1.2x", verdict(ratio <= 1.2)))
     for name, (seconds, count) in queries.items():
         rows.append(Row(f"query {name} ({count:,} rows)", f"{seconds:.2f} s", "< 1 s", verdict(seconds < 1)))

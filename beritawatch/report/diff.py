@@ -91,43 +91,56 @@ def _sentences(words: Sequence[str], start: int, end: int) -> list[tuple[int, in
 SMALL_CHANGE = 3  # words on either side of a change between a common start and end: not aligned further
 
 
-def _word_opcodes(a: Sequence[str], b: Sequence[str], i1: int, i2: int, j1: int, j2: int) -> list[Opcode]:
-    """Align `a[i1:i2]` with `b[j1:j2]` word by word; a change of a few words between a common
-    start and end is taken as it is (most edits inside a sentence: a number, a name, a phrase)."""
+def _common_ends(a: Sequence[str], b: Sequence[str], i1: int, i2: int, j1: int, j2: int) -> tuple[int, int]:
+    """How many words `a[i1:i2]` and `b[j1:j2]` share at their start, and then at their end."""
     lo = 0
     while i1 + lo < i2 and j1 + lo < j2 and a[i1 + lo] == b[j1 + lo]:
         lo += 1
     hi = 0
     while i2 - hi > i1 + lo and j2 - hi > j1 + lo and a[i2 - hi - 1] == b[j2 - hi - 1]:
         hi += 1
-    x1, x2, y1, y2 = i1 + lo, i2 - hi, j1 + lo, j2 - hi
-    if x2 - x1 <= SMALL_CHANGE and y2 - y1 <= SMALL_CHANGE:
-        tag = "replace" if x2 > x1 and y2 > y1 else "delete" if x2 > x1 else "insert" if y2 > y1 else ""
-        middle: list[Opcode] = [(tag, x1, x2, y1, y2)] if tag else []
-    else:
+    return lo, hi
+
+
+def _middle(a: Sequence[str], b: Sequence[str], x1: int, x2: int, y1: int, y2: int) -> list[Opcode]:
+    """Opcodes for a changed stretch with no common start or end."""
+    if x2 - x1 > SMALL_CHANGE or y2 - y1 > SMALL_CHANGE:
         matcher = difflib.SequenceMatcher(None, a[x1:x2], b[y1:y2], autojunk=False)
-        middle = [(tag, x1 + p1, x1 + p2, y1 + q1, y1 + q2) for tag, p1, p2, q1, q2 in matcher.get_opcodes()]
+        return [(tag, x1 + p1, x1 + p2, y1 + q1, y1 + q2) for tag, p1, p2, q1, q2 in matcher.get_opcodes()]
+    tag = "replace" if x2 > x1 and y2 > y1 else "delete" if x2 > x1 else "insert" if y2 > y1 else ""
+    return [(tag, x1, x2, y1, y2)] if tag else []
+
+
+def _word_opcodes(a: Sequence[str], b: Sequence[str], i1: int, i2: int, j1: int, j2: int) -> list[Opcode]:
+    """Align `a[i1:i2]` with `b[j1:j2]` word by word; a change of a few words between a common
+    start and end is taken as it is (most edits inside a sentence: a number, a name, a phrase)."""
+    lo, hi = _common_ends(a, b, i1, i2, j1, j2)
+    x1, x2, y1, y2 = i1 + lo, i2 - hi, j1 + lo, j2 - hi
     head: list[Opcode] = [("equal", i1, x1, j1, y1)] if lo else []
     tail: list[Opcode] = [("equal", x2, i2, y2, j2)] if hi else []
-    return head + middle + tail
+    return head + _middle(a, b, x1, x2, y1, y2) + tail
+
+
+def _span(spans: Sequence[tuple[int, int]], first: int, last: int, end: int) -> tuple[int, int]:
+    """Word positions of sentences `spans[first:last]` (an empty run: where it would start)."""
+    if last > first:
+        return spans[first][0], spans[last - 1][1]
+    at = spans[first][0] if first < len(spans) else end
+    return at, at
 
 
 def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
     """Word alignment, fast on long texts: the common start and end set aside, sentences aligned
     first, then words only inside changed sentences (a changed run of as many sentences on both
     sides is taken sentence by sentence, as an edit in place)."""
-    lo, hi_a, hi_b = 0, len(a), len(b)
-    while lo < hi_a and lo < hi_b and a[lo] == b[lo]:
-        lo += 1
-    while hi_a > lo and hi_b > lo and a[hi_a - 1] == b[hi_b - 1]:
-        hi_a, hi_b = hi_a - 1, hi_b - 1
+    lo, hi = _common_ends(a, b, 0, len(a), 0, len(b))
+    hi_a, hi_b = len(a) - hi, len(b) - hi
     out: list[Opcode] = [("equal", 0, lo, 0, lo)] if lo else []
     sa, sb = _sentences(a, lo, hi_a), _sentences(b, lo, hi_b)
     matcher = difflib.SequenceMatcher(None, [tuple(a[x:y]) for x, y in sa], [tuple(b[x:y]) for x, y in sb],
                                       autojunk=False)
     for tag, s1, s2, t1, t2 in matcher.get_opcodes():
-        i1, i2 = (sa[s1][0], sa[s2 - 1][1]) if s2 > s1 else (sa[s1][0] if s1 < len(sa) else hi_a,) * 2
-        j1, j2 = (sb[t1][0], sb[t2 - 1][1]) if t2 > t1 else (sb[t1][0] if t1 < len(sb) else hi_b,) * 2
+        (i1, i2), (j1, j2) = _span(sa, s1, s2, hi_a), _span(sb, t1, t2, hi_b)
         if tag == "equal":
             out.append(("equal", i1, i2, j1, j2))
         elif tag == "replace" and s2 - s1 == t2 - t1:
@@ -135,7 +148,7 @@ def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
                 out.extend(_word_opcodes(a, b, x1, x2, y1, y2))
         else:
             out.extend(_word_opcodes(a, b, i1, i2, j1, j2))
-    if hi_a < len(a):
+    if hi:
         out.append(("equal", hi_a, len(a), hi_b, len(b)))
     return out
 

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import pathlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -89,7 +89,8 @@ def _pieces_html(items: Sequence[Piece]) -> Markup:
     return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
 
 
-_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS), rows_per_page=LIST_ROWS, pieces_html=_pieces_html)  # noqa: S704 - our own stylesheet
+_ENV.globals.update(safe_href=_web_url, csp=CSP, rows_per_page=LIST_ROWS, pieces_html=_pieces_html,
+                    css=Markup(CSS))  # noqa: S704 - our own stylesheet
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -141,11 +142,14 @@ def diff_html(paragraphs: Sequence[Any], *, max_words: int = MAX_DIFF_WORDS, lan
     return str(macro(diff_blocks(paragraphs, max_words=max_words)))
 
 
+def _axis_labels(words: Words) -> dict[str, Callable[[dt.date], str]]:
+    return {"older_label": lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
+            "day_label": lambda day: i18n.short_day(day, words.lang)}
+
+
 def _timeline(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
               portals: Sequence[str], words: Words) -> timeline.Timeline:
-    return timeline.build(articles, edits, events, portals,
-                          older_label=lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
-                          day_label=lambda day: i18n.short_day(day, words.lang))
+    return timeline.build(articles, edits, events, portals, **_axis_labels(words))
 
 
 def timeline_svg(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
@@ -188,9 +192,7 @@ def list_page_name(number: int) -> str:
 def _index_page(con: duckdb.DuckDBPyConnection, totals: data.Totals, listed: Sequence[Article],
                 page_count: int, pages: set[str], words: Words, now: dt.datetime) -> str:
     per_portal = collections.Counter(a.portal for a in listed)
-    tl = timeline.build_counts(data.load_day_counts(con), per_portal, totals.portals,
-                               older_label=lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
-                               day_label=lambda day: i18n.short_day(day, words.lang))
+    tl = timeline.build_counts(data.load_day_counts(con), per_portal, totals.portals, **_axis_labels(words))
     return _render(
         "index.html", words, totals=totals, rows=listed[:LIST_ROWS], listed=len(listed), page=1,
         page_count=page_count, pages=pages, now=now, last_run=data.last_run_started(con), tl=tl,
