@@ -15,6 +15,7 @@ import os
 import pathlib
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import duckdb
@@ -381,15 +382,22 @@ def _render_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[Sequence[t
         for batch in batches:
             yield render_pages(pages_dir, _batch_data(con, batch), lang)
         return
+    finished = 0
     context = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB's threads
-    with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
-        pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
-        for batch in batches:
-            pending.append(pool.submit(render_pages, pages_dir, _batch_data(con, batch), lang))
-            if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
+    try:
+        with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
+            pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
+            for batch in batches:
+                pending.append(pool.submit(render_pages, pages_dir, _batch_data(con, batch), lang))
+                if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
+                    yield pending.popleft().result()
+                    finished += 1
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+                finished += 1
+    except (BrokenProcessPool, OSError):  # helpers could not start (e.g. a calling script without a main guard)
+        for batch in batches[finished:]:
+            yield render_pages(pages_dir, _batch_data(con, batch), lang)
 
 
 def _sources_digest() -> str:
