@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import pathlib
+import random
 import struct
 import time
 
@@ -268,6 +269,27 @@ def test_word_diff_marks_words_and_keeps_spacing() -> None:
     assert [t for op, t in para if op == "-"] == ["dan "]
     assert [t.strip() for op, t in para if op == "+"] == [",", ", dan peluru artileri"]
     assert "".join(t for op, t in para if op != "-").replace(" ,", ",") == new[0]
+
+
+def test_word_diff_aligns_sentences_first_and_rebuilds_both_texts() -> None:
+    old = [" ".join(f"Kapal {i} membawa amunisi ke pelabuhan Rajin." for i in range(40))]
+    new = [old[0].replace("Kapal 7 ", "Kapal 70 ").replace("Kapal 30 membawa", "Kapal 30 tidak membawa")]
+    [para] = word_diff(old, new)
+    assert [t.strip() for op, t in para if op == "-"] == ["7"]
+    assert [t.strip() for op, t in para if op == "+"] == ["70", "tidak"]
+
+    def squeezed(texts: list[str]) -> str:
+        return "".join("".join(texts).split())
+
+    rng = random.Random(16)
+    words = "Rusia Korea senjata rudal kapal Rajin amunisi dan yang . , ! ?".split()
+    for _ in range(300):
+        old = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(1, 4))]
+        new = [p.replace("rudal", "peluru kendali", 1) if rng.random() < 0.5 else
+               " ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for p in old]
+        paragraphs = word_diff(old, new)
+        assert squeezed([t for p in paragraphs for op, t in p if op != "-"]) == squeezed(new)
+        assert squeezed([t for p in paragraphs for op, t in p if op != "+"]) == squeezed(old)
 
 
 def test_body_diff_folds_unchanged_paragraphs_and_cuts_long_diffs() -> None:
