@@ -23,6 +23,7 @@ from beritawatch.report import (
     word_diff,
     write_report,
 )
+from beritawatch.report import pages as report_pages
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import (
     DETIK_URL,
@@ -415,9 +416,10 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
     con.close()
 
 
-def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path) -> None:
+def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "big.duckdb"
     synthesize(db)
+    monkeypatch.setattr(report_pages, "PARALLEL_FROM", 1_000)  # 1,200 versions: rendered by helper processes
     con = connect(db, read_only=True)
     try:
         started = time.perf_counter()

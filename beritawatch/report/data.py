@@ -181,7 +181,14 @@ def load_day_counts(con: duckdb.DuckDBPyConnection) -> collections.Counter[tuple
                                 for portal, series, day, n in rows})
 
 
-def load_page_marks(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class PageMark:
+    url: str
+    mark: str  # changes whenever something the article's page shows changes
+    versions: int  # how much there is to render: a diff per version after the first
+
+
+def load_page_marks(con: duckdb.DuckDBPyConnection) -> list[PageMark]:
     """Every article that gets a page (tracked, relevant, or with more than one version) with a mark
     of everything its page shows: its row, its versions, edits and events. A page whose mark did
     not change since the last report need not be written again."""
@@ -195,10 +202,10 @@ def load_page_marks(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
              ev AS (SELECT article_url AS url, count(*) AS n, bit_xor(hash(event_id, kind, detail)) AS h
                     FROM events WHERE kind <> 'portal_health' AND article_url IS NOT NULL GROUP BY 1)
         SELECT a.url, hash(a.url, a.portal, a.source, a.status, a.title, a.published, a.first_seen,
-                           a.relevance, a.last_checked, v.n, v.h, e.n, e.h, ev.n, ev.h)
+                           a.relevance, a.last_checked, v.n, v.h, e.n, e.h, ev.n, ev.h), coalesce(v.n, 0)
         FROM articles a LEFT JOIN v ON v.url = a.url LEFT JOIN e ON e.url = a.url LEFT JOIN ev ON ev.url = a.url
         WHERE {INTERESTING} OR v.n > 1""").fetchall()
-    return {url: f"{mark:016x}" for url, mark in rows}
+    return [PageMark(url, f"{mark:016x}", versions) for url, mark, versions in rows]
 
 
 def load_stories_mark(con: duckdb.DuckDBPyConnection) -> str:

@@ -34,7 +34,7 @@ from beritawatch.urls import is_plain_web_url, url_key
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
 LIST_ROWS = 250  # articles per page of the list: the index holds the first page
 RENDER_BATCH = 200  # article pages whose data is read from the warehouse at once
-PARALLEL_FROM = 400  # pages to render before helper processes pay for their start (~1 s each)
+PARALLEL_FROM = 5_000  # versions on the pages to write before helper processes pay for their start (~1 s)
 MAX_HELPERS = 2
 MANIFEST = ".manifest.json"  # in articles/: what each page was written from
 STORIES_MARK = ".mark"  # in stories/: what the story pages were written from
@@ -295,7 +295,7 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     out_dir = pathlib.Path(out_dir)
     pages_dir = out_dir / "articles"
     pages_dir.mkdir(parents=True, exist_ok=True)
-    marks = {url_key(url): (url, mark) for url, mark in data.load_page_marks(con).items()}
+    marks = {url_key(m.url): m for m in data.load_page_marks(con)}
     write_article_pages(con, pages_dir, marks, words)
     _write_stories(con, out_dir, words.lang)
     return _write_index(con, out_dir, set(marks), words, now)
@@ -323,8 +323,8 @@ class PagesWritten:
 
 
 def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
-                        marks: dict[str, tuple[str, str]], words: Words) -> PagesWritten:
-    """One page per article in `marks` (page key -> URL and the mark of what its page shows).
+                        marks: dict[str, data.PageMark], words: Words) -> PagesWritten:
+    """One page per article in `marks` (page key -> the article and the mark of what its page shows).
 
     The folder's manifest (`.manifest.json`) holds each page's mark from the report that wrote it,
     and a key of everything else a page depends on (the language, Jakarta time, this package's
@@ -339,12 +339,13 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
         if _PAGE_NAME.fullmatch(stale.name) and stale.name[:-5] not in marks:
             stale.unlink()
             removed += 1
-    done = {key: mark for key, mark in known.items() if marks.get(key, ("", ""))[1] == mark
-            and (pages_dir / f"{key}.html").exists()}
-    todo = [(key, url) for key, (url, _) in marks.items() if key not in done]
+    done = {key: mark for key, mark in known.items()
+            if key in marks and marks[key].mark == mark and (pages_dir / f"{key}.html").exists()}
+    todo = [(key, m.url) for key, m in marks.items() if key not in done]
+    versions = sum(marks[key].versions for key, _ in todo)
     batches = [todo[start:start + RENDER_BATCH] for start in range(0, len(todo), RENDER_BATCH)]
-    for keys in _render_batches(con, batches, pages_dir, words.lang):
-        done.update((key, marks[key][1]) for key in keys)
+    for keys in _render_batches(con, batches, pages_dir, words.lang, parallel=versions >= PARALLEL_FROM):
+        done.update((key, marks[key].mark) for key in keys)
         _write_manifest(manifest, render, done)  # an interrupted report keeps what it wrote
     if not todo and done != known:
         _write_manifest(manifest, render, done)
@@ -373,12 +374,12 @@ def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Langu
 
 
 def _render_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[Sequence[tuple[str, str]]],
-                    pages_dir: pathlib.Path, lang: Language) -> Iterator[list[str]]:
+                    pages_dir: pathlib.Path, lang: Language, *, parallel: bool) -> Iterator[list[str]]:
     """Each batch's data read here, its pages rendered here, or, for a large report (the first one,
     another language, a new version of the report), by helper processes on the other cores while
     the next batch is read. Yields the keys of each batch written."""
     helpers = min(MAX_HELPERS, os.cpu_count() or 1)
-    if sum(len(b) for b in batches) < PARALLEL_FROM or helpers < 2:
+    if not parallel or helpers < 2:
         for batch in batches:
             yield render_pages(pages_dir, _batch_data(con, batch), lang)
         return
