@@ -148,6 +148,11 @@ MESSAGES: dict[str, dict[Language, Text]] = {
               "di laporan ini; “asli” membuka halaman portal.",
         "en": "Tracked articles and those relevant to a topic, newest first. The title opens the version "
               "history in this report; “original” opens the portal's page."},
+    "r.list_part": {"id": "Artikel {first}–{last} dari {total}, {size} per halaman.",
+                    "en": "Articles {first}–{last} of {total}, {size} per page."},
+    "r.list_title": {"id": "Artikel relevan, halaman {page} dari {pages}",
+                     "en": "Relevant articles, page {page} of {pages}"},
+    "r.pages": {"id": "Halaman:", "en": "Pages:"},
     "r.original": {"id": "asli", "en": "original"},
     "r.no_articles": {"id": "Belum ada artikel yang dipantau atau relevan.",
                       "en": "No tracked or relevant article yet."},

@@ -62,7 +62,7 @@ def test_every_table_and_view_is_exported_next_to_the_database(warehouse: pathli
     names = set(manifest["files"])
     assert {"articles", "versions", "runs", "fetches", "alerts", "deliveries", "removals", "portal_health",
             "coverage", "source_polls"} <= names
-    assert set(manifest["computed_views"]) == {"article_versions", "edits"}
+    assert set(manifest["computed_views"]) == {"article_versions", "edits", "story_differences"}
     assert not names & NOT_EXPORTED
     for name in names:
         [(expected,)] = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import pathlib
+import random
 import struct
 import time
 
@@ -22,6 +23,7 @@ from beritawatch.report import (
     word_diff,
     write_report,
 )
+from beritawatch.report import pages as report_pages
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import (
     DETIK_URL,
@@ -270,6 +272,27 @@ def test_word_diff_marks_words_and_keeps_spacing() -> None:
     assert "".join(t for op, t in para if op != "-").replace(" ,", ",") == new[0]
 
 
+def test_word_diff_aligns_sentences_first_and_rebuilds_both_texts() -> None:
+    old = [" ".join(f"Kapal {i} membawa amunisi ke pelabuhan Rajin." for i in range(40))]
+    new = [old[0].replace("Kapal 7 ", "Kapal 70 ").replace("Kapal 30 membawa", "Kapal 30 tidak membawa")]
+    [para] = word_diff(old, new)
+    assert [t.strip() for op, t in para if op == "-"] == ["7"]
+    assert [t.strip() for op, t in para if op == "+"] == ["70", "tidak"]
+
+    def squeezed(texts: list[str]) -> str:
+        return "".join("".join(texts).split())
+
+    rng = random.Random(16)
+    words = "Rusia Korea senjata rudal kapal Rajin amunisi dan yang . , ! ?".split()
+    for _ in range(300):
+        old = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(1, 4))]
+        new = [p.replace("rudal", "peluru kendali", 1) if rng.random() < 0.5 else
+               " ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for p in old]
+        paragraphs = word_diff(old, new)
+        assert squeezed([t for p in paragraphs for op, t in p if op != "-"]) == squeezed(new)
+        assert squeezed([t for p in paragraphs for op, t in p if op != "+"]) == squeezed(old)
+
+
 def test_body_diff_folds_unchanged_paragraphs_and_cuts_long_diffs() -> None:
     old = [f"Paragraf nomor {i} tentang senjata." for i in range(10)]
     new = [*old[:5], "Paragraf nomor 5 tentang amunisi.", *old[6:], "Paragraf tambahan."]
@@ -393,9 +416,10 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
     con.close()
 
 
-def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path) -> None:
+def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "big.duckdb"
     synthesize(db)
+    monkeypatch.setattr(report_pages, "PARALLEL_FROM", 1_000)  # 1,200 versions: rendered by helper processes
     con = connect(db, read_only=True)
     try:
         started = time.perf_counter()
@@ -406,8 +430,109 @@ def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path) -> None:
     pages = list((tmp_path / "report" / "articles").glob("*.html"))
     assert len(pages) == 600  # relevant ones; the edited 300 are among them
     tree = parse(index)
-    assert len(tree.css("table.articles tbody tr")) == 600
     assert len(tree.css("g.portal-row")) == 4
     assert seconds < 30, seconds  # about 2 s on a laptop-class machine; generous for CI
     edited = parse(tmp_path / "report" / "articles" / f"{url_key('https://detik.example/berita/0/judul-artikel-0')}.html")
     assert len(edited.css("article.diff")) == 2 and edited.css("ins") and edited.css("del")
+
+    # The list is paged: 250 rows on the index, the rest on articles-2.html and articles-3.html.
+    assert len(tree.css("table.articles tbody tr")) == 250
+    assert [a.attributes["href"] for a in tree.css("#articles nav.pager a")][:2] == [
+        "articles-2.html#articles", "articles-3.html#articles"]
+    keys = [tr.attributes["data-key"] for tr in tree.css("table.articles tbody tr")]
+    for number, rows in ((2, 250), (3, 100)):
+        page = parse(tmp_path / "report" / f"articles-{number}.html")
+        found = page.css("table.articles tbody tr")
+        assert len(found) == rows and page.css("nav.pager b")[0].text() == str(number)
+        keys += [tr.attributes["data-key"] for tr in found]
+        assert all((tmp_path / "report" / (a.attributes["href"] or "")).is_file() for a in page.css("a.history"))
+    assert len(set(keys)) == 600 == len(keys)
+
+    # 300 articles stop being relevant: their pages and the third list page go.
+    con = connect(db)
+    con.execute("UPDATE articles SET relevant = false WHERE relevant AND url NOT IN "
+                "(SELECT article_url FROM versions GROUP BY 1 HAVING count(*) > 1)")
+    con.close()
+    con = connect(db, read_only=True)
+    try:
+        tree = parse(write_report(con, tmp_path / "report"))
+    finally:
+        con.close()
+    assert len(list((tmp_path / "report" / "articles").glob("*.html"))) == 300
+    assert (tmp_path / "report" / "articles-2.html").exists()
+    assert not (tmp_path / "report" / "articles-3.html").exists()
+    assert [a.text() for a in tree.css("#articles nav.pager a")][:1] == ["2"]
+
+
+def _report(db: pathlib.Path, out: pathlib.Path, lang: str = "id") -> None:
+    con = connect(db, read_only=True)
+    try:
+        write_report(con, out, lang=lang)  # type: ignore[arg-type]
+    finally:
+        con.close()
+
+
+def test_article_pages_are_written_again_only_when_what_they_show_changed(tmp_path: pathlib.Path) -> None:
+    db, out = tmp_path / "w.duckdb", tmp_path / "report"
+    synthesize(db, articles=40, edited=4, relevant=12, paragraphs=4)
+    _report(db, out)
+    url = "https://{}.example/berita/{}/judul-artikel-{}".format
+    quiet, edited, dropped = url("detik", 8, 8), url("detik", 0, 0), url("tempo", 11, 11)
+    pages = {u: out / "articles" / f"{url_key(u)}.html" for u in (quiet, edited, dropped)}
+    assert all(p.is_file() for p in pages.values())
+    assert (out / "articles" / ".manifest.json").is_file()
+
+    # Nothing changed: no page is rendered again (a page replaced by a marker keeps the marker).
+    stories = out / "stories" / "index.html"
+    for page in [*pages.values(), stories]:
+        page.write_text("MARKER", encoding="utf-8")
+    _report(db, out)
+    assert all(p.read_text(encoding="utf-8") == "MARKER" for p in pages.values())
+    assert stories.read_text(encoding="utf-8") == "MARKER"
+
+    # One article gets a new version and an edit; another stops being relevant.
+    con = connect(db)
+    with transaction(con):
+        [(last,)] = con.execute("SELECT max(version_id) FROM versions WHERE article_url = ?", [edited]).fetchall()
+        con.execute("""INSERT INTO versions (version_id, article_url, run_id, seen_at, content_hash, title, body,
+                                             paragraphs, body_chars)
+                       SELECT 100000, article_url, 'run-9', seen_at + INTERVAL 1 DAY, 'h-new', 'Judul yang diganti',
+                              body || '\n\nParagraf baru tentang kapal kargo.', paragraphs + 1, body_chars + 30
+                       FROM versions WHERE version_id = ?""", [last])
+        con.execute("""INSERT INTO edit_records (article_url, run_id, detected_at, old_version_id, new_version_id,
+                                                 kind, title_changed, lede_changed, numbers_changed, change_ratio,
+                                                 summary)
+                       VALUES (?, 'run-9', now(), ?, 100000, 'substantive', true, false, false, 0.1,
+                               'substantive: ~1 sentences')""",
+                    [edited, last])
+        con.execute("UPDATE articles SET relevant = false WHERE url = ?", [dropped])
+    con.close()
+    _report(db, out)
+    assert pages[quiet].read_text(encoding="utf-8") == "MARKER"
+    assert stories.read_text(encoding="utf-8") == "MARKER"  # no story changed
+    page = parse(pages[edited])
+    assert page.css_first("h1") is not None and len(page.css("article.diff")) == 3
+    assert "kapal kargo" in " ".join(n.text() for n in page.css("ins"))
+    assert not pages[dropped].exists()
+    assert url_key(dropped) not in (out / "index.html").read_text(encoding="utf-8")
+
+    # A page whose file went missing is written again, the others are left alone.
+    pages[edited].unlink()
+    _report(db, out)
+    assert pages[edited].is_file() and pages[quiet].read_text(encoding="utf-8") == "MARKER"
+
+    # A story forms: the story pages are written again, the article pages are not.
+    con = connect(db)
+    con.execute("INSERT INTO story_groups (story_id, created_at) VALUES (1, now())")
+    con.execute("INSERT INTO story_links (article_url, story_id, role, similarity, joined_at) "
+                "VALUES (?, 1, 'first', 1.0, now())", [quiet])
+    con.close()
+    _report(db, out)
+    assert "story-1.html" in stories.read_text(encoding="utf-8")
+    assert pages[quiet].read_text(encoding="utf-8") == "MARKER"
+
+    # Another language: every page is written again.
+    _report(db, out, lang="en")
+    page = parse(pages[quiet])
+    assert page.css_first("html").attributes["lang"] == "en"
+    assert "Versions" in page.css_first("section#versions h2").text()

@@ -10,14 +10,14 @@ query `<db dir>/export/` instead, from any tool and at any time:
 What a pass costs must not grow with a year of history, so the tables that grow are split:
 
 - history tables (`PARTITIONED`: fetches, versions, edit_records, events, alerts, deliveries,
-  source_polls, runs, articles) are directories of files, one per bucket of rows:
+  source_polls, runs, articles, story_drift) are directories of files, one per bucket of rows:
   `fetches/000012.parquet` holds fetch_id 600,000..649,999; `source_polls/2026-11.parquet` a month
   of polls; `articles/active.parquet`
   the articles still revisited and `articles/2026-11.parquet` the others first seen that month. A
   pass rewrites only the buckets whose row count or fingerprint (a hash of the columns that can
   change) differs from the last export: the newest bucket or two, plus any that retention or
   `reparse` touched. Query them with a glob (`'data/export/versions/*.parquet'`).
-- views over that history (`COMPUTED_VIEWS`: article_versions, edits) are not copied: the
+- views over that history (`COMPUTED_VIEWS`: article_versions, edits, story_differences) are not copied: the
   warehouse's own view definitions are recreated in `views.duckdb` over the Parquet files, so
   they are computed when queried. `views.duckdb` names every exported table and view, so any
   query written against the warehouse runs there unchanged.
@@ -101,6 +101,8 @@ PARTITIONED: dict[str, Partitioning] = {
     "events": _by_id("event_id", 100_000),
     "alerts": _by_id("alert_id", 20_000),
     "deliveries": _by_id("alert_id", 20_000, "hash(alert_id, target, status, attempts, parts_sent, sent_at)"),
+    # rebuilt per story when a member joins or is edited; copied whole, ~100 MB of DuckDB memory a pass
+    "story_drift": _by_id("story_id", 1_000, "hash(article_url, reference_url, kind, text, other_text, found_at)"),
     "source_polls": Partitioning(_month("polled_at"), "hash(source_url, polled_at, outcome)"),
     "runs": Partitioning(_month("started_at"), "hash(run_id, status, finished_at)"),
     # revisited articles change every pass (active.parquet); the others, mostly discovered and
@@ -108,7 +110,9 @@ PARTITIONED: dict[str, Partitioning] = {
     "articles": Partitioning(f"CASE WHEN active THEN 0 ELSE {_month('first_seen')} END",
                              "hash(url, status, current_hash, last_checked, relevance, title)"),
 }
-COMPUTED_VIEWS = frozenset({"article_versions", "edits"})
+# story_differences joins every edit and the articles table twice: copied each pass, it cost
+# ~300 MB of DuckDB memory on a year's warehouse even with no story at all.
+COMPUTED_VIEWS = frozenset({"article_versions", "edits", "story_differences"})
 EMPTY = "empty"  # the file that carries an empty partitioned table's columns
 
 

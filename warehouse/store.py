@@ -159,13 +159,19 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, su
 
 def load_states(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArticleState]:
     """Each article's state before the pass, with its version history and current text."""
+    # Both sides narrowed to the due URLs before the join: joined whole, the versions side (every
+    # stored body) made the hash table hundreds of MB on a warehouse with a year of history.
     rows = con.execute("""
+        WITH due AS (SELECT unnest(?::VARCHAR[]) AS url),
+             a AS (SELECT url, portal, source, status, current_hash, current_meta_hash, removal_strikes, relevant,
+                          first_seen, published, last_changed, consecutive_errors, etag, last_modified
+                   FROM articles WHERE url IN (SELECT url FROM due)),
+             v AS (SELECT article_url, content_hash, version_id, title, body FROM versions
+                   WHERE article_url IN (SELECT url FROM due))
         SELECT a.url, a.portal, a.source, a.status, a.current_hash, a.current_meta_hash,
                a.removal_strikes, a.relevant, a.first_seen, a.published, a.last_changed,
                a.consecutive_errors, a.etag, a.last_modified, v.title, v.body
-        FROM articles a
-        LEFT JOIN versions v ON v.article_url = a.url AND v.content_hash = a.current_hash
-        WHERE a.url IN (SELECT unnest(?::VARCHAR[]))
+        FROM a LEFT JOIN v ON v.article_url = a.url AND v.content_hash = a.current_hash
         QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY v.version_id DESC) = 1""",
                        [list(urls)]).fetchall()
     history: dict[str, list[str]] = collections.defaultdict(list)

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from beritawatch.i18n import WIB
 from warehouse.store import url_key
 
 RECENT_CHANGES = 30
@@ -100,29 +101,172 @@ class Failing:
     at: dt.datetime
 
 
-def load_articles(con: duckdb.DuckDBPyConnection) -> list[Article]:
-    rows = con.execute("""
+# Named in the config or relevant to a topic (as `Article.interesting`), for `articles a`.
+INTERESTING = "(a.source = 'track' OR coalesce(a.relevant, false))"
+# A moment's day in Jakarta (WIB has no daylight saving), as days since 1970-01-01, in SQL.
+_WIB_SECONDS = int((WIB.utcoffset(None) or dt.timedelta()).total_seconds())
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _day_sql(column: str) -> str:
+    return f"CAST(floor((epoch({column}) + {_WIB_SECONDS}) / 86400) AS BIGINT)"
+
+
+def _articles_where(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any] = ()) -> list[Article]:
+    """The articles matching `where` (over `articles a`) with their version and edit counts, newest first;
+    the counts are aggregated only over the chosen articles."""
+    rows = con.execute(f"""
+        WITH chosen AS (SELECT a.url, a.portal, a.source, a.status, a.title, a.published, a.first_seen,
+                               a.relevant, a.relevance, a.last_checked FROM articles a WHERE {where}),
+             v AS (SELECT article_url, count(*) AS n FROM versions
+                   WHERE article_url IN (SELECT url FROM chosen) GROUP BY 1),
+             e AS (SELECT article_url, count(*) AS n, arg_max(kind, edit_id) AS last_kind FROM edit_records
+                   WHERE article_url IN (SELECT url FROM chosen) GROUP BY 1)
         SELECT a.url, coalesce(a.portal, 'unknown'), a.source, a.status, a.title, a.published,
                a.first_seen, a.relevant, a.relevance, a.last_checked,
                coalesce(v.n, 0), coalesce(e.n, 0), e.last_kind
-        FROM articles a
-        LEFT JOIN (SELECT article_url, count(*) AS n FROM versions GROUP BY 1) v ON v.article_url = a.url
-        LEFT JOIN (SELECT article_url, count(*) AS n, arg_max(kind, edit_id) AS last_kind
-                   FROM edit_records GROUP BY 1) e ON e.article_url = a.url
-        ORDER BY coalesce(a.published, a.first_seen) DESC, a.url""").fetchall()
+        FROM chosen a LEFT JOIN v ON v.article_url = a.url LEFT JOIN e ON e.article_url = a.url
+        ORDER BY coalesce(a.published, a.first_seen) DESC, a.url""", list(params)).fetchall()
     return [Article(*row) for row in rows]
 
 
-def load_edits(con: duckdb.DuckDBPyConnection) -> list[Edit]:
-    rows = con.execute("""SELECT article_url, detected_at, old_version_id, new_version_id, kind, summary, record
-                          FROM edit_records ORDER BY detected_at, edit_id""").fetchall()
+def load_interesting(con: duckdb.DuckDBPyConnection) -> list[Article]:
+    """Tracked and relevant articles, newest first (the report's list)."""
+    return _articles_where(con, INTERESTING)
+
+
+def load_articles(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> list[Article]:
+    if not urls:
+        return []
+    return _articles_where(con, "a.url IN (SELECT unnest(?::VARCHAR[]))", [list(urls)])
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Totals:
+    recorded: int
+    interesting: int
+    versions: int
+    edits: int
+    removals: int
+    portals: tuple[str, ...]  # every portal with a recorded article, "unknown" last
+
+
+def load_totals(con: duckdb.DuckDBPyConnection) -> Totals:
+    row = con.execute(f"""SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM articles a WHERE {INTERESTING}),
+                                 (SELECT count(*) FROM versions WHERE article_url IN (SELECT url FROM articles)),
+                                 (SELECT count(*) FROM edit_records),
+                                 (SELECT count(*) FROM events WHERE kind = 'removed')""").fetchone()
+    recorded, interesting, versions, edits, removals = row or (0, 0, 0, 0, 0)
+    portals = [p for (p,) in con.execute("SELECT DISTINCT coalesce(portal, 'unknown') FROM articles").fetchall()]
+    return Totals(recorded, interesting, versions, edits, removals,
+                  tuple(sorted(portals, key=lambda p: (p == "unknown", p))))
+
+
+def load_day_counts(con: duckdb.DuckDBPyConnection) -> collections.Counter[tuple[str, str, dt.date]]:
+    """What the timeline charts, counted in SQL: tracked or relevant articles first seen and
+    published, their edits and removals, per (portal, series, Jakarta day)."""
+    rows = con.execute(f"""
+        WITH i AS (SELECT a.url, coalesce(a.portal, 'unknown') AS portal, a.first_seen, a.published
+                   FROM articles a WHERE {INTERESTING})
+        SELECT portal, 'seen', {_day_sql('first_seen')}, count(*) FROM i GROUP BY ALL
+        UNION ALL
+        SELECT portal, 'published', {_day_sql('published')}, count(*) FROM i WHERE published IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT i.portal, 'edits', {_day_sql('e.detected_at')}, count(*)
+        FROM edit_records e JOIN i ON i.url = e.article_url GROUP BY ALL
+        UNION ALL
+        SELECT i.portal, 'removals', {_day_sql('ev.happened_at')}, count(*)
+        FROM events ev JOIN i ON i.url = ev.article_url WHERE ev.kind = 'removed' GROUP BY ALL""").fetchall()
+    return collections.Counter({(portal, series, _EPOCH + dt.timedelta(days=day)): n
+                                for portal, series, day, n in rows})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PageMark:
+    url: str
+    mark: str  # changes whenever something the article's page shows changes
+    versions: int  # how much there is to render: a diff per version after the first
+
+
+def load_page_marks(con: duckdb.DuckDBPyConnection) -> list[PageMark]:
+    """Every article that gets a page (tracked, relevant, or with more than one version) with a mark
+    of everything its page shows: its row, its versions, edits and events. A page whose mark did
+    not change since the last report need not be written again."""
+    rows = con.execute(f"""
+        WITH v AS (SELECT article_url AS url, count(*) AS n,
+                          bit_xor(hash(version_id, content_hash, meta_hash, title, seen_at)) AS h
+                   FROM versions GROUP BY 1),
+             e AS (SELECT article_url AS url, count(*) AS n,
+                          bit_xor(hash(edit_id, kind, summary, record, old_version_id, new_version_id)) AS h
+                   FROM edit_records GROUP BY 1),
+             ev AS (SELECT article_url AS url, count(*) AS n, bit_xor(hash(event_id, kind, detail)) AS h
+                    FROM events WHERE kind <> 'portal_health' AND article_url IS NOT NULL GROUP BY 1)
+        SELECT a.url, hash(a.url, a.portal, a.source, a.status, a.title, a.published, a.first_seen,
+                           a.relevance, a.last_checked, v.n, v.h, e.n, e.h, ev.n, ev.h), coalesce(v.n, 0)
+        FROM articles a LEFT JOIN v ON v.url = a.url LEFT JOIN e ON e.url = a.url LEFT JOIN ev ON ev.url = a.url
+        WHERE {INTERESTING} OR v.n > 1""").fetchall()
+    return [PageMark(url, f"{mark:016x}", versions) for url, mark, versions in rows]
+
+
+def load_stories_mark(con: duckdb.DuckDBPyConnection) -> str:
+    """A mark of everything the story pages show: the stories and their links, the drift rows,
+    and the member articles' rows, dates, versions and edits."""
+    row = con.execute("""
+        WITH m AS (SELECT DISTINCT article_url AS url FROM story_links)
+        SELECT (SELECT hash(count(*), bit_xor(hash(story_id, created_at))) FROM story_groups),
+               (SELECT hash(count(*), bit_xor(hash(story_id, article_url, role, similarity, joined_at)))
+                FROM story_links),
+               (SELECT hash(count(*), bit_xor(hash(story_id, article_url, reference_url, kind, text, other_text,
+                                                   reasons, new_facts, found_at))) FROM story_drift),
+               (SELECT hash(count(*), bit_xor(hash(url, portal, title, published, first_seen, relevant)))
+                FROM articles WHERE url IN (SELECT url FROM m)),
+               (SELECT hash(count(*), bit_xor(hash(article_url, dated))) FROM story_fingerprints
+                WHERE article_url IN (SELECT url FROM m)),
+               (SELECT hash(count(*), bit_xor(hash(version_id, seen_at))) FROM versions
+                WHERE article_url IN (SELECT url FROM m)),
+               (SELECT hash(count(*), bit_xor(hash(edit_id, summary, added, detected_at))) FROM edit_records
+                WHERE article_url IN (SELECT url FROM m))""").fetchone()
+    return "-".join(f"{part:016x}" for part in row or ())
+
+
+def load_recent_edits(con: duckdb.DuckDBPyConnection, limit: int = RECENT_CHANGES) -> list[Edit]:
+    return _edits(con, "TRUE ORDER BY detected_at DESC, edit_id DESC LIMIT ?", [limit])
+
+
+def load_edits(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[Edit]]:
+    """The edits of `urls`, oldest first."""
+    found: dict[str, list[Edit]] = collections.defaultdict(list)
+    for edit in _edits(con, "article_url IN (SELECT unnest(?::VARCHAR[])) ORDER BY detected_at, edit_id",
+                       [list(urls)]):
+        found[edit.url].append(edit)
+    return found
+
+
+def _edits(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any]) -> list[Edit]:
+    rows = con.execute(f"""SELECT article_url, detected_at, old_version_id, new_version_id, kind, summary, record
+                           FROM edit_records WHERE {where}""", list(params)).fetchall()
     return [Edit(url, at, old, new, kind, summary, _json_object(record))
             for url, at, old, new, kind, summary, record in rows]
 
 
-def load_events(con: duckdb.DuckDBPyConnection) -> list[Event]:
-    rows = con.execute("""SELECT kind, portal, article_url, happened_at, detail FROM events
-                          WHERE kind <> 'portal_health' ORDER BY happened_at, event_id""").fetchall()
+def load_recent_events(con: duckdb.DuckDBPyConnection, limit: int = RECENT_CHANGES) -> list[Event]:
+    return _events(con, "kind IN ('removed', 'restored', 'revert') AND article_url IS NOT NULL "
+                        "ORDER BY happened_at DESC, event_id DESC LIMIT ?", [limit])
+
+
+def load_events(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[Event]]:
+    """The events of `urls` (portal health warnings aside), oldest first."""
+    found: dict[str, list[Event]] = collections.defaultdict(list)
+    for event in _events(con, "kind <> 'portal_health' AND article_url IN (SELECT unnest(?::VARCHAR[])) "
+                              "ORDER BY happened_at, event_id", [list(urls)]):
+        if event.url:
+            found[event.url].append(event)
+    return found
+
+
+def _events(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any]) -> list[Event]:
+    rows = con.execute(f"SELECT kind, portal, article_url, happened_at, detail FROM events WHERE {where}",
+                       list(params)).fetchall()
     return [Event(kind, portal, url, at, _json_object(detail)) for kind, portal, url, at, detail in rows]
 
 

@@ -32,38 +32,138 @@ def _space_before(tokens: Sequence[tuple[str, str]], i: int) -> bool:
 
 
 class _Builder:
-    """Collects runs of tokens into paragraphs of segments, merging neighbours of one op."""
+    """Collects runs of tokens into paragraphs of segments, merging neighbours of one op, and
+    counts each paragraph's words."""
 
     def __init__(self) -> None:
         self.paragraphs: list[list[Segment]] = [[]]
+        self.words: list[int] = [0]
 
     def put(self, op: str, tokens: Sequence[tuple[str, str]], spaced: bool) -> None:
-        for token in tokens:
-            if token == _BREAK:
-                if op == "-":  # a paragraph boundary that is gone: the removed text just joins
-                    spaced = True
-                else:
-                    self.paragraphs.append([])
-                    spaced = False
-                continue
-            para = self.paragraphs[-1]
-            # Runs come from two texts: keep a word boundary the source side had.
-            if spaced and para and not para[-1][1][-1:].isspace():
-                para.append(("=", " "))
-            spaced = False
-            text = token[0] + token[1]
-            if para and para[-1][0] == op:
-                para[-1] = (op, para[-1][1] + text)
+        start, end = 0, len(tokens)
+        while True:
+            try:
+                stop = tokens.index(_BREAK, start, end)
+            except ValueError:
+                stop = end
+            if stop > start:
+                spaced = self._run(op, tokens[start:stop], spaced)
+            if stop == end:
+                return
+            if op == "-":  # a paragraph boundary that is gone: the removed text just joins
+                spaced = True
             else:
-                para.append((op, text))
+                self.paragraphs.append([])
+                self.words.append(0)
+                spaced = False
+            start = stop + 1
+
+    def _run(self, op: str, tokens: Sequence[tuple[str, str]], spaced: bool) -> bool:
+        para = self.paragraphs[-1]
+        # Runs come from two texts: keep a word boundary the source side had.
+        if spaced and para and not para[-1][1][-1:].isspace():
+            para.append(("=", " "))
+        text = "".join(word + space for word, space in tokens)
+        self.words[-1] += len(tokens)
+        if para and para[-1][0] == op:
+            para[-1] = (op, para[-1][1] + text)
+        else:
+            para.append((op, text))
+        return False
+
+
+Opcode = tuple[str, int, int, int, int]  # as difflib's: tag, a[i1:i2], b[j1:j2]
+_SENTENCE_END = frozenset({".", "!", "?", "\n\n"})
+
+
+def _sentences(words: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
+    """`words[start:end]` cut after each sentence end (and paragraph break), as (start, end) spans."""
+    spans, first = [], start
+    for i in range(start, end):
+        if words[i] in _SENTENCE_END:
+            spans.append((first, i + 1))
+            first = i + 1
+    if first < end:
+        spans.append((first, end))
+    return spans
+
+
+SMALL_CHANGE = 3  # words on either side of a change between a common start and end: not aligned further
+
+
+def _common_ends(a: Sequence[str], b: Sequence[str], i1: int, i2: int, j1: int, j2: int) -> tuple[int, int]:
+    """How many words `a[i1:i2]` and `b[j1:j2]` share at their start, and then at their end."""
+    lo = 0
+    while i1 + lo < i2 and j1 + lo < j2 and a[i1 + lo] == b[j1 + lo]:
+        lo += 1
+    hi = 0
+    while i2 - hi > i1 + lo and j2 - hi > j1 + lo and a[i2 - hi - 1] == b[j2 - hi - 1]:
+        hi += 1
+    return lo, hi
+
+
+def _middle(a: Sequence[str], b: Sequence[str], x1: int, x2: int, y1: int, y2: int) -> list[Opcode]:
+    """Opcodes for a changed stretch with no common start or end."""
+    if x2 - x1 > SMALL_CHANGE or y2 - y1 > SMALL_CHANGE:
+        matcher = difflib.SequenceMatcher(None, a[x1:x2], b[y1:y2], autojunk=False)
+        return [(tag, x1 + p1, x1 + p2, y1 + q1, y1 + q2) for tag, p1, p2, q1, q2 in matcher.get_opcodes()]
+    tag = "replace" if x2 > x1 and y2 > y1 else "delete" if x2 > x1 else "insert" if y2 > y1 else ""
+    return [(tag, x1, x2, y1, y2)] if tag else []
+
+
+def _word_opcodes(a: Sequence[str], b: Sequence[str], i1: int, i2: int, j1: int, j2: int) -> list[Opcode]:
+    """Align `a[i1:i2]` with `b[j1:j2]` word by word; a change of a few words between a common
+    start and end is taken as it is (most edits inside a sentence: a number, a name, a phrase)."""
+    lo, hi = _common_ends(a, b, i1, i2, j1, j2)
+    x1, x2, y1, y2 = i1 + lo, i2 - hi, j1 + lo, j2 - hi
+    head: list[Opcode] = [("equal", i1, x1, j1, y1)] if lo else []
+    tail: list[Opcode] = [("equal", x2, i2, y2, j2)] if hi else []
+    return head + _middle(a, b, x1, x2, y1, y2) + tail
+
+
+def _span(spans: Sequence[tuple[int, int]], first: int, last: int, end: int) -> tuple[int, int]:
+    """Word positions of sentences `spans[first:last]` (an empty run: where it would start)."""
+    if last > first:
+        return spans[first][0], spans[last - 1][1]
+    at = spans[first][0] if first < len(spans) else end
+    return at, at
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
+    """Word alignment, fast on long texts: the common start and end set aside, sentences aligned
+    first, then words only inside changed sentences (a changed run of as many sentences on both
+    sides is taken sentence by sentence, as an edit in place)."""
+    lo, hi = _common_ends(a, b, 0, len(a), 0, len(b))
+    hi_a, hi_b = len(a) - hi, len(b) - hi
+    out: list[Opcode] = [("equal", 0, lo, 0, lo)] if lo else []
+    sa, sb = _sentences(a, lo, hi_a), _sentences(b, lo, hi_b)
+    matcher = difflib.SequenceMatcher(None, [tuple(a[x:y]) for x, y in sa], [tuple(b[x:y]) for x, y in sb],
+                                      autojunk=False)
+    for tag, s1, s2, t1, t2 in matcher.get_opcodes():
+        (i1, i2), (j1, j2) = _span(sa, s1, s2, hi_a), _span(sb, t1, t2, hi_b)
+        if tag == "equal":
+            out.append(("equal", i1, i2, j1, j2))
+        elif tag == "replace" and s2 - s1 == t2 - t1:
+            for (x1, x2), (y1, y2) in zip(sa[s1:s2], sb[t1:t2], strict=True):
+                out.extend(_word_opcodes(a, b, x1, x2, y1, y2))
+        else:
+            out.extend(_word_opcodes(a, b, i1, i2, j1, j2))
+    if hi:
+        out.append(("equal", hi_a, len(a), hi_b, len(b)))
+    return out
 
 
 def word_diff(old: Sequence[str], new: Sequence[str]) -> list[list[Segment]]:
     """Word-level diff of two runs of paragraphs, as the new text's paragraphs of segments."""
+    return _word_diff(old, new).paragraphs
+
+
+def _word_diff(old: Sequence[str], new: Sequence[str]) -> _Builder:
     a, b = _tokens(old), _tokens(new)
     out = _Builder()
-    matcher = difflib.SequenceMatcher(None, [t[0] for t in a], [t[0] for t in b], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes([t[0] for t in a], [t[0] for t in b]):
+        if i1 == i2 and j1 == j2:
+            continue
         if tag == "equal":
             out.put("=", b[j1:j2], _space_before(b, j1))
             continue
@@ -71,7 +171,7 @@ def word_diff(old: Sequence[str], new: Sequence[str]) -> list[list[Segment]]:
             out.put("-", a[i1:i2], _space_before(a, i1))
         if tag in ("insert", "replace"):
             out.put("+", b[j1:j2], tag == "replace" or _space_before(b, j1))
-    return out.paragraphs
+    return out
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -103,7 +203,9 @@ def body_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[DiffPara], b
             old_words = sum(_words(p) for p in old[i1:i2])
             new_words = sum(_words(p) for p in new[j1:j2])
             if old_words * new_words <= MAX_ALIGN:
-                out.extend(_para(segments) for segments in word_diff(old[i1:i2], new[j1:j2]))
+                built = _word_diff(old[i1:i2], new[j1:j2])
+                out.extend(DiffPara(tuple(segments), any(op != "=" for op, _ in segments), words)
+                           for segments, words in zip(built.paragraphs, built.words, strict=True))
                 continue
             whole = True
         out.extend(_para([("-", p)]) for p in old[i1:i2])

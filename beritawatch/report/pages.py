@@ -3,32 +3,44 @@ from __future__ import annotations
 
 import base64
 import collections
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import hashlib
 import html
+import inspect
+import json
+import multiprocessing
 import os
 import pathlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import duckdb
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from beritawatch import i18n
 from beritawatch.changes import describe_edit
-from beritawatch.i18n import DEFAULT_LANGUAGE, Language
+from beritawatch.i18n import DEFAULT_LANGUAGE, WIB, Language
 from beritawatch.report import data, timeline
 from beritawatch.report.data import Article, Edit, Event, Version
 from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
 from beritawatch.stories.page import write_story_pages
-from beritawatch.urls import is_plain_web_url
+from beritawatch.urls import is_plain_web_url, url_key
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
+LIST_ROWS = 250  # articles per page of the list: the index holds the first page
+RENDER_BATCH = 200  # article pages whose data is read from the warehouse at once
+PARALLEL_FROM = 5_000  # versions on the pages to write before helper processes pay for their start (~1 s)
+MAX_HELPERS = 2
+MANIFEST = ".manifest.json"  # in articles/: what each page was written from
+STORIES_MARK = ".mark"  # in stories/: what the story pages were written from
 _HERE = pathlib.Path(__file__).parent
 _PAGE_NAME = re.compile(r"[0-9a-f]{16}\.html")
+_LIST_NAME = re.compile(r"articles-(\d+)\.html")
 
 CSS = (_HERE / "style.css").read_text(encoding="utf-8")
 _CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
@@ -61,7 +73,25 @@ _ENV.filters.update(
     f1=lambda value: f"{value:.1f}",
     cut=_cut,
 )
-_ENV.globals.update(safe_href=_web_url, csp=CSP, css=Markup(CSS))  # noqa: S704 - our own stylesheet
+
+
+def _pieces_html(items: Sequence[Piece]) -> Markup:
+    """A diff's pieces as inline HTML: added text in <ins>, removed in <del>, everything escaped.
+    (Python rather than a macro: a year's cold report renders millions of pieces.)"""
+    out: list[str] = []
+    for piece in items:
+        if piece.op == "=":
+            out.append(escape(piece.text))
+            continue
+        if piece.text:
+            tag = "ins" if piece.op == "+" else "del"
+            out.append(f"<{tag}>{escape(piece.text)}</{tag}>")
+        out.append(escape(piece.tail))
+    return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
+
+
+_ENV.globals.update(safe_href=_web_url, csp=CSP, rows_per_page=LIST_ROWS, pieces_html=_pieces_html,
+                    css=Markup(CSS))  # noqa: S704 - our own stylesheet
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -113,11 +143,14 @@ def diff_html(paragraphs: Sequence[Any], *, max_words: int = MAX_DIFF_WORDS, lan
     return str(macro(diff_blocks(paragraphs, max_words=max_words)))
 
 
+def _axis_labels(words: Words) -> dict[str, Callable[[dt.date], str]]:
+    return {"older_label": lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
+            "day_label": lambda day: i18n.short_day(day, words.lang)}
+
+
 def _timeline(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
               portals: Sequence[str], words: Words) -> timeline.Timeline:
-    return timeline.build(articles, edits, events, portals,
-                          older_label=lambda day: words.t("r.before", day=i18n.short_day(day, words.lang)),
-                          day_label=lambda day: i18n.short_day(day, words.lang))
+    return timeline.build(articles, edits, events, portals, **_axis_labels(words))
 
 
 def timeline_svg(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
@@ -127,7 +160,7 @@ def timeline_svg(articles: Sequence[Article], edits: Sequence[Edit], events: Seq
     return _render("timeline.svg", words, tl=_timeline(articles, edits, events, portals, words))
 
 
-# -- the index ---------------------------------------------------------------------------------
+# -- the index and the list pages ---------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Change:
@@ -138,30 +171,57 @@ class Change:
     text: str
 
 
-def _changes(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
-             words: Words) -> list[Change]:
-    by_url = {a.url: a for a in articles}
+def _changes(con: duckdb.DuckDBPyConnection, words: Words) -> list[Change]:
+    """The latest edits and removals/restorations/reverts, newest first."""
+    edits = data.load_recent_edits(con)
+    events = data.load_recent_events(con)
+    urls = sorted({e.url for e in edits} | {e.url for e in events if e.url})
+    by_url = {a.url: a for a in data.load_articles(con, urls)}
     items = [Change(e.detected_at, by_url[e.url], e.kind, None, words.edit_summary(e)) for e in edits
              if e.url in by_url]
     items += [Change(e.happened_at, by_url[e.url], None, e.kind, str(e.detail.get("reason") or ""))
-              for e in events if e.kind in ("removed", "restored", "revert") and e.url in by_url]
+              for e in events if e.url in by_url]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[: data.RECENT_CHANGES]
 
 
-def _index_page(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], edits: Sequence[Edit],
-                events: Sequence[Event], pages: set[str], words: Words, now: dt.datetime) -> str:
-    interesting = [a for a in articles if a.interesting]
-    portals = sorted({a.portal for a in articles}, key=lambda p: (p == "unknown", p))
-    tl = _timeline(interesting, edits, events, portals, words)
+def list_page_name(number: int) -> str:
+    """The file of the article list's page `number` (the first is the index)."""
+    return "index.html" if number == 1 else f"articles-{number}.html"
+
+
+def _index_page(con: duckdb.DuckDBPyConnection, totals: data.Totals, listed: Sequence[Article],
+                page_count: int, pages: set[str], words: Words, now: dt.datetime) -> str:
+    per_portal = collections.Counter(a.portal for a in listed)
+    tl = timeline.build_counts(data.load_day_counts(con), per_portal, totals.portals, **_axis_labels(words))
     return _render(
-        "index.html", words, articles=articles, interesting=interesting, edits=edits, pages=pages, now=now,
-        last_run=data.last_run_started(con), n_versions=sum(a.versions for a in articles),
-        n_removed=sum(1 for e in events if e.kind == "removed"), tl=tl,
+        "index.html", words, totals=totals, rows=listed[:LIST_ROWS], listed=len(listed), page=1,
+        page_count=page_count, pages=pages, now=now, last_run=data.last_run_started(con), tl=tl,
         timeline=Markup(_render("timeline.svg", words, tl=tl)),  # noqa: S704 - rendered with autoescape
-        changes=_changes(articles, edits, events, words), outcomes=data.load_outcomes(con),
+        changes=_changes(con, words), outcomes=data.load_outcomes(con),
         warnings=data.load_health_warnings(con), failing=data.load_failing(con),
         health_runs=data.HEALTH_RUNS, failing_rows=data.FAILING_ROWS)
+
+
+def _write_index(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, pages: set[str], words: Words,
+                 now: dt.datetime) -> pathlib.Path:
+    """index.html with the timeline and the list's first `LIST_ROWS` articles; the rest of the list
+    in articles-2.html, articles-3.html, ... (list pages no longer needed are removed)."""
+    totals = data.load_totals(con)
+    listed = data.load_interesting(con)
+    page_count = max(1, -(-len(listed) // LIST_ROWS))
+    for number in range(2, page_count + 1):
+        rows = listed[(number - 1) * LIST_ROWS: number * LIST_ROWS]
+        _write(out_dir / list_page_name(number),
+               _render("list.html", words, rows=rows, listed=len(listed), page=number, page_count=page_count,
+                       pages=pages))
+    for stale in out_dir.iterdir():
+        match = _LIST_NAME.fullmatch(stale.name)
+        if match and not 2 <= int(match.group(1)) <= page_count:
+            stale.unlink()
+    index = out_dir / "index.html"
+    _write(index, _index_page(con, totals, listed, page_count, pages, words, now))
+    return index
 
 
 # -- an article --------------------------------------------------------------------------------
@@ -226,46 +286,160 @@ def _article_page(article: Article, versions: Sequence[Version], edits: Sequence
 
 def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang: Language = DEFAULT_LANGUAGE,
                  now: dt.datetime | None = None) -> pathlib.Path:
-    """Write index.html and one page per article of interest (or edited article) under
-    `out_dir/articles/`, in `lang`; return the index path. Reads only; `con` may be read-only."""
+    """Write index.html (and the article list's further pages) and one page per article of
+    interest (or edited article) under `out_dir/articles/`, in `lang`; return the index path.
+    Article pages are written only when what they show changed since the last report in this
+    folder (see `write_article_pages`). Reads only; `con` may be read-only."""
     now = now or dt.datetime.now(dt.UTC)
     words = Words(lang)
     out_dir = pathlib.Path(out_dir)
     pages_dir = out_dir / "articles"
     pages_dir.mkdir(parents=True, exist_ok=True)
+    marks = {url_key(m.url): m for m in data.load_page_marks(con)}
+    write_article_pages(con, pages_dir, marks, words)
+    _write_stories(con, out_dir, words.lang)
+    return _write_index(con, out_dir, set(marks), words, now)
 
-    articles = data.load_articles(con)
-    edits = data.load_edits(con)
-    events = data.load_events(con)
-    detailed = [a for a in articles if a.interesting or a.versions > 1]
-    versions = data.load_versions(con, [a.url for a in detailed])
-    edits_by_url: dict[str, list[Edit]] = collections.defaultdict(list)
-    for edit in edits:
-        edits_by_url[edit.url].append(edit)
-    events_by_url: dict[str, list[Event]] = collections.defaultdict(list)
-    for event in events:
-        if event.url:
-            events_by_url[event.url].append(event)
 
-    written: set[str] = set()
-    for article in detailed:
-        name = f"{article.key}.html"
-        _write(pages_dir / name, _article_page(article, versions.get(article.url, []),
-                                               edits_by_url.get(article.url, []),
-                                               events_by_url.get(article.url, []), words))
-        written.add(name)
+def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language) -> None:
+    """The story pages (beritawatch.stories.page, its own templates), written again only when the
+    stories, their members or what the pages are made with changed (`stories/.mark`)."""
+    mark_file = out_dir / "stories" / STORIES_MARK
+    mark = f"{render_key(lang)}:{data.load_stories_mark(con)}"
+    try:
+        if mark_file.read_text(encoding="utf-8") == mark and (out_dir / "stories" / "index.html").exists():
+            return
+    except OSError:
+        pass
+    write_story_pages(con, out_dir, lang)
+    _write(mark_file, mark)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PagesWritten:
+    written: int
+    kept: int
+    removed: int
+
+
+def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
+                        marks: dict[str, data.PageMark], words: Words) -> PagesWritten:
+    """One page per article in `marks` (page key -> the article and the mark of what its page shows).
+
+    The folder's manifest (`.manifest.json`) holds each page's mark from the report that wrote it,
+    and a key of everything else a page depends on (the language, Jakarta time, this package's
+    code, templates and stylesheet, the message catalogue). A page is rendered again only when its
+    mark changed, its file is missing, or that key changed; pages of articles no longer in the
+    report are removed."""
+    manifest = pages_dir / MANIFEST
+    render = render_key(words.lang)
+    known = _read_manifest(manifest, render)
+    removed = 0
     for stale in pages_dir.iterdir():
-        if _PAGE_NAME.fullmatch(stale.name) and stale.name not in written:
+        if _PAGE_NAME.fullmatch(stale.name) and stale.name[:-5] not in marks:
             stale.unlink()
-    write_story_pages(con, out_dir, words.lang)  # beritawatch.stories.page: its own templates
-    index = out_dir / "index.html"
-    _write(index, _index_page(con, articles, edits, events, {a.key for a in detailed}, words, now))
-    return index
+            removed += 1
+    done = {key: mark for key, mark in known.items()
+            if key in marks and marks[key].mark == mark and (pages_dir / f"{key}.html").exists()}
+    todo = [(key, m.url) for key, m in marks.items() if key not in done]
+    versions = sum(marks[key].versions for key, _ in todo)
+    batches = [todo[start:start + RENDER_BATCH] for start in range(0, len(todo), RENDER_BATCH)]
+    for keys in _render_batches(con, batches, pages_dir, words.lang, parallel=versions >= PARALLEL_FROM):
+        done.update((key, marks[key].mark) for key in keys)
+        _write_manifest(manifest, render, done)  # an interrupted report keeps what it wrote
+    if not todo and done != known:
+        _write_manifest(manifest, render, done)
+    return PagesWritten(len(todo), len(marks) - len(todo), removed)
+
+
+PageData = tuple[str, Article, list[Version], list[Edit], list[Event]]  # page key and what the page shows
+
+
+def _batch_data(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[str, str]]) -> list[PageData]:
+    urls = [url for _, url in batch]
+    articles = {a.url: a for a in data.load_articles(con, urls)}
+    versions = data.load_versions(con, urls)
+    edits = data.load_edits(con, urls)
+    events = data.load_events(con, urls)
+    return [(key, articles[url], versions.get(url, []), edits.get(url, []), events.get(url, []))
+            for key, url in batch if url in articles]
+
+
+def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Language) -> list[str]:
+    """Render and write article pages (in a helper process when there are many); their keys."""
+    words = Words(lang)
+    for key, article, versions, edits, events in pages:
+        _write(pages_dir / f"{key}.html", _article_page(article, versions, edits, events, words))
+    return [key for key, *_ in pages]
+
+
+def _render_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[Sequence[tuple[str, str]]],
+                    pages_dir: pathlib.Path, lang: Language, *, parallel: bool) -> Iterator[list[str]]:
+    """Each batch's data read here, its pages rendered here, or, for a large report (the first one,
+    another language, a new version of the report), by helper processes on the other cores while
+    the next batch is read. Yields the keys of each batch written."""
+    helpers = min(MAX_HELPERS, os.cpu_count() or 1)
+    if not parallel or helpers < 2:
+        for batch in batches:
+            yield render_pages(pages_dir, _batch_data(con, batch), lang)
+        return
+    finished = 0
+    context = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB's threads
+    try:
+        with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
+            pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
+            for batch in batches:
+                pending.append(pool.submit(render_pages, pages_dir, _batch_data(con, batch), lang))
+                if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
+                    yield pending.popleft().result()
+                    finished += 1
+            while pending:
+                yield pending.popleft().result()
+                finished += 1
+    except (BrokenProcessPool, OSError):  # helpers could not start (e.g. a calling script without a main guard)
+        for batch in batches[finished:]:
+            yield render_pages(pages_dir, _batch_data(con, batch), lang)
+
+
+def _sources_digest() -> str:
+    """This package's code, templates and stylesheet, the message catalogue and the edit wording."""
+    digest = hashlib.sha256()
+    stories = pathlib.Path(inspect.getfile(write_story_pages)).parent
+    files = [*sorted(_HERE.glob("*.py")), *sorted((_HERE / "templates").iterdir()), _HERE / "style.css",
+             pathlib.Path(i18n.__file__), pathlib.Path(inspect.getfile(describe_edit)),
+             *sorted(stories.glob("*.py")), *sorted((stories / "templates").iterdir())]
+    for path in files:
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_SOURCES_DIGEST = _sources_digest()
+
+
+def render_key(lang: Language) -> str:
+    """What every article page depends on besides its own data: when it changes, all are rewritten."""
+    key = f"{lang}|{WIB.tzname(None)}|{WIB.utcoffset(None)}|{_SOURCES_DIGEST}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _read_manifest(path: pathlib.Path, render: str) -> dict[str, str]:
+    """The marks of the pages a report wrote with `render`; empty when absent, unreadable or other."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict) or found.get("render") != render or not isinstance(found.get("pages"), dict):
+        return {}
+    return {str(key): str(mark) for key, mark in found["pages"].items()}
+
+
+def _write_manifest(path: pathlib.Path, render: str, marks: dict[str, str]) -> None:
+    _write(path, json.dumps({"render": render, "pages": marks}, sort_keys=True, separators=(",", ":")))
 
 
 def _write(path: pathlib.Path, text: str) -> None:
-    """Replace the file atomically, and not at all when it already holds this text (reports are
-    rewritten after every pass; most article pages do not change)."""
+    """Replace the file atomically, and not at all when it already holds this text."""
     encoded = text.encode("utf-8")
     try:
         if path.stat().st_size == len(encoded) and path.read_bytes() == encoded:

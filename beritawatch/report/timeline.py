@@ -70,16 +70,19 @@ def _day(value: dt.datetime) -> dt.date:
     return value.astimezone(WIB).date()
 
 
+DayCounts = collections.Counter[tuple[str, str, dt.date]]  # (portal, series, day) -> items
+
+
 def _dated(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event],
-           portals: Sequence[str]) -> list[tuple[str, str, dt.date]]:
-    """(portal, series, day) for everything the chart counts."""
+           portals: Sequence[str]) -> DayCounts:
+    """How many items the chart counts, per (portal, series, day)."""
     by_url = {a.url: a for a in articles if a.portal in portals}
     dates = [(a.portal, "seen", _day(a.first_seen)) for a in by_url.values()]
     dates += [(a.portal, "published", _day(a.published)) for a in by_url.values() if a.published]
     dates += [(by_url[e.url].portal, "edits", _day(e.detected_at)) for e in edits if e.url in by_url]
     dates += [(by_url[e.url].portal, "removals", _day(e.happened_at)) for e in events
               if e.kind == "removed" and e.url in by_url]
-    return dates
+    return collections.Counter(dates)
 
 
 def _ticks(days: Sequence[dt.date], centres: Sequence[float], older_label: str | None,
@@ -95,13 +98,13 @@ def _ticks(days: Sequence[dt.date], centres: Sequence[float], older_label: str |
     return tuple(ticks)
 
 
-def _window(dates: Sequence[tuple[str, str, dt.date]]) -> list[dt.date]:
+def _window(dated: DayCounts) -> list[dt.date]:
     """The days shown in detail: from the first dated item of the last `DETAIL_DAYS` to the last
     (at least `MIN_DAYS`)."""
-    if not dates:
+    if not dated:
         return []
-    last = max(d for _, _, d in dates)
-    recent = min(d for _, _, d in dates if d > last - dt.timedelta(days=DETAIL_DAYS))
+    last = max(d for _, _, d in dated)
+    recent = min(d for _, _, d in dated if d > last - dt.timedelta(days=DETAIL_DAYS))
     start = min(recent, last - dt.timedelta(days=MIN_DAYS - 1))
     return [start + dt.timedelta(days=i) for i in range((last - start).days + 1)]
 
@@ -135,16 +138,24 @@ def _layout(days: Sequence[dt.date], older_text: str | None,
 def build(articles: Sequence[Article], edits: Sequence[Edit], events: Sequence[Event], portals: Sequence[str],
           *, older_label: Callable[[dt.date], str], day_label: Callable[[dt.date], str]) -> Timeline:
     """The chart of `portals`: recent days in detail, everything older counted in one column."""
-    dates = _dated(articles, edits, events, portals)
-    days = _window(dates)
+    per_portal = collections.Counter(a.portal for a in articles)
+    return build_counts(_dated(articles, edits, events, portals), per_portal, portals,
+                        older_label=older_label, day_label=day_label)
+
+
+def build_counts(dated: DayCounts, per_portal: collections.Counter[str], portals: Sequence[str], *,
+                 older_label: Callable[[dt.date], str], day_label: Callable[[dt.date], str]) -> Timeline:
+    """The chart from items counted per (portal, series, day) (as the report counts them in SQL)
+    and the articles charted per portal."""
+    dated = collections.Counter({key: n for key, n in dated.items() if key[0] in portals and n})
+    days = _window(dated)
     start = days[0] if days else None
-    older = sum(1 for _, _, d in dates if start and d < start)
+    older = sum(n for (_, _, d), n in dated.items() if start and d < start)
     older_text = older_label(start) if older and start else None
     slots, centres = _layout(days, older_text, day_label)
     counts: Counts = collections.defaultdict(collections.Counter)
-    for portal, series, day in dates:
-        counts[(portal, day if start and day >= start else None)][series] += 1
-    per_portal = collections.Counter(a.portal for a in articles)
+    for (portal, series, day), n in dated.items():
+        counts[(portal, day if start and day >= start else None)][series] += n
     rows = tuple(_row(portal, i, slots, counts, per_portal[portal]) for i, portal in enumerate(portals))
     axis_y = TOP + ROW_H * len(portals)
     ticks = _ticks(days, centres, older_text, day_label)
