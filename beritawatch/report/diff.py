@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -18,12 +20,18 @@ _BREAK = ("\n\n", "")  # a paragraph boundary inside a token sequence
 Segment = tuple[str, str]  # (op, text): "=" unchanged, "+" added, "-" removed
 
 
+@functools.lru_cache(maxsize=512)
+def _paragraph_tokens(paragraph: str) -> tuple[tuple[str, str], ...]:
+    """(word, whitespace after it) pairs; cached: a page's diffs meet each version's text twice."""
+    return tuple(_TOKEN.findall(paragraph.strip()))
+
+
 def _tokens(paragraphs: Sequence[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for i, paragraph in enumerate(paragraphs):
         if i:
             out.append(_BREAK)
-        out.extend(_TOKEN.findall(paragraph.strip()))
+        out.extend(_paragraph_tokens(paragraph))
     return out
 
 
@@ -63,7 +71,7 @@ class _Builder:
         # Runs come from two texts: keep a word boundary the source side had.
         if spaced and para and not para[-1][1][-1:].isspace():
             para.append(("=", " "))
-        text = "".join(word + space for word, space in tokens)
+        text = "".join(itertools.chain.from_iterable(tokens))
         self.words[-1] += len(tokens)
         if para and para[-1][0] == op:
             para[-1] = (op, para[-1][1] + text)
@@ -79,15 +87,16 @@ _SENTENCE_END = frozenset({".", "!", "?", "\n\n"})
 def _sentences(words: Sequence[str], start: int, end: int) -> list[tuple[int, int]]:
     """`words[start:end]` cut after each sentence end (and paragraph break), as (start, end) spans."""
     spans, first = [], start
-    for i in range(start, end):
-        if words[i] in _SENTENCE_END:
-            spans.append((first, i + 1))
-            first = i + 1
+    for i in [i for i in range(start, end) if words[i] in _SENTENCE_END]:
+        spans.append((first, i + 1))
+        first = i + 1
     if first < end:
         spans.append((first, end))
     return spans
 
 
+REWRITE_MIN = 4  # changed sentences (old and new counted) before a block can be a rewrite
+REWRITE_SHARE = 0.5  # ... and the share of all its sentences (old and new) that changed
 SMALL_CHANGE = 3  # words on either side of a change between a common start and end: not aligned further
 
 
@@ -129,20 +138,44 @@ def _span(spans: Sequence[tuple[int, int]], first: int, last: int, end: int) -> 
     return at, at
 
 
+def _sentence_ends(a: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
+    """A common start of `lo` words and end of `hi` words of `a` (and another text) cut back to
+    whole sentences, so changed sentences are aligned whole."""
+    while lo and a[lo - 1] not in _SENTENCE_END:
+        lo -= 1
+    end = next((i for i in range(len(a) - hi, len(a)) if a[i] in _SENTENCE_END), len(a) - 1)
+    return lo, len(a) - end - 1
+
+
+def _sentence_count(words: Sequence[str]) -> int:
+    ends = sum(map(_SENTENCE_END.__contains__, words))
+    return ends + (1 if words and words[-1] not in _SENTENCE_END else 0)
+
+
+def rewritten(opcodes: Sequence[Opcode], sentences: int) -> bool:
+    """Whether a sentence alignment is a rewrite: at least `REWRITE_MIN` sentences changed, and
+    more than `REWRITE_SHARE` of all `sentences` (both texts, their common start and end included)."""
+    changed = sum(s2 - s1 + t2 - t1 for tag, s1, s2, t1, t2 in opcodes if tag != "equal")
+    return changed >= REWRITE_MIN and changed > REWRITE_SHARE * sentences
+
+
 def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
     """Word alignment, fast on long texts: the common start and end set aside, sentences aligned
     first, then words only inside changed sentences (a changed run of as many sentences on both
-    sides is taken sentence by sentence, as an edit in place)."""
-    lo, hi = _common_ends(a, b, 0, len(a), 0, len(b))
+    sides is taken sentence by sentence, as an edit in place). In a rewrite (see `rewritten`)
+    changed sentences are marked whole: word marks in every sentence would only be noise."""
+    lo, hi = _sentence_ends(a, *_common_ends(a, b, 0, len(a), 0, len(b)))
     hi_a, hi_b = len(a) - hi, len(b) - hi
     out: list[Opcode] = [("equal", 0, lo, 0, lo)] if lo else []
     sa, sb = _sentences(a, lo, hi_a), _sentences(b, lo, hi_b)
     matcher = difflib.SequenceMatcher(None, [tuple(a[x:y]) for x, y in sa], [tuple(b[x:y]) for x, y in sb],
                                       autojunk=False)
-    for tag, s1, s2, t1, t2 in matcher.get_opcodes():
+    sentence_ops = matcher.get_opcodes()
+    whole = rewritten(sentence_ops, _sentence_count(a) + _sentence_count(b))
+    for tag, s1, s2, t1, t2 in sentence_ops:
         (i1, i2), (j1, j2) = _span(sa, s1, s2, hi_a), _span(sb, t1, t2, hi_b)
-        if tag == "equal":
-            out.append(("equal", i1, i2, j1, j2))
+        if tag == "equal" or whole:
+            out.append((tag, i1, i2, j1, j2))
         elif tag == "replace" and s2 - s1 == t2 - t1:
             for (x1, x2), (y1, y2) in zip(sa[s1:s2], sb[t1:t2], strict=True):
                 out.extend(_word_opcodes(a, b, x1, x2, y1, y2))
@@ -189,6 +222,19 @@ def _para(segments: Sequence[Segment]) -> DiffPara:
     return DiffPara(tuple(segments), any(op != "=" for op, _ in segments), sum(_words(t) for _, t in segments))
 
 
+def _aligned(old: Sequence[str], new: Sequence[str]) -> list[DiffPara]:
+    """A changed block word by word; as many paragraphs on both sides: paragraph by paragraph, as
+    edits in place (so a rewrite's sentences marked whole stay in their paragraphs)."""
+    pairs: list[tuple[Sequence[str], Sequence[str]]] = (
+        [([a], [b]) for a, b in zip(old, new, strict=True)] if len(old) == len(new) else [(old, new)])
+    out: list[DiffPara] = []
+    for old_part, new_part in pairs:
+        built = _word_diff(old_part, new_part)
+        out.extend(DiffPara(tuple(segments), any(op != "=" for op, _ in segments), words)
+                   for segments, words in zip(built.paragraphs, built.words, strict=True))
+    return out
+
+
 def body_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[DiffPara], bool]:
     """Paragraphs aligned first, then changed blocks word by word. Returns the paragraphs and
     whether some block was too large to align word by word (shown whole instead)."""
@@ -197,15 +243,13 @@ def body_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[DiffPara], b
     matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            out.extend(DiffPara((("=", p),), False, _words(p)) for p in new[j1:j2])
+            out.extend(DiffPara((("=", p),), False, len(_paragraph_tokens(p))) for p in new[j1:j2])
             continue
         if tag == "replace":
-            old_words = sum(_words(p) for p in old[i1:i2])
-            new_words = sum(_words(p) for p in new[j1:j2])
+            old_words = sum(len(_paragraph_tokens(p)) for p in old[i1:i2])
+            new_words = sum(len(_paragraph_tokens(p)) for p in new[j1:j2])
             if old_words * new_words <= MAX_ALIGN:
-                built = _word_diff(old[i1:i2], new[j1:j2])
-                out.extend(DiffPara(tuple(segments), any(op != "=" for op, _ in segments), words)
-                           for segments, words in zip(built.paragraphs, built.words, strict=True))
+                out.extend(_aligned(old[i1:i2], new[j1:j2]))
                 continue
             whole = True
         out.extend(_para([("-", p)]) for p in old[i1:i2])
