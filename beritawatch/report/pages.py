@@ -6,6 +6,7 @@ import collections
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import html
 import inspect
@@ -68,8 +69,13 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+@functools.lru_cache(maxsize=256)
+def _css_name(value: object) -> str:
+    return re.sub(r"[^a-z_]", "", str(value).lower())
+
+
 _ENV.filters.update(
-    css_name=lambda value: re.sub(r"[^a-z_]", "", str(value).lower()),
+    css_name=_css_name,
     f1=lambda value: f"{value:.1f}",
     cut=_cut,
 )
@@ -90,7 +96,25 @@ def _pieces_html(items: Sequence[Piece]) -> Markup:
     return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
 
 
+def _diff_markup(blocks: Sequence[Block], words: Words) -> Markup:
+    """A body diff's blocks as HTML (one call per diff, not a macro call per block)."""
+    if not blocks:
+        return Markup(f'<p class="note">{escape(words.t("r.unchanged_body"))}</p>')  # noqa: S704 - escaped
+    out: list[str] = []
+    for block in blocks:
+        if block.kind == "skip":
+            out.append(f'<p class="skip">{escape(words.t("r.skip", n=block.count))}</p>\n')
+        elif block.kind == "cut":
+            note = words.t("r.cut", words=words.count(block.words), n=block.count)
+            out.append(f'<p class="note cut">{escape(note)}</p>\n')
+        else:
+            css = f' class="{block.css}"' if block.css else ""  # "added", "removed" or ""
+            out.append(f"<p{css}>{_pieces_html(block.pieces)}</p>\n")
+    return Markup("".join(out))  # noqa: S704 - every text escaped above
+
+
 _ENV.globals.update(safe_href=_web_url, csp=CSP, rows_per_page=LIST_ROWS, pieces_html=_pieces_html,
+                    diff_markup=_diff_markup,
                     css=Markup(CSS))  # noqa: S704 - our own stylesheet
 
 
