@@ -292,6 +292,9 @@ def test_word_diff_aligns_sentences_first_and_rebuilds_both_texts() -> None:
         paragraphs = word_diff(old, new)
         assert squeezed([t for p in paragraphs for op, t in p if op != "-"]) == squeezed(new)
         assert squeezed([t for p in paragraphs for op, t in p if op != "+"]) == squeezed(old)
+        marked = [p.segments for p in body_diff(old, new)[0]]
+        assert squeezed([t for p in marked for op, t in p if op != "-"]) == squeezed(new)
+        assert squeezed([t for p in marked for op, t in p if op != "+"]) == squeezed(old)
 
 
 def test_a_rewrite_marks_whole_sentences_a_smaller_edit_marks_words() -> None:
@@ -313,6 +316,10 @@ def test_a_rewrite_marks_whole_sentences_a_smaller_edit_marks_words() -> None:
     assert marked(paragraphs, "-") == [" ".join(sentences[:4])]
     assert marked(paragraphs, "+") == [" ".join(sentences[:4]).replace("amunisi", "roket")]
     assert marked(paragraphs, "=") == [" ".join(sentences[4:])]
+    # All changed: each text marked whole, in its paragraph.
+    paragraphs = edited(6)
+    assert marked(paragraphs, "-") == [" ".join(sentences)] and len(paragraphs) == 1
+    assert marked(paragraphs, "+") == [" ".join(sentences).replace("amunisi", "roket")]
     # Too few sentences to be a rewrite (a title, a one-sentence paragraph): words marked.
     [title] = word_diff([sentences[0]], [sentences[0].replace("amunisi", "roket")])
     assert [t.strip() for op, t in title if op != "="] == ["amunisi", "roket"]

@@ -222,6 +222,19 @@ def _para(segments: Sequence[Segment]) -> DiffPara:
     return DiffPara(tuple(segments), any(op != "=" for op, _ in segments), sum(_words(t) for _, t in segments))
 
 
+_SENTENCE_CUT = re.compile(r"(?<=[.!?])\s*")
+
+
+def _no_sentence_kept(old: str, new: str) -> bool:
+    """Whether two paragraphs share no sentence and have enough of them to be a rewrite: then both
+    are marked whole at once, which is what aligning them would come to."""
+    # Compared without any whitespace: a sentence kept with other spacing is kept (aligned).
+    old_sentences = ["".join(s.split()) for s in _SENTENCE_CUT.split(old.strip()) if s]
+    new_sentences = ["".join(s.split()) for s in _SENTENCE_CUT.split(new.strip()) if s]
+    return (len(old_sentences) + len(new_sentences) >= REWRITE_MIN
+            and set(old_sentences).isdisjoint(new_sentences))
+
+
 def _aligned(old: Sequence[str], new: Sequence[str]) -> list[DiffPara]:
     """A changed block word by word; as many paragraphs on both sides: paragraph by paragraph, as
     edits in place (so a rewrite's sentences marked whole stay in their paragraphs)."""
@@ -229,6 +242,11 @@ def _aligned(old: Sequence[str], new: Sequence[str]) -> list[DiffPara]:
         [([a], [b]) for a, b in zip(old, new, strict=True)] if len(old) == len(new) else [(old, new)])
     out: list[DiffPara] = []
     for old_part, new_part in pairs:
+        if len(old_part) == 1 and _no_sentence_kept(old_part[0], new_part[0]):
+            old_text, new_text = old_part[0].strip(), new_part[0].strip()
+            words = len(_paragraph_tokens(old_part[0])) + len(_paragraph_tokens(new_part[0]))
+            out.append(DiffPara((("-", old_text), ("=", " "), ("+", new_text)), True, words))
+            continue
         built = _word_diff(old_part, new_part)
         out.extend(DiffPara(tuple(segments), any(op != "=" for op, _ in segments), words)
                    for segments, words in zip(built.paragraphs, built.words, strict=True))
