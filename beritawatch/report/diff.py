@@ -215,22 +215,32 @@ class DiffPara:
 
 
 def _words(text: str) -> int:
-    return len(_TOKEN.findall(text))
+    return len(_WORD.findall(text))
 
 
 def _para(segments: Sequence[Segment]) -> DiffPara:
     return DiffPara(tuple(segments), any(op != "=" for op, _ in segments), sum(_words(t) for _, t in segments))
 
 
-_SENTENCE_CUT = re.compile(r"(?<=[.!?])\s*")
+_SENTENCE_CUT = re.compile(r"(?<=[.!?])")
+_WORD = re.compile(r"\w+|[^\w\s]")  # what _TOKEN counts as a word, without building tokens
+
+
+@functools.lru_cache(maxsize=512)
+def _word_count(paragraph: str) -> int:
+    return len(_WORD.findall(paragraph))
+
+
+@functools.lru_cache(maxsize=512)
+def _sentence_keys(paragraph: str) -> tuple[str, ...]:
+    # Without any whitespace: a sentence kept with other spacing counts as kept (and is aligned).
+    return tuple(s for s in _SENTENCE_CUT.split("".join(paragraph.split())) if s)
 
 
 def _no_sentence_kept(old: str, new: str) -> bool:
     """Whether two paragraphs share no sentence and have enough of them to be a rewrite: then both
     are marked whole at once, which is what aligning them would come to."""
-    # Compared without any whitespace: a sentence kept with other spacing is kept (aligned).
-    old_sentences = ["".join(s.split()) for s in _SENTENCE_CUT.split(old.strip()) if s]
-    new_sentences = ["".join(s.split()) for s in _SENTENCE_CUT.split(new.strip()) if s]
+    old_sentences, new_sentences = _sentence_keys(old), _sentence_keys(new)
     return (len(old_sentences) + len(new_sentences) >= REWRITE_MIN
             and set(old_sentences).isdisjoint(new_sentences))
 
@@ -244,7 +254,7 @@ def _aligned(old: Sequence[str], new: Sequence[str]) -> list[DiffPara]:
     for old_part, new_part in pairs:
         if len(old_part) == 1 and _no_sentence_kept(old_part[0], new_part[0]):
             old_text, new_text = old_part[0].strip(), new_part[0].strip()
-            words = len(_paragraph_tokens(old_part[0])) + len(_paragraph_tokens(new_part[0]))
+            words = _word_count(old_part[0]) + _word_count(new_part[0])
             out.append(DiffPara((("-", old_text), ("=", " "), ("+", new_text)), True, words))
             continue
         built = _word_diff(old_part, new_part)
@@ -261,11 +271,11 @@ def body_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[DiffPara], b
     matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            out.extend(DiffPara((("=", p),), False, len(_paragraph_tokens(p))) for p in new[j1:j2])
+            out.extend(DiffPara((("=", p),), False, _word_count(p)) for p in new[j1:j2])
             continue
         if tag == "replace":
-            old_words = sum(len(_paragraph_tokens(p)) for p in old[i1:i2])
-            new_words = sum(len(_paragraph_tokens(p)) for p in new[j1:j2])
+            old_words = sum(_word_count(p) for p in old[i1:i2])
+            new_words = sum(_word_count(p) for p in new[j1:j2])
             if old_words * new_words <= MAX_ALIGN:
                 out.extend(_aligned(old[i1:i2], new[j1:j2]))
                 continue
