@@ -10,7 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -262,6 +262,7 @@ DRIFT_COLUMNS = (
     ("story_id", "BIGINT"), ("article_url", "VARCHAR"), ("reference_url", "VARCHAR"), ("kind", "VARCHAR"),
     ("text", "VARCHAR"), ("other_text", "VARCHAR"), ("reasons", "VARCHAR[]"), ("new_facts", "VARCHAR[]"),
     ("found_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"))
+DRIFT_ROWS_HELD = 2000  # drift rows (whole sentences) held in memory and sent per statement
 
 
 def refresh_story(con: duckdb.DuckDBPyConnection, story: int, now: dt.datetime, run_id: str,
@@ -277,7 +278,22 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, changed: Mapping[int, Collec
     statements per pass rather than a handful per story."""
     members = _stories_members(con, sorted(changed))
     prints = load_fingerprints(con, sorted({url for urls in members.values() for url in urls}))
-    previous = _first_members(con, sorted(changed))
+    firsts, redo = _what_to_redo(members, prints, _first_members(con, sorted(changed)), changed)
+    texts_ = _member_texts(con, {story: redo[story] | {first.url} for story, first in firsts.items()})
+    _delete_drift(con, redo)
+    writer = _LinkWriter()
+    for story, first in firsts.items():
+        writer.set(story, first.url, "first", 1.0, None, now, run_id)
+    _insert_drift(con, (row for story, first in sorted(firsts.items()) for row in _drift_rows(
+        story, first, prints, texts_, sorted(redo[story] - {first.url}), writer, now, run_id)))
+    writer.flush(con)
+
+
+def _what_to_redo(members: Mapping[int, Sequence[str]], prints: Mapping[str, Fingerprint],
+                  previous: Mapping[int, Sequence[str]], changed: Mapping[int, Collection[str] | None],
+                  ) -> tuple[dict[int, Fingerprint], dict[int, set[str]]]:
+    """Each story's first member, and the members whose role and drift must be recomputed:
+    every one when the first is new or changed (or `changed` says None), else the changed ones."""
     firsts: dict[int, Fingerprint] = {}
     redo: dict[int, set[str]] = {}
     for story, urls in members.items():
@@ -286,25 +302,28 @@ def refresh_stories(con: duckdb.DuckDBPyConnection, changed: Mapping[int, Collec
             continue
         first = firsts[story] = min(story_prints, key=lambda fp: (fp.at, fp.url))
         wanted = changed[story]
-        if wanted is None or first.url in wanted or previous.get(story, []) != [first.url]:
+        if wanted is None or first.url in wanted or list(previous.get(story, [])) != [first.url]:
             redo[story] = {fp.url for fp in story_prints}
         else:
             redo[story] = set(wanted) & {fp.url for fp in story_prints}
-    texts_ = _member_texts(con, {story: redo[story] | {first.url} for story, first in firsts.items()})
-    _delete_drift(con, redo)
-    writer = _LinkWriter()
-    rows: list[tuple[Any, ...]] = []
-    for story, first in sorted(firsts.items()):
-        writer.set(story, first.url, "first", 1.0, None, now, run_id)
-        rows += _drift_rows(story, first, prints, texts_, sorted(redo[story] - {first.url}), writer, now, run_id)
-    writer.flush(con)
-    insert_rows(con, "story_drift", DRIFT_COLUMNS, rows, chunk=SMALL_ROWS)
+    return firsts, redo
+
+
+def _insert_drift(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert drift rows as they come, DRIFT_ROWS_HELD per statement (bounded memory)."""
+    held: list[tuple[Any, ...]] = []
+    for row in rows:
+        held.append(row)
+        if len(held) >= DRIFT_ROWS_HELD:
+            insert_rows(con, "story_drift", DRIFT_COLUMNS, held, chunk=DRIFT_ROWS_HELD)
+            held = []
+    insert_rows(con, "story_drift", DRIFT_COLUMNS, held, chunk=DRIFT_ROWS_HELD)
 
 
 def _drift_rows(story: int, first: Fingerprint, prints: Mapping[str, Fingerprint], texts_: Mapping[str, StoryText],
-                urls: Sequence[str], writer: _LinkWriter, now: dt.datetime, run_id: str) -> list[tuple[Any, ...]]:
-    """Role and similarity of each of `urls` against the first member (set on `writer`), and their drift rows."""
-    rows: list[tuple[Any, ...]] = []
+                urls: Sequence[str], writer: _LinkWriter, now: dt.datetime, run_id: str) -> Iterator[tuple[Any, ...]]:
+    """Role and similarity of each of `urls` against the first member (set on `writer`); yields
+    their drift rows one by one (a big story's rows are never all held at once)."""
     for url in urls:
         if url not in texts_ or first.url not in texts_:
             continue
@@ -313,9 +332,8 @@ def _drift_rows(story: int, first: Fingerprint, prints: Mapping[str, Fingerprint
         writer.set(story, url, role_of(match, found), match.similarity, match, now, run_id)
         for diff in found.differences:
             facts = list(found.new_facts) if diff.kind == "added" and diff.text in found.fact_sentences else []
-            rows.append((story, url, first.url, diff.kind, diff.text, diff.other_text, list(diff.reasons),
-                         facts, now, run_id))
-    return rows
+            yield (story, url, first.url, diff.kind, diff.text, diff.other_text, list(diff.reasons),
+                   facts, now, run_id)
 
 
 def _delete_drift(con: duckdb.DuckDBPyConnection, redo: Mapping[int, Collection[str]]) -> None:
