@@ -128,3 +128,24 @@ def test_one_pass_of_many_groups_as_passes_of_one(tmp_path: pathlib.Path, order:
     finally:
         together.close()
         one_by_one.close()
+
+
+def test_an_edited_first_member_redoes_its_story_as_if_grouped_afresh(tmp_path: pathlib.Path) -> None:
+    wire, tribun, republika = (_check(*ARTICLES[i]) for i in (0, 2, 4))
+    portal, url, title, _, hours = ARTICLES[0]
+    edited = _check(portal, url, title, (WIRE[0].replace("sekitar 300", "ribuan"), *WIRE[1:], ADDED), hours)
+    history = connect(tmp_path / "history.duckdb")
+    afresh = connect(tmp_path / "afresh.duckdb")
+    try:
+        _store(history, [[wire, tribun, republika], [edited]])
+        _store(afresh, [[edited, tribun, republika]])
+        grouped = _stories(history)
+        assert grouped == _stories(afresh)
+        drift = grouped["drift"]
+        # The first now states the added fact itself and says "ribuan" where the others say 300.
+        assert not any(kind == "added" and text == ADDED for _, _, _, kind, text, *_ in drift)  # type: ignore[attr-defined]
+        assert any(u == ARTICLES[2][1] and kind == "changed" and "numbers" in reasons
+                   for _, u, _, kind, _, _, reasons, _ in drift)  # type: ignore[attr-defined]
+    finally:
+        history.close()
+        afresh.close()
