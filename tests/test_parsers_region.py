@@ -15,7 +15,6 @@ from parsers import Article, noise, parse
 from parsers.common import Page, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.portals.tempo.parse import has_isi_id
 from parsers.region import _has_json_ld, scan_head, trim
 from parsers.registry import lookup
 
@@ -78,8 +77,9 @@ def test_both_paginated_templates_keep_their_page_links() -> None:
     # byline links outside the region: the Tempo parsers read them wherever they are
     ("tempo", "plain-old", b'<div class="reporter"><a href="/penulis/lain">Penulis Lain</a></div>'),
     ("tempo", "plain", b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>'),
-    # an element with id "isi" anywhere makes a Nuxt-looking page the pre-2024 template
-    ("tempo", "plain", b"<div id=isi><p>Isi lama.</p></div>"),
+    # a Nuxt body wrapper anywhere makes a pre-2024-looking page the Nuxt template, however its id is written
+    ("tempo", "plain-old", b"<div id=content-wrapper><p>Isi baru.</p></div>"),
+    ("tempo", "plain-old", b"<div ID = 'content-wrapper'><p>Isi baru.</p></div>"),
 ])
 def test_things_outside_the_region_that_the_parser_reads_turn_the_fast_path_off(
         portal: str, name: str, tail: bytes) -> None:
@@ -97,12 +97,26 @@ def test_an_article_nested_in_the_republika_body_turns_the_fast_path_off() -> No
     assert parse(padded, url) == _whole(padded, url)
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ('<div id="isi">', True), ("<div ID = isi>", True), ("<div id='isi' class=x>", True), ("<p id=isi>", True),
-    ("polisi dan komisi isi ulang", False), ('<div class="isi">', False), ('<div id="isian">', False),
-])
-def test_the_pre_2024_tempo_template_is_recognised_however_its_id_is_written(text: str, found: bool) -> None:
-    assert has_isi_id(f"<html><body>{text}</body></html>") is found
+@pytest.mark.parametrize("outside", [
+    b"<div id=isi><p>Isi lama yang tersesat.</p></div>", b"<nav id='isi'><a href='/x'>menu</a></nav>"])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_nuxt_page_stays_nuxt_with_an_isi_element_outside_its_region(outside: bytes, where: str) -> None:
+    html, url = _fixture("tempo", "plain")
+    at = html.index(b">", html.index(b"<body")) + 1 if where == "before" else html.rindex(b"</body>")
+    padded = _padded(html[:at] + outside + html[at:])
+    assert _trimmed(padded, url) is not None  # the region alone tells the template
+    article = parse(padded, url)
+    assert article == _whole(padded, url) and article.body == parse(html, url).body
+    assert "Isi lama yang tersesat." not in article.body
+
+
+def test_a_page_with_both_body_wrappers_is_the_nuxt_template() -> None:
+    html, url = _fixture("tempo", "multipage-1")
+    both = html.replace(b'id="isi"', b'id="isi"><div id="content-wrapper"', 1)
+    both = both.replace(b"</body>", b"</div></body>", 1)  # the extra wrapper is closed before </body>
+    assert parse(html, url).next_pages  # the pre-2024 template's page links are followed...
+    assert parse(both, url).next_pages == ()  # ...the Nuxt template is one page
+    assert parse(both, url).body == parse(html, url).body  # the same paragraphs, read from the Nuxt wrapper
 
 
 def test_a_login_prompt_at_the_end_of_the_region_falls_back_to_the_whole_page() -> None:
@@ -200,13 +214,6 @@ def test_the_fast_path_equals_the_whole_page_whatever_the_head_holds(head: bytes
     varied = varied.replace(b"</head>", original[original.index(b">") + 1:], 1) + html[end:]
     padded = _padded(varied)
     assert parse(padded, url) == _whole(padded, url)
-
-
-def test_the_isi_check_reads_only_the_range_it_is_given() -> None:
-    text = "<div>polisi</div><div id=isi>lama</div><p>posisi</p>"
-    at = text.index("id=isi")
-    assert has_isi_id(text) and has_isi_id(text, at - 5, at + 10)
-    assert not has_isi_id(text, 0, at) and not has_isi_id(text, at + 7, len(text))
 
 
 @settings(max_examples=300, deadline=None)

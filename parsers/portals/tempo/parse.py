@@ -28,34 +28,22 @@ NOISE = (
     ".lg\\:hidden", ".tags", ".tag", ".box-tag", ".iklan",
 )
 _LABELS = ("Reporter", "Penulis", "Editor")
-_ID_BEFORE = re.compile(r"""\bid\s*=\s*["']?$""", re.I)
-_VALUE_OPENERS = frozenset(("\"", "'", "=", " ", "\t", "\n", "\r", "\f"))
-_VALUE_CLOSERS = frozenset(("", "\"", "'", ">", "/", " ", "\t", "\n", "\r", "\f"))
 
 
-def has_isi_id(text: str, lo: int = 0, hi: int | None = None) -> bool:
-    """Whether an element with id "isi" (the pre-2024 template) may be in `text[lo:hi]`.
-
-    One plain scan for "isi" plus a look at what precedes each hit: a regex over a whole page costs
-    3 ms, ten times the fast path's budget.
-    """
-    hi = len(text) if hi is None else hi
-    at = text.find("isi", lo, hi)
-    while at >= 0:
-        # most hits are inside words ("polisi"): only a quote, "=" or a space can precede the value
-        if (text[at - 1: at] in _VALUE_OPENERS and text[at + 3: at + 4] in _VALUE_CLOSERS
-                and _ID_BEFORE.search(text, max(0, at - 12), at)):
-            return True
-        at = text.find("isi", at + 3, hi)
-    return False
+def names_nuxt_body(text: str, lo: int, hi: int) -> bool:
+    """Whether the Nuxt body wrapper's id may be in `text[lo:hi]` (however its attribute is written):
+    such a page is the Nuxt template, so the pre-2024 region must not leave it out."""
+    return text.find("content-wrapper", lo, hi) >= 0
 
 
-# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside
+# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside (a body wrapper
+# inside makes both the cut and the whole page the Nuxt template, whatever else the page holds)
 NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
-                     veto=has_isi_id, only_inside=("/penulis/",))
-# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
+                     only_inside=("/penulis/",))
+# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links; a Nuxt body
+# wrapper outside would make the whole page the Nuxt template
 OLD_REGION = Region(start=("<article",), body='id="isi"',
-                    end=("</article>", 'class="pag'), nested="<article",
+                    end=("</article>", 'class="pag'), nested="<article", veto=names_nuxt_body,
                     only_inside=("reporter", 'itemprop="author"'))  # class="reporter", class="title-reporter"
 REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
 
@@ -99,8 +87,9 @@ def parse(page: Page) -> Article:
 
 
 def _current(page: Page) -> Article:
-    """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
-    old = page.doc.css_first("#isi") is not None
+    """A page of the Nuxt (2024+) or the /read/ (to 2023) template; a Nuxt body wrapper decides first, so
+    the article region alone tells the template."""
+    old = page.first(NUXT_BODY) is None and page.first(OLD_BODY) is not None
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
     if not body:
