@@ -155,9 +155,10 @@ def scan_head(text: str) -> tuple[str, int] | None:
 
 def _has_json_ld(text: str, lo: int, hi: int) -> bool:
     """Whether "ld+json" occurs in text[lo:hi]: one memchr pass for its rare "+", checking each hit
-    (str.find of a short word reads every character; a page with many "+" falls back to it)."""
+    (str.find of a short word reads every character; a page with many "+", such as scripts' "i++", falls
+    back to it after a few: each hit checked costs about what str.find costs on 1 KB)."""
     plus = text.find("+", lo + 2, hi - 4)
-    for _ in range(64):
+    for _ in range(8):
         if plus < 0:
             return False
         if text.startswith("ld+json", plus - 2):
