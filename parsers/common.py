@@ -34,6 +34,10 @@ def clean(text: str | None) -> str:
     """Collapse whitespace (nbsp, zero-width spaces included) and strip."""
     if not text:
         return ""
+    # already clean (most paragraphs): every whitespace character str.split() knows but " ", and every
+    # zero-width one, is unprintable, so this is exactly the case where split/join would give `text` back
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
     if not text.isascii():
         text = text.translate(_INVISIBLE)
     return " ".join(text.split())

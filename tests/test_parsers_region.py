@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.fallback_eval import f1
 from bench.parse_speed import MIRROR, RealPage, real_pages
 from parsers import Article, noise, parse
-from parsers.common import Page, extract_blocks
+from parsers.common import Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.region import _has_json_ld, scan_head, trim
@@ -276,3 +276,20 @@ def test_a_page_read_the_generic_way_is_never_taken_from_the_region() -> None:
     assert _trimmed(padded, url) is not None  # the region is found; its generic reading is not trusted
     article = parse(padded, url)
     assert article.fallback and article == _whole(padded, url)
+
+
+def _collapsed(text: str) -> str:
+    return " ".join((text if text.isascii() else text.translate(_ZERO_WIDTH)).split())
+
+
+_ZERO_WIDTH = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
+
+
+def test_cleaning_gives_what_splitting_on_whitespace_gives_for_every_character() -> None:
+    # the quick return for text that is already clean must agree with the full collapse
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in chars if clean(f"a{c}b") != _collapsed(f"a{c}b")] == []
+    spaces = [c for c in chars if c.isspace() or c in "\u200b\u200c\u200d\ufeff\x00\x7f"]
+    for text in (f"{c}{t}" for c in spaces for t in ("", "a b", " a", "a ")):
+        assert clean(text) == _collapsed(text)
+    assert clean("a  b") == "a b" and clean(" a b") == "a b" and clean("sudah bersih") == "sudah bersih"
