@@ -157,6 +157,8 @@ def _has_json_ld(text: str, lo: int, hi: int) -> bool:
     """Whether "ld+json" occurs in text[lo:hi]: one memchr pass for its rare "+", checking each hit
     (str.find of a short word reads every character; a page with many "+", such as scripts' "i++", falls
     back to it after a few: each hit checked costs about what str.find costs on 1 KB)."""
+    if hi - lo < 7:
+        return False  # (and hi - 4 below stays a position, never one counted from the end)
     plus = text.find("+", lo + 2, hi - 4)
     for _ in range(8):
         if plus < 0:
@@ -164,7 +166,7 @@ def _has_json_ld(text: str, lo: int, hi: int) -> bool:
         if text.startswith("ld+json", plus - 2):
             return True
         plus = text.find("+", plus + 1, hi - 4)
-    return text.find("ld+json", plus - 2, hi) >= 0
+    return plus >= 0 and text.find("ld+json", plus - 2, hi) >= 0
 
 
 def _region_bounds(text: str, region: Region, body_tag: int, seen: dict[str, int]) -> tuple[int, int, int] | None:

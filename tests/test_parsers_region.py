@@ -224,6 +224,15 @@ def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObje
     assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
 
 
+@pytest.mark.parametrize(("text", "lo", "hi"), [
+    ("ld+json", 0, 3),  # a range too short to hold it, ending before a "+"
+    ("a+" * 8 + "<" * 20 + "ld+json", 0, 20),  # as many "+" as the scan checks, then none in range
+    ("a+" * 8 + "ld+json", 16, 23),
+])
+def test_the_json_ld_scan_edges(text: str, lo: int, hi: int) -> None:
+    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+
+
 def test_every_noise_text_pattern_is_anchored_so_match_equals_search() -> None:
     assert all(p.startswith("^") for p in noise.TEXT_PATTERNS)
 
