@@ -89,6 +89,16 @@ def test_things_outside_the_region_that_the_parser_reads_turn_the_fast_path_off(
     assert parse(padded, url) == _whole(padded, url)
 
 
+@pytest.mark.parametrize(("portal", "name"), [("republika", "plain"), ("tempo", "plain"), ("detik", "plain")])
+def test_a_region_ending_in_an_end_tag_is_cut_right_after_it(portal: str, name: str) -> None:
+    html, url = _fixture(portal, name)
+    side = b"<aside><h2>Terpopuler</h2>" + b"<p><a href='/lain'>Berita lain di samping</a></p>" * 40 + b"</aside>"
+    padded = _padded(html, side)
+    small = _trimmed(padded, url)
+    assert small is not None and small.endswith("</article>") and "Terpopuler" not in small
+    assert parse(padded, url) == _whole(padded, url)
+
+
 def test_an_article_nested_in_the_republika_body_turns_the_fast_path_off() -> None:
     html, url = _fixture("republika", "plain")
     nested = html.replace(b"<article>", b"<article><article><p>Kutipan.</p></article>", 1)
