@@ -77,9 +77,6 @@ def test_both_paginated_templates_keep_their_page_links() -> None:
     # byline links outside the region: the Tempo parsers read them wherever they are
     ("tempo", "plain-old", b'<div class="reporter"><a href="/penulis/lain">Penulis Lain</a></div>'),
     ("tempo", "plain", b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>'),
-    # a Nuxt body wrapper anywhere makes a pre-2024-looking page the Nuxt template, however its id is written
-    ("tempo", "plain-old", b"<div id=content-wrapper><p>Isi baru.</p></div>"),
-    ("tempo", "plain-old", b"<div ID = 'content-wrapper'><p>Isi baru.</p></div>"),
 ])
 def test_things_outside_the_region_that_the_parser_reads_turn_the_fast_path_off(
         portal: str, name: str, tail: bytes) -> None:
@@ -118,6 +115,17 @@ def test_a_nuxt_page_stays_nuxt_with_an_isi_element_outside_its_region(outside: 
     article = parse(padded, url)
     assert article == _whole(padded, url) and article.body == parse(html, url).body
     assert "Isi lama yang tersesat." not in article.body
+
+
+@pytest.mark.parametrize("outside", [
+    b"<div id=content-wrapper><p>Isi baru yang tersesat.</p></div>", b"<div ID = 'content-wrapper'><p>Isi.</p></div>"])
+def test_a_nuxt_body_wrapper_outside_the_first_article_leaves_the_pre_2024_template(outside: bytes) -> None:
+    html, url = _fixture("tempo", "multipage-1")
+    padded = _padded(html, outside)
+    assert _trimmed(padded, url) is not None
+    article = parse(padded, url)
+    assert article == _whole(padded, url)
+    assert article.next_pages and article.body == parse(html, url).body  # still the pre-2024 template
 
 
 def test_a_page_with_both_body_wrappers_is_the_nuxt_template() -> None:

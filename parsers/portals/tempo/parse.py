@@ -30,20 +30,13 @@ NOISE = (
 _LABELS = ("Reporter", "Penulis", "Editor")
 
 
-def names_nuxt_body(text: str, lo: int, hi: int) -> bool:
-    """Whether the Nuxt body wrapper's id may be in `text[lo:hi]` (however its attribute is written):
-    such a page is the Nuxt template, so the pre-2024 region must not leave it out."""
-    return text.find("content-wrapper", lo, hi) >= 0
-
-
-# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside (a body wrapper
-# inside makes both the cut and the whole page the Nuxt template, whatever else the page holds)
+# Both regions hold the page's whole first <article>, which alone tells the template (see `_nuxt`).
+# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside
 NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
                      only_inside=("/penulis/",))
-# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links; a Nuxt body
-# wrapper outside would make the whole page the Nuxt template
+# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
 OLD_REGION = Region(start=("<article",), body='id="isi"',
-                    end=("</article>", 'class="pag'), nested="<article", veto=names_nuxt_body,
+                    end=("</article>", 'class="pag'), nested="<article",
                     only_inside=("reporter", 'itemprop="author"'))  # class="reporter", class="title-reporter"
 REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
 
@@ -86,10 +79,16 @@ def parse(page: Page) -> Article:
     return _older(page) if _older_template(page) else _current(page)
 
 
+def _nuxt(page: Page) -> bool:
+    """The page's first <article> holds a Nuxt body wrapper (then the page is the 2024+ template, whatever
+    else it holds: the fast path's cut, which keeps that article whole, decides the same way)."""
+    first = page.doc.css_first("article")
+    return first is not None and first.css_first(NUXT_BODY[0]) is not None
+
+
 def _current(page: Page) -> Article:
-    """A page of the Nuxt (2024+) or the /read/ (to 2023) template; a Nuxt body wrapper decides first, so
-    the article region alone tells the template."""
-    old = page.first(NUXT_BODY) is None and page.first(OLD_BODY) is not None
+    """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
+    old = not _nuxt(page) and page.first(OLD_BODY) is not None
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
     if not body:
