@@ -54,10 +54,11 @@ class Block:
 class Page:
     """A parsed HTML page plus the lookups every portal parser needs."""
 
-    def __init__(self, text: str, url: str, domain: str | None = None) -> None:
+    def __init__(self, text: str, url: str, domain: str | None = None, *, whole: bool = True) -> None:
         self.text = text
         self.url = url
         self.domain = domain  # the portal's registrable domain, for the canonical-URL check
+        self.whole = whole  # False for the fast path's cut (<head> + article region)
         # scripting=True as in a browser: a <noscript> in <head> must not push <head> into <body>
         self.doc = LexborHTMLParser(defuse(text), scripting=True)
         self._meta: dict[str, str] | None = None

@@ -76,7 +76,6 @@ def test_both_paginated_templates_keep_their_page_links() -> None:
     ("republika", "plain", b'<script type="application/ld+json">{"@type":"NewsArticle","headline":"Lain"}</script>'),
     # byline links outside the region: the Tempo parsers read them wherever they are
     ("tempo", "plain-old", b'<div class="reporter"><a href="/penulis/lain">Penulis Lain</a></div>'),
-    ("tempo", "plain", b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>'),
 ])
 def test_things_outside_the_region_that_the_parser_reads_turn_the_fast_path_off(
         portal: str, name: str, tail: bytes) -> None:
@@ -126,6 +125,20 @@ def test_a_nuxt_body_wrapper_outside_the_first_article_leaves_the_pre_2024_templ
     article = parse(padded, url)
     assert article == _whole(padded, url)
     assert article.next_pages and article.body == parse(html, url).body  # still the pre-2024 template
+
+
+@pytest.mark.parametrize("json_ld_authors", [True, False])
+def test_a_nuxt_byline_link_outside_the_region_changes_nothing(json_ld_authors: bool) -> None:
+    html, url = _fixture("tempo", "plain")
+    if not json_ld_authors:  # then the parser reads /penulis/ links wherever they are, before meta author
+        html = html.replace(b'"author"', b'"pengarang"').replace(b"/penulis/", b"/profil/")
+        html = html.replace(b"</head>", b'<meta name="author" content="Nama Meta"></head>', 1)
+        assert not Page(to_text(html), url).ld_people("author")
+    padded = _padded(html, b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>')
+    assert _trimmed(padded, url) is not None
+    article = parse(padded, url)
+    assert article == _whole(padded, url)
+    assert article.authors == (("Ida Rosdalina",) if json_ld_authors else ("Orang Lain",))
 
 
 def test_a_page_with_both_body_wrappers_is_the_nuxt_template() -> None:

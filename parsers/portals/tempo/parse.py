@@ -30,10 +30,10 @@ NOISE = (
 _LABELS = ("Reporter", "Penulis", "Editor")
 
 
-# Both regions hold the page's whole first <article>, which alone tells the template (see `_nuxt`).
-# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside
-NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
-                     only_inside=("/penulis/",))
+# Both regions hold the page's whole first <article>, which alone tells the template (see `_pre_2024`).
+# Nuxt: first <article> .. its end; every body wrapper must lie inside (its /penulis/ links may lie anywhere:
+# on a cut page the authors come from JSON-LD or not at all, see `_authors`)
+NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article")
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article",
@@ -49,6 +49,8 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
     names = page.ld_people("author")
     if names:
         return names
+    if not page.whole and selectors is NUXT_AUTHORS:
+        return []  # the Nuxt region is cut without looking for /penulis/ links outside it: no authors, whole page
     for sel in selectors:
         found = [clean(n.text(deep=True)) for n in page.doc.css(sel)]
         found = [n for n in dict.fromkeys(found) if n]
@@ -79,16 +81,19 @@ def parse(page: Page) -> Article:
     return _older(page) if _older_template(page) else _current(page)
 
 
-def _nuxt(page: Page) -> bool:
-    """The page's first <article> holds a Nuxt body wrapper (then the page is the 2024+ template, whatever
-    else it holds: the fast path's cut, which keeps that article whole, decides the same way)."""
+def _pre_2024(page: Page) -> bool:
+    """The /read/ template: a #isi, unless the page's first <article> holds a Nuxt body wrapper (then it is
+    the 2024+ template whatever else it holds: the fast path's cut keeps that article whole, so it decides
+    the same way)."""
     first = page.doc.css_first("article")
-    return first is not None and first.css_first(NUXT_BODY[0]) is not None
+    if first is not None and first.css_first(NUXT_BODY[0]) is not None:
+        return False
+    return page.first(OLD_BODY) is not None
 
 
 def _current(page: Page) -> Article:
     """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
-    old = not _nuxt(page) and page.first(OLD_BODY) is not None
+    old = _pre_2024(page)
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
     if not body:
