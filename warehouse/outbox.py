@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import json
 import os
+import pathlib
 import socket
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -174,13 +175,23 @@ def _claim_lapsed(claimed_by: str | None, claimed_until: dt.datetime | None, wal
     host, _, pid = claimed_by.rpartition("/")
     if host != socket.gethostname() or not pid.isdigit():
         return False
+    return not process_alive(int(pid))  # this process included: another thread may be sending it
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` still runs. A killed process whose parent died too stays a zombie
+    until pid 1 reaps it (seconds, in some containers), and `kill(pid, 0)` still finds a zombie."""
     try:
-        os.kill(int(pid), 0)  # alive (this process included: another thread may be sending it)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:
         return False
-    return False
+    except PermissionError:
+        return True
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): kill(pid, 0) is all there is
+    return state not in ("Z", "X")
 
 
 def _claim(con: duckdb.DuckDBPyConnection, alert_id: int, target_id: str,
