@@ -331,12 +331,18 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
     On a lake each is rewritten to its dialect, and one that another worker applied meanwhile
     (a lost commit race) is seen and skipped on the retry."""
     lake = is_lake(con)
-    if lake:
-        write(con, lambda: _prepare_lake(con), serialise=False)
-    else:
+    if not lake:
         con.execute(MIGRATIONS_DDL)
+    elif not _lake_prepared(con):
+        write(con, lambda: _prepare_lake(con), serialise=False)
+    # Read first: a warehouse that is up to date opens without a write (on a lake, a write
+    # transaction is a round of PostgreSQL locks and commits).
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for number, name, step in migration_files():
+        if number in done:
+            continue
+
         def apply(number: int = number, name: str = name, step: str | Migration = step) -> bool:
             if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", [number]).fetchall():
                 return False
@@ -363,6 +369,12 @@ class _LakeDialectConnection:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._con, name)
+
+
+def _lake_prepared(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = ?
+                         AND table_name IN ('schema_migrations', 'writer_token')""", [LAKE_ALIAS]).fetchone()
+    return bool(row and row[0] == 2)
 
 
 def _prepare_lake(con: duckdb.DuckDBPyConnection) -> None:
