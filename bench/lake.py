@@ -40,11 +40,11 @@ GROUPS = (["detik"], ["tribun"], ["republika", "tempo", "kompas", "cnnindonesia"
 
 
 def write_config(path: pathlib.Path, database: str, data_path: str | None, urls: Sequence[str],
-                 routes: dict[str, str]) -> pathlib.Path:
+                 routes: dict[str, str], min_delay_s: float) -> pathlib.Path:
     lines = [f'database = "{database}"'] + ([f'data_path = "{data_path}"'] if data_path else []) + [""]
     for url in urls:
         lines += ["[[track]]", f'url = "{url}"', ""]
-    lines += ["[http]", "min_delay_s = 0.0", "timeout_s = 20.0", "retries = 1", "", "[http.route]"]
+    lines += ["[http]", f"min_delay_s = {min_delay_s}", "timeout_s = 20.0", "retries = 1", "", "[http.route]"]
     lines += [f'"{host}" = "{origin}"' for host, origin in sorted(routes.items())]
     lines += ["", "[revisit]", "every_pass = true", f"max_per_pass = {len(urls)}", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -98,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the three group passes per figure")
     parser.add_argument("--file-only", action="store_true", help="only the DuckDB file (any install)")
+    parser.add_argument("--min-delay", type=float, default=0.2,
+                        help="the polite delay per host between requests, s (the shipped default is 1.0)")
     args = parser.parse_args(argv)
     reason = None if args.file_only else lake_skip_reason()
     if reason:
@@ -109,20 +111,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = pathlib.Path(tmp)
         env = {**prefect.env, "PREFECT_LOGGING_LEVEL": "WARNING"}
         urls = [spec.url for spec in replica.specs]
-        file_config = write_config(root / "file.toml", str(root / "w.duckdb"), None, urls, replica.routes)
+        file_config = write_config(root / "file.toml", str(root / "w.duckdb"), None, urls, replica.routes,
+                                   args.min_delay)
         figures.update(_pass_costs("file", file_config, env, len(urls)))
         figures.update(_rates("file", file_config, env, (1,), args.rounds))
         figures["file: warehouse size, MB"] = (root / "w.duckdb").stat().st_size / 1e6
         if not args.file_only:
             with running_postgres() as postgres:
                 lake_config = write_config(root / "lake.toml", postgres.database("bench"),
-                                           str(root / "lake-data") + "/", urls, replica.routes)
+                                           str(root / "lake-data") + "/", urls, replica.routes, args.min_delay)
                 figures.update(_pass_costs("lake", lake_config, env, len(urls)))
                 figures.update(_rates("lake", lake_config, env, (1, 2), args.rounds))
                 figures["lake: Parquet data, MB"] = sum(
                     p.stat().st_size for p in (root / "lake-data").rglob("*") if p.is_file()) / 1e6
-    print(f"bench.lake: {args.articles} articles, duckdb {duckdb.__version__}, {os.cpu_count()} cores "
-          f"(shared machine), single runs")
+    print(f"bench.lake: {args.articles} articles, min_delay_s {args.min_delay:g}, duckdb {duckdb.__version__}, "
+          f"{os.cpu_count()} cores (shared machine), single runs")
     for key, value in figures.items():
         print(f"  {key:<58} {value:10.1f}")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import importlib
 import importlib.resources
 import json
@@ -327,35 +328,35 @@ MIGRATIONS_DDL = """CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations not yet recorded, each in its own transaction; return their numbers.
-    On a lake each is rewritten to its dialect, and one that another worker applied meanwhile
-    (a lost commit race) is seen and skipped on the retry."""
+    """Apply the migrations not yet recorded, each in its own transaction (on a lake all pending
+    ones in one, rewritten to its dialect: each DDL commit there is a round of PostgreSQL writes);
+    return their numbers. One that another worker applied meanwhile (a lost commit race on a
+    lake) is seen and skipped on the retry."""
     lake = is_lake(con)
     if not lake:
         con.execute(MIGRATIONS_DDL)
     elif not _lake_prepared(con):
         write(con, lambda: _prepare_lake(con), serialise=False)
-    # Read first: a warehouse that is up to date opens without a write (on a lake, a write
-    # transaction is a round of PostgreSQL locks and commits).
+    # Read first: a warehouse that is up to date opens without a write.
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    applied = []
-    for number, name, step in migration_files():
-        if number in done:
-            continue
+    pending = [m for m in migration_files() if m[0] not in done]
+    if lake:
+        return write(con, lambda: [number for number, name, step in pending if _apply(con, number, name, step)])
+    return [number for number, name, step in pending
+            if write(con, functools.partial(_apply, con, number, name, step))]
 
-        def apply(number: int = number, name: str = name, step: str | Migration = step) -> bool:
-            if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", [number]).fetchall():
-                return False
-            if isinstance(step, str):
-                con.execute(dialect.for_lake(step) if lake else step)
-            else:  # a Python step: on a lake its statements go through the dialect too
-                step(_LakeDialectConnection(con) if lake else con)  # type: ignore[arg-type]
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                        [number, name, dt.datetime.now(dt.UTC)])
-            return True
-        if write(con, apply):
-            applied.append(number)
-    return applied
+
+def _apply(con: duckdb.DuckDBPyConnection, number: int, name: str, step: str | Migration) -> bool:
+    """One migration inside the caller's transaction (False: it was already applied)."""
+    if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", [number]).fetchall():
+        return False
+    lake = is_lake(con)
+    if isinstance(step, str):
+        con.execute(dialect.for_lake(step) if lake else step)
+    else:  # a Python step: on a lake its statements go through the dialect too
+        step(_LakeDialectConnection(con) if lake else con)  # type: ignore[arg-type]
+    con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [number, name, dt.datetime.now(dt.UTC)])
+    return True
 
 
 class _LakeDialectConnection:
