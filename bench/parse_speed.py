@@ -4,6 +4,8 @@
     .venv/bin/python bench/parse_speed.py --repeat 50   # more timing runs per page
     .venv/bin/python bench/parse_speed.py --portals     # per portal (both Tempo templates) on the
                                                         # benchmark's 158 KB synthetic pages vs trafilatura
+    .venv/bin/python bench/parse_speed.py --real [--mirror DIR]   # real Republika/Tempo pages listed in
+                                                        # bench/parse_real_manifest.json, read from a mirror
 
 Not a test: it prints numbers. The real pages in ../shared/corpus/real are used when present.
 """
@@ -13,8 +15,10 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
 import pathlib
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +34,8 @@ from parsers.registry import lookup  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "parsers"
 PACKS = ROOT / "parsers" / "portals"  # each pack's golden pages sit in its fixtures/
 REAL = ROOT.parent / "shared" / "corpus" / "real"
+REAL_MANIFEST = pathlib.Path(__file__).with_name("parse_real_manifest.json")
+MIRROR = pathlib.Path(os.environ.get("BERITAWATCH_MIRROR", "/work/.mirror"))  # <owner>+<name>/repo git dirs
 
 
 def _normal_pages() -> list[tuple[str, bytes, str]]:
@@ -131,14 +137,91 @@ def portals_main(per_portal: int, repeat: int) -> int:
     return 0
 
 
+@dataclasses.dataclass(frozen=True)
+class RealPage:
+    """A real page named in the manifest, read from its repository's mirror."""
+
+    portal: str
+    captured: str
+    url: str
+    html: bytes
+    gold: str | None  # the text the source repository's tests expect, when they give it
+
+
+def _git_show(git_dir: pathlib.Path, commit: str, path: str) -> bytes | None:
+    done = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"],
+                          capture_output=True, check=False)
+    return done.stdout if done.returncode == 0 else None
+
+
+def real_pages(mirror: pathlib.Path, manifest: pathlib.Path = REAL_MANIFEST) -> list[RealPage]:
+    """The manifest's pages found in `mirror` (sources whose mirror is absent are skipped)."""
+    from bench.fallback_eval import _CASE, _js_string
+
+    pages: list[RealPage] = []
+    for source in json.loads(manifest.read_text(encoding="utf-8"))["sources"]:
+        git_dir = mirror / source["repository"].replace("/", "+") / "repo"
+        if not git_dir.is_dir():
+            continue
+        gold: dict[str, str] = {}
+        for test in source.get("gold_files", ()):
+            js = _git_show(git_dir, source["commit"], test)
+            for m in _CASE.finditer(js.decode("utf-8") if js else ""):
+                gold[m.group("path")] = _js_string(m.group("content"))
+        for page in source["pages"]:
+            html = _git_show(git_dir, source["commit"], page["path"])
+            if html is not None:
+                pages.append(RealPage(page["portal"], page["captured"], page["url"], html, gold.get(page["path"])))
+    return pages
+
+
+def real_main(mirror: pathlib.Path, repeat: int) -> int:
+    """Per real page: ms for parsers.parse and trafilatura, fast path or not, equality, body token-F1."""
+    import trafilatura
+
+    from bench.fallback_eval import f1
+    from parsers.region import trim
+
+    pages = real_pages(mirror)
+    if not pages:
+        print(f"no real pages: no mirror of the manifest's repositories under {mirror} (see {REAL_MANIFEST.name})")
+        return 0
+    print(f"real pages ({len(pages)}), CPU time, best of {repeat} runs; token-F1 of the body vs the source's tests")
+    totals: dict[str, list[float]] = {}
+    for page in pages:
+        _, site = lookup(page.url)
+        fast = trim(to_text(page.html), site.regions) is not None
+        ours_article = parse(page.html, page.url)
+        same = ours_article == _whole_page(page.html, page.url) if fast else True
+        ours = min(_time(lambda p=page: parse(p.html, p.url), repeat, time.thread_time))
+        theirs_text = trafilatura.extract(page.html, url=page.url, include_comments=False) or ""
+        theirs = min(_time(lambda p=page: trafilatura.extract(p.html, url=p.url, include_comments=False),
+                           repeat, time.thread_time))
+        scores = (f"F1 ours {f1(chr(10).join(ours_article.body), page.gold):.3f} "
+                  f"trafilatura {f1(theirs_text, page.gold):.3f}") if page.gold is not None else "no ground truth"
+        total = totals.setdefault(page.portal, [0.0, 0.0])
+        total[0] += ours
+        total[1] += theirs
+        print(f"  {page.portal:9s} {page.captured}  {len(page.html) / 1024:5.0f} KB  ours {ours * 1000:5.2f} ms  "
+              f"trafilatura {theirs * 1000:6.2f} ms  {theirs / ours:5.1f}x  "
+              f"{'fast path, equal: ' + str(same) if fast else 'whole page'}  {scores}")
+    for portal, (ours, theirs) in totals.items():
+        print(f"  {portal}: {theirs / ours:.1f}x trafilatura over its pages")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=20, help="timed parses per normal page")
     ap.add_argument("--portals", action="store_true", help="per portal on the benchmark's synthetic pages")
     ap.add_argument("--per-portal", type=int, default=25, help="synthetic pages per portal (with --portals)")
+    ap.add_argument("--real", action="store_true", help="real pages of bench/parse_real_manifest.json")
+    ap.add_argument("--mirror", type=pathlib.Path, default=MIRROR, help="where <owner>+<name>/repo mirrors sit")
     args = ap.parse_args()
     if args.portals:
         return portals_main(args.per_portal, max(3, args.repeat // 5))
+    if args.real:
+        return real_main(args.mirror, max(3, args.repeat // 2))
 
     pages = _normal_pages()
     for _, html, url in pages:  # warm up imports and caches

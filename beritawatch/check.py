@@ -150,21 +150,35 @@ def page_bytes(fetch: FetchResult) -> bytes:
     ascii_safe = _ascii_compatible(codec)
     if ascii_safe and content.isascii():
         return content  # every ASCII-compatible charset reads ASCII the same
-    try:
-        text = content.decode("utf-8")
-        utf8 = True
-    except UnicodeDecodeError:
-        utf8 = False
+    utf8 = _is_utf8(content)
     if codec != "utf-8" and not (utf8 and ascii_safe and _single_byte(codec)):
-        try:
-            text = content.decode(codec)
-        except UnicodeDecodeError:
-            return content  # the header's charset is wrong for these bytes: let the parsers sniff
-        if text.encode("utf-8") == content:
-            return content
-        return codecs.BOM_UTF8 + text.encode("utf-8")
+        return _transcoded(content, codec)
     if not utf8:
         return content  # declared UTF-8 but is not: let the parsers sniff
+    return _utf8_marked(content)
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _transcoded(content: bytes, codec: str) -> bytes:
+    """`content` read in the header's `codec`, as UTF-8 with a BOM (unchanged when that is the same)."""
+    try:
+        text = content.decode(codec)
+    except UnicodeDecodeError:
+        return content  # the header's charset is wrong for these bytes: let the parsers sniff
+    if text.encode("utf-8") == content:
+        return content
+    return codecs.BOM_UTF8 + text.encode("utf-8")
+
+
+def _utf8_marked(content: bytes) -> bytes:
+    """A UTF-8 page (per its header) with a BOM when its own `<meta>` names another charset."""
     meta = _META_CHARSET.search(content, 0, 4096)
     declared = charset_codec(meta.group(1).decode("ascii")) if meta else None
     if declared is None or declared in ("utf-8", "cp1252"):
@@ -189,46 +203,65 @@ async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
         return CheckResult(due, UNCHANGED_304, (first,))
     if not first.ok or first.content is None:
         return CheckResult(due, FETCH_FAILED, (first,), error=first.error or first.outcome)
-    fetches = [first]
     page_url = first.final_url or due.url
     html = page_bytes(first)
     try:
         article = parsers.parse(html, page_url)
     except parsers.ParseError as exc:
-        return CheckResult(due, PARSE_FAILED, tuple(fetches), error=f"unreadable page: {exc}")
+        return CheckResult(due, PARSE_FAILED, (first,), error=f"unreadable page: {exc}")
     if article.not_article:
-        return CheckResult(due, NOT_ARTICLE, tuple(fetches), article=article,
+        return CheckResult(due, NOT_ARTICLE, (first,), article=article,
                            pages=((page_url, html),), error=f"not an article: {article.not_article}")
-    pages = [(page_url, html)]
-    parts = [article]
-    queue = list(article.next_pages)
-    seen = {page_url, due.url}
-    while queue and len(parts) < MAX_PAGES:
+    return await _with_next_pages(fetcher, due, first, _Page(page_url, html, article))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Page:
+    """One fetched and parsed page of an article."""
+
+    url: str
+    html: bytes
+    article: parsers.Article
+
+
+async def _with_next_pages(fetcher: Fetcher, due: DueArticle, first: FetchResult, page: _Page) -> CheckResult:
+    """Fetch the pages the first one links to (and theirs, at most MAX_PAGES) and merge them all."""
+    fetches = [first]
+    pages = [page]
+    queue = list(page.article.next_pages)
+    seen = {page.url, due.url}
+    while queue and len(pages) < MAX_PAGES:
         next_url = queue.pop(0)
         if next_url in seen:
             continue
         seen.add(next_url)
-        if not _same_portal(page_url, next_url):
+        if not _same_portal(page.url, next_url):
             # A page link leaving the portal is a parser mistake or a hostile page: never fetch it,
             # and never store the article without that page either.
             return CheckResult(due, PARSE_FAILED, tuple(fetches),
                                error=f"page link leaves the portal: {next_url[:200]}")
-        result = await fetcher.get(next_url)
+        result, found = await _next_page(fetcher, next_url)
         fetches.append(result)
-        if not result.ok or result.content is None:
-            # A missing page would store a truncated article as a new version: fail the check.
-            return CheckResult(due, FETCH_FAILED, tuple(fetches),
-                               error=f"page {next_url}: {result.error or result.outcome}")
-        next_html = page_bytes(result)
-        try:
-            part = parsers.parse(next_html, result.final_url or next_url)
-        except parsers.ParseError as exc:
-            return CheckResult(due, PARSE_FAILED, tuple(fetches), error=f"page {next_url}: {exc}")
-        pages.append((next_url, next_html))
-        parts.append(part)
-        queue.extend(url for url in part.next_pages if url not in seen)
-    merged = parsers.merge_pages(parts) if len(parts) > 1 else article
-    return CheckResult(due, PARSED, tuple(fetches), article=merged, pages=tuple(pages))
+        if not isinstance(found, _Page):
+            return CheckResult(due, found[0], tuple(fetches), error=found[1])
+        pages.append(found)
+        queue.extend(url for url in found.article.next_pages if url not in seen)
+    merged = parsers.merge_pages([p.article for p in pages]) if len(pages) > 1 else page.article
+    return CheckResult(due, PARSED, tuple(fetches), article=merged, pages=tuple((p.url, p.html) for p in pages))
+
+
+async def _next_page(fetcher: Fetcher, url: str) -> tuple[FetchResult, _Page | tuple[str, str]]:
+    """A further page of an article, or the (outcome, error) that fails the whole check."""
+    result = await fetcher.get(url)
+    if not result.ok or result.content is None:
+        # A missing page would store a truncated article as a new version: fail the check.
+        return result, (FETCH_FAILED, f"page {url}: {result.error or result.outcome}")
+    html = page_bytes(result)
+    try:
+        part = parsers.parse(html, result.final_url or url)
+    except parsers.ParseError as exc:
+        return result, (PARSE_FAILED, f"page {url}: {exc}")
+    return result, _Page(url, html, part)
 
 
 Progress = Callable[[int, int, int], None]  # (done, total, failed so far)

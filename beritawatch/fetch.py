@@ -9,6 +9,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import email.utils
+import functools
 import re
 import time
 import zlib
@@ -273,69 +274,78 @@ class Fetcher:
         """GET `url` politely; every failure becomes an outcome, never an exception."""
         started = time.perf_counter()
         requested_at = dt.datetime.now(dt.UTC)
-        attempts = 0
-        redirects: list[str] = []
+        tries = _Tries()
         try:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                return FetchResult(url, requested_at, BAD_URL, error=f"not an http(s) URL: {url!r}")
-            if self.settings.obey_robots:
-                verdict = await self.robots_verdict(url)
-                if verdict is not None:
-                    outcome, error = verdict
-                    return FetchResult(url, requested_at, outcome, error=error, elapsed_ms=_ms(started))
-            headers = {}
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
-            for attempt in stamina.retry_context(
-                on=self._retry_hook, attempts=self.settings.retries + 1,
-                timeout=self._hop_timeout_s * (self.settings.retries + 1) + self.settings.max_retry_wait_s,
-                wait_initial=0.5, wait_max=self.settings.max_retry_wait_s, wait_jitter=0.5,
-            ):
-                with attempt:
-                    attempts += 1
-                    redirects.clear()
-                    response, body = await self._get_following(url, headers, accept, redirects)
-        except _RetryableStatus as exc:
+            refused = await self._refusal(url, requested_at, started)
+            if refused is not None:
+                return refused
+            response, body = await self._with_retries(url, _validators(etag, last_modified), accept, tries)
+        except Exception as exc:  # the contract: one URL never fails a pass (each kind is named)
+            return self._failure(exc, url, requested_at, started, tries)
+        return self._answered(url, requested_at, started, response, body, tries)
+
+    async def _refusal(self, url: str, requested_at: dt.datetime, started: float) -> FetchResult | None:
+        """The result for a URL that must not be requested at all (not http(s), or robots.txt says no)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return FetchResult(url, requested_at, BAD_URL, error=f"not an http(s) URL: {url!r}")
+        if self.settings.obey_robots:
+            verdict = await self.robots_verdict(url)
+            if verdict is not None:
+                outcome, error = verdict
+                return FetchResult(url, requested_at, outcome, error=error, elapsed_ms=_ms(started))
+        return None
+
+    async def _with_retries(self, url: str, headers: dict[str, str], accept: tuple[str, ...],
+                            tries: _Tries) -> tuple[httpx.Response, bytes | None]:
+        """`_get_following` with retries on 429/5xx and broken connections (see `_retry_hook`)."""
+        for attempt in stamina.retry_context(
+            on=self._retry_hook, attempts=self.settings.retries + 1,
+            timeout=self._hop_timeout_s * (self.settings.retries + 1) + self.settings.max_retry_wait_s,
+            wait_initial=0.5, wait_max=self.settings.max_retry_wait_s, wait_jitter=0.5,
+        ):
+            with attempt:
+                tries.count += 1
+                tries.redirects.clear()
+                response, body = await self._get_following(url, headers, accept, tries.redirects)
+        return response, body
+
+    def _failure(self, exc: Exception, url: str, requested_at: dt.datetime, started: float,
+                 tries: _Tries) -> FetchResult:
+        """The named outcome of an exception raised while fetching `url`."""
+        if isinstance(exc, _RetryableStatus):
             response = exc.response
             outcome = RATE_LIMITED if response.status_code == 429 else HTTP_ERROR
             wait = "" if exc.retry_after is None else f"; Retry-After {exc.retry_after:g} s"
-            return self._result(url, requested_at, started, outcome, response, None, tuple(redirects),
-                                attempts, error=f"HTTP {response.status_code} after {attempts} attempts{wait}")
-        except _Abort as exc:
-            return FetchResult(url, requested_at, exc.outcome, status_code=exc.status_code,
-                               elapsed_ms=_ms(started), error=exc.error,
-                               attempts=attempts, redirects=tuple(redirects))
-        except _BodyCut as exc:
-            return FetchResult(url, requested_at, TRUNCATED, elapsed_ms=_ms(started), attempts=attempts,
-                               error=str(exc), redirects=tuple(redirects))
-        except (TimeoutError, httpx.TimeoutException) as exc:
-            return FetchResult(url, requested_at, TIMEOUT, elapsed_ms=_ms(started), attempts=attempts,
-                               redirects=tuple(redirects),
-                               error=f"no complete answer within {self._hop_timeout_s:g} s "
-                                     f"({type(exc).__name__}; per-read limit {self.settings.timeout_s:g} s)")
-        except httpx.RemoteProtocolError as exc:
-            return FetchResult(url, requested_at, CONNECTION_ERROR, elapsed_ms=_ms(started), attempts=attempts,
-                               redirects=tuple(redirects),
-                               error=f"no valid answer (connection closed or broken response): {exc}")
-        except (httpx.TransportError, OSError) as exc:
-            return FetchResult(url, requested_at, CONNECTION_ERROR, elapsed_ms=_ms(started),
-                               attempts=attempts, redirects=tuple(redirects), error=_connection_error(exc))
-        except httpx.InvalidURL as exc:
-            return FetchResult(url, requested_at, BAD_URL, elapsed_ms=_ms(started), attempts=attempts,
-                               redirects=tuple(redirects), error=f"invalid URL: {exc}")
-        except Exception as exc:  # the contract: one URL never fails a pass
-            return FetchResult(url, requested_at, FETCH_ERROR, elapsed_ms=_ms(started), attempts=attempts,
-                               redirects=tuple(redirects), error=f"unexpected {type(exc).__name__}: {exc}")
+            return self._result(url, requested_at, started, outcome, response, None, tuple(tries.redirects),
+                                tries.count, error=f"HTTP {response.status_code} after {tries.count} attempts{wait}")
+        failed = functools.partial(FetchResult, url, requested_at, elapsed_ms=_ms(started), attempts=tries.count,
+                                   redirects=tuple(tries.redirects))
+        if isinstance(exc, _Abort):
+            return failed(exc.outcome, status_code=exc.status_code, error=exc.error)
+        if isinstance(exc, _BodyCut):
+            return failed(TRUNCATED, error=str(exc))
+        if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
+            return failed(TIMEOUT, error=f"no complete answer within {self._hop_timeout_s:g} s "
+                                         f"({type(exc).__name__}; per-read limit {self.settings.timeout_s:g} s)")
+        if isinstance(exc, httpx.RemoteProtocolError):
+            return failed(CONNECTION_ERROR, error=f"no valid answer (connection closed or broken response): {exc}")
+        if isinstance(exc, (httpx.TransportError, OSError)):
+            return failed(CONNECTION_ERROR, error=_connection_error(exc))
+        if isinstance(exc, httpx.InvalidURL):
+            return failed(BAD_URL, error=f"invalid URL: {exc}")
+        return failed(FETCH_ERROR, error=f"unexpected {type(exc).__name__}: {exc}")
+
+    def _answered(self, url: str, requested_at: dt.datetime, started: float, response: httpx.Response,
+                  body: bytes | None, tries: _Tries) -> FetchResult:
+        """The result of a final answer: not modified, an HTTP error, or the page."""
+        redirects = tuple(tries.redirects)
         if response.status_code == 304:
-            return self._result(url, requested_at, started, NOT_MODIFIED, response, None, tuple(redirects),
-                                attempts)
+            return self._result(url, requested_at, started, NOT_MODIFIED, response, None, redirects, tries.count)
         if response.status_code >= 400:
-            return self._result(url, requested_at, started, HTTP_ERROR, response, None, tuple(redirects),
-                                attempts, error=f"HTTP {response.status_code}")
-        return self._result(url, requested_at, started, OK, response, body, tuple(redirects), attempts)
+            return self._result(url, requested_at, started, HTTP_ERROR, response, None, redirects, tries.count,
+                                error=f"HTTP {response.status_code}")
+        return self._result(url, requested_at, started, OK, response, body, redirects, tries.count)
 
     def _result(self, url: str, requested_at: dt.datetime, started: float, outcome: str,
                 response: httpx.Response, body: bytes | None, redirects: tuple[str, ...],
@@ -410,32 +420,9 @@ class Fetcher:
         """
         limit = self.settings.max_bytes if limit is None else limit
         async with self._client.stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            if not robots and (status == 429 or status >= 500):
-                raise _RetryableStatus(response, parse_retry_after(response.headers.get("retry-after")))
-            if status >= 300:
+            if not _wants_body(response, accept, limit, robots):
                 return response, None
-            ctype = response.headers.get("content-type", "").lower()
-            if accept is not None and ctype and not any(kind in ctype for kind in accept):
-                raise _Abort(WRONG_CONTENT_TYPE, f"content type {ctype!r} is not one we read", status)
-            declared = response.headers.get("content-length", "").strip()
-            if not robots and declared.isdigit() and int(declared) > limit:
-                raise _Abort(TOO_LARGE, f"declared {int(declared):,} bytes, limit {limit:,}", status)
-            inflater = _Inflater(response.headers.get("content-encoding", ""), status)
-            body = bytearray()
-            received = 0
-            try:
-                async for raw in response.aiter_raw():
-                    received += len(raw)
-                    body += inflater.feed(raw, limit - len(body))
-                    if len(body) > limit or received > limit:
-                        if robots:
-                            return response, bytes(body[:limit])
-                        raise _Abort(TOO_LARGE, f"more than {limit:,} bytes (after decompression)", status)
-            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-                raise _BodyCut(received, exc) from exc
-            inflater.finish()
-            return response, bytes(body)
+            return response, await _read_body(response, limit, robots)
 
     async def robots_verdict(self, url: str) -> tuple[str, str] | None:
         """None when robots.txt lets our User-Agent fetch `url`, else (outcome, reason).
@@ -496,6 +483,61 @@ class Fetcher:
 
     async def _robots_once(self, url: str) -> tuple[httpx.Response, bytes | None]:
         return await self._get_once(url, {}, None, limit=ROBOTS_MAX_BYTES, robots=True)
+
+
+@dataclasses.dataclass
+class _Tries:
+    """What the attempts at one URL have done so far (kept when one of them raises)."""
+
+    count: int = 0
+    redirects: list[str] = dataclasses.field(default_factory=list)
+
+
+def _validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The conditional-GET headers for the stored validators."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _wants_body(response: httpx.Response, accept: tuple[str, ...] | None, limit: int, robots: bool) -> bool:
+    """Whether to read this answer's body; raises for a retryable status, a type we do not read or
+    a declared length over the limit (robots.txt: no retries, and a long one is cut, not refused)."""
+    status = response.status_code
+    if not robots and (status == 429 or status >= 500):
+        raise _RetryableStatus(response, parse_retry_after(response.headers.get("retry-after")))
+    if status >= 300:
+        return False
+    ctype = response.headers.get("content-type", "").lower()
+    if accept is not None and ctype and not any(kind in ctype for kind in accept):
+        raise _Abort(WRONG_CONTENT_TYPE, f"content type {ctype!r} is not one we read", status)
+    declared = response.headers.get("content-length", "").strip()
+    if not robots and declared.isdigit() and int(declared) > limit:
+        raise _Abort(TOO_LARGE, f"declared {int(declared):,} bytes, limit {limit:,}", status)
+    return True
+
+
+async def _read_body(response: httpx.Response, limit: int, robots: bool) -> bytes:
+    """The decoded body, at most `limit` bytes before and after decompression (robots.txt: cut there)."""
+    status = response.status_code
+    inflater = _Inflater(response.headers.get("content-encoding", ""), status)
+    body = bytearray()
+    received = 0
+    try:
+        async for raw in response.aiter_raw():
+            received += len(raw)
+            body += inflater.feed(raw, limit - len(body))
+            if len(body) > limit or received > limit:
+                if robots:
+                    return bytes(body[:limit])
+                raise _Abort(TOO_LARGE, f"more than {limit:,} bytes (after decompression)", status)
+    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        raise _BodyCut(received, exc) from exc
+    inflater.finish()
+    return bytes(body)
 
 
 def _connection_error(exc: BaseException) -> str:

@@ -21,6 +21,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from beritawatch.i18n import Language, t
 from beritawatch.sentences import split_sentences
 
 __all__ = [
@@ -456,31 +457,39 @@ class Score:
         ordered = sorted(self.topics, key=lambda t: t.topic != self.topic)
         return tuple(e for t in ordered for e in t.evidence)
 
-    def explain(self) -> str:
-        """A human-readable account: verdict per topic, then each hit with its terms."""
-        lines: list[str] = []
-        for ts in self.topics:
-            verdict = "RELEVANT" if ts.relevant else "not relevant"
-            lines.append(f"{verdict}: {ts.label} — score {ts.score:g} (threshold {ts.threshold:g})")
-            if ts.evidence:
-                lines.append(
-                    f"  {len(ts.evidence)} co-occurrence(s) of {' + '.join(ts.groups)} within "
-                    f"±{ts.window} sentence(s):"
-                )
-            for ev in ts.evidence:
-                span = f"s{ev.window[0]}" if ev.window[0] == ev.window[1] else f"s{ev.window[0]}–s{ev.window[1]}"
-                link = "linked" if ev.linked else "no link word"
-                lines.append(f"  [{ev.zone} s{ev.sentence}] +{ev.weight:g} ({link}; window {span})")
-                lines.append(f"    “{_clip(ev.text)}”")
-                lines.append(f"    {_by_group(ev.matches)}")
-            if not ts.evidence:
-                found = _by_group(ts.seen, with_sentence=True) if ts.seen else "no topic terms at all"
-                missing = [g for g in ts.groups if not any(m.group == g for m in ts.seen)]
-                lines.append(f"  no window holds {' + '.join(ts.groups)} (±{ts.window} sentence(s))")
-                lines.append(f"  seen: {found}")
-                if missing:
-                    lines.append(f"  never seen: {', '.join(missing)}")
-        return "\n".join(lines)
+    def explain(self, lang: Language = "en") -> str:
+        """A human-readable account in `lang`: verdict per topic, then each hit with its terms."""
+        return "\n".join(line for ts in self.topics for line in _explain_topic(ts, lang))
+
+
+def _explain_topic(ts: TopicScore, lang: Language) -> list[str]:
+    verdict = t("explain.relevant" if ts.relevant else "explain.not_relevant", lang)
+    lines = [t("explain.verdict", lang, verdict=verdict, label=ts.label, score=_g(ts.score, lang),
+               threshold=_g(ts.threshold, lang))]
+    groups = " + ".join(ts.groups)
+    if ts.evidence:
+        lines.append(t("explain.windows", lang, n=len(ts.evidence), groups=groups, window=ts.window))
+    for ev in ts.evidence:
+        span = f"s{ev.window[0]}" if ev.window[0] == ev.window[1] else f"s{ev.window[0]}–s{ev.window[1]}"
+        link = t("explain.linked" if ev.linked else "explain.unlinked", lang)
+        lines.append(t("explain.hit", lang, zone=t(f"zone.{ev.zone}", lang), sentence=ev.sentence,
+                       weight=_g(ev.weight, lang), link=link, span=span))
+        lines.append(f"    “{_clip(ev.text)}”")
+        lines.append(f"    {_by_group(ev.matches)}")
+    if not ts.evidence:
+        found = _by_group(ts.seen, with_sentence=True) if ts.seen else t("explain.no_terms", lang)
+        missing = [g for g in ts.groups if not any(m.group == g for m in ts.seen)]
+        lines.append(t("explain.no_window", lang, groups=groups, window=ts.window))
+        lines.append(t("explain.seen", lang, found=found))
+        if missing:
+            lines.append(t("explain.never_seen", lang, groups=", ".join(missing)))
+    return lines
+
+
+def _g(value: float, lang: Language) -> str:
+    """A weight or score as short as it goes ("0.25"), with the language's decimal comma ("0,25")."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "id" else text
 
 
 def _clip(text: str, limit: int = 160) -> str:

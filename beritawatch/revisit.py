@@ -21,7 +21,7 @@ import datetime as dt
 import heapq
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 __all__ = ["Rung", "RevisitLadder", "parse_duration", "select_due"]
@@ -133,32 +133,14 @@ class RevisitLadder:
         kwargs: dict[str, Any] = {}
         for key, value in d.items():
             name = f"revisit.{key}"
-            if key == "max_per_pass":
-                key = "budget"
-            if key == "every_pass":
-                if not isinstance(value, bool):
-                    raise ValueError(f"{name}: expected true or false, got {value!r}")
-                kwargs[key] = value
-            elif key == "budget":
-                if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                          or value < 1):
-                    raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
-                kwargs[key] = value
-            elif key == "age_fraction":
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-                    0 <= value < 1
-                ):
-                    raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
-                kwargs[key] = float(value)
-            elif key in ("max_life", "error_backoff", "error_backoff_max"):
-                kwargs[key] = parse_duration(value, name)
-            elif key == "steps":
-                kwargs[key] = _parse_steps(value, name)
-            else:
+            field = "budget" if key == "max_per_pass" else key
+            reader = _CONFIG_READERS.get(field)
+            if reader is None:
                 raise ValueError(
                     f"{name}: unknown key (known: every_pass, budget, max_per_pass, steps, "
                     "max_life, age_fraction, error_backoff, error_backoff_max)"
                 )
+            kwargs[field] = reader(value, name)
         try:
             return cls(**kwargs)
         except ValueError as exc:
@@ -230,6 +212,24 @@ class RevisitLadder:
                 last_changed = now
 
 
+def _read_flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}: expected true or false, got {value!r}")
+    return value
+
+
+def _read_budget(value: object, name: str) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"{name}: expected a whole number >= 1, got {value!r}")
+    return value
+
+
+def _read_fraction(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
+    return float(value)
+
+
 def _parse_steps(value: object, name: str) -> tuple[Rung, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise ValueError(f"{name}: expected a non-empty list of {{until, every}} rungs")
@@ -251,6 +251,14 @@ def _parse_steps(value: object, name: str) -> tuple[Rung, ...]:
         rungs.append(Rung(parse_duration(until, f"{where}.until"),
                           parse_duration(every, f"{where}.every")))
     return tuple(rungs)
+
+
+# `[revisit]` key -> its reader (value, the key's full name for messages) -> the ladder field's value
+_CONFIG_READERS: dict[str, Callable[[object, str], object]] = {
+    "every_pass": _read_flag, "budget": _read_budget, "age_fraction": _read_fraction,
+    "max_life": parse_duration, "error_backoff": parse_duration, "error_backoff_max": parse_duration,
+    "steps": _parse_steps,
+}
 
 
 def select_due(

@@ -263,35 +263,50 @@ def _speaker(words: list[str]) -> str | None:
 def extract_speakers(sentence: str) -> list[str]:
     """Who a normalized sentence attributes speech or a claim to: "Kirby", "dia" (for -nya, ia,
     beliau), "data BPS". Heuristic; empty when no attribution verb is found."""
+    found = [*_speakers_after_verbs(sentence), *_speakers_of_sources(sentence), *_speakers_before_verbs(sentence)]
+    return list(dict.fromkeys(found))
+
+
+def _speakers_after_verbs(sentence: str) -> list[str]:
+    """'"...," kata Budi' -> Budi; ', ujarnya' -> dia."""
     found: list[str] = []
     for m in _AFTER_RE.finditer(sentence):
-        if m.group(2):
-            found.append("dia")
-        else:
-            who = _speaker(m.group(3).split())
-            if who:
-                found.append(who)
-    for m in _SOURCE_RE.finditer(sentence):
-        who = _speaker(m.group(1).split())
+        who = "dia" if m.group(2) else _speaker(m.group(3).split())
         if who:
             found.append(who)
+    return found
+
+
+def _speakers_of_sources(sentence: str) -> list[str]:
+    """'Menurut data BPS' -> data BPS; 'dilansir dari Reuters' -> Reuters."""
+    return [who for m in _SOURCE_RE.finditer(sentence) if (who := _speaker(m.group(1).split()))]
+
+
+def _speakers_before_verbs(sentence: str) -> list[str]:
+    """'Budi juga mengatakan' -> Budi: the words just before the verb, read backwards."""
+    found: list[str] = []
     for m in _BEFORE_RE.finditer(sentence):
         words = sentence[: m.start()].split()
         while words and words[-1].lower() in _SPEAKER_SKIP:
             words.pop()
-        picked: list[str] = []
-        for word in reversed(words):
-            bare = word.strip(_PUNCT)
-            if (word[-1:] in _PUNCT or not bare or bare.lower() in _SPEAKER_STOP
-                    or _BEFORE_RE.fullmatch(bare) or _AFTER_VERB_RE.fullmatch(bare)):
-                break
-            picked.append(bare)
-            if len(picked) == _SPEAKER_MAX_WORDS:
-                break
-        who = _speaker(list(reversed(picked)))
+        who = _speaker(_phrase_before(words))
         if who:
             found.append(who)
-    return list(dict.fromkeys(found))
+    return found
+
+
+def _phrase_before(words: list[str]) -> list[str]:
+    """The last words of `words` that can name a speaker (at most six), in reading order."""
+    picked: list[str] = []
+    for word in reversed(words):
+        bare = word.strip(_PUNCT)
+        if (word[-1:] in _PUNCT or not bare or bare.lower() in _SPEAKER_STOP
+                or _BEFORE_RE.fullmatch(bare) or _AFTER_VERB_RE.fullmatch(bare)):
+            break
+        picked.append(bare)
+        if len(picked) == _SPEAKER_MAX_WORDS:
+            break
+    return list(reversed(picked))
 
 
 # --- small lexical signals ------------------------------------------------------------------

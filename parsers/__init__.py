@@ -4,8 +4,9 @@ from __future__ import annotations
 import dataclasses
 
 from parsers.article import Article, ParseError, merge_pages
-from parsers.common import Page, ends_in_login_prompt, host_of, trim_to_region
+from parsers.common import Page, ends_in_login_prompt, host_of
 from parsers.decode import to_text
+from parsers.region import trim
 from parsers.registry import lookup
 
 __all__ = ["Article", "ParseError", "merge_pages", "parse"]
@@ -20,9 +21,10 @@ def _finish(article: Article) -> Article:
 
 def _complete(article: Article) -> bool:
     # something missing may mean the region did not hold the whole article: parse the whole page;
-    # so does a body ending in a login prompt (a password form outside the region decides its fate)
+    # so does a body ending in a login prompt (a password form outside the region decides its fate),
+    # and a page read the generic way (it weighs the whole page to find the article)
     return bool(article.is_article and article.title and article.body and article.authors
-                and not ends_in_login_prompt(article.body))
+                and not article.fallback and not ends_in_login_prompt(article.body))
 
 
 def parse(html: str | bytes, url: str) -> Article:
@@ -37,7 +39,7 @@ def parse(html: str | bytes, url: str) -> Article:
     domain, site = lookup(url)
     try:
         # fast path: parse only <head> + the article region; anything missing -> whole page
-        small = next((s for r in site.regions if (s := trim_to_region(text, r)) is not None), None)
+        small = trim(text, site.regions)
         if small is not None:
             article = site.parse(Page(small, url, domain))
             if _complete(article):

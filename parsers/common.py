@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,67 +22,12 @@ _BLOCKS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote table thead tbody tfoot tr td th caption section "
     "article aside header footer nav main pre hr center address details summary fieldset".split()
 )
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _DATELINE = re.compile(r"^[A-Z][\w .,'()/&]{0,60}?\s*(?:-{1,2}|\u2013|\u2014)$")
 _ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
      "BlogPosting", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
 )
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Region:
-    """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
-
-    The region runs from the tag holding the earliest `start` marker after <body>, through the `body`
-    marker (the body container), to `slack` characters past the furthest `end` marker found after
-    the body marker: end markers must be things that only ever follow the body. The region is not
-    used when `nested` occurs inside the body container before the end (an element that could close
-    the region early), when the body marker or an `only_inside` marker occurs after the end (things
-    the parser reads wherever they are: every body container, every byline link), when a JSON-LD
-    script sits in <body> outside the region, or when `veto` says the page is of another template.
-    The <head> (meta, JSON-LD) is always kept.
-    """
-
-    start: tuple[str, ...]
-    body: str
-    end: tuple[str, ...]
-    nested: str | None = None
-    slack: int = 3000
-    veto: Callable[[str], bool] | None = None
-    only_inside: tuple[str, ...] = ()
-
-
-def _region_bounds(text: str, region: Region, body_tag: int) -> tuple[int, int, int] | None:
-    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing."""
-    starts = [i for m in region.start if (i := text.find(m, body_tag)) >= 0]
-    if not starts:
-        return None
-    start = text.rfind("<", body_tag, min(starts) + 1)
-    container = text.find(region.body, start) if start >= 0 else -1
-    if container < 0:
-        return None
-    ends = [i + len(m) for m in region.end if (i := text.find(m, container)) >= 0]
-    return (start, container, max(ends)) if ends else None
-
-
-def trim_to_region(text: str, region: Region) -> str | None:
-    """The page cut down to <head> plus the article region, or None when that is not safe."""
-    body_tag = text.find("<body")
-    bounds = _region_bounds(text, region, body_tag) if body_tag >= 0 else None
-    if bounds is None or (region.veto is not None and region.veto(text)):
-        return None
-    start, container, end = bounds
-    if region.nested is not None and text.find(region.nested, container + len(region.body), end) >= 0:
-        return None
-    if any(text.find(marker, end) >= 0 for marker in (region.body, *region.only_inside)):
-        return None  # another body container (or byline) after the region
-    head_end = text.find(">", body_tag) + 1
-    if text.find("ld+json", head_end, start) >= 0 or text.find("ld+json", end) >= 0:
-        return None  # JSON-LD in <body> outside the region: the parsers read it
-    end += region.slack
-    if start - head_end < 2000 and len(text) - end < 2000:
-        return None  # nothing worth cutting
-    return text[:head_end] + text[start:end]
 
 
 def clean(text: str | None) -> str:
@@ -262,7 +208,8 @@ class Page:
         skip_selectors = (*noise.SELECTORS, *noise_selectors)
         skip = None
         if len(containers) > 2:  # one query over the page beats one per container (Tempo repeats ~15)
-            skip = {n.mem_id for n in self.doc.css(", ".join(skip_selectors))}
+            query = noise_query(tuple(skip_selectors))[1]
+            skip = {n.mem_id for n in self.doc.css(query)} if query else set()
         for container in containers:
             blocks.extend(extract_blocks(container, skip_selectors, skip))
         return clean_blocks(blocks)
@@ -390,78 +337,117 @@ def split_people(text: str, labels: Sequence[str] = ()) -> list[str]:
     return names
 
 
+_BARE_TAG = re.compile(r"[a-z][a-z0-9-]*")
+
+
+@functools.lru_cache(maxsize=64)
+def noise_query(selectors: tuple[str, ...]) -> tuple[frozenset[str], str]:
+    """Noise selectors split into bare tag names (the walk checks the tag it already has) and one CSS
+    query for the rest (Lexbor tests every element against every selector: fewer is quicker)."""
+    tags = frozenset(s for s in selectors if _BARE_TAG.fullmatch(s))
+    return tags, ", ".join(s for s in selectors if s not in tags)
+
+
+def _add_blocks(blocks: list[Block], raw: str, link_chars: int, in_p: bool) -> None:
+    """The blocks of one run of text between block boundaries: its lines (blank-line paragraphs in a <p>)."""
+    if raw.isspace():
+        return  # the markup's indentation between blocks (clean() would make it "")
+    if "\n" not in raw:
+        text = clean(raw)  # one piece: its cleaned text is also the total
+        if text:
+            blocks.append(Block(text, min(1.0, link_chars / len(text))))
+        return
+    pieces = _BLANK_LINE.split(raw) if in_p else raw.split("\n")
+    total = max(1, len(clean(raw)))
+    for piece in pieces:
+        text = clean(piece)
+        if text:
+            blocks.append(Block(text, min(1.0, link_chars / total)))
+
+
+class _Blocks:
+    """The text of a walk, cut into blocks at block boundaries, with how much of each is link text."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.in_link = 0
+        self.in_p = 0
+
+    def text(self, value: str) -> None:
+        if self.parts or not value.isspace():  # indentation before a block's first words changes nothing
+            self.parts.append(value)
+            if self.in_link:
+                self.link_chars += len(value.strip())
+
+    def cut(self) -> None:
+        if self.parts:
+            _add_blocks(self.blocks, "".join(self.parts), self.link_chars, self.in_p > 0)
+            self.parts.clear()
+            self.link_chars = 0
+
+    def enter(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.cut()
+        if tag == "a":
+            self.in_link += 1
+        elif tag == "p":
+            self.in_p += 1
+
+    def leave(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.cut()
+        if tag == "a":
+            self.in_link -= 1
+        elif tag == "p":
+            self.in_p -= 1
+
+
+def _noise_in(container: LexborNode, selectors: Sequence[str],
+              skip: set[int] | None) -> tuple[frozenset[str], set[int]]:
+    """(the bare tag names among `selectors`, the mem_ids of the other noise elements in `container`)."""
+    noise_tags, query = noise_query(tuple(selectors))
+    if skip is None:
+        skip = {n.mem_id for n in container.css(query)} if query else set()
+    return noise_tags, skip
+
+
 def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: set[int] | None = None) -> list[Block]:
     """Text of `container` split into blocks at block-level elements, skipping noise elements.
 
-    `skip` (mem_ids of the noise elements, found once for several containers) saves the query.
+    `skip` (mem_ids of the elements `skip_selectors` other than bare tag names match, found once
+    for several containers) saves the query.
     """
-    if skip is None:
-        skip = {n.mem_id for n in container.css(", ".join(skip_selectors))} if skip_selectors else set()
-    blocks: list[Block] = []
-    parts: list[str] = []
-    link_chars = 0
-    in_link = 0
-    in_p = 0
-
-    def flush() -> None:
-        nonlocal link_chars
-        if parts:
-            raw = "".join(parts)
-            parts.clear()
-            if "\n" not in raw:
-                text = clean(raw)  # one piece: its cleaned text is also the total
-                if text:
-                    blocks.append(Block(text, min(1.0, link_chars / len(text))))
-            else:
-                pieces = re.split(r"\n\s*\n", raw) if in_p else raw.split("\n")
-                total = max(1, len(clean(raw)))
-                for piece in pieces:
-                    text = clean(piece)
-                    if text:
-                        blocks.append(Block(text, min(1.0, link_chars / total)))
-        link_chars = 0
-
+    noise_tags, skip = _noise_in(container, skip_selectors, skip)
+    out = _Blocks()
     # Iterative depth-first walk: pages can nest thousands of levels deep.
     stack: list[tuple[LexborNode, str]] = []
     node = container.child
-    child: LexborNode | None = None
     while node is not None:
         tag = node.tag or ""
-        descend = False
+        child = None
         if tag == "-text":
-            value = node.text_content or ""
-            parts.append(value)
-            if in_link:
-                link_chars += len(value.strip())
+            out.text(node.text_content or "")
         elif tag == "br":
-            parts.append("\n")
-        elif tag and tag[0] != "-" and node.mem_id not in skip:
-            if tag in _BLOCKS:
-                flush()
+            out.parts.append("\n")
+        elif tag[:1] not in ("", "-") and tag not in noise_tags and node.mem_id not in skip:
+            out.enter(tag)
             child = node.child
-            if child is not None:
-                descend = True
-                if tag == "a":
-                    in_link += 1
-                elif tag == "p":
-                    in_p += 1
-        if descend:
+            if child is None:
+                out.leave(tag)
+        if child is not None:
             stack.append((node, tag))
             node = child
             continue
         nxt = node.next
         while nxt is None and stack:
             parent, parent_tag = stack.pop()
-            if parent_tag in _BLOCKS:
-                flush()
-            if parent_tag == "a":
-                in_link -= 1
-            elif parent_tag == "p":
-                in_p -= 1
+            out.leave(parent_tag)
             nxt = parent.next
         node = nxt
-    flush()
-    return blocks
+    out.cut()
+    return out.blocks
 
 
 def clean_blocks(blocks: Sequence[Block]) -> tuple[list[str], str | None]:
@@ -507,7 +493,7 @@ TEASER_MAX_CHARS = 1200  # a login-wall teaser shows a lede or two, not a whole 
 
 def ends_in_login_prompt(body: Sequence[str]) -> bool:
     """One of the last three paragraphs is a short login prompt."""
-    return any(_LOGIN_PROMPT.search(p) and len(p) < 200 for p in body[-3:])
+    return any(len(p) < 200 and _LOGIN_PROMPT.search(p) for p in body[-3:])
 
 
 def _login_teaser(page: Page, body: Sequence[str]) -> bool:

@@ -166,9 +166,10 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
         raise ParseError("binary data, not HTML")
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from a bad str
-        text = text.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(html, str) and not text.isascii():  # decoded bytes never hold lone surrogates
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates from a bad str
+            text = text.encode("utf-8", "replace").decode("utf-8")
     return text
 

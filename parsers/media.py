@@ -27,7 +27,8 @@ GALLERY_IMAGES = ("[class*='gallery'] img", "[class*='galeri'] img", "[class*='s
 GALLERY_MIN_IMAGES = 3
 
 
-def _declares_article(page: Page) -> bool:
+def declares_article(page: Page) -> bool:
+    """og:type article or a JSON-LD article: the page says it is one."""
     og = (page.meta.get("og:type") or "").strip().lower()
     return bool(page.ld_article) or og == "article"
 
@@ -53,7 +54,7 @@ def media_reason(page: Page, body: Sequence[str]) -> str | None:
         return f"{MEDIA}: video"
     if chars >= CAPTION_MAX_CHARS:
         return None  # a story with an embedded player or photos is an article (detik foto-news)
-    if not _declares_article(page):
+    if not declares_article(page):
         # Article pages (pages 2..N included) embed players too: only undeclared pages count.
         if _has(page, VIDEO_PLAYERS):
             return f"{MEDIA}: video"

@@ -45,7 +45,7 @@ DESK = re.compile(r"\(([A-Za-z]{2,6}(?:/(?:[A-Za-z]{2,6}|\*)){1,3})\)\s*$")
 
 def is_noise_text(text: str, link_ratio: float) -> bool:
     """True when a paragraph is boilerplate rather than article text."""
-    if _TEXT_NOISE.search(text):
+    if _TEXT_NOISE.match(text):  # every pattern is anchored at the start
         return True
     # bullet link lists: "• Judul berita lain" made only of links
     return text[0] in BULLETS and link_ratio > 0.6

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Literal
 
 from parsers.article import Article
-from parsers.common import Page, Region
+from parsers.common import Page
+from parsers.region import Region
 
 Parser = Callable[[Page], Article]
 SourceKind = Literal["rss", "atom", "sitemap", "index", "payload"]

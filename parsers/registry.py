@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from parsers import generic
-from parsers.common import Region, host_of
+from parsers.common import host_of
 from parsers.pack import Parser
 from parsers.portals import PACKS
+from parsers.region import Region
 
 
 class Site(NamedTuple):

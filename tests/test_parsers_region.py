@@ -5,12 +5,18 @@ import json
 import pathlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
-from parsers import Article, parse
-from parsers.common import Page, trim_to_region
+from bench.fallback_eval import f1
+from bench.parse_speed import MIRROR, RealPage, real_pages
+from parsers import Article, noise, parse
+from parsers.common import Page, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.portals.tempo.parse import has_isi_id
+from parsers.region import _has_json_ld, scan_head, trim
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -34,7 +40,7 @@ def _whole(html: bytes, url: str) -> Article:
 def _trimmed(html: bytes, url: str) -> str | None:
     _, site = lookup(url)
     text = to_text(html)
-    return next((s for r in site.regions if (s := trim_to_region(text, r)) is not None), None)
+    return trim(text, site.regions)
 
 
 def _fixture(portal: str, name: str) -> tuple[bytes, str]:
@@ -132,3 +138,134 @@ def test_the_fast_path_equals_the_whole_page_on_the_shared_pages(page: pathlib.P
     if b"<body" in html and len(html) < 50_000:
         html = _padded(html)  # the 2026 shape samples carry no chrome: add some so a region is worth cutting
     assert parse(html, url) == _whole(html, url)
+
+
+# --- the <head> as the tokenizer reads it -------------------------------------------------------------
+_ARTICLE_BODY = b"<body><p>Isi.</p></body></html>"
+
+
+@pytest.mark.parametrize(("head", "dropped", "kept"), [
+    # inert scripts and styles go, whatever their letter case or end-tag spelling
+    (b'<head><script src="/a.js" async></script><STYLE>p{color:red}</style ><script>var a = "<p>";</SCRIPT\n>'
+     b"</head>", (b"/a.js", b"color:red", b"var a"), (b"<head>",)),
+    # JSON-LD, a script with an id (an attribute selector could match it) and <noscript> stay
+    (b'<head><script type="application/ld+json">{"a": 1}</script><script id="player-config">x()</script>'
+     b"<noscript><img src=p.gif></noscript></head>", (), (b"ld+json", b"player-config", b"p.gif")),
+    # a "<body" inside a script is not the body tag; comments and the doctype are read past
+    (b"<!DOCTYPE html><!-- <body> --><head><title>a < b</title><script>document.write('<body>')</script></head>",
+     (b"document.write",), (b"<!-- <body> -->", b"<title>a < b</title>")),
+])
+def test_the_head_loses_only_its_inert_scripts_and_styles(head: bytes, dropped: tuple[bytes, ...],
+                                                          kept: tuple[bytes, ...]) -> None:
+    page = (b"<html>" + head + _ARTICLE_BODY).decode()
+    scanned = scan_head(page)
+    assert scanned is not None
+    text, body_end = scanned
+    assert page[body_end:].startswith("<p>Isi.")
+    assert text.endswith("<body>")
+    for part in dropped:
+        assert part.decode() not in text
+    for part in kept:
+        assert part.decode() in text
+
+
+@pytest.mark.parametrize("head", [
+    b"<head>stray text</head>",  # text in <head> closes it: the body starts early
+    b"<head><div>x</div></head>",  # so does an element the head cannot hold
+    b"<head><script><!-- if (a) { b() } --></script></head>",  # the tokenizer's escaped script states
+    b"<head><!--> odd comment --></head>",
+    b"<head><![CDATA[x]]></head>",
+    b"<head></p></head>",
+    b'<head><meta name="x" content="never closed',
+    b"<head><script>never closed",
+])
+def test_a_head_it_cannot_read_exactly_is_not_scanned(head: bytes) -> None:
+    assert scan_head((b"<html>" + head + _ARTICLE_BODY).decode()) is None
+
+
+@pytest.mark.parametrize("head", [
+    b'<head><script src="/big.js"></script>' + b"<script>" + b"var x = 1 < 2;" * 500 + b"</script></head>",
+    b"<head><SCRIPT>a()</SCRIPT><Style media=all>b{}</Style></head>",
+    b'<head><script>document.write("<body>")</script></head>',  # a "<body" before the real one
+    b"<head><title>x</title></head>stray text before the body",  # unreadable head: kept whole
+    b"<head><script><!-- x --></script></head>",
+])
+@pytest.mark.parametrize(("portal", "name"), [("republika", "plain"), ("tempo", "plain"), ("tempo", "plain-old"),
+                                              ("detik", "plain"), ("tribun", "plain")])
+def test_the_fast_path_equals_the_whole_page_whatever_the_head_holds(head: bytes, portal: str, name: str) -> None:
+    html, url = _fixture(portal, name)
+    start, end = html.index(b"<head"), html.index(b"</head>") + len(b"</head>")
+    original = html[start:end]
+    varied = html[:start] + head.replace(b"<head>", original[:original.index(b">") + 1], 1)
+    varied = varied.replace(b"</head>", original[original.index(b">") + 1:], 1) + html[end:]
+    padded = _padded(varied)
+    assert parse(padded, url) == _whole(padded, url)
+
+
+def test_the_isi_check_reads_only_the_range_it_is_given() -> None:
+    text = "<div>polisi</div><div id=isi>lama</div><p>posisi</p>"
+    at = text.index("id=isi")
+    assert has_isi_id(text) and has_isi_id(text, at - 5, at + 10)
+    assert not has_isi_id(text, 0, at) and not has_isi_id(text, at + 7, len(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ld+json x<", max_size=200), st.data())
+def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+
+
+def test_every_noise_text_pattern_is_anchored_so_match_equals_search() -> None:
+    assert all(p.startswith("^") for p in noise.TEXT_PATTERNS)
+
+
+def test_bare_tag_noise_is_skipped_on_the_walk_exactly_as_the_css_query_skipped_it() -> None:
+    doc = LexborHTMLParser(
+        "<div id=c><p>Satu <a href=/x>dua</a></p><figure><img><figcaption>Foto</figcaption></figure>"
+        "<svg><text>ikon</text></svg><p class=ads-box>Iklan</p><script>x()</script>"
+        "<div class='paging'>1 2</div><amp-img>gambar</amp-img><p>Tiga</p></div>", scripting=True)
+    container = doc.css_first("#c")
+    assert container is not None
+    selectors = (*noise.SELECTORS, "amp-img")
+    everything = {n.mem_id for n in container.css(", ".join(selectors))}
+    new = extract_blocks(container, selectors)
+    assert new == extract_blocks(container, (), everything)
+    assert [b.text for b in new] == ["Satu dua", "Tiga"]
+
+
+def _mirrored_pages() -> list[RealPage]:
+    try:
+        return real_pages(MIRROR)
+    except OSError:  # no git on the machine
+        return []
+
+
+MIRRORED = _mirrored_pages()
+
+
+@pytest.mark.skipif(not MIRRORED, reason="no mirror of bench/parse_real_manifest.json's repositories here")
+@pytest.mark.parametrize("page", MIRRORED, ids=[p.url.split("/")[2] + "-" + p.captured for p in MIRRORED])
+def test_real_republika_and_tempo_pages_are_read_whole_and_equal_to_the_whole_page(page: RealPage) -> None:
+    article = parse(page.html, page.url)
+    assert article == _whole(page.html, page.url)
+    assert article.is_article and article.portal == page.portal and article.title
+    if page.gold is not None:
+        assert f1("\n".join(article.body), page.gold) >= 0.95
+
+
+def test_a_page_read_the_generic_way_is_never_taken_from_the_region() -> None:
+    html, url = _fixture("republika", "plain")
+    # the region's markers without the 2020s containers: the parser falls back to the generic reader
+    older = (html.replace(b'class="max-card__title"', b'class="judul"')
+             .replace(b'class="article-content"', b'class="isi-berita"')
+             .replace(b"<head>", b'<head><meta property="og:type" content="article">', 1))
+    # a longer text below the region: the generic reader weighs it against the article
+    essay = b"<div class='esai'>" + b"".join(
+        b"<p>Paragraf panjang %d tentang sejarah pelabuhan di pesisir utara yang terus diperluas.</p>" % i
+        for i in range(40)) + b"</div>"
+    padded = _padded(older, essay)
+    assert _trimmed(padded, url) is not None  # the region is found; its generic reading is not trusted
+    article = parse(padded, url)
+    assert article.fallback and article == _whole(padded, url)

@@ -257,3 +257,27 @@ def test_parse_duration(value: object, expected: dt.timedelta) -> None:
 def test_parse_duration_rejects(value: object) -> None:
     with pytest.raises(ValueError, match="every"):
         parse_duration(value, "every")
+
+
+KNOWN = "every_pass, budget, max_per_pass, steps, max_life, age_fraction, error_backoff, error_backoff_max"
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"every_pass": "yes"}, "revisit.every_pass: expected true or false, got 'yes'"),
+    ({"max_per_pass": -5}, "revisit.max_per_pass: expected a whole number >= 1, got -5"),
+    ({"budget": 2.5}, "revisit.budget: expected a whole number >= 1, got 2.5"),
+    ({"age_fraction": True}, "revisit.age_fraction: expected a number in [0, 1), got True"),
+    ({"age_fraction": 1}, "revisit.age_fraction: expected a number in [0, 1), got 1"),
+    ({"nope": 1}, f"revisit.nope: unknown key (known: {KNOWN})"),
+    ({"max_life": "0s"}, "revisit.max_life must be positive, got 0:00:00"),
+    ({"budget": 5, "max_per_pass": 5}, "revisit.max_per_pass: give budget or max_per_pass, not both"),
+])
+def test_from_dict_says_what_is_wrong_with_the_key(table: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        RevisitLadder.from_dict(table)
+    assert str(caught.value) == message
+
+
+def test_from_dict_reads_max_per_pass_as_the_budget_and_age_fraction_as_a_float() -> None:
+    ladder = RevisitLadder.from_dict({"max_per_pass": 7, "age_fraction": 0})
+    assert ladder.budget == 7 and ladder.age_fraction == 0.0 and isinstance(ladder.age_fraction, float)

@@ -195,6 +195,11 @@ SPEAKER_CASES: list[tuple[str, list[str]]] = [
     # the denial is Pyongyang's; "itu" ends a speaker phrase, so "Jubir itu" is not one
     ("Jubir itu mengatakan bahwa meski Pyongyang membantah, pasokan berlanjut.", ["Pyongyang"]),
     ("Hujan turun sejak pagi.", []),
+    # a speaker before the verb is at most six words, read back from the verb
+    ("Wakil Menteri Luar Negeri Federasi Rusia Sergei Ryabkov menegaskan hal itu.",
+     ["Luar Negeri Federasi Rusia Sergei Ryabkov"]),
+    ("Di Moskow, Lavrov menyatakan kesiapan.", ["Lavrov"]),  # a comma ends it
+    ('"Kami siap," tutur Shoigu, lalu Lavrov juga menyatakan hal serupa.', ["Shoigu", "Lavrov"]),
 ]
 
 

@@ -249,3 +249,49 @@ def test_the_replica_articles_are_all_different_stories() -> None:
     specs = [*tracked_articles(), *firstday.new_articles()]
     prints = [fingerprint(s.url, s.portal, s.published, s.title, s.paragraphs) for s in specs]
     assert not any(compare(a, b, WINDOW).same for i, a in enumerate(prints) for b in prints[i + 1:])
+
+
+def test_a_fingerprint_holds_the_facts_of_its_text() -> None:
+    body = ("Jakarta - Korea Utara mengirim 300 kontainer peluru ke Rusia, kata Menteri Pertahanan Lloyd Austin.",
+            '"Kami tidak akan diam," kata Austin di Washington.')
+    fp = fingerprint("u", "detik", T0, "Korea Utara Kirim Peluru ke Rusia", body)
+    assert fp.numbers == {"300 kontainer"} and fp.quotes == {"kami tidak akan diam"}
+    assert fp.names == {"menteri pertahanan lloyd austin"}
+    assert fp.title_words == {"korea", "utara", "kirim", "peluru", "rusia"}  # "ke" is a stopword
+    assert len(fp.shingles) == len(fp.words) == 128 and fp.size > 5
+    same = fingerprint("v", "tribun", T0, "Judul lain", (body[0].removeprefix("Jakarta - "), body[1]))
+    assert (same.shingles, same.words, same.size) == (fp.shingles, fp.words, fp.size)  # the dateline is dropped
+    other = fingerprint("w", "detik", T0, "", (body[0].replace("300", "400"), body[1]))
+    assert other.numbers == {"400 kontainer"} and other.shingles != fp.shingles
+
+
+def test_a_story_page_places_members_on_the_timeline_in_order(con: duckdb.DuckDBPyConnection) -> None:
+    from beritawatch.stories.page import load_story
+
+    run(con, [parsed("detik", WIRE)], 0)
+    run(con, [parsed("republika", ("REPUBLIKA.CO.ID, SEOUL -- " + WIRE[0].replace("sekitar 300", "ribuan"),
+                                   *WIRE[1:]), hours=1),
+              parsed("tribun", ("TRIBUNNEWS.COM - " + WIRE[0], *WIRE[1:], ADDED), hours=3)], 1)
+    [(story,)] = rows(con, "SELECT story_id FROM stories")
+    page = load_story(con, story, "en")
+    members = page.members
+    assert [m["portal"] for m in members] == ["detik", "republika", "tribun"]
+    assert [m["x"] for m in members] == [20.0, round(20 + 560 / 3, 1), 580.0]
+    assert [m["anchor"] for m in members] == ["start", "start", "end"]
+    assert members[0]["role_label"] == "first" and members[0]["similarity"] == "1.00"
+    assert page.portals == "detik, republika, tribun" and page.started.endswith("WIB")
+    [tribun] = [d for d in page.differences if d["portal"] == "tribun"]
+    assert tribun["reference_portal"] == "detik" and any(r["label"] == "only here" for r in tribun["rows"])
+    assert load_story(con, story + 99, "en") == type(page)(story + 99, "", "", "?", [], [])
+
+
+def test_a_member_that_joined_in_an_earlier_pass_is_not_listed_again(con: duckdb.DuckDBPyConnection) -> None:
+    run(con, [parsed("detik", WIRE)], 0)
+    run(con, [parsed("tribun", ("TRIBUNNEWS.COM - " + WIRE[0], *WIRE[1:]), hours=2)], 1)
+    run(con, [parsed("republika", ("REPUBLIKA.CO.ID, SEOUL -- " + WIRE[0], *WIRE[1:]), hours=3)], 2)
+    assert rows(con, "SELECT members FROM stories") == [(3,)]
+    assert rows(con, "SELECT count(*) FROM alerts WHERE kind = 'new'") == [(1,)]
+    summaries = [json.loads(p)["summary"] for (p,) in rows(con, "SELECT payload FROM alerts WHERE kind = 'story' "
+                                                               "ORDER BY alert_id")]
+    assert len(summaries) == 2 and summaries[0].startswith("Juga di: tribun (")
+    assert summaries[1].startswith("Juga di: republika (") and "tribun" not in summaries[1]

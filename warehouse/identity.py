@@ -81,7 +81,22 @@ def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | No
     """Add the (url, portal) pairs whose identity is not known yet as articles (display URL: the
     canonical URL); record every URL, and each of `also_seen`, as an alias. Returns the new
     articles' URLs: a twin, a short form or a migrated address of a known article is not new."""
-    incoming: dict[str, tuple[str, str | None]] = {}  # key -> (canonical url, portal), first wins
+    incoming, records = _incoming(articles, source)
+    records += [item for item in (seen(url, source) for url in also_seen) if item is not None]
+    known = owners(con, [*incoming, *(r.key for r in records)])
+    new = _new_articles(con, incoming, known)
+    insert_rows(con, "articles", (("url", "VARCHAR"), ("key", "VARCHAR"), ("portal", "VARCHAR"),
+                                  ("source", "VARCHAR"), ("first_seen", "TIMESTAMPTZ")),
+                [(url, key, portal, source, now) for url, key, portal in new])
+    add_aliases(con, [(r, known[r.key]) for r in records if r.key in known], now, run_id)
+    return [url for url, _, _ in new]
+
+
+def _incoming(articles: Iterable[tuple[str, str | None]],
+              source: str) -> tuple[dict[str, tuple[str, str | None]], list[Seen]]:
+    """key -> (canonical url, portal) of the web addresses among `articles` (the first of a key
+    wins), and the alias records of each address and its canonical form."""
+    incoming: dict[str, tuple[str, str | None]] = {}
     records: list[Seen] = []
     for url, portal in articles:
         item = seen(url, source)
@@ -90,24 +105,22 @@ def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | No
         incoming.setdefault(item.key, (canonical_url(url), portal or portal_of(url)))
         records.append(item)
         records.append(Seen(alias_form(incoming[item.key][0]), item.key, source))
-    records += [item for item in (seen(url, source) for url in also_seen) if item is not None]
-    known = owners(con, [*incoming, *(r.key for r in records)])
+    return incoming, records
+
+
+def _new_articles(con: duckdb.DuckDBPyConnection, incoming: dict[str, tuple[str, str | None]],
+                  known: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    """(url, key, portal) of the incoming identities no stored article holds; `known` gains every key."""
     taken = {row[0] for row in con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?::VARCHAR[]))",
                                            [[url for url, _ in incoming.values()]]).fetchall()}
     new = []
     for key, (url, portal) in incoming.items():
         if key in known:
             continue
-        if url in taken:  # a display URL whose key was computed differently once: same article
-            known[key] = url
-            continue
-        new.append((url, key, portal))
         known[key] = url
-    insert_rows(con, "articles", (("url", "VARCHAR"), ("key", "VARCHAR"), ("portal", "VARCHAR"),
-                                  ("source", "VARCHAR"), ("first_seen", "TIMESTAMPTZ")),
-                [(url, key, portal, source, now) for url, key, portal in new])
-    add_aliases(con, [(r, known[r.key]) for r in records if r.key in known], now, run_id)
-    return [url for url, _, _ in new]
+        if url not in taken:  # else a display URL whose key was computed differently once: same article
+            new.append((url, key, portal))
+    return new
 
 
 # -- what a check saw ---------------------------------------------------------------------------
@@ -121,25 +134,40 @@ def seen_in_check(result: CheckResult) -> list[Seen]:
         return []
     first = result.first_fetch
     final = first.final_url or first.url
+    found = _redirect_aliases(first.redirects, final)
+    canonical = _canonical_alias(result, final)
+    if canonical is not None:
+        found.append(canonical)
+    return found
+
+
+def _redirect_aliases(hops: Sequence[str], final: str) -> list[Seen]:
+    """The redirect hops (and the final address) that are the article, not a home or section page."""
     found: list[Seen] = []
-    for hop in (*first.redirects, final):
+    for hop in (*hops, final):
         item = seen(hop, REDIRECT)
         if item is None or (portal_of(hop) and not is_article_url(hop)):
             continue
         if not portal_of(hop) and hop != final:
             continue
         found.append(item)
-    article = result.article
-    if result.outcome == PARSED and article is not None and article.url:
-        link = urljoin(final, article.url)
-        try:  # urls.canonical_url refuses a link to another site, a home or a section page
-            accepted = canonical_url(final, link) == canonical_url(link)
-        except ValueError:
-            accepted = False
-        item, own = seen(link, CANONICAL), seen(final, REDIRECT)
-        if accepted and item is not None and own is not None and item.key == own.key:
-            found.append(item)
     return found
+
+
+def _canonical_alias(result: CheckResult, final: str) -> Seen | None:
+    """The parsed page's canonical link when it names the same article as `final` (a twin)."""
+    article = result.article
+    if result.outcome != PARSED or article is None or not article.url:
+        return None
+    link = urljoin(final, article.url)
+    try:  # urls.canonical_url refuses a link to another site, a home or a section page
+        accepted = canonical_url(final, link) == canonical_url(link)
+    except ValueError:
+        accepted = False
+    item, own = seen(link, CANONICAL), seen(final, REDIRECT)
+    if accepted and item is not None and own is not None and item.key == own.key:
+        return item
+    return None
 
 
 @dataclasses.dataclass
@@ -239,24 +267,45 @@ def merged_state(keep: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
     """The kept article's row after absorbing `gone`: the state of whichever was checked last,
     relevance if either was relevant, the earliest first sighting, tracked if either was."""
     newer, older = (gone, keep) if (gone["last_checked"] or _NEVER) > (keep["last_checked"] or _NEVER) else (keep, gone)
-    hashed = newer if newer["current_hash"] is not None else older
-    scored = gone if (gone["relevant"] and not keep["relevant"]) or keep["relevance"] is None else keep
-    due = [d for d in (keep["next_check"], gone["next_check"]) if d is not None]
-    changed = [d for d in (keep["last_changed"], gone["last_changed"]) if d is not None]
+    return {**_joined_identity(keep, gone), **_latest_check(newer, older), **_schedule(keep, gone),
+            **_relevance(keep, gone)}
+
+
+def _joined_identity(keep: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
+    """Tracked if either was, the earliest sighting, active if either is, the first known publication."""
     return {
         "source": TRACK if TRACK in (keep["source"], gone["source"]) else keep["source"],
         "first_seen": min(keep["first_seen"], gone["first_seen"]),
         "active": bool(keep["active"] or gone["active"]),
-        "status": newer["status"], "title": newer["title"] or older["title"],
         "published": keep["published"] or gone["published"],
+    }
+
+
+def _latest_check(newer: dict[str, Any], older: dict[str, Any]) -> dict[str, Any]:
+    """The state of the article checked last (its content hashes: of the other when it has none)."""
+    hashed = newer if newer["current_hash"] is not None else older
+    return {
+        "status": newer["status"], "title": newer["title"] or older["title"],
         "current_hash": hashed["current_hash"], "current_meta_hash": hashed["current_meta_hash"],
         "etag": None, "last_modified": None,  # validators of another address: fetch whole next time
-        "last_checked": newer["last_checked"], "last_changed": max(changed) if changed else None,
-        "next_check": min(due) if len(due) == 2 else None,
+        "last_checked": newer["last_checked"],
         "consecutive_errors": newer["consecutive_errors"], "removal_strikes": newer["removal_strikes"],
-        "relevance": scored["relevance"], "relevant": scored["relevant"],
-        "relevance_evidence": scored["relevance_evidence"],
     }
+
+
+def _schedule(keep: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
+    """The latest change of either, and the earlier next check when both have one."""
+    due = [d for d in (keep["next_check"], gone["next_check"]) if d is not None]
+    changed = [d for d in (keep["last_changed"], gone["last_changed"]) if d is not None]
+    return {"last_changed": max(changed) if changed else None, "next_check": min(due) if len(due) == 2 else None}
+
+
+def _relevance(keep: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
+    """The merged-in article's relevance when only it was relevant or the kept one was never scored,
+    else the kept one's."""
+    scored = gone if (gone["relevant"] and not keep["relevant"]) or keep["relevance"] is None else keep
+    return {"relevance": scored["relevance"], "relevant": scored["relevant"],
+            "relevance_evidence": scored["relevance_evidence"]}
 
 
 def merge_articles(con: duckdb.DuckDBPyConnection, keep: str, gone: str, now: dt.datetime,

@@ -46,19 +46,40 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
     Only tracked and relevant articles take part: the cost follows the coverage watched, not
     every discovered page. Batched: a few statements per pass, not per article."""
     result = StoryPass()
+    prints = _pass_prints(con, run_id)
+    if not prints:
+        return result
+    save_fingerprints(con, [(fp, version_id) for fp, version_id, _ in prints], now,
+                      replace=[fp.url for fp, _, edited in prints if edited])
+    result.fingerprinted = len(prints)
+    changed = _link_pass(con, prints, settings, now, run_id, result)
+    for story, urls in sorted(changed.items()):
+        refresh_story(con, story, now, run_id, urls)
+        result.refreshed.add(story)
+    if settings.group_alerts and result.joined:
+        _regroup_alerts(con, run_id, now, result, lang)
+    return result
+
+
+_Printed = tuple[Fingerprint, int, bool]  # a version of this pass: fingerprint, version id, edited (not new)
+
+
+def _pass_prints(con: duckdb.DuckDBPyConnection, run_id: str) -> list[_Printed]:
+    """The fingerprints of the current versions this pass wrote (tracked or relevant articles), oldest first."""
     rows = con.execute("""
         SELECT v.article_url, v.version_id, v.title, v.body, a.portal, coalesce(a.published, a.first_seen),
                (SELECT count(*) FROM versions p WHERE p.article_url = v.article_url AND p.version_id < v.version_id)
         FROM versions v JOIN articles a ON a.url = v.article_url
         WHERE v.run_id = ? AND v.content_hash = a.current_hash AND (a.relevant OR a.source = 'track')
         ORDER BY coalesce(a.published, a.first_seen), v.article_url""", [run_id]).fetchall()
-    if not rows:
-        return result
-    prints = [(fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n"))), version_id,
-               bool(earlier)) for url, version_id, title, body, portal, at, earlier in rows]
-    save_fingerprints(con, [(fp, version_id) for fp, version_id, _ in prints], now,
-                      replace=[fp.url for fp, _, edited in prints if edited])
-    result.fingerprinted = len(prints)
+    return [(fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n"))), version_id,
+             bool(earlier)) for url, version_id, title, body, portal, at, earlier in rows]
+
+
+def _link_pass(con: duckdb.DuckDBPyConnection, prints: Sequence[_Printed], settings: StorySettings,
+               now: dt.datetime, run_id: str, result: StoryPass) -> dict[int, set[str]]:
+    """Link each article of the pass that has no story yet to its best candidate's story; the
+    stories touched, each with its members to refresh. New members that joined go to `result.joined`."""
     candidates = find_candidates_many(con, [fp for fp, _, _ in prints], settings)
     wanted = {url for urls in candidates.values() for url in urls}
     loaded = load_fingerprints(con, sorted(wanted))
@@ -66,13 +87,12 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
     changed: dict[int, set[str]] = collections.defaultdict(set)
     writer = _LinkWriter()
     position = {fp.url: i for i, (fp, _, _) in enumerate(prints)}
-    window = settings.window
     for i, (fp, _, edited) in enumerate(prints):
         story = links.get(fp.url)
         if story is None:
             # As if the pass's articles arrived one by one: only those before this one count.
             earlier = [loaded[u] for u in candidates.get(fp.url, []) if u in loaded and position.get(u, -1) < i]
-            found = best_match(fp, earlier, window)
+            found = best_match(fp, earlier, settings.window)
             if found is not None:
                 story = _join(con, fp, found, links, writer, now, run_id)
                 changed[story].add(found[0].url)
@@ -81,12 +101,7 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
         if story is not None:
             changed[story].add(fp.url)
     writer.flush(con)
-    for story, urls in sorted(changed.items()):
-        refresh_story(con, story, now, run_id, urls)
-        result.refreshed.add(story)
-    if settings.group_alerts and result.joined:
-        _regroup_alerts(con, run_id, now, result, lang)
-    return result
+    return changed
 
 
 def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
@@ -289,37 +304,52 @@ def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetim
     for story, url in result.joined:
         joined[story].append(url)
     for story, urls in sorted(joined.items()):
-        members = con.execute("""
-            SELECT m.url, m.portal, m.title, m.relevant FROM story_members m
-            WHERE m.story_id = ? ORDER BY m.first_seen, m.published_or_seen, m.url""", [story]).fetchall()
-        relevant = [m for m in members if m[3]]
-        if not relevant:
+        _regroup_story(con, story, urls, run_id, now, result, lang)
+
+
+def _regroup_story(con: duckdb.DuckDBPyConnection, story: int, urls: Sequence[str], run_id: str,
+                   now: dt.datetime, result: StoryPass, lang: Language) -> None:
+    """One story's members that joined this pass (`urls`): their [Baru] alerts replaced."""
+    members = con.execute("""
+        SELECT m.url, m.portal, m.title, m.relevant FROM story_members m
+        WHERE m.story_id = ? ORDER BY m.first_seen, m.published_or_seen, m.url""", [story]).fetchall()
+    relevant = [m for m in members if m[3]]
+    if not relevant:
+        return
+    keeper = relevant[0]
+    also: list[tuple[str, str]] = []
+    for url, portal, title, _ in relevant[1:]:
+        if url not in urls:
             continue
-        keeper = relevant[0]
-        also: list[tuple[str, str]] = []
-        for url, portal, title, _ in relevant[1:]:
-            if url not in urls:
-                continue
-            [(deleted,)] = con.execute("DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ?",
-                                       [run_id, url]).fetchall()  # the count of rows deleted
-            result.alerts_replaced += int(deleted)
-            facts = con.execute("""SELECT text, new_facts FROM story_drift WHERE story_id = ? AND article_url = ?
-                                   AND kind = 'added' AND len(new_facts) > 0""", [story, url]).fetchall()
-            if facts:
-                found = list(dict.fromkeys(f for _, fs in facts for f in fs))
-                _write_alert(con, run_id, now, url, Alert(
-                    kind="story", dedupe_key=f"story-facts:{_key(url)}", portal=portal or "", url=url,
-                    title=title or "", summary=texts.adds_facts(keeper[1] or "", keeper[2] or "", found, lang),
-                    added=tuple(text for text, _ in facts)))
-                result.alerts_written += 1
-            else:
-                also.append((portal or "", url))
-        if also:
-            portals = list(dict.fromkeys(p for p, _ in also))
-            _write_alert(con, run_id, now, keeper[0], Alert(
-                kind="story", dedupe_key=f"story:{story}:{_key(run_id)}", portal=", ".join(portals),
-                url=keeper[0], title=keeper[2] or "", summary=texts.also_in(also, keeper[1] or "", lang)))
+        [(deleted,)] = con.execute("DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ?",
+                                   [run_id, url]).fetchall()  # the count of rows deleted (no RETURNING on a lake)
+        result.alerts_replaced += int(deleted)
+        if _alert_new_facts(con, story, keeper, (url, portal or "", title or ""), run_id, now, lang):
             result.alerts_written += 1
+        else:
+            also.append((portal or "", url))
+    if also:
+        portals = list(dict.fromkeys(p for p, _ in also))
+        _write_alert(con, run_id, now, keeper[0], Alert(
+            kind="story", dedupe_key=f"story:{story}:{_key(run_id)}", portal=", ".join(portals),
+            url=keeper[0], title=keeper[2] or "", summary=texts.also_in(also, keeper[1] or "", lang)))
+        result.alerts_written += 1
+
+
+def _alert_new_facts(con: duckdb.DuckDBPyConnection, story: int, keeper: tuple[Any, ...],
+                     member: tuple[str, str, str], run_id: str, now: dt.datetime, lang: Language) -> bool:
+    """Write the alert of a member whose sentences add facts the first lacks; False when it adds none."""
+    url, portal, title = member
+    facts = con.execute("""SELECT text, new_facts FROM story_drift WHERE story_id = ? AND article_url = ?
+                           AND kind = 'added' AND len(new_facts) > 0""", [story, url]).fetchall()
+    if not facts:
+        return False
+    found = list(dict.fromkeys(f for _, fs in facts for f in fs))
+    _write_alert(con, run_id, now, url, Alert(
+        kind="story", dedupe_key=f"story-facts:{_key(url)}", portal=portal, url=url,
+        title=title, summary=texts.adds_facts(keeper[1] or "", keeper[2] or "", found, lang),
+        added=tuple(text for text, _ in facts)))
+    return True
 
 
 def _key(text: str) -> str:

@@ -34,27 +34,35 @@ def alerts_pending(args: argparse.Namespace) -> int:
     from warehouse import outbox
 
     config = load(args)
+    lang = config.ui.language
     with warehouse(args, config, read_only=not args.retry) as con:
         if args.retry:
             report = outbox.deliver_outbox(
                 con, config.alerts.targets, dt.datetime.now(dt.UTC), pass_id="manual",
                 digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts,
-                retry_now=True, lang=config.ui.language)
-            print(f"planned {report.planned}, sent {report.sent}, will retry {report.retried_later}, "
-                  f"gave up {report.failed}, unknown targets {report.unknown_targets}")
+                retry_now=True, lang=lang)
+            print(i18n.t("cli.retried", lang, planned=report.planned, sent=report.sent, later=report.retried_later,
+                         failed=report.failed, unknown=report.unknown_targets))
             for target, key, error in report.errors:
                 print(f"! {target} {key}: {error}")
         rows = outbox.pending(con)
     if not rows:
-        print("no pending or failed deliveries")
+        print(i18n.t("cli.no_pending", lang))
         return EXIT_OK
-    lang = config.ui.language
     for status, target, kind, key, attempts, next_at, error, title in rows:
-        when = f", next try {i18n.when(next_at, lang)}" if next_at and status == "pending" else ""
-        print(f"{status:8} {kind:8} {target}  attempts={attempts}{when}  {title or key}")
+        when = i18n.t("cli.next_try", lang, when=i18n.when(next_at, lang)) if next_at and status == "pending" else ""
+        tries = i18n.t("cli.attempts", lang, n=attempts)
+        print(f"{_label('cli.delivery', status, lang):8} {_label('cli.pending', kind, lang):8} {target}  "
+              f"{tries}{when}  {title or key}")
         if error:
-            print(f"         last error: {error}")
+            print(f"         {i18n.t('cli.last_error', lang, error=error)}")
     return EXIT_OK
+
+
+def _label(prefix: str, value: str, lang: i18n.Language) -> str:
+    """The catalogue's word for a stored value ("pending" -> "tertunda"); the value itself when it has none."""
+    key = f"{prefix}.{value}"
+    return i18n.t(key, lang) if key in i18n.MESSAGES else value
 
 
 def alerts_test(args: argparse.Namespace) -> int:
@@ -104,7 +112,7 @@ def alerts_history(args: argparse.Namespace) -> int:
     rows = _history(config, args, since)
     lang = config.ui.language
     if not rows:
-        print(f"nothing sent since {i18n.when(since, lang)}")
+        print(i18n.t("cli.nothing_sent", lang, since=i18n.when(since, lang)))
         return EXIT_OK
     for sent_at, target, kind, portal, title, parts in rows:
         label = kind_label(kind, lang) if kind in ("new", "edit", "removed", "restored", "health", "digest") else kind

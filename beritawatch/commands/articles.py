@@ -6,8 +6,11 @@ import json
 import pathlib
 from typing import Any
 
+from beritawatch import i18n
 from beritawatch.commands.base import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, UserError, load, warehouse
 from beritawatch.config import Config
+from warehouse import lookup
+from warehouse.lookup import Resolved
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -27,45 +30,72 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Score an article (a saved page, or a URL from the warehouse or the network) and say why."""
-    import parsers
+    """Score an article (a saved page, or a URL from the warehouse or the network) and say which
+    article it is and why it scores as it does."""
     from beritawatch.relevance import default_topics, score_article
 
     config = load(args)
+    lang = config.ui.language
     topics = config.topics or default_topics()
     path = pathlib.Path(args.target)
     if path.exists():
-        if not args.url:
-            raise UserError("explaining a file needs --url (it selects the portal parser)", EXIT_CONFIG)
-        try:
-            article = parsers.parse(path.read_bytes(), args.url)
-        except parsers.ParseError as exc:
-            raise UserError(f"cannot parse {path}: {exc}", EXIT_FAILED) from None
-        title, body = article.title, article.body
+        header: list[str] = []
+        title, body = _file_text(path, args.url)
     else:
         found = _stored_text(args, config, args.target)
         if found is None:
-            found = _fetched_text(config, args.target)
-        title, body = found
+            header = [i18n.t("explain.fetched", lang, url=args.target)]
+            title, body = _fetched_text(config, args.target)
+        else:
+            resolved, title, body = found
+            header = _which_article(resolved, lang)
     score = score_article(title, body, topics)
-    print(f"{title}\n{score.explain()}")
+    print("\n".join([*header, title, score.explain(lang)]))
     return EXIT_OK
 
 
-def _stored_text(args: argparse.Namespace, config: Config, url: str) -> tuple[str, tuple[str, ...]] | None:
-    from beritawatch.urls import canonical_url
+def _file_text(path: pathlib.Path, url: str | None) -> tuple[str, tuple[str, ...]]:
+    import parsers
 
+    if not url:
+        raise UserError("explaining a file needs --url (it selects the portal parser)", EXIT_CONFIG)
+    try:
+        article = parsers.parse(path.read_bytes(), url)
+    except parsers.ParseError as exc:
+        raise UserError(f"cannot parse {path}: {exc}", EXIT_FAILED) from None
+    return article.title, article.body
+
+
+def _which_article(resolved: Resolved, lang: i18n.Language) -> list[str]:
+    """"Article: URL", and how the URL given led to it when it is not the display URL."""
+    lines = [i18n.t("explain.article", lang, url=resolved.url)]
+    if resolved.via == lookup.ALIAS and resolved.alias != resolved.url:
+        kind = i18n.t(f"alias.{resolved.kind}", lang) if f"alias.{resolved.kind}" in i18n.MESSAGES else resolved.kind
+        lines.append(i18n.t("explain.by_alias", lang, alias=resolved.alias, kind=kind))
+    elif resolved.via == lookup.CANONICAL_FORM:
+        lines.append(i18n.t("explain.by_canonical", lang, alias=resolved.alias))
+    elif resolved.via == lookup.KEY:
+        lines.append(i18n.t("explain.by_key", lang, key=resolved.key))
+    return lines
+
+
+def _stored_text(args: argparse.Namespace, config: Config,
+                 url: str) -> tuple[Resolved, str, tuple[str, ...]] | None:
+    """The article `url` names in the warehouse (by any of its addresses) with its current text."""
     if not (pathlib.Path(args.db) if args.db else config.database).exists():
         return None
     try:
         with warehouse(args, config, read_only=True) as con:
+            resolved = lookup.resolve_article(con, url)
+            if resolved is None:
+                return None
             row = con.execute("""SELECT v.title, v.body FROM articles a JOIN versions v
                                  ON v.article_url = a.url AND v.content_hash = a.current_hash
                                  WHERE a.url = ? ORDER BY v.version_id DESC LIMIT 1""",
-                              [canonical_url(url)]).fetchone()
+                              [resolved.url]).fetchone()
     except (UserError, ValueError):
         return None
-    return (row[0], tuple(row[1].split("\n\n"))) if row else None
+    return (resolved, row[0], tuple(row[1].split("\n\n"))) if row else None
 
 
 def _fetched_text(config: Config, url: str) -> tuple[str, tuple[str, ...]]:

@@ -72,18 +72,46 @@ def _title(entry: Any, limits: Limits) -> str | None:
 
 def parse_feed(content: bytes, content_type: str | None, source_url: str, limits: Limits) -> Parsed:
     """Items of an RSS (0.9x/1.0/2.0) or Atom feed."""
+    _refuse_entities(content, source_url)
+    problems: list[str] = []
+    data = _within_budget(content, limits, problems)
+    version, entries = _read(data, content_type, source_url, problems)
+    parsed = Parsed(kind="atom" if version.startswith("atom") else "rss", problems=problems)
+    recovered = 0
+    for entry in entries[: limits.max_candidates]:
+        item = _item(entry, source_url, limits)
+        if item is not None:
+            parsed.found.append(item[0])
+            recovered += item[1]
+    if len(entries) > limits.max_candidates:
+        problems.append(f"feed lists {len(entries):,} items; kept the first {limits.max_candidates:,}")
+    if recovered:
+        problems.append(f"{recovered} items do not link to their article; used their guid instead")
+    return parsed
+
+
+def _refuse_entities(content: bytes, source_url: str) -> None:
+    """Raise for a feed that declares XML entities."""
     # feedparser already ignores DTDs, and expat caps amplification; refusing is the third line.
     probe = content.decode("utf-16", "replace").encode() if content[:2] in (b"\xff\xfe", b"\xfe\xff") else content
     if _ENTITY_DECL.search(probe):
         raise DiscoveryError(source_url, "refused a feed that declares XML entities (feeds never need "
                                          "them; entity tricks are refused, not expanded)")
-    problems: list[str] = []
-    data = content
+
+
+def _within_budget(content: bytes, limits: Limits, problems: list[str]) -> bytes:
+    """The part of the feed within the byte and tag limits (a note in `problems` when cut)."""
     budget = _tag_budget(content, limits)
-    if len(data) > budget:
-        data = _cut(data, budget)
-        problems.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} (limits: "
-                     f"{limits.feed_bytes:,} bytes, {limits.feed_tags:,} tags; feeds list newest first)")
+    if len(content) <= budget:
+        return content
+    data = _cut(content, budget)
+    problems.append(f"feed is {len(content):,} bytes; read only its first {len(data):,} (limits: "
+                    f"{limits.feed_bytes:,} bytes, {limits.feed_tags:,} tags; feeds list newest first)")
+    return data
+
+
+def _read(data: bytes, content_type: str | None, source_url: str, problems: list[str]) -> tuple[str, list[Any]]:
+    """The feed's version and entries, read by feedparser; raises when it is no feed at all."""
     headers = {"content-location": source_url, "content-type": content_type or "application/xml"}
     # A stream, never bytes or str: feedparser would treat those as a path or URL to open.
     result = feedparser.parse(io.BytesIO(data), response_headers=headers,
@@ -95,22 +123,17 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
         raise DiscoveryError(source_url, f"not an RSS or Atom feed ({error or 'no feed elements'})")
     if result.get("bozo") and error is not None and not isinstance(error, _HARMLESS):
         problems.append(f"feed is malformed ({error}); read {len(entries)} items leniently")
-    parsed = Parsed(kind="atom" if version.startswith("atom") else "rss", problems=problems)
-    recovered = 0
-    for entry in entries[: limits.max_candidates]:
-        links = [url for link in _links(entry)
-                 if (url := absolute(link, source_url, limits.max_field_chars)) is not None]
-        if not links:
-            continue
-        url = next((link for link in links if listing_reason(link) is None), links[0])
-        if url != links[0]:
-            recovered += 1
-        published = dates.parse_any(entry.get("published"), entry.get("published_parsed"))
-        updated = dates.parse_any(entry.get("updated"), entry.get("updated_parsed"))
-        parsed.found.append(Found(url=url, title=_title(entry, limits), published=published,
-                                  updated=updated if updated != published else None))
-    if len(entries) > limits.max_candidates:
-        problems.append(f"feed lists {len(entries):,} items; kept the first {limits.max_candidates:,}")
-    if recovered:
-        problems.append(f"{recovered} items do not link to their article; used their guid instead")
-    return parsed
+    return version, entries
+
+
+def _item(entry: Any, source_url: str, limits: Limits) -> tuple[Found, bool] | None:
+    """One entry as a candidate, and whether its guid stood in for a link to a listing page."""
+    links = [url for link in _links(entry)
+             if (url := absolute(link, source_url, limits.max_field_chars)) is not None]
+    if not links:
+        return None
+    url = next((link for link in links if listing_reason(link) is None), links[0])
+    published = dates.parse_any(entry.get("published"), entry.get("published_parsed"))
+    updated = dates.parse_any(entry.get("updated"), entry.get("updated_parsed"))
+    return Found(url=url, title=_title(entry, limits), published=published,
+                 updated=updated if updated != published else None), url != links[0]

@@ -102,6 +102,19 @@ def parse_index(content: bytes, content_type: str | None, source_url: str, limit
                 now: dt.datetime | None) -> Parsed:
     """Articles listed on an HTML index page."""
     problems: list[str] = []
+    data = _readable_html(content, source_url, limits, problems)
+    tree = LexborHTMLParser(decode_html(data, content_type))
+    base = _base_url(tree, source_url, limits)
+    found = _listed(tree, source_url, limits, now, problems)
+    if found:
+        return Parsed(kind="index", found=found, problems=problems, base_url=base)
+    problems.append("no known index layout matched; kept the article-shaped links on the page")
+    return Parsed(kind="index", found=_page_links(tree, limits, problems), problems=problems, base_url=base,
+                  strict=True)
+
+
+def _readable_html(content: bytes, source_url: str, limits: Limits, problems: list[str]) -> bytes:
+    """The page cut to `limits.html_bytes` (noted in `problems`); raises for binary or too deeply nested content."""
     data = content
     if len(data) > limits.html_bytes:
         data = data[: limits.html_bytes]
@@ -113,11 +126,20 @@ def parse_index(content: bytes, content_type: str | None, source_url: str, limit
     if depth > limits.html_depth:
         raise DiscoveryError(source_url, f"HTML nests more than {limits.html_depth:,} elements deep "
                                          "(real index pages nest < 100)")
-    tree = LexborHTMLParser(decode_html(data, content_type))
-    base = source_url
+    return data
+
+
+def _base_url(tree: LexborHTMLParser, source_url: str, limits: Limits) -> str:
+    """What relative links resolve against: the page's `<base href>`, else its own URL."""
     base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base = absolute(base_node.attributes.get("href") or "", source_url, limits.max_field_chars) or source_url
+    if base_node is None:
+        return source_url
+    return absolute(base_node.attributes.get("href") or "", source_url, limits.max_field_chars) or source_url
+
+
+def _listed(tree: LexborHTMLParser, source_url: str, limits: Limits, now: dt.datetime | None,
+            problems: list[str]) -> list[Found]:
+    """The items of the first index layout that finds any (the source portal's own first)."""
     for layout in _layouts(source_url):
         found: list[Found] = []
         for node in tree.css(layout.item):
@@ -128,8 +150,12 @@ def parse_index(content: bytes, content_type: str | None, source_url: str, limit
                     problems.append(f"kept the first {limits.max_candidates:,} listed articles")
                     break
         if found:
-            return Parsed(kind="index", found=found, problems=problems, base_url=base)
-    problems.append("no known index layout matched; kept the article-shaped links on the page")
+            return found
+    return []
+
+
+def _page_links(tree: LexborHTMLParser, limits: Limits, problems: list[str]) -> list[Found]:
+    """Every link on the page, up to four times the candidate limit (the caller keeps article shapes)."""
     found = []
     for link in tree.css("a[href]"):
         found.append(Found(url=link.attributes.get("href") or "",
@@ -138,4 +164,4 @@ def parse_index(content: bytes, content_type: str | None, source_url: str, limit
         if len(found) >= limits.max_candidates * 4:  # most links on a page are navigation
             problems.append("stopped scanning links at the limit")
             break
-    return Parsed(kind="index", found=found, problems=problems, base_url=base, strict=True)
+    return found

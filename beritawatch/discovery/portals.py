@@ -28,7 +28,11 @@ LISTING_SEGMENTS = frozenset({
     "tag", "tags", "topic", "topik", "indeks", "index", "index-news", "search", "cari", "rss", "feed",
     "sitemap", "kanal", "kategori", "category", "penulis", "author", "profile", "terpopuler",
 })
-_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+){0,2}")  # "internasional", "news-rejabar"
+# A section folder's name: one to three words ("internasional", "news-rejabar"). No pack knowledge:
+# only a link that matched none of its pack's article shapes gets here. Not `parsers.common.points_up`
+# either: that rule asks whether a canonical link names a folder ABOVE a given page; this one whether
+# a listed link, alone, is a short section path.
+_SECTION_WORD = re.compile(r"[a-z]+(?:-[a-z]+){0,2}")
 _HOME_FILES = ("index.html", "index.htm", "index.php")
 
 REASON_HOME = "links to the portal home page"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from beritawatch.changes import normalize_text
 from beritawatch.sentences import extract_numbers, extract_quotes, split_sentences
@@ -110,17 +110,31 @@ def fingerprint(url: str, portal: str, at: dt.datetime, title: str, body: Sequen
     """The fingerprint of one article version."""
     sentences = sentences_of(body)
     words = [w for s in sentences for w in words_of(s)]
-    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(len(words) - SHINGLE_WORDS + 1, 0))}
-    content = {w for w in words if w not in STOPWORDS and len(w) > 2}
-    quotes = {quote_key(q) for p in body for q in extract_quotes(normalize_text(p))}
+    content = _content_words(words)
     return Fingerprint(
         url=url, portal=portal, at=at, title=title,
-        shingles=minhash.signature(shingles), words=minhash.signature(content),
-        numbers=frozenset(f for s in sentences for f in number_facts(s)),
-        quotes=frozenset(q for q in quotes if q),
-        names=frozenset(n for s in sentences for n in names_of(s)),
+        shingles=minhash.signature(_shingles(words)), words=minhash.signature(content),
+        numbers=_facts_of(sentences, number_facts), quotes=_quote_keys(body), names=_facts_of(sentences, names_of),
         title_words=frozenset(w for w in words_of(normalize_text(title)) if w not in STOPWORDS),
         size=len(content))
+
+
+def _shingles(words: Sequence[str]) -> set[str]:
+    """Every run of SHINGLE_WORDS words."""
+    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(len(words) - SHINGLE_WORDS + 1, 0))}
+
+
+def _content_words(words: Sequence[str]) -> set[str]:
+    return {w for w in words if w not in STOPWORDS and len(w) > 2}
+
+
+def _quote_keys(body: Sequence[str]) -> frozenset[str]:
+    keys = {quote_key(q) for p in body for q in extract_quotes(normalize_text(p))}
+    return frozenset(k for k in keys if k)
+
+
+def _facts_of(sentences: Sequence[str], facts: Callable[[str], list[str]]) -> frozenset[str]:
+    return frozenset(f for s in sentences for f in facts(s))
 
 
 def index_keys(fp: Fingerprint) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import pathlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import duckdb
@@ -63,15 +63,34 @@ def load_story(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language = D
         "SELECT title, portals, started FROM stories WHERE story_id = ?", [story_id]).fetchone() or ("", "", None)
     rows = con.execute("""SELECT url, portal, title, role, similarity, published_or_seen FROM story_members
                           WHERE story_id = ? ORDER BY published_or_seen, url""", [story_id]).fetchall()
+    return StoryPage(story_id, title or "", portals or "", _when(started), _members(rows, lang),
+                     _differences(con, story_id, lang))
+
+
+def _members(rows: Sequence[tuple[Any, ...]], lang: Language) -> list[dict[str, Any]]:
+    """The members as the page shows them, each with its place on the timeline."""
     times = [r[5] for r in rows if r[5] is not None]
+    place = _timeline(times)
+    return [{"url": url, "link": _link(url), "portal": portal or "?", "title": member_title or url,
+             "role": role, "role_label": texts.role_label(role, lang),
+             "similarity": f"{similarity:.2f}" if similarity is not None else "",
+             "when": _when(at), "x": round(place(at), 1), "anchor": "end" if place(at) > 450 else "start"}
+            for url, portal, member_title, role, similarity, at in rows]
+
+
+def _timeline(times: Sequence[dt.datetime]) -> Callable[[dt.datetime | None], float]:
+    """The x position (20..580) of a moment on a timeline spanning `times` (20 for an unknown one)."""
+    start = min(times) if times else None
     span = (max(times) - min(times)).total_seconds() if times else 0
-    members = []
-    for url, portal, member_title, role, similarity, at in rows:
-        x = 20 + (560 * (at - min(times)).total_seconds() / span if span and at else 0)
-        members.append({"url": url, "link": _link(url), "portal": portal or "?", "title": member_title or url,
-                        "role": role, "role_label": texts.role_label(role, lang),
-                        "similarity": f"{similarity:.2f}" if similarity is not None else "",
-                        "when": _when(at), "x": round(x, 1), "anchor": "end" if x > 450 else "start"})
+
+    def x(at: dt.datetime | None) -> float:
+        return 20 + (560 * (at - start).total_seconds() / span if span and at and start else 0)
+
+    return x
+
+
+def _differences(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language) -> list[dict[str, Any]]:
+    """The drift rows of a story, grouped per member."""
     groups: dict[str, dict[str, Any]] = {}
     for url, portal, ref_portal, kind, text, other, reasons, facts in con.execute(
             """SELECT url, portal, reference_portal, kind, text, other_text, reasons, new_facts
@@ -81,7 +100,7 @@ def load_story(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language = D
             "kind": kind, "label": texts.difference_label(kind, lang), "text": text or "",
             "other_text": other or "", "facts": ", ".join(facts or []),
             "reasons": ", ".join(texts.reason_label(r, lang) for r in reasons or [])})
-    return StoryPage(story_id, title or "", portals or "", _when(started), members, list(groups.values()))
+    return list(groups.values())
 
 
 def render_story(page: StoryPage, lang: Language = DEFAULT_LANGUAGE) -> str:

@@ -147,10 +147,33 @@ def _render_detik(spec: ArticleSpec, page: int) -> str:
     n = _page_count(spec)
     chunks = _chunks(spec.paragraphs, n)
     paras = list(spec.paragraphs) if page == 0 else chunks[page - 1]
-    first_of_article = page in (0, 1)
+    out = [_detik_head(spec, n), "<body>\n"]
+    if spec.noise:
+        out.append('<div id="megabillboard-desktop" class="megabillboard"><div id="div-gpt-ad-1001-0"></div></div>\n')
+    out.append(_detik_header(spec))
+    if spec.noise:
+        out.append('<div class="detail__media"><figure class="detail__media-image"><img src="/foto.jpg" alt="foto" />'
+                   '<figcaption class="detail__media-caption">Ilustrasi. (Foto: Dok. Replika)</figcaption>'
+                   '</figure></div>\n')
+    out.append('<div class="detail__body itp_bodycontent_wrapper">\n<div class="detail__body-text itp_bodycontent">\n')
+    out.extend(_detik_paragraphs(spec, paras, first_of_article=page in (0, 1)))
+    out.append("\n")
+    out.extend(_detik_ending(spec, last=page == 0 or page == n))
+    out.append("</div>\n")
+    if n > 1 and page != 0:
+        out.append(_detik_pager(spec, page, n))
+    out.append("</div>\n</article>\n")
+    if spec.noise:
+        rel_url, rel_title = _related(spec, 7)
+        out.append('<div class="box cb-berita-terkait"><div class="box__title">Berita Terkait</div>'
+                   f'<article class="list-content__item"><h3 class="list-content__title"><a href="{_e(rel_url)}">'
+                   f"{_e(rel_title)}</a></h3></article></div>\n")
+    out.append("</body>\n</html>\n")
+    return "".join(out)
+
+
+def _detik_head(spec: ArticleSpec, n: int) -> str:
     pub = spec.published.astimezone(WIB)
-    host = urllib.parse.urlsplit(spec.url).netloc
-    channel = "detik" + host.split(".")[0].capitalize() if host.count(".") >= 2 else "detikNews"
     meta = [
         ("property", "og:title", spec.title),
         ("property", "og:url", spec.url),
@@ -160,19 +183,23 @@ def _render_detik(spec: ArticleSpec, page: int) -> str:
         # detik's own pubdate meta is malformed in exactly this way
         ("name", "pubdate", f"{pub:%Y-%m-%dT%H-%M-%S}Z"),
     ]
-    out = [_head(f"{spec.title}", spec.url, meta, _news_ld(spec, [spec.author])), "<body>\n"]
-    if spec.noise:
-        out.append('<div id="megabillboard-desktop" class="megabillboard"><div id="div-gpt-ad-1001-0"></div></div>\n')
-    out.append('<article class="detail">\n<div class="detail__header">\n'
-               f'<h1 class="detail__title">\n    {_e(spec.title)}    </h1>\n'
-               f'<div class="detail__author">{_e(spec.author)} - '
-               f'<span class="detail__label">{_e(channel)}</span></div>\n'
-               f'<div class="detail__date">{_detik_date(spec.published)}</div>\n</div>\n')
-    if spec.noise:
-        out.append('<div class="detail__media"><figure class="detail__media-image"><img src="/foto.jpg" alt="foto" />'
-                   '<figcaption class="detail__media-caption">Ilustrasi. (Foto: Dok. Replika)</figcaption>'
-                   '</figure></div>\n')
-    out.append('<div class="detail__body itp_bodycontent_wrapper">\n<div class="detail__body-text itp_bodycontent">\n')
+    return _head(f"{spec.title}", spec.url, meta, _news_ld(spec, [spec.author]))
+
+
+def _detik_header(spec: ArticleSpec) -> str:
+    host = urllib.parse.urlsplit(spec.url).netloc
+    channel = "detik" + host.split(".")[0].capitalize() if host.count(".") >= 2 else "detikNews"
+    return ('<article class="detail">\n<div class="detail__header">\n'
+            f'<h1 class="detail__title">\n    {_e(spec.title)}    </h1>\n'
+            f'<div class="detail__author">{_e(spec.author)} - '
+            f'<span class="detail__label">{_e(channel)}</span></div>\n'
+            f'<div class="detail__date">{_detik_date(spec.published)}</div>\n</div>\n')
+
+
+def _detik_paragraphs(spec: ArticleSpec, paras: Sequence[str], first_of_article: bool) -> list[str]:
+    """The body paragraphs (the dateline in <strong> on the article's first), with ads and a
+    "Baca juga" box between them on a noisy page."""
+    out: list[str] = []
     for i, para in enumerate(paras):
         if i == 0 and first_of_article:
             place, dash, rest = _split_dateline(para)
@@ -189,38 +216,36 @@ def _render_detik(spec: ArticleSpec, page: int) -> str:
             rel_url, rel_title = _related(spec, i)
             out.append('<table class="linksisip"><tbody><tr><td><div class="lihatjg"><strong>Baca juga: </strong>'
                        f'<a href="{_e(rel_url)}">{_e(rel_title)}</a></div></td></tr></tbody></table>')
-    out.append("\n")
-    last = page == 0 or page == n
+    return out
+
+
+def _detik_ending(spec: ArticleSpec, last: bool) -> list[str]:
+    """After the paragraphs: "next page" on a page before the last; video, desk and tags on the last."""
     if not last:
-        out.append("<p><strong>Simak berita selengkapnya di halaman selanjutnya.</strong></p>\n")
-    if last and spec.noise:
+        return ["<p><strong>Simak berita selengkapnya di halaman selanjutnya.</strong></p>\n"]
+    out: list[str] = []
+    if spec.noise:
         out.append('<br/><br/><strong>Simak Video "<span id="aevp_title">Suasana Pagi di Ibu Kota</span>"</strong><br/>'
                    '<a id="aevp" href="https://20.detik.com/embed/000001" class="embed video20detik">'
                    "[Gambas:Video 20detik]</a><br/>\n")
-    if last and spec.desk:
+    if spec.desk:
         out.append(f"<strong>({_e(spec.desk)})</strong>\n")
-    if last and spec.noise:
+    if spec.noise:
         out.append('<div class="detail__body-tag mgt-16"><div class="nav">'
                    '<a class="nav__item" href="https://www.detik.com/tag/replika/">replika</a>'
                    '<a class="nav__item" href="https://www.detik.com/tag/berita/">berita</a></div></div>\n')
-    out.append("</div>\n")
-    if n > 1 and page != 0:
-        base = spec.url.rstrip("/")
-        links = "".join(
-            f'<a class="detail__anchor-numb{" selected" if i == page else ""}" '
-            f'href="{_e(spec.url if i == 1 else f"{base}/{i}")}">{i}</a>'
-            for i in range(1, n + 1)
-        )
-        out.append(f'<div class="detail__long-nav"><span class="detail__long-nav-text">Halaman {page} dari {n}</span>'
-                   f'{links}<a class="detail__long-nav-all" href="{_e(base)}?single=1">Tampilkan Semua</a></div>\n')
-    out.append("</div>\n</article>\n")
-    if spec.noise:
-        rel_url, rel_title = _related(spec, 7)
-        out.append('<div class="box cb-berita-terkait"><div class="box__title">Berita Terkait</div>'
-                   f'<article class="list-content__item"><h3 class="list-content__title"><a href="{_e(rel_url)}">'
-                   f"{_e(rel_title)}</a></h3></article></div>\n")
-    out.append("</body>\n</html>\n")
-    return "".join(out)
+    return out
+
+
+def _detik_pager(spec: ArticleSpec, page: int, n: int) -> str:
+    base = spec.url.rstrip("/")
+    links = "".join(
+        f'<a class="detail__anchor-numb{" selected" if i == page else ""}" '
+        f'href="{_e(spec.url if i == 1 else f"{base}/{i}")}">{i}</a>'
+        for i in range(1, n + 1)
+    )
+    return (f'<div class="detail__long-nav"><span class="detail__long-nav-text">Halaman {page} dari {n}</span>'
+            f'{links}<a class="detail__long-nav-all" href="{_e(base)}?single=1">Tampilkan Semua</a></div>\n')
 
 
 # --- Tribun --------------------------------------------------------------------------------------
@@ -237,32 +262,58 @@ def _render_tribun(spec: ArticleSpec, page: int) -> str:
     n = _page_count(spec)
     chunks = _chunks(spec.paragraphs, n)
     paras = list(spec.paragraphs) if page == 0 else chunks[page - 1]
-    base = spec.url.rstrip("/")
-    pub = spec.published.astimezone(WIB)
+    out = [_tribun_head(spec, page), "<body>\n"]
+    if spec.noise:
+        out.append("<div id='div-Top-Leaderboard' class='ads-placeholder'></div>\n")
+    out.append(_tribun_header(spec))
+    out.append('<div class="side-article txt-article multi-fontsize">\n')
+    if spec.noise and page in (0, 1):
+        out.append('<blockquote class="summary-article mceNonEditable"><strong class="summary-head">Ringkasan Berita:'
+                   "</strong><ul><li>Ringkasan poin pertama dari redaksi.</li><li>Ringkasan poin kedua.</li></ul>"
+                   "</blockquote>\n")
+    out.extend(_tribun_paragraphs(spec, paras, first_of_article=page in (0, 1)))
+    out.append("</div>\n")
+    if spec.noise:
+        rel_url, rel_title = _related(spec, 3)
+        out.append('<div class="side-article mb5"><div id="widget_pilihanuntukmu_article" class="pilihan-list">'
+                   f'<div class="item-pilihan"><a href="{_e(rel_url)}">{_e(rel_title)}</a></div></div></div>\n')
+    if n > 1 and page != 0:
+        out.append(_tribun_pager(spec, page, n))
+    if spec.noise:
+        out.append('<div class="mb10 f16 ln24" itemprop="keywords"><div class="fbo2 pr10 grey fl">Tags</div>'
+                   '<h5 class="tagcloud3"><a class="rd2" href="/tag/replika">Replika</a></h5></div>\n')
+    out.append("</body>\n</html>\n")
+    return "".join(out)
+
+
+def _tribun_head(spec: ArticleSpec, page: int) -> str:
     extra: dict[str, object] = {"isAccessibleForFree": True}
     if spec.editor:
         extra["editor"] = {"@type": "Person", "name": spec.editor}
     ld: dict[str, object] = {"@context": "https://schema.org", "@graph": [_news_ld(spec, [spec.author], extra)]}
     title = spec.title if page in (0, 1) else f"{spec.title} - Halaman {page}"
     meta = [("property", "og:title", f"{spec.title} - Tribunnews.com"), ("property", "og:url", spec.url)]
-    out = [_head(title, spec.url, meta, ld), "<body>\n"]
-    if spec.noise:
-        out.append("<div id='div-Top-Leaderboard' class='ads-placeholder'></div>\n")
-    out.append(f'<h1 class="f50 black2 f400 crimson" id="arttitle">{_e(spec.title)}</h1>\n<div class="mt10">\n'
-               f'<div class="grey bdr3 pb10 pt10"><strong>Tayang:</strong> '
-               f'<time datetime="{pub:%Y-%m-%dT%H:%M}+07:00">{_tribun_date(spec.published)}</time></div>\n'
-               '<div class="f20 credit mt10"><div class="fbo f13">\n'
-               f'<div id="penulis">Penulis: <a href="/penulis/replika">{_e(spec.author)}</a></div>\n')
-    if spec.editor:
-        out.append(f'<div id="editor">Editor: <a href="/editor/replika">{_e(spec.editor)}</a></div>\n')
-    out.append("</div></div>\n</div>\n")
-    out.append('<div class="side-article txt-article multi-fontsize">\n')
-    if spec.noise and page in (0, 1):
-        out.append('<blockquote class="summary-article mceNonEditable"><strong class="summary-head">Ringkasan Berita:'
-                   "</strong><ul><li>Ringkasan poin pertama dari redaksi.</li><li>Ringkasan poin kedua.</li></ul>"
-                   "</blockquote>\n")
+    return _head(title, spec.url, meta, ld)
+
+
+def _tribun_header(spec: ArticleSpec) -> str:
+    pub = spec.published.astimezone(WIB)
+    editor = (f'<div id="editor">Editor: <a href="/editor/replika">{_e(spec.editor)}</a></div>\n'
+              if spec.editor else "")
+    return (f'<h1 class="f50 black2 f400 crimson" id="arttitle">{_e(spec.title)}</h1>\n<div class="mt10">\n'
+            f'<div class="grey bdr3 pb10 pt10"><strong>Tayang:</strong> '
+            f'<time datetime="{pub:%Y-%m-%dT%H:%M}+07:00">{_tribun_date(spec.published)}</time></div>\n'
+            '<div class="f20 credit mt10"><div class="fbo f13">\n'
+            f'<div id="penulis">Penulis: <a href="/penulis/replika">{_e(spec.author)}</a></div>\n'
+            f"{editor}</div></div>\n</div>\n")
+
+
+def _tribun_paragraphs(spec: ArticleSpec, paras: Sequence[str], first_of_article: bool) -> list[str]:
+    """The body paragraphs (the dateline in <strong> on the article's first), with an ad, a photo
+    and a "Baca juga" line between them on a noisy page."""
+    out: list[str] = []
     for i, para in enumerate(paras):
-        place, dash, rest = _split_dateline(para) if i == 0 and page in (0, 1) else ("", "", para)
+        place, dash, rest = _split_dateline(para) if i == 0 and first_of_article else ("", "", para)
         if place:
             out.append(f"<p><strong>{_e(place)} {dash} </strong>{_e(rest)}</p>\n")
         else:
@@ -275,26 +326,20 @@ def _render_tribun(spec: ArticleSpec, page: int) -> str:
             rel_url, rel_title = _related(spec, i)
             out.append(f'<p class="baca"><strong><span class="more">Baca juga: </span> <a href="{_e(rel_url)}">'
                        f"{_e(rel_title)}</a></strong></p>\n")
-    out.append("</div>\n")
-    if spec.noise:
-        rel_url, rel_title = _related(spec, 3)
-        out.append('<div class="side-article mb5"><div id="widget_pilihanuntukmu_article" class="pilihan-list">'
-                   f'<div class="item-pilihan"><a href="{_e(rel_url)}">{_e(rel_title)}</a></div></div></div>\n')
-    if n > 1 and page != 0:
-        links = "".join(
-            f'<a href="{_e(spec.url if i == 1 else f"{base}?page={i}")}"{_ACTIVE if i == page else ""} '
-            f'rel="page-{i}">{i}</a>'
-            for i in range(1, n + 1)
-        )
-        out.append('<div class="paging"><div class="pagination-wrap">'
-                   f'<span class="total-page">Halaman {page}/{n}</span>'
-                   f'<div class="page-number">{links}</div>'
-                   f'<a href="{_e(base)}?page=all" class="all-page">Tampilkan semua</a></div></div>\n')
-    if spec.noise:
-        out.append('<div class="mb10 f16 ln24" itemprop="keywords"><div class="fbo2 pr10 grey fl">Tags</div>'
-                   '<h5 class="tagcloud3"><a class="rd2" href="/tag/replika">Replika</a></h5></div>\n')
-    out.append("</body>\n</html>\n")
-    return "".join(out)
+    return out
+
+
+def _tribun_pager(spec: ArticleSpec, page: int, n: int) -> str:
+    base = spec.url.rstrip("/")
+    links = "".join(
+        f'<a href="{_e(spec.url if i == 1 else f"{base}?page={i}")}"{_ACTIVE if i == page else ""} '
+        f'rel="page-{i}">{i}</a>'
+        for i in range(1, n + 1)
+    )
+    return ('<div class="paging"><div class="pagination-wrap">'
+            f'<span class="total-page">Halaman {page}/{n}</span>'
+            f'<div class="page-number">{links}</div>'
+            f'<a href="{_e(base)}?page=all" class="all-page">Tampilkan semua</a></div></div>\n')
 
 
 # --- Republika ------------------------------------------------------------------------------------

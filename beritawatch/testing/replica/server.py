@@ -241,37 +241,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         b = behavior or Behavior()
         if b.delay_s:
             time.sleep(b.delay_s)
+        if self._misbehave(b):
+            return
+        if resource is None:
+            self._send(404, b"<html><body><h1>Halaman tidak ditemukan</h1></body></html>", HTML, {})
+            return
+        self._send_resource(b, resource)
+
+    def _misbehave(self, b: Behavior) -> bool:
+        """Answer as `b` asks instead of with the resource; False when it asks for nothing of the kind."""
         if b.stall_headers_s:
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
             self.wfile.flush()
             time.sleep(b.stall_headers_s)
             self.close_connection = True
-            return
-        if b.reset:
+        elif b.reset:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.close_connection = True
             self.connection.close()
-            return
-        if b.redirect_to:
+        elif b.redirect_to:
             self._send(b.status or 301, b"", HTML, {"Location": b.redirect_to})
-            return
-        if b.status:
+        elif b.status:
             extra = {"Retry-After": b.retry_after} if b.retry_after else {}
             body = b.body if b.body is not None else f"<html><body><h1>{b.status}</h1></body></html>".encode()
             self._send(b.status, body, b.content_type or HTML, extra)
-            return
-        if b.gzip_bomb_mb:
+        elif b.gzip_bomb_mb:
             self._send(200, _gzip_bomb(b.gzip_bomb_mb), HTML, {"Content-Encoding": "gzip"})
-            return
-        if b.huge_mb:
+        elif b.huge_mb:
             self._send_huge(b.huge_mb)
-            return
-        if b.body is not None:
+        elif b.body is not None:
             self._send(200, b.body, b.content_type or HTML, dict(b.headers or {}))
-            return
-        if resource is None:
-            self._send(404, b"<html><body><h1>Halaman tidak ditemukan</h1></body></html>", HTML, {})
-            return
+        else:
+            return False
+        return True
+
+    def _send_resource(self, b: Behavior, resource: _Resource) -> None:
+        """The resource itself: with validators (and a 304 when they match), cut, dripped or gzipped as `b` asks."""
         headers: dict[str, str] = {}
         if b.validators:
             etag = '"' + hashlib.blake2b(resource.body, digest_size=8).hexdigest() + '"'
@@ -281,20 +286,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if self._not_modified(etag, resource.modified):
                 self._send(304, b"", None, headers)
                 return
+        content_type = b.content_type or resource.content_type
         if b.truncate:
-            self._send(200, resource.body[: len(resource.body) // 2], b.content_type or resource.content_type,
+            self._send(200, resource.body[: len(resource.body) // 2], content_type,
                        headers, declared_length=len(resource.body))
             self.close_connection = True
             return
         if b.drip_s:
-            self._send_drip(resource.body, b.drip_s, b.content_type or resource.content_type)
+            self._send_drip(resource.body, b.drip_s, content_type)
             return
         body = resource.body
         headers.update(b.headers or {})
         if b.gzip:
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
-        self._send(200, body, b.content_type or resource.content_type, headers)
+        self._send(200, body, content_type, headers)
 
     def _not_modified(self, etag: str, modified: dt.datetime) -> bool:
         if_none_match = self.headers.get("If-None-Match")

@@ -5,8 +5,9 @@ import re
 import urllib.parse
 
 from parsers.article import Article
-from parsers.common import Page, Region, clean, non_article_reason, split_people, strip_page_params
+from parsers.common import Page, clean, non_article_reason, split_people, strip_page_params
 from parsers.dates import parse_text
+from parsers.region import Region
 
 TITLE = ("h1.detail__title", "article.detail h1", ".detail h1")
 AUTHOR = ("div.detail__author",)

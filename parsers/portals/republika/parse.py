@@ -1,11 +1,15 @@
 """Republika (*.republika.co.id, AMP pages too): selectors and the "Rep: X / Red: Y" byline."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
+from parsers import generic
 from parsers.article import Article
-from parsers.common import Page, Region, clean, non_article_reason, split_people
+from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
+from parsers.media import declares_article
+from parsers.region import Region
 
 TITLE = (".max-card__title h1", "h1.title", "article h1", "h1")
 BYLINE = (".max-card__title div", ".max-card__title", ".byline", ".author", ".amp-byline")
@@ -22,6 +26,10 @@ REGION = Region(start=('class="date date-item__headline"', 'class="max-card__tit
                 end=("</article>", 'class="pag'), nested="<article")  # pagination, paging, pages
 # 2023 pages were paginated; how is unverified: `?page=N` links and link[rel=next] are followed
 PAGE_LINKS = ".pagination a[href], .paging a[href], .pages a[href]"
+# what the 2020s desktop and AMP templates have; the 2016-17 ones (div.content-detail, p.Bodytext) have none
+TEMPLATE = ("div.article-content", ".max-card__title", "[itemprop=articleBody]", ".amp-article-body")
+OLDER_DATE = ("div.date-detail",)  # "Rabu, 02 Maret 2016, 09:40 WIB" (some are empty)
+OLDER_EDITOR = ("div.red",)  # "Red: Name"
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*Republika\s*(Online)?\s*$", re.I)
 _BYLINE = re.compile(r"(?:Rep\s*:\s*(?P<rep>.*?))?\s*/?\s*Red\s*:\s*(?P<red>.+)$", re.I | re.S)
 
@@ -42,8 +50,26 @@ def _byline(page: Page) -> tuple[list[str], list[str]]:
     return [], page.ld_people("author")  # Republika's JSON-LD author is the editor
 
 
+def _older(page: Page) -> Article:
+    """A 2016-17 page: body and title the generic way, its date line and "Red:" editor line read here."""
+    article = generic.parse(page)
+    published = article.published or parse_text(page.first_text(OLDER_DATE))
+    line = _BYLINE.search(page.first_text(OLDER_EDITOR))
+    editors = split_people(line.group("red")) if line else []
+    return dataclasses.replace(article, portal="republika", published=published,
+                               updated=article.updated or published, editors=tuple(editors) or article.editors)
+
+
+def _older_template(page: Page) -> bool:
+    """An article page (it says so) with none of the known templates' containers nor a JSON-LD body."""
+    return (page.first(TEMPLATE) is None and declares_article(page)
+            and not isinstance(page.ld_article.get("articleBody"), str))
+
+
 def parse(page: Page) -> Article:
-    """Parse a Republika article page (desktop or AMP)."""
+    """Parse a Republika article page (desktop or AMP); an older template is read the generic way."""
+    if _older_template(page):
+        return _older(page)
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(BODY, NOISE)
     if not body:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 from parsers.article import Article
-from parsers.common import Page, Region, clean, non_article_reason, split_people
+from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_any, parse_text
+from parsers.region import Region
 
 TITLE = ("h1#arttitle", "#article h1", "h1.f50")
 AUTHORS = ("#penulis a", "#penulis")

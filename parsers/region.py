@@ -1,0 +1,234 @@
+"""The parser's fast path: a page cut down to its <head> and the article region, equal to the whole page for the parser.
+
+A portal parser reads the <head> (meta, JSON-LD, canonical link, title) and the article; menus, side
+lists and footers are most of a page's bytes. `trim` keeps what the parser reads and
+refuses (None) whenever something outside the cut could change the parse. Scripts and styles in the
+<head> are dropped too (a news page's <head> is ~40 KB of them): `scan_head` walks the <head> the way
+the HTML tokenizer does and gives up on anything it does not fully understand, so what it drops is
+exactly a set of script/style elements no parser query can see.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+
+_SPACE = "\t\n\f\r "
+# A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
+# the tokenizer never gives characters back either). A tag with no closing ">" does not match.
+_ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
+          r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+")
+_TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_ATTRS})[\t\n\f\r /]*+>")
+# whitespace, <meta>/<link>/<base> tags and the <html>, <head>, </head> tags, most of a <head>: skipped
+# in one C-level match (the loop below sees only scripts, styles, titles, comments and what it refuses)
+_VOID_RUN = re.compile(
+    r"(?:[\t\n\f\r ]++|<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
+    rf"|/[hH][eE][aA][dD])(?=[\t\n\f\r />]){_ATTRS}[\t\n\f\r /]*+>)*+")
+_ATTR = re.compile(
+    r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
+    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
+_END_DELIMITERS = frozenset("\t\n\f\r />")  # after "</script": an end tag; anything else is text
+_HEAD_VOID = frozenset({"meta", "link", "base", "basefont", "bgsound"})
+_RAW = frozenset({"script", "style", "title", "noscript"})  # text up to their end tag (noscript: scripting on)
+_HEAD_TAGS = _HEAD_VOID | _RAW | {"html", "head", "/head", "body"}
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
+# attributes no parser query looks at: a script or style carrying only these is invisible to the parsers
+# (an id, class, itemprop, style... could be matched by an attribute selector such as [id^='player'])
+_INERT_ATTRS = frozenset({"type", "src", "async", "defer", "crossorigin", "nonce", "charset", "integrity",
+                          "referrerpolicy", "language", "media", "nomodule", "fetchpriority", "blocking"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Region:
+    """Where a portal's article sits in the raw HTML, so the parser can skip menus and footers.
+
+    The region runs from the tag holding the earliest `start` marker after <body>, through the `body`
+    marker (the body container), to `slack` characters past the furthest `end` marker found after
+    the body marker: end markers must be things that only ever follow the body. The region is not
+    used when `nested` occurs inside the body container before the end (an element that could close
+    the region early), when the body marker or an `only_inside` marker occurs after the end (things
+    the parser reads wherever they are: every body container, every byline link), when a JSON-LD
+    script sits in <body> outside the region, or when `veto(text, lo, hi)` finds a sign of another
+    template in the text left out (between <body> and the region, then after the furthest end marker).
+    The <head> (meta, JSON-LD) is always kept, without the scripts and styles no parser can see.
+    """
+
+    start: tuple[str, ...]
+    body: str
+    end: tuple[str, ...]
+    nested: str | None = None
+    slack: int = 3000
+    veto: Callable[[str, int, int], bool] | None = None
+    only_inside: tuple[str, ...] = ()
+
+
+def _inert(attrs: str) -> bool:
+    """Whether a script/style start tag's attributes make it invisible to the parsers (JSON-LD is not)."""
+    for m in _ATTR.finditer(attrs):
+        name = m.group("name").lower()
+        if name not in _INERT_ATTRS and not name.startswith("data-"):
+            return False
+        if name == "type" and "json" in (m.group("value") or "").lower():
+            return False
+    return True
+
+
+def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
+    """(where the text of a raw-text element opened just before `at` ends, where its end tag ends).
+
+    None when a script's text holds "<!--" (the tokenizer's escaped states: not worth modelling) or
+    the end tag is missing. Steps from "<" to "<" (a memchr each: a regex would read every character).
+    """
+    closer = "/" + name
+    lt = text.find("<", at)
+    while lt >= 0:
+        mark = text[lt + 1:lt + 2]  # most "<" in a script are comparisons or markup in strings
+        if mark == "!" and name == "script" and text.startswith("<!--", lt):
+            return None
+        after = lt + 1 + len(closer)
+        if mark == "/" and text[lt + 1:after].lower() == closer and text[after:after + 1] in _END_DELIMITERS:
+            tag = _TAG.match(text, lt)
+            return (lt, tag.end()) if tag is not None else None
+        lt = text.find("<", lt + 1)
+    return None
+
+
+def _comment_end(text: str, at: int) -> int | None:
+    """End of the comment opened at `at` ("<!--"), or None for the odd shapes ("<!-->", "--!>")."""
+    close = text.find("-->", at + 4)
+    if close < 0 or text.startswith((">", "->"), at + 4) or "--!>" in text[at + 4:close + 3]:
+        return None
+    return close + 3
+
+
+def _head_tag(text: str, lt: int) -> tuple[str, int, str] | None:
+    """(name, "/head" for its end tag; where the tag ends; its attributes) of the tag at `lt` when a
+    <head> may hold it (or it is <body>), else None. The name is read first: a huge tag of another
+    kind costs nothing."""
+    named = _TAG_NAME.match(text, lt)
+    name = (named.group(1) + named.group(2).lower()) if named else ""
+    if name not in _HEAD_TAGS:
+        return None
+    tag = _TAG.match(text, lt)
+    return (name, tag.end(), tag.group("attrs")) if tag else None
+
+
+def scan_head(text: str) -> tuple[str, int] | None:
+    """(the text before <body> without its inert scripts and styles, the index just past the <body> tag).
+
+    None unless everything before <body> is whitespace, comments, a doctype and head elements (html,
+    head, meta, link, base, title, script, style, noscript): anything else (text, a <div>, a stray end
+    tag, a script the tokenizer reads in its escaped states) would move where the head ends.
+    """
+    kept: list[str] = []
+    last = at = 0
+    while True:
+        run = _VOID_RUN.match(text, at)  # always matches (maybe nothing)
+        at = run.end() if run else at
+        lt = text.find("<", at)
+        if lt < 0 or text[at:lt].strip(_SPACE):
+            return None
+        if text.startswith("<!--", lt):
+            end = _comment_end(text, lt)
+        elif text[lt + 1:lt + 9].lower() == "!doctype":
+            end = text.find(">", lt) + 1 or None
+        else:
+            tag = _head_tag(text, lt)
+            if tag is None:
+                return None
+            name, end, attrs = tag
+            if name == "body":
+                kept.append(text[last:end])
+                return "".join(kept), end
+            if name in _RAW:
+                raw = _raw_end(text, end, name)
+                if raw is None:
+                    return None
+                if name in ("script", "style") and _inert(attrs):
+                    kept.append(text[last:lt])
+                    last = raw[1]
+                end = raw[1]
+        if end is None:
+            return None
+        at = end
+
+
+def _has_json_ld(text: str, lo: int, hi: int) -> bool:
+    """Whether "ld+json" occurs in text[lo:hi]: one memchr pass for its rare "+", checking each hit
+    (str.find of a short word reads every character; a page with many "+" falls back to it)."""
+    plus = text.find("+", lo + 2, hi - 4)
+    for _ in range(64):
+        if plus < 0:
+            return False
+        if text.startswith("ld+json", plus - 2):
+            return True
+        plus = text.find("+", plus + 1, hi - 4)
+    return text.find("ld+json", plus - 2, hi) >= 0
+
+
+def _region_bounds(text: str, region: Region, body_tag: int, seen: dict[str, int]) -> tuple[int, int, int] | None:
+    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing.
+
+    `seen` remembers where each start marker was first found (templates share them: Tempo's <article).
+    """
+    first = len(text)
+    for marker in region.start:  # the earliest: each later marker is looked for only before it
+        at = seen.get(marker)
+        if at is None:
+            at = text.find(marker, body_tag, first + len(marker))
+            if first == len(text):  # an unbounded search: its answer holds for every template
+                seen[marker] = at = at if at >= 0 else len(text)
+        first = at if 0 <= at < first else first
+    if first == len(text):
+        return None
+    start = text.rfind("<", body_tag, first + 1)
+    container = text.find(region.body, start) if start >= 0 else -1
+    if container < 0:
+        return None
+    ends = [i + len(m) for m in region.end if (i := text.find(m, container)) >= 0]
+    return (start, container, max(ends)) if ends else None
+
+
+def _head(text: str) -> tuple[str, int] | None:
+    """The text kept before the region and where <body> content starts (see `scan_head`; a head it
+    cannot read is kept whole, up to the first "<body")."""
+    head = scan_head(text)
+    if head is not None:
+        return head
+    body_tag = text.find("<body")
+    if body_tag < 0:
+        return None
+    head_end = text.find(">", body_tag) + 1
+    return text[:head_end], head_end
+
+
+def trim(text: str, regions: Sequence[Region]) -> str | None:
+    """The page cut to <head> plus the first of `regions` (one per template) that is safe, or None."""
+    head = _head(text) if regions else None
+    if head is None:
+        return None
+    seen: dict[str, int] = {}
+    for region in regions:
+        small = _cut(text, region, *head, seen)
+        if small is not None:
+            return small
+    return None
+
+
+def _cut(text: str, region: Region, kept: str, head_end: int, seen: dict[str, int]) -> str | None:
+    bounds = _region_bounds(text, region, head_end, seen)
+    if bounds is None:
+        return None
+    start, container, end = bounds
+    if region.nested is not None and text.find(region.nested, container + len(region.body), end) >= 0:
+        return None
+    if any(text.find(marker, end) >= 0 for marker in (region.body, *region.only_inside)):
+        return None  # another body container (or byline) after the region
+    if _has_json_ld(text, head_end, start) or _has_json_ld(text, end, len(text)):
+        return None  # JSON-LD in <body> outside the region: the parsers read it
+    cut = end + region.slack
+    if start - head_end < 2000 and len(text) - cut < 2000:
+        return None  # nothing worth cutting
+    if region.veto is not None and (region.veto(text, head_end, start) or region.veto(text, end, len(text))):
+        return None
+    return kept + text[start:cut]
