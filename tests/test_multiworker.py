@@ -189,24 +189,7 @@ def test_two_workers_overlapping_passes_and_a_killed_worker(
                                        "SELECT count(*) AS n FROM fetches"], capture_output=True, text=True,
                                       timeout=120, env=env)
             assert answered.returncode == 0, answered.stderr
-            # kill a worker (and the pass it runs) with SIGKILL while that pass is fetching; if the
-            # pass happened to end just before the kill, a fresh worker takes its place and we try again
-            for attempt in range(3):
-                served = len(replica.requests)
-                _wait(lambda: len(replica.requests) > served + 3, "a pass fetching", 120)  # noqa: B023
-                victim = _worker_running_a_pass(api, workers)
-                for pid in [victim.pid, *_descendants(victim.pid)]:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                victim.wait()
-                time.sleep(1.0)
-                if asyncio.run(_crash_orphans(api)) >= 1:
-                    break
-                print(f"kill attempt {attempt}: no pass was running in the killed worker")
-                workers[workers.index(victim)] = _worker(env, work, tmp_path / f"worker-extra{attempt}.log")
-                ids |= set(asyncio.run(_start(api, list(DEPLOYMENTS))))
-            else:
-                raise AssertionError("no pass was caught mid-run by the kill in three tries")
+            ids |= _kill_a_worker_mid_pass(api, replica, workers, env, work, tmp_path)
             ids |= set(asyncio.run(_start(api, list(DEPLOYMENTS))))  # later passes, on the surviving worker
             _wait(lambda: all(r[1] in FINAL for r in asyncio.run(_runs(api, ids))) or _report_stuck(api, ids),
                   "every pass to finish on the surviving worker", 480)
@@ -226,6 +209,29 @@ def test_two_workers_overlapping_passes_and_a_killed_worker(
     _check_one_pass_per_portal(runs)
 
 
+def _kill_a_worker_mid_pass(api: str, replica: Replica, workers: list[subprocess.Popen[bytes]],
+                            env: dict[str, str], work: pathlib.Path, tmp_path: pathlib.Path) -> set[Any]:
+    """SIGKILL a worker (and the pass it runs) while that pass is fetching; if the pass happened to
+    end just before the kill, a fresh worker takes its place and we try again. Returns the ids of
+    the flow runs started meanwhile."""
+    started: set[Any] = set()
+    for attempt in range(3):
+        served = len(replica.requests)
+        _wait(lambda: len(replica.requests) > served + 3, "a pass fetching", 120)  # noqa: B023
+        victim = _worker_running_a_pass(api, workers)
+        for pid in [victim.pid, *_descendants(victim.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        victim.wait()
+        time.sleep(1.0)
+        if asyncio.run(_crash_orphans(api)) >= 1:
+            return started
+        print(f"kill attempt {attempt}: no pass was running in the killed worker")
+        workers[workers.index(victim)] = _worker(env, work, tmp_path / f"worker-extra{attempt}.log")
+        started |= set(asyncio.run(_start(api, list(DEPLOYMENTS))))
+    raise AssertionError("no pass was caught mid-run by the kill in three tries")
+
+
 def _check_warehouse(lake: str, urls: list[str], received: list[str]) -> None:
     con = connect(lake, read_only=True)
     try:
@@ -240,15 +246,7 @@ def _check_warehouse(lake: str, urls: list[str], received: list[str]) -> None:
                       (SELECT 1 FROM versions v WHERE v.article_url = a.url AND v.content_hash = a.current_hash)""") \
             == [(0,)]
         assert one("SELECT count(*) - count(DISTINCT dedupe_key) FROM alerts") == [(0,)]
-        new = {url for (url,) in one("SELECT article_url FROM alerts WHERE kind = 'new'")}
-        relevant = {url for (url,) in one("SELECT url FROM articles WHERE relevant")}
-        assert relevant and new <= relevant  # [Baru] only for relevant articles, once each (keys above)
-        # A relevant article without its own [Baru] is a later member of a story (README "Stories"):
-        # its [Baru] became the story's "juga di" follow-up, or an alert of what it adds.
-        grouped = {url for (url,) in one("SELECT article_url FROM story_links")}
-        assert relevant - new <= grouped, relevant - new - grouped
-        if relevant - new:
-            assert one("SELECT count(*) FROM alerts WHERE kind = 'story'")[0][0] >= 1
+        _check_new_alerts(one)
         keys = [key for (key,) in one("SELECT dedupe_key FROM alerts WHERE kind <> 'digest'")]
         statuses = one("SELECT status, count(*) FROM deliveries GROUP BY 1")
         assert dict(statuses).get("pending", 0) == 0 and dict(statuses).get("failed", 0) == 0, statuses
@@ -258,6 +256,19 @@ def _check_warehouse(lake: str, urls: list[str], received: list[str]) -> None:
     sent = sorted(k.split("#")[0] for k in received)
     assert sorted(set(sent)) == sorted(keys)  # every alert reached the chat...
     assert len(sent) == len(set(sent))  # ...once (the kill came while a pass was fetching, not sending)
+
+
+def _check_new_alerts(one: Any) -> None:
+    """[Baru] only for relevant articles (once each: the dedupe keys are distinct). A relevant
+    article without its own [Baru] is a later member of a story (README "Stories"): its [Baru]
+    became the story's "juga di" follow-up, or an alert of what it adds."""
+    new = {url for (url,) in one("SELECT article_url FROM alerts WHERE kind = 'new'")}
+    relevant = {url for (url,) in one("SELECT url FROM articles WHERE relevant")}
+    assert relevant and new <= relevant
+    grouped = {url for (url,) in one("SELECT article_url FROM story_links")}
+    assert relevant - new <= grouped, relevant - new - grouped
+    if relevant - new:
+        assert one("SELECT count(*) FROM alerts WHERE kind = 'story'")[0][0] >= 1
 
 
 def _check_one_pass_per_portal(runs: list[tuple[str, str, Any, Any]]) -> None:

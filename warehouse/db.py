@@ -244,16 +244,21 @@ def _connect_lake(location: Location, *, read_only: bool) -> duckdb.DuckDBPyConn
     return con
 
 
+def _make_folder(path: pathlib.Path) -> None:
+    """The folder of a warehouse file, created (WarehouseError saying why it cannot be)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # e.g. a parent that is a file: /etc/passwd/x.duckdb
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc))
+        raise WarehouseError(f"cannot create the folder of {path}: {reason}") from None
+
+
 def _connect_file(path: pathlib.Path, *, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `beritawatch run` first")
     if not read_only:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:  # e.g. a parent that is a file: /etc/passwd/x.duckdb
-            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-            reason = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc))
-            raise WarehouseError(f"cannot create the folder of {path}: {reason}") from None
+        _make_folder(path)
     deadline = time.monotonic() + wait_s
     delay = 0.1
     while True:
