@@ -23,7 +23,7 @@ from beritawatch.stories.features import Fingerprint, fingerprint, index_keys
 from beritawatch.stories.matching import Match, best_match, compare
 from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
-from warehouse.db import insert_rows, transaction
+from warehouse.db import insert_one, insert_rows, insert_select, write
 
 SMALL_ROWS = 20000  # rows per insert statement for the story tables (small rows, unlike raw pages)
 INDEX_COLUMNS = (("key", "BIGINT"), ("kind", "VARCHAR"), ("article_url", "VARCHAR"), ("dated", "TIMESTAMPTZ"))
@@ -109,13 +109,11 @@ def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datet
     are delivered). Grouping is an extra: if it fails, the pass stays stored, its alerts go out
     ungrouped, and the failure is recorded as a `stories_error` event."""
     try:
-        with transaction(con):
-            return group_pass(con, run_id, now, settings, lang)
+        return write(con, lambda: group_pass(con, run_id, now, settings, lang))
     except Exception as exc:  # noqa: BLE001 - never lose a stored pass to the grouping step
-        with transaction(con):
-            con.execute("""INSERT INTO events (run_id, happened_at, kind, detail)
-                           VALUES (?, ?, 'stories_error', ?)""",
-                        [run_id, now, json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})])
+        detail = json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})
+        write(con, lambda: insert_select(con, "events", "run_id, happened_at, kind, detail",
+                                         "SELECT ?, ?, 'stories_error', ?", [run_id, now, detail]))
         return None
 
 
@@ -202,10 +200,7 @@ def _join(con: duckdb.DuckDBPyConnection, fp: Fingerprint, found: tuple[Fingerpr
     other, match = found
     story = links.get(other.url)
     if story is None:
-        created = con.execute("INSERT INTO story_groups (created_at, run_id) VALUES (?, ?) RETURNING story_id",
-                              [now, run_id]).fetchone()
-        assert created is not None
-        story = links[other.url] = int(created[0])
+        story = links[other.url] = insert_one(con, "story_groups", "created_at, run_id", [now, run_id])
         writer.set(story, other.url, "first", 1.0, None, now, run_id)
     links[fp.url] = story
     writer.set(story, fp.url, "copy", match.similarity, match, now, run_id)
@@ -389,9 +384,9 @@ def _regroup_story(con: duckdb.DuckDBPyConnection, story: int, urls: Sequence[st
     for url, portal, title, _ in relevant[1:]:
         if url not in urls:
             continue
-        result.alerts_replaced += len(con.execute(
-            "DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ? RETURNING alert_id",
-            [run_id, url]).fetchall())
+        [(deleted,)] = con.execute("DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ?",
+                                   [run_id, url]).fetchall()  # the count of rows deleted (no RETURNING on a lake)
+        result.alerts_replaced += int(deleted)
         if _alert_new_facts(con, story, keeper, (url, portal or "", title or ""), run_id, now, lang):
             result.alerts_written += 1
         else:
@@ -427,6 +422,6 @@ def _key(text: str) -> str:
 
 
 def _write_alert(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, url: str, alert: Alert) -> None:
-    con.execute("""INSERT INTO alerts (dedupe_key, kind, created_at, run_id, article_url, payload)
-                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING""",
-                [alert.dedupe_key, alert.kind, now, run_id, url, alert.dumps()])
+    insert_select(con, "alerts", "dedupe_key, kind, created_at, run_id, article_url, payload",
+                  "SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE dedupe_key = ?)",
+                  [alert.dedupe_key, alert.kind, now, run_id, url, alert.dumps(), alert.dedupe_key])
