@@ -33,8 +33,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(f"config error: {exc}", EXIT_CONFIG)
     db_path = args.db or config.database
-    try:  # fail fast, before Prefect starts, when the file is held or unusable
-        connect(db_path, wait_s=args.lock_wait).close()
+    unknown = sorted(set(args.portal or ()) - set(_portal_names()))
+    if unknown:
+        return _fail(f"--portal: unknown portal {', '.join(unknown)} (known: {', '.join(_portal_names())})",
+                     EXIT_CONFIG)
+    try:  # fail fast, before Prefect starts, when the warehouse is held or unusable
+        connect(db_path, wait_s=args.lock_wait, data_path=config.data_path).close()
     except WarehouseError as exc:
         return _fail(str(exc), database_exit_code(exc))
     live = sys.stderr.isatty() and not args.quiet  # a terminal gets progress bars, not log lines
@@ -45,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with live_progress(live):
             summary = monitor_pass(config_path=str(config_file), db_path=str(db_path), now=args.now,
-                                   lock_wait_s=args.lock_wait)
+                                   lock_wait_s=args.lock_wait, portals=args.portal or None)
     except WarehouseError as exc:
         return _fail(str(exc), database_exit_code(exc))
     except ConfigError as exc:
@@ -59,6 +63,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         for failure in summary.get("failures", []):
             print(failure_line(*failure))
     return 0
+
+
+def _portal_names() -> list[str]:
+    from beritawatch.urls import PORTALS
+
+    return [*sorted(PORTALS), "other"]
 
 
 def nothing_monitored(config: Config, summary: dict[str, Any]) -> str | None:
@@ -131,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print nothing unless something fails (for cron)")
     run.add_argument("--now", action="store_true",
                      help="check every tracked article and poll every source now, whatever their schedule or backoff")
+    run.add_argument("--portal", action="append", metavar="NAME",
+                     help="only this portal's sources and articles (repeatable; 'other': sites of no known portal); "
+                          "for parallel passes on a DuckLake warehouse")
     run.set_defaults(func=cmd_run)
 
     parse = sub.add_parser("parse", help="print the article extracted from a saved page as JSON")

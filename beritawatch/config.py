@@ -111,12 +111,13 @@ class Config:
     ui: UiSettings = UiSettings()
     report: ReportSettings = ReportSettings()
     stories: StorySettings = StorySettings()
-    database: pathlib.Path = DEFAULT_DB
+    database: pathlib.Path = DEFAULT_DB  # a DuckDB file, or "ducklake:<catalog>" (warehouse.backend)
     source: pathlib.Path | None = None  # the file it was read from
+    data_path: str | None = None  # a DuckLake warehouse's Parquet folder (or object-storage URL)
 
 
 _TOP_KEYS = {"track", "discover", "topics", "topic", "alerts", "http", "revisit", "database", "ui", "report",
-             "stories"}
+             "stories", "data_path"}
 
 
 def config_path(path: pathlib.Path | None = None,
@@ -179,11 +180,16 @@ def config_from_dict(raw: Mapping[str, Any], env: Mapping[str, str] | None = Non
         raise ConfigError(exc.key, exc.problem) from None
     database = raw.get("database", str(DEFAULT_DB))
     if not isinstance(database, str) or not database:
-        raise ConfigError("database", "must be a file path string")
+        raise ConfigError("database", "must be a file path or a 'ducklake:...' string")
+    data_path = raw.get("data_path")
+    if data_path is not None and (not isinstance(data_path, str) or not data_path):
+        raise ConfigError("data_path", "must be a folder path or object-storage URL string")
+    if data_path is not None and not database.startswith("ducklake:"):
+        raise ConfigError("data_path", "only a DuckLake warehouse (database = \"ducklake:...\") has a data path")
     return Config(track=track, discover=discover, topics=topics, alerts=alerts, http=http,
                   revisit=revisit, ui=_ui(_table(raw, "ui")), report=_report(_table(raw, "report")),
                   stories=stories,
-                  database=pathlib.Path(database))
+                  database=pathlib.Path(database), data_path=data_path)
 
 
 def _list(raw: Mapping[str, Any], key: str) -> list[Any]:

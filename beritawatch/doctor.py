@@ -196,7 +196,7 @@ def _check_database(report: Report, path: pathlib.Path, config: Config | None) -
     from warehouse.db import WarehouseError, connect, migration_files
     from warehouse.export import MANIFEST, export_dir
 
-    if not path.exists():
+    if not str(path).startswith("ducklake:") and not path.exists():  # a lake is checked by connecting
         report.add(WARN, "database", f"no warehouse at {path} yet", "the first `beritawatch run` creates it")
         return
     try:

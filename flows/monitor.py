@@ -2,6 +2,11 @@
 windows (prepare, plan, store, deliver), never while the network is being read.
 
     prepare → discover (network) → plan → check each portal (network) → store → deliver
+
+On a DuckDB file one pass at a time holds the warehouse (`pass_lock`). On a DuckLake many passes
+run at once, each on its own `portals` (prefect-lake.yaml: one deployment per portal group); a
+lock per portal keeps one pass per portal at a time (`portal_locks`), and the passes' write
+windows are serialised and retried by `warehouse.db.write`.
 """
 from __future__ import annotations
 
@@ -32,12 +37,14 @@ from beritawatch.memory import give_large_buffers_back, trim
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
-from beritawatch.urls import article_key, portal_of
+from beritawatch.urls import PORTALS, article_key, portal_of
 from warehouse import outbox, retention, sources, store
-from warehouse.db import connect, pass_lock, transaction
+from warehouse.backend import Location, locate
+from warehouse.db import connect, pass_lock, portal_locks, write
 from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
+OTHER = "other"  # the portal name of sites no pack knows (for `portals`)
 T = TypeVar("T")
 LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
 PROGRESS_EVERY_S = 5.0  # a long pass logs each portal's progress this often
@@ -62,18 +69,31 @@ def topics_of(config: Config) -> tuple[Topic, ...]:
     return config.topics or default_topics()
 
 
+def known_portals() -> list[str]:
+    """Every name `portals` takes: the packs' portals and "other"."""
+    return [*sorted(PORTALS), OTHER]
+
+
+def _portal_name(url: str) -> str:
+    return portal_of(url) or OTHER
+
+
 @task(name="prepare", cache_policy=NO_CACHE, persist_result=False)
-def prepare(config: Config, db_path: str, run_id: str) -> list[DueSource]:
-    """Register the configured articles and sources, open the run, pick the sources due."""
+def prepare(config: Config, db_path: Location, run_id: str, portals: list[str] | None = None) -> list[DueSource]:
+    """Register the configured articles and sources, open the run, pick the sources due (of
+    `portals` only, when given)."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
-        with transaction(con):
+        def register() -> None:
             tracked = [(item.url, portal_of(item.url)) for item in config.track]  # canonicalized by identity
             store.track(con, tracked, "track", now)
             sources.register_sources(con, config.discover)
             store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)
-        return sources.due_sources(con, config.discover, now, every_pass=config.revisit.every_pass)
+
+        write(con, register)
+        due = sources.due_sources(con, config.discover, now, every_pass=config.revisit.every_pass)
+        return [s for s in due if portals is None or _portal_name(s.url) in portals]
     finally:
         con.close()
 
@@ -116,16 +136,18 @@ def discover(config: Config, due: list[DueSource]) -> list[PollResult]:
 
 
 @task(name="plan", cache_policy=NO_CACHE, persist_result=False)
-def plan(config: Config, db_path: str, run_id: str, polls: list[PollResult],
-         only_new: bool = False) -> tuple[list[DueArticle], dict[str, Any]]:
-    """Record the polls, track what they found, and pick the articles due for a check."""
+def plan(config: Config, db_path: Location, run_id: str, polls: list[PollResult],
+         only_new: bool = False, portals: list[str] | None = None) -> tuple[list[DueArticle], dict[str, Any]]:
+    """Record the polls, track what they found, and pick the articles due for a check (of
+    `portals` only, when given)."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
-        with transaction(con):
-            found = sources.record_polls(con, run_id, polls, now)
+        found = write(con, lambda: sources.record_polls(con, run_id, polls, now))
         due = store.due_articles(con, now, every_pass=config.revisit.every_pass,
-                                 limit=config.revisit.max_per_pass, only_new=only_new)
+                                 limit=config.revisit.max_per_pass, only_new=only_new,
+                                 portals=None if portals is None else [p for p in portals if p != OTHER],
+                                 other_sites=portals is None or OTHER in portals)
         due = _without_untracked(con, config, due)
         discovery = {**dataclasses.asdict(found),
                      "failures": [[p.source.url, p.outcome, p.error] for p in polls if p.error]}
@@ -163,7 +185,7 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
 
 
 @task(name="store", cache_policy=NO_CACHE, persist_result=False)
-def store_results(config: Config, db_path: str, run_id: str, results: list[CheckResult]) -> dict[str, Any]:
+def store_results(config: Config, db_path: Location, run_id: str, results: list[CheckResult]) -> dict[str, Any]:
     """Write every check of the pass in one transaction (versions, edits, events, alerts)."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
@@ -182,7 +204,7 @@ def store_results(config: Config, db_path: str, run_id: str, results: list[Check
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, persist_result=False)
-def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dict[str, Any]:
+def deliver_alerts(config: Config, db_path: Location, summary: dict[str, Any]) -> dict[str, Any]:
     """Plan this pass's alerts to their targets, send whatever is due (retries included), and
     close the run with the full summary."""
     run_id = summary["run_id"]
@@ -193,11 +215,12 @@ def deliver_alerts(config: Config, db_path: str, summary: dict[str, Any]) -> dic
             digest_threshold=config.alerts.digest_threshold, max_attempts=config.alerts.max_attempts,
             lang=config.ui.language)
         summary = {**summary, "delivery": report.to_json()}
-        with transaction(con):
-            store.finish_run(con, run_id, _now(), summary)
+        write(con, lambda: store.finish_run(con, run_id, _now(), summary))
         retention.compact(con, _now())  # old fetches and polls folded into daily rows (warehouse/retention.py)
+        if db_path.is_lake:  # analysts query the lake itself while passes write: no copy, no per-pass report
+            return summary
         try:  # the analysts' copy; a failed export never fails the pass
-            export_parquet(con, export_dir(db_path))
+            export_parquet(con, export_dir(str(db_path)))
         except (duckdb.Error, OSError) as exc:
             get_run_logger().warning("Parquet export for analysts failed: %s", exc)
         _rewrite_report(config, con, get_run_logger())
@@ -220,33 +243,42 @@ def _rewrite_report(config: Config, con: duckdb.DuckDBPyConnection, logger: Any)
 
 @flow(name="beritawatch-pass", task_runner=_RUNNER, persist_result=False)
 def monitor_pass(config_path: str | None = None, db_path: str | None = None, mode: str = "all",
-                 now: bool = False, lock_wait_s: float = 60.0) -> dict[str, Any]:
+                 now: bool = False, lock_wait_s: float = 60.0, portals: list[str] | None = None) -> dict[str, Any]:
     """One monitoring pass over everything due; one broken URL or feed never fails it.
 
     mode "all": poll due sources and check due articles; "discover": poll due sources and check
     only articles never checked yet; "revisit": check due articles, poll nothing.
     now: everything is due (every active article, every source), whatever its schedule or backoff.
-    One pass at a time holds the warehouse: a second one waits `lock_wait_s`, then fails with
-    WarehouseLocked (`beritawatch run` exits 3).
+    portals: only these portals' sources and articles (None: all; "other": sites of no known
+    portal), for parallel passes on a DuckLake (prefect-lake.yaml: one deployment per portal group).
+    A DuckDB file takes one pass at a time, a DuckLake one pass per portal at a time: a second one
+    waits `lock_wait_s`, then fails with WarehouseLocked (`beritawatch run` exits 3).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    unknown = sorted(set(portals or ()) - set(known_portals()))
+    if unknown:
+        raise ValueError(f"unknown portal {', '.join(unknown)}: the portals are {', '.join(known_portals())}")
     give_large_buffers_back()  # page buffers go back to the OS when freed (see beritawatch.memory)
     config = load_config(pathlib.Path(config_path) if config_path else None)
     if now:  # the stored schedules stay as they are: the next pass goes back to them
         config = dataclasses.replace(config, revisit=dataclasses.replace(config.revisit, every_pass=True))
-    database = str(db_path or config.database)
+    database = locate(str(db_path or config.database), config.data_path)
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    with pass_lock(database, run_id, wait_s=lock_wait_s):
-        return _run_pass(config, database, run_id, mode)
+    chosen = sorted(set(portals)) if portals else None
+    held = (portal_locks(database, chosen or known_portals(), wait_s=lock_wait_s) if database.is_lake
+            else pass_lock(str(database), run_id, wait_s=lock_wait_s))
+    with held:
+        return _run_pass(config, database, run_id, mode, chosen)
 
 
-def _run_pass(config: Config, database: str, run_id: str, mode: str) -> dict[str, Any]:
+def _run_pass(config: Config, database: Location, run_id: str, mode: str,
+              portals: list[str] | None) -> dict[str, Any]:
     logger = get_run_logger()
     cfg = _whole(config)
-    due_sources = prepare(cfg, database, run_id)
+    due_sources = prepare(cfg, database, run_id, portals)
     polls = discover(cfg, _whole(due_sources if mode != "revisit" else []))
-    due, discovery = plan(cfg, database, run_id, _whole(polls), only_new=mode == "discover")
+    due, discovery = plan(cfg, database, run_id, _whole(polls), only_new=mode == "discover", portals=portals)
     by_portal: dict[str, list[DueArticle]] = collections.defaultdict(list)
     for item in due:
         by_portal[item.portal or "unknown"].append(item)

@@ -41,7 +41,7 @@ def parse(html: str | bytes, url: str) -> Article:
         # fast path: parse only <head> + the article region; anything missing -> whole page
         small = trim(text, site.regions)
         if small is not None:
-            article = site.parse(Page(small, url, domain))
+            article = site.parse(Page(small, url, domain, whole=False))
             if _complete(article):
                 return article
         return _finish(site.parse(Page(text, url, domain)))

@@ -34,6 +34,10 @@ def clean(text: str | None) -> str:
     """Collapse whitespace (nbsp, zero-width spaces included) and strip."""
     if not text:
         return ""
+    # already clean (most paragraphs): every whitespace character str.split() knows but " ", and every
+    # zero-width one, is unprintable, so this is exactly the case where split/join would give `text` back
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
     if not text.isascii():
         text = text.translate(_INVISIBLE)
     return " ".join(text.split())
@@ -50,10 +54,11 @@ class Block:
 class Page:
     """A parsed HTML page plus the lookups every portal parser needs."""
 
-    def __init__(self, text: str, url: str, domain: str | None = None) -> None:
+    def __init__(self, text: str, url: str, domain: str | None = None, *, whole: bool = True) -> None:
         self.text = text
         self.url = url
         self.domain = domain  # the portal's registrable domain, for the canonical-URL check
+        self.whole = whole  # False for the fast path's cut (<head> + article region)
         # scripting=True as in a browser: a <noscript> in <head> must not push <head> into <body>
         self.doc = LexborHTMLParser(defuse(text), scripting=True)
         self._meta: dict[str, str] | None = None

@@ -44,7 +44,8 @@ class Region:
 
     The region runs from the tag holding the earliest `start` marker after <body>, through the `body`
     marker (the body container), to `slack` characters past the furthest `end` marker found after
-    the body marker: end markers must be things that only ever follow the body. The region is not
+    the body marker (to the marker's end when it is an end tag such as "</article>": nothing after it
+    is part of the element): end markers must be things that only ever follow the body. The region is not
     used when `nested` occurs inside the body container before the end (an element that could close
     the region early), when the body marker or an `only_inside` marker occurs after the end (things
     the parser reads wherever they are: every body container, every byline link), when a JSON-LD
@@ -155,19 +156,24 @@ def scan_head(text: str) -> tuple[str, int] | None:
 
 def _has_json_ld(text: str, lo: int, hi: int) -> bool:
     """Whether "ld+json" occurs in text[lo:hi]: one memchr pass for its rare "+", checking each hit
-    (str.find of a short word reads every character; a page with many "+" falls back to it)."""
+    (str.find of a short word reads every character; a page with many "+", such as scripts' "i++", falls
+    back to it after a few: each hit checked costs about what str.find costs on 1 KB)."""
+    if hi - lo < 7:
+        return False  # (and hi - 4 below stays a position, never one counted from the end)
     plus = text.find("+", lo + 2, hi - 4)
-    for _ in range(64):
+    for _ in range(8):
         if plus < 0:
             return False
         if text.startswith("ld+json", plus - 2):
             return True
         plus = text.find("+", plus + 1, hi - 4)
-    return text.find("ld+json", plus - 2, hi) >= 0
+    return plus >= 0 and text.find("ld+json", plus - 2, hi) >= 0
 
 
-def _region_bounds(text: str, region: Region, body_tag: int, seen: dict[str, int]) -> tuple[int, int, int] | None:
-    """(region start, body container, furthest end marker) in `text`, or None when a marker is missing.
+def _region_bounds(text: str, region: Region, body_tag: int,
+                   seen: dict[str, int]) -> tuple[int, int, int, bool] | None:
+    """(region start, body container, end of the furthest end marker, whether that marker is an end tag)
+    in `text`, or None when a marker is missing.
 
     `seen` remembers where each start marker was first found (templates share them: Tempo's <article).
     """
@@ -185,8 +191,11 @@ def _region_bounds(text: str, region: Region, body_tag: int, seen: dict[str, int
     container = text.find(region.body, start) if start >= 0 else -1
     if container < 0:
         return None
-    ends = [i + len(m) for m in region.end if (i := text.find(m, container)) >= 0]
-    return (start, container, max(ends)) if ends else None
+    ends = [(i + len(m), m) for m in region.end if (i := text.find(m, container)) >= 0]
+    if not ends:
+        return None
+    end, marker = max(ends)
+    return start, container, end, marker.startswith("</")
 
 
 def _head(text: str) -> tuple[str, int] | None:
@@ -219,14 +228,14 @@ def _cut(text: str, region: Region, kept: str, head_end: int, seen: dict[str, in
     bounds = _region_bounds(text, region, head_end, seen)
     if bounds is None:
         return None
-    start, container, end = bounds
+    start, container, end, closed = bounds
     if region.nested is not None and text.find(region.nested, container + len(region.body), end) >= 0:
         return None
     if any(text.find(marker, end) >= 0 for marker in (region.body, *region.only_inside)):
         return None  # another body container (or byline) after the region
     if _has_json_ld(text, head_end, start) or _has_json_ld(text, end, len(text)):
         return None  # JSON-LD in <body> outside the region: the parsers read it
-    cut = end + region.slack
+    cut = end if closed else end + region.slack
     if start - head_end < 2000 and len(text) - cut < 2000:
         return None  # nothing worth cutting
     if region.veto is not None and (region.veto(text, head_end, start) or region.veto(text, end, len(text))):

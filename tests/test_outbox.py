@@ -21,9 +21,10 @@ from beritawatch.alerts.targets import validate_targets
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import DETIK_URL
 from flows.monitor import monitor_pass
+from tests.conftest import WarehouseSpec
 from tests.receivers import JsonReceiver, SmtpReceiver
 from warehouse import outbox
-from warehouse.db import connect
+from warehouse.db import connect, insert_select
 
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -38,8 +39,8 @@ def add_alerts(con: duckdb.DuckDBPyConnection, n: int) -> None:
         alert = Alert(kind="new", dedupe_key=f"new:test{i:04d}", portal="detik",
                       url=f"https://news.detik.com/internasional/d-75{i:05d}/berita-{i}",
                       title=f"Korut kirim amunisi ke Rusia, laporan {i}", summary="Jakarta - Ringkasan.")
-        con.execute("INSERT INTO alerts (dedupe_key, kind, created_at, payload) VALUES (?, 'new', ?, ?)",
-                    [alert.dedupe_key, NOW, alert.dumps()])
+        insert_select(con, "alerts", "dedupe_key, kind, created_at, payload", "SELECT ?, 'new', ?, ?",
+                      [alert.dedupe_key, NOW, alert.dumps()])
 
 
 @pytest.fixture
@@ -56,10 +57,11 @@ def smtp() -> SmtpReceiver:
 
 @pytest.mark.prefect
 def test_pass_alerts_reach_chat_one_by_one_and_email_as_a_digest(
-        prefect_server: str, replica: Replica, write_config, hook: JsonReceiver, smtp: SmtpReceiver) -> None:
+        prefect_server: str, replica: Replica, write_config, hook: JsonReceiver, smtp: SmtpReceiver,
+        warehouse: WarehouseSpec) -> None:
     targets = (f'[alerts]\ntargets = [{{url = "{hook.url()}", tags = ["chat"]}}, '
                f'{{url = "{smtp.url()}", tags = ["email"]}}]\n')
-    config = write_config(extra=targets)
+    config = write_config(extra=targets, warehouse=warehouse)
     monitor_pass(config_path=str(config))
     titles = [r.json["title"] for r in hook.accepted]
     assert len(titles) == 5 and all(t.startswith("[Baru]") for t in titles)
@@ -76,10 +78,10 @@ def test_pass_alerts_reach_chat_one_by_one_and_email_as_a_digest(
     assert len(set(keys(hook))) == len(keys(hook)) == 6
 
 
-def test_receiver_down_first_then_delivered_exactly_once(tmp_path: pathlib.Path) -> None:
+def test_receiver_down_first_then_delivered_exactly_once(warehouse: WarehouseSpec) -> None:
     with JsonReceiver(fail_first=3) as flaky:
         targets = validate_targets([{"url": flaky.url(), "tags": ["chat"]}])
-        con = connect(tmp_path / "w.duckdb")
+        con = connect(warehouse.location)
         add_alerts(con, 5)
         first = outbox.deliver_outbox(con, targets, NOW, pass_id="p1", digest_threshold=10, max_attempts=5)
         assert (first.sent, first.retried_later) == (2, 3)
@@ -95,10 +97,10 @@ def test_receiver_down_first_then_delivered_exactly_once(tmp_path: pathlib.Path)
         con.close()
 
 
-def test_a_receiver_that_never_answers_is_given_up_and_reported(tmp_path: pathlib.Path) -> None:
+def test_a_receiver_that_never_answers_is_given_up_and_reported(warehouse: WarehouseSpec) -> None:
     with JsonReceiver(fail_first=100) as dead:
         targets = validate_targets([dead.url()])
-        con = connect(tmp_path / "w.duckdb")
+        con = connect(warehouse.location)
         add_alerts(con, 1)
         for hour in range(3):
             report = outbox.deliver_outbox(con, targets, NOW + dt.timedelta(hours=hour * 7), pass_id=f"p{hour}",
@@ -109,10 +111,10 @@ def test_a_receiver_that_never_answers_is_given_up_and_reported(tmp_path: pathli
         con.close()
 
 
-def test_hundred_alerts_make_one_digest_not_a_flood(tmp_path: pathlib.Path, hook: JsonReceiver,
+def test_hundred_alerts_make_one_digest_not_a_flood(warehouse: WarehouseSpec, hook: JsonReceiver,
                                                      smtp: SmtpReceiver) -> None:
     targets = validate_targets([{"url": hook.url(), "tags": ["chat"]}, {"url": smtp.url(), "tags": ["email"]}])
-    con = connect(tmp_path / "w.duckdb")
+    con = connect(warehouse.location)
     add_alerts(con, 100)
     report = outbox.deliver_outbox(con, targets, NOW, pass_id="p1", digest_threshold=10, max_attempts=5)
     assert report.sent == 2
@@ -134,7 +136,7 @@ KILLER = textwrap.dedent("""
     from beritawatch.alerts.deliver import deliver
     from beritawatch.alerts.targets import validate_targets
     from warehouse import outbox
-    from warehouse.db import connect
+    from warehouse.db import connect, insert_select
 
     sends = 0
     def send_then_die(target, messages):
@@ -152,9 +154,10 @@ KILLER = textwrap.dedent("""
 """)
 
 
-def test_kill_9_between_send_and_record_loses_nothing(tmp_path: pathlib.Path, hook: JsonReceiver) -> None:
-    db = tmp_path / "w.duckdb"
-    con = connect(db)
+def test_kill_9_between_send_and_record_loses_nothing(tmp_path: pathlib.Path, hook: JsonReceiver,
+                                                     warehouse: WarehouseSpec) -> None:
+    db = warehouse.database  # a file path, or a lake's "ducklake:..." (the child opens either)
+    con = connect(warehouse.location)
     add_alerts(con, 4)
     con.close()
     script = tmp_path / "killer.py"

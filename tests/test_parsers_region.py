@@ -12,10 +12,9 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.fallback_eval import f1
 from bench.parse_speed import MIRROR, RealPage, real_pages
 from parsers import Article, noise, parse
-from parsers.common import Page, extract_blocks
+from parsers.common import Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.portals.tempo.parse import has_isi_id
 from parsers.region import _has_json_ld, scan_head, trim
 from parsers.registry import lookup
 
@@ -77,15 +76,22 @@ def test_both_paginated_templates_keep_their_page_links() -> None:
     ("republika", "plain", b'<script type="application/ld+json">{"@type":"NewsArticle","headline":"Lain"}</script>'),
     # byline links outside the region: the Tempo parsers read them wherever they are
     ("tempo", "plain-old", b'<div class="reporter"><a href="/penulis/lain">Penulis Lain</a></div>'),
-    ("tempo", "plain", b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>'),
-    # an element with id "isi" anywhere makes a Nuxt-looking page the pre-2024 template
-    ("tempo", "plain", b"<div id=isi><p>Isi lama.</p></div>"),
 ])
 def test_things_outside_the_region_that_the_parser_reads_turn_the_fast_path_off(
         portal: str, name: str, tail: bytes) -> None:
     html, url = _fixture(portal, name)
     padded = _padded(html, tail)
     assert _trimmed(padded, url) is None
+    assert parse(padded, url) == _whole(padded, url)
+
+
+@pytest.mark.parametrize(("portal", "name"), [("republika", "plain"), ("tempo", "plain"), ("detik", "plain")])
+def test_a_region_ending_in_an_end_tag_is_cut_right_after_it(portal: str, name: str) -> None:
+    html, url = _fixture(portal, name)
+    side = b"<aside><h2>Terpopuler</h2>" + b"<p><a href='/lain'>Berita lain di samping</a></p>" * 40 + b"</aside>"
+    padded = _padded(html, side)
+    small = _trimmed(padded, url)
+    assert small is not None and small.endswith("</article>") and "Terpopuler" not in small
     assert parse(padded, url) == _whole(padded, url)
 
 
@@ -97,12 +103,51 @@ def test_an_article_nested_in_the_republika_body_turns_the_fast_path_off() -> No
     assert parse(padded, url) == _whole(padded, url)
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ('<div id="isi">', True), ("<div ID = isi>", True), ("<div id='isi' class=x>", True), ("<p id=isi>", True),
-    ("polisi dan komisi isi ulang", False), ('<div class="isi">', False), ('<div id="isian">', False),
-])
-def test_the_pre_2024_tempo_template_is_recognised_however_its_id_is_written(text: str, found: bool) -> None:
-    assert has_isi_id(f"<html><body>{text}</body></html>") is found
+@pytest.mark.parametrize("outside", [
+    b"<div id=isi><p>Isi lama yang tersesat.</p></div>", b"<nav id='isi'><a href='/x'>menu</a></nav>"])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_nuxt_page_stays_nuxt_with_an_isi_element_outside_its_region(outside: bytes, where: str) -> None:
+    html, url = _fixture("tempo", "plain")
+    at = html.index(b">", html.index(b"<body")) + 1 if where == "before" else html.rindex(b"</body>")
+    padded = _padded(html[:at] + outside + html[at:])
+    assert _trimmed(padded, url) is not None  # the region alone tells the template
+    article = parse(padded, url)
+    assert article == _whole(padded, url) and article.body == parse(html, url).body
+    assert "Isi lama yang tersesat." not in article.body
+
+
+@pytest.mark.parametrize("outside", [
+    b"<div id=content-wrapper><p>Isi baru yang tersesat.</p></div>", b"<div ID = 'content-wrapper'><p>Isi.</p></div>"])
+def test_a_nuxt_body_wrapper_outside_the_first_article_leaves_the_pre_2024_template(outside: bytes) -> None:
+    html, url = _fixture("tempo", "multipage-1")
+    padded = _padded(html, outside)
+    assert _trimmed(padded, url) is not None
+    article = parse(padded, url)
+    assert article == _whole(padded, url)
+    assert article.next_pages and article.body == parse(html, url).body  # still the pre-2024 template
+
+
+@pytest.mark.parametrize("json_ld_authors", [True, False])
+def test_a_nuxt_byline_link_outside_the_region_changes_nothing(json_ld_authors: bool) -> None:
+    html, url = _fixture("tempo", "plain")
+    if not json_ld_authors:  # then the parser reads /penulis/ links wherever they are, before meta author
+        html = html.replace(b'"author"', b'"pengarang"').replace(b"/penulis/", b"/profil/")
+        html = html.replace(b"</head>", b'<meta name="author" content="Nama Meta"></head>', 1)
+        assert not Page(to_text(html), url).ld_people("author")
+    padded = _padded(html, b'<div><a href="/penulis/orang-lain">Orang Lain</a></div>')
+    assert _trimmed(padded, url) is not None
+    article = parse(padded, url)
+    assert article == _whole(padded, url)
+    assert article.authors == (("Ida Rosdalina",) if json_ld_authors else ("Orang Lain",))
+
+
+def test_a_page_with_both_body_wrappers_is_the_nuxt_template() -> None:
+    html, url = _fixture("tempo", "multipage-1")
+    both = html.replace(b'id="isi"', b'id="isi"><div id="content-wrapper"', 1)
+    both = both.replace(b"</body>", b"</div></body>", 1)  # the extra wrapper is closed before </body>
+    assert parse(html, url).next_pages  # the pre-2024 template's page links are followed...
+    assert parse(both, url).next_pages == ()  # ...the Nuxt template is one page
+    assert parse(both, url).body == parse(html, url).body  # the same paragraphs, read from the Nuxt wrapper
 
 
 def test_a_login_prompt_at_the_end_of_the_region_falls_back_to_the_whole_page() -> None:
@@ -202,18 +247,20 @@ def test_the_fast_path_equals_the_whole_page_whatever_the_head_holds(head: bytes
     assert parse(padded, url) == _whole(padded, url)
 
 
-def test_the_isi_check_reads_only_the_range_it_is_given() -> None:
-    text = "<div>polisi</div><div id=isi>lama</div><p>posisi</p>"
-    at = text.index("id=isi")
-    assert has_isi_id(text) and has_isi_id(text, at - 5, at + 10)
-    assert not has_isi_id(text, 0, at) and not has_isi_id(text, at + 7, len(text))
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ld+json x<", max_size=200), st.data())
 def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
+    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+
+
+@pytest.mark.parametrize(("text", "lo", "hi"), [
+    ("ld+json", 0, 3),  # a range too short to hold it, ending before a "+"
+    ("a+" * 8 + "<" * 20 + "ld+json", 0, 20),  # as many "+" as the scan checks, then none in range
+    ("a+" * 8 + "ld+json", 16, 23),
+])
+def test_the_json_ld_scan_edges(text: str, lo: int, hi: int) -> None:
     assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
 
 
@@ -269,3 +316,20 @@ def test_a_page_read_the_generic_way_is_never_taken_from_the_region() -> None:
     assert _trimmed(padded, url) is not None  # the region is found; its generic reading is not trusted
     article = parse(padded, url)
     assert article.fallback and article == _whole(padded, url)
+
+
+def _collapsed(text: str) -> str:
+    return " ".join((text if text.isascii() else text.translate(_ZERO_WIDTH)).split())
+
+
+_ZERO_WIDTH = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
+
+
+def test_cleaning_gives_what_splitting_on_whitespace_gives_for_every_character() -> None:
+    # the quick return for text that is already clean must agree with the full collapse
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert [c for c in chars if clean(f"a{c}b") != _collapsed(f"a{c}b")] == []
+    spaces = [c for c in chars if c.isspace() or c in "\u200b\u200c\u200d\ufeff\x00\x7f"]
+    for text in (f"{c}{t}" for c in spaces for t in ("", "a b", " a", "a ")):
+        assert clean(text) == _collapsed(text)
+    assert clean("a  b") == "a b" and clean(" a b") == "a b" and clean("sudah bersih") == "sudah bersih"

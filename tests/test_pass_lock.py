@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import duckdb
@@ -19,7 +20,7 @@ import pytest
 
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import DETIK_URL
-from warehouse.db import WarehouseLocked, pass_lock, pass_running
+from warehouse.db import WarehouseLocked, pass_lock, pass_lock_path, pass_running
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "beritawatch.cli"]
@@ -42,12 +43,26 @@ def _wait_for(condition: object, what: str, proc: subprocess.Popen[str], timeout
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _has_open(pid: int, path: pathlib.Path) -> bool:
+    """Whether process `pid` holds a descriptor on `path` (Linux /proc)."""
+    try:
+        links = [os.readlink(fd) for fd in pathlib.Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return str(path) in links
+
+
 @pytest.mark.prefect
 def test_a_second_run_on_one_file_waits_then_exits_3_naming_the_pass(
         prefect_server: str, replica: Replica, write_config) -> None:
     config = write_config()
+    config.write_text(config.read_text(encoding="utf-8").replace("timeout_s = 5.0", "timeout_s = 150.0"),
+                      encoding="utf-8")
     db = config.parent / "warehouse.duckdb"
-    replica.behave(DETIK_URL, delay_s=6.0)  # the first pass stays in its fetch phase (file closed)
+    # The first pass stays in its fetch phase (file closed) until released, however slowly the
+    # other processes start on a loaded machine.
+    release = threading.Event()
+    replica.behave(DETIK_URL, hold=release)
     first = _start_run(config, prefect_server)
     try:
         _wait_for(lambda: replica.requests_for(DETIK_URL), "the first pass fetches", first)
@@ -58,11 +73,16 @@ def test_a_second_run_on_one_file_waits_then_exits_3_naming_the_pass(
         assert second.returncode == 3, second.stdout + second.stderr
         assert f"a beritawatch pass (process {first.pid}" in second.stderr
         waiting = _start_run(config, prefect_server, "--lock-wait", "120")  # waits, then runs
+        # It reaches the lock (it opens the lock file right before waiting on it) while the first holds it.
+        _wait_for(lambda: _has_open(waiting.pid, pass_lock_path(db)), "the third run reaches the lock", first)
+        assert pass_running(db) and waiting.poll() is None
+        release.set()
         out, err = first.communicate(timeout=180)
         assert first.returncode == 0, err
         out, err = waiting.communicate(timeout=180)
         assert waiting.returncode == 0, err
     finally:
+        release.set()
         if first.poll() is None:
             first.kill()
     assert not pass_running(db)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import pathlib
 
 import duckdb
 import pytest
@@ -15,6 +14,7 @@ from beritawatch.fetch import FetchResult
 from beritawatch.relevance import default_topics
 from beritawatch.verdict import ArticleState
 from parsers import Article
+from tests.conftest import WarehouseSpec
 from warehouse import store
 from warehouse.db import connect
 
@@ -53,8 +53,9 @@ def not_modified(url: str = URL) -> CheckResult:
 
 
 @pytest.fixture
-def con(tmp_path: pathlib.Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(tmp_path / "w.duckdb")
+def con(warehouse: WarehouseSpec) -> duckdb.DuckDBPyConnection:
+    """Each test runs on both backends: a DuckDB file and a DuckLake on PostgreSQL."""
+    connection = connect(warehouse.location)
     yield connection
     connection.close()
 

@@ -35,6 +35,7 @@ import duckdb
 import zstandard
 
 from beritawatch.urls import PORTALS, portal_of
+from warehouse import db
 
 PLAIN = "zstd"
 DICT_PREFIX = "zstd-dict:"
@@ -185,10 +186,12 @@ def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
 def _store(con: duckdb.DuckDBPyConnection, family: str, made: _Dictionary) -> None:
     """Commit the dictionary at once, on a cursor of its own: pages may only ever name a
     dictionary that is already in the table, whatever becomes of the pass's transaction."""
-    side = con.cursor()
+    side = db.cursor(con)
     try:
-        side.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, 'raw', ?, ?) ON CONFLICT DO NOTHING",
-                     [made.dict_id, family, dt.datetime.now(dt.UTC), made.baseline, made.content])
+        # A dictionary is named by the hash of its bytes: one already stored is the same one.
+        side.execute(f"""INSERT INTO {TABLE} SELECT ?, ?, ?, 'raw', ?, ?
+                         WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE dict_id = ?)""",
+                     [made.dict_id, family, dt.datetime.now(dt.UTC), made.baseline, made.content, made.dict_id])
     finally:
         side.close()
 

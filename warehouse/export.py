@@ -252,7 +252,9 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path | str,
     before = read_manifest(out)
     # A cursor is a connection of its own: its transaction is one snapshot of what is committed,
     # and the caller's transaction (if any) is left alone.
-    cur = con.cursor()
+    from warehouse.db import cursor  # warehouse.db imports this module
+
+    cur = cursor(con)  # on a lake, a cursor on the lake (a bare .cursor() is not)
     run = _Export(cur, out, before)
     try:
         cur.execute("BEGIN TRANSACTION")

@@ -72,7 +72,8 @@ def add_aliases(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Seen, str]]
     con.execute("CREATE TEMP TABLE IF NOT EXISTS _aliases_in AS SELECT * FROM url_aliases LIMIT 0")
     con.execute("DELETE FROM _aliases_in")
     insert_rows(con, "_aliases_in", ALIAS_COLUMNS, list(unique.values()))
-    con.execute("INSERT INTO url_aliases SELECT * FROM _aliases_in ON CONFLICT (alias) DO NOTHING")
+    con.execute("""INSERT INTO url_aliases SELECT * FROM _aliases_in i
+                   WHERE NOT EXISTS (SELECT 1 FROM url_aliases u WHERE u.alias = i.alias)""")
 
 
 def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | None]], source: str,

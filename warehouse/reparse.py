@@ -18,7 +18,7 @@ import duckdb
 import parsers
 from beritawatch.changes import VersionText, content_hash, diff_versions, meta_hash
 from warehouse import compress
-from warehouse.db import transaction
+from warehouse.db import insert_select, transaction, write_lock
 
 PageParser = Callable[[str | bytes, str], parsers.Article]
 
@@ -52,7 +52,8 @@ def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse
                               FROM versions ORDER BY article_url, version_id""").fetchall()
     new_hash: dict[int, str] = {}
     texts: dict[int, VersionText] = {}
-    with transaction(con):
+    # On a lake: queued behind the passes' write windows (one writer at a time), never retried.
+    with write_lock(con), transaction(con):
         stats.edits_before = _edit_count(con)
         for version_id, _url, old_hash, title, body in versions:
             stats.versions += 1
@@ -85,8 +86,8 @@ def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse
         _follow_current_hashes(con, versions, new_hash)
         _rebuild_edits(con, texts, new_hash)
         stats.edits_after = _edit_count(con)
-        con.execute("INSERT INTO events (happened_at, kind, detail) VALUES (?, 'reparse', ?)",
-                    [now, json.dumps(dataclasses.asdict(stats))])
+        insert_select(con, "events", "happened_at, kind, detail", "SELECT ?, 'reparse', ?",
+                      [now, json.dumps(dataclasses.asdict(stats))])
     return stats
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 
 import duckdb
 
-from warehouse.db import transaction
+from warehouse.db import write
 
 KEEP_DAYS = 90
 DAYS_PER_PASS = 3
@@ -42,26 +42,43 @@ def compact(con: duckdb.DuckDBPyConnection, now: dt.datetime, keep_days: int = K
     """Fold and delete the oldest `days_per_pass` days of fetches and source polls older than the
     window; rows removed per table (days_per_pass=0: everything older than the window)."""
     window = cutoff(now, keep_days)
-    with transaction(con):
-        before = _fold_until(con, "fetches", "requested_at", window, days_per_pass)
-        con.execute("""
-            INSERT INTO fetch_days
-            SELECT CAST(requested_at AT TIME ZONE 'UTC' AS DATE), outcome, coalesce(status_code, 0), count(*),
-                   coalesce(sum(bytes), 0), avg(elapsed_ms), count(DISTINCT article_url)
-            FROM fetches WHERE requested_at < ? GROUP BY ALL
-            ON CONFLICT DO UPDATE SET fetches = fetches + excluded.fetches, bytes = bytes + excluded.bytes,
-                elapsed_ms = (elapsed_ms * fetches + excluded.elapsed_ms * excluded.fetches)
-                             / (fetches + excluded.fetches),
-                articles = articles + excluded.articles""", [before])
-        [(fetches,)] = con.execute("DELETE FROM fetches WHERE requested_at < ?", [before]).fetchall()
-        before = _fold_until(con, "source_polls", "polled_at", window, days_per_pass)
-        con.execute("""
-            INSERT INTO source_poll_days
-            SELECT CAST(polled_at AT TIME ZONE 'UTC' AS DATE), source_url, outcome, count(*), sum(candidates),
-                   sum(new_articles), sum(rejected)
-            FROM source_polls WHERE polled_at < ? GROUP BY ALL
-            ON CONFLICT DO UPDATE SET polls = polls + excluded.polls, candidates = candidates + excluded.candidates,
-                new_articles = new_articles + excluded.new_articles, rejected = rejected + excluded.rejected""",
-                    [before])
-        [(polls,)] = con.execute("DELETE FROM source_polls WHERE polled_at < ?", [before]).fetchall()
-    return {"fetches": int(fetches), "source_polls": int(polls)}
+    return write(con, lambda: {"fetches": _fold_fetches(con, window, days_per_pass),
+                               "source_polls": _fold_polls(con, window, days_per_pass)})
+
+
+# The daily rows are merged by UPDATE, then INSERT of the days not there yet: no ON CONFLICT, so the
+# same statements run on a DuckLake (which has no keys).
+def _fold_fetches(con: duckdb.DuckDBPyConnection, window: dt.datetime, days_per_pass: int) -> int:
+    before = _fold_until(con, "fetches", "requested_at", window, days_per_pass)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _fetch_days_in AS
+        SELECT CAST(requested_at AT TIME ZONE 'UTC' AS DATE) AS day, outcome, coalesce(status_code, 0) AS status_code,
+               count(*) AS fetches, coalesce(sum(bytes), 0) AS bytes, avg(elapsed_ms) AS elapsed_ms,
+               count(DISTINCT article_url) AS articles
+        FROM fetches WHERE requested_at < ? GROUP BY ALL""", [before])
+    con.execute("""UPDATE fetch_days AS d SET fetches = d.fetches + i.fetches, bytes = d.bytes + i.bytes,
+                       elapsed_ms = (d.elapsed_ms * d.fetches + i.elapsed_ms * i.fetches) / (d.fetches + i.fetches),
+                       articles = d.articles + i.articles
+                   FROM _fetch_days_in i
+                   WHERE d.day = i.day AND d.outcome = i.outcome AND d.status_code = i.status_code""")
+    con.execute("""INSERT INTO fetch_days SELECT * FROM _fetch_days_in i WHERE NOT EXISTS (
+                       SELECT 1 FROM fetch_days d
+                       WHERE d.day = i.day AND d.outcome = i.outcome AND d.status_code = i.status_code)""")
+    [(fetches,)] = con.execute("DELETE FROM fetches WHERE requested_at < ?", [before]).fetchall()
+    return int(fetches)
+
+
+def _fold_polls(con: duckdb.DuckDBPyConnection, window: dt.datetime, days_per_pass: int) -> int:
+    before = _fold_until(con, "source_polls", "polled_at", window, days_per_pass)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _poll_days_in AS
+        SELECT CAST(polled_at AT TIME ZONE 'UTC' AS DATE) AS day, source_url, outcome, count(*) AS polls,
+               sum(candidates) AS candidates, sum(new_articles) AS new_articles, sum(rejected) AS rejected
+        FROM source_polls WHERE polled_at < ? GROUP BY ALL""", [before])
+    con.execute("""UPDATE source_poll_days AS d SET polls = d.polls + i.polls, candidates = d.candidates + i.candidates,
+                       new_articles = d.new_articles + i.new_articles, rejected = d.rejected + i.rejected
+                   FROM _poll_days_in i
+                   WHERE d.day = i.day AND d.source_url = i.source_url AND d.outcome = i.outcome""")
+    con.execute("""INSERT INTO source_poll_days SELECT * FROM _poll_days_in i WHERE NOT EXISTS (
+                       SELECT 1 FROM source_poll_days d
+                       WHERE d.day = i.day AND d.source_url = i.source_url AND d.outcome = i.outcome)""")
+    [(polls,)] = con.execute("DELETE FROM source_polls WHERE polled_at < ?", [before]).fetchall()
+    return int(polls)

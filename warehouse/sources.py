@@ -36,11 +36,14 @@ class DiscoveryCounts:
 
 def register_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[DiscoverySource]) -> None:
     """Add configured sources and keep their kind and interval in step with the config."""
-    for source in sources:
-        con.execute("""INSERT INTO sources (url, kind, every_minutes, max_new) VALUES (?, ?, ?, ?)
-                       ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, every_minutes = excluded.every_minutes,
-                           max_new = excluded.max_new""",
-                    [source.url, source.kind, source.every_minutes, source.max_new])
+    for source in sources:  # update, then insert if missing: no ON CONFLICT (a lake has no keys)
+        con.execute("""UPDATE sources SET kind = ?, every_minutes = ?, max_new = ?
+                       WHERE url = ? AND (kind <> ? OR every_minutes <> ? OR max_new IS DISTINCT FROM ?)""",
+                    [source.kind, source.every_minutes, source.max_new, source.url, source.kind,
+                     source.every_minutes, source.max_new])
+        con.execute("""INSERT INTO sources (url, kind, every_minutes, max_new) SELECT ?, ?, ?, ?
+                       WHERE NOT EXISTS (SELECT 1 FROM sources WHERE url = ?)""",
+                    [source.url, source.kind, source.every_minutes, source.max_new, source.url])
 
 
 def due_sources(con: duckdb.DuckDBPyConnection, configured: Sequence[DiscoverySource], now: dt.datetime,
@@ -78,10 +81,14 @@ def record_rejections(con: duckdb.DuckDBPyConnection, polls: Sequence[PollResult
                 "detail VARCHAR, seen TIMESTAMPTZ)")
     con.execute("DELETE FROM _rejected")
     insert_rows(con, "_rejected", REJECTION_COLUMNS, list(rows.values()))
+    # Update the known links, then insert the others: no ON CONFLICT (a lake has no keys).
+    con.execute("""UPDATE discovery_rejections AS d SET reason = r.reason, detail = r.detail,
+                          last_seen = r.seen, times_seen = d.times_seen + 1
+                   FROM _rejected r WHERE d.source_url = r.source_url AND d.url = r.url""")
     con.execute("""INSERT INTO discovery_rejections (source_url, url, reason, detail, first_seen, last_seen)
-                   SELECT source_url, url, reason, detail, seen, seen FROM _rejected
-                   ON CONFLICT (source_url, url) DO UPDATE SET reason = excluded.reason, detail = excluded.detail,
-                       last_seen = excluded.last_seen, times_seen = discovery_rejections.times_seen + 1""")
+                   SELECT source_url, url, reason, detail, seen, seen FROM _rejected r
+                   WHERE NOT EXISTS (SELECT 1 FROM discovery_rejections d
+                                     WHERE d.source_url = r.source_url AND d.url = r.url)""")
 
 
 def record_polls(con: duckdb.DuckDBPyConnection, run_id: str, polls: Sequence[PollResult],

@@ -21,7 +21,7 @@ from beritawatch.decide import Decision, EditNote, PortalPass, Rules, alert_key,
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic
 from beritawatch.stories.settings import StorySettings
-from beritawatch.urls import url_key
+from beritawatch.urls import PORTALS, url_key
 from beritawatch.verdict import (
     COLLAPSE,
     EDIT,
@@ -36,7 +36,7 @@ from beritawatch.verdict import (
     judge,
 )
 from warehouse import compress, identity, stories
-from warehouse.db import insert_rows, transaction
+from warehouse.db import insert_rows, insert_select, write
 from warehouse.rows import (
     ALERT_COLUMNS,
     ARTICLE_UPDATE_COLUMNS,
@@ -125,16 +125,22 @@ def track(con: duckdb.DuckDBPyConnection, articles: Iterable[tuple[str, str | No
 
 
 def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass: bool,
-                 limit: int, only_new: bool = False) -> list[DueArticle]:
+                 limit: int, only_new: bool = False, portals: Sequence[str] | None = None,
+                 other_sites: bool = True) -> list[DueArticle]:
     """Active articles whose next check has come (all active ones with every_pass), most overdue
     first, at most `limit`: the per-pass budget that keeps a pass's length bounded.
-    `only_new`: just the articles never checked yet (a discovery-only pass)."""
+    `only_new`: just the articles never checked yet (a discovery-only pass). `portals`: only these
+    portals' articles (None: every portal's), plus those of no known portal when `other_sites`."""
     if only_new:
         where, params = "active AND last_checked IS NULL", list[Any]()
     elif every_pass:
         where, params = "active", []
     else:
         where, params = "active AND (next_check IS NULL OR next_check <= ?)", [now]
+    if portals is not None:  # a pass of some portals (parallel passes on a lake)
+        where += """ AND (portal IN (SELECT unnest(?::VARCHAR[]))
+                          OR (? AND (portal IS NULL OR portal NOT IN (SELECT unnest(?::VARCHAR[])))))"""
+        params = [*params, list(portals), other_sites, sorted(PORTALS)]
     rows = con.execute(
         f"""SELECT url, portal, etag, last_modified, current_hash FROM articles WHERE {where}
             ORDER BY next_check NULLS FIRST, url LIMIT ?""", [*params, limit]).fetchall()
@@ -194,8 +200,10 @@ def load_states(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str
 
 def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence[CheckResult],
                   now: dt.datetime, policy: PassPolicy) -> PassResult:
-    """Write one pass's checks in ONE transaction (see the module docstring)."""
-    with transaction(con):
+    """Write one pass's checks in ONE transaction (see the module docstring). Every decision is made
+    on the state read inside it, so on a lake a transaction that lost to another writer is simply
+    judged and written again on the newer snapshot (what the other pass stored counts)."""
+    def attempt() -> PassResult:
         absorbed = identity.absorb_checks(con, results, now, run_id)
         writer = _PassWriter(con, run_id, now, policy)
         writer.judge_all(absorbed.results)
@@ -204,9 +212,12 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         for extra in absorbed.extra:  # a second check of one article: its fetches are kept
             writer.fetch_rows(extra)
         writer.write(absorbed.results)
+        return writer.outcome
+
+    outcome = write(con, attempt)
     if policy.stories is not None and policy.stories.enabled:
         stories.group_pass_safely(con, run_id, now, policy.stories, policy.language)
-    return writer.outcome
+    return outcome
 
 
 class _PassWriter:
@@ -261,9 +272,11 @@ class _PassWriter:
                 dedupe_key, kind, created_at, run_id, article_url, payload FROM alerts LIMIT 0""")
             self.con.execute("DELETE FROM _alerts_in")
             insert_rows(self.con, "_alerts_in", ALERT_COLUMNS, self.rows["alerts"])
-            # ON CONFLICT DO NOTHING: an alert already written (by an earlier pass) is never duplicated.
-            self.con.execute("""INSERT INTO alerts (dedupe_key, kind, created_at, run_id, article_url, payload)
-                                SELECT * FROM _alerts_in ON CONFLICT (dedupe_key) DO NOTHING""")
+            # An alert already written (by an earlier pass, or another worker's) is never duplicated.
+            insert_select(self.con, "alerts", "dedupe_key, kind, created_at, run_id, article_url, payload",
+                          """SELECT * FROM _alerts_in i WHERE NOT EXISTS
+                             (SELECT 1 FROM alerts a WHERE a.dedupe_key = i.dedupe_key)
+                             QUALIFY row_number() OVER (PARTITION BY dedupe_key) = 1""")
         _update_articles(self.con, self.rows["article_updates"])
 
     def fetch_rows(self, result: CheckResult) -> None:

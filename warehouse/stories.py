@@ -10,7 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -23,7 +23,7 @@ from beritawatch.stories.features import Fingerprint, fingerprint, index_keys
 from beritawatch.stories.matching import Match, best_match, compare
 from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
-from warehouse.db import insert_rows, transaction
+from warehouse.db import insert_one, insert_rows, insert_select, write
 
 SMALL_ROWS = 20000  # rows per insert statement for the story tables (small rows, unlike raw pages)
 INDEX_COLUMNS = (("key", "BIGINT"), ("kind", "VARCHAR"), ("article_url", "VARCHAR"), ("dated", "TIMESTAMPTZ"))
@@ -53,9 +53,8 @@ def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
                       replace=[fp.url for fp, _, edited in prints if edited])
     result.fingerprinted = len(prints)
     changed = _link_pass(con, prints, settings, now, run_id, result)
-    for story, urls in sorted(changed.items()):
-        refresh_story(con, story, now, run_id, urls)
-        result.refreshed.add(story)
+    refresh_stories(con, changed, now, run_id)
+    result.refreshed.update(changed)
     if settings.group_alerts and result.joined:
         _regroup_alerts(con, run_id, now, result, lang)
     return result
@@ -110,13 +109,11 @@ def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datet
     are delivered). Grouping is an extra: if it fails, the pass stays stored, its alerts go out
     ungrouped, and the failure is recorded as a `stories_error` event."""
     try:
-        with transaction(con):
-            return group_pass(con, run_id, now, settings, lang)
+        return write(con, lambda: group_pass(con, run_id, now, settings, lang))
     except Exception as exc:  # noqa: BLE001 - never lose a stored pass to the grouping step
-        with transaction(con):
-            con.execute("""INSERT INTO events (run_id, happened_at, kind, detail)
-                           VALUES (?, ?, 'stories_error', ?)""",
-                        [run_id, now, json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})])
+        detail = json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})
+        write(con, lambda: insert_select(con, "events", "run_id, happened_at, kind, detail",
+                                         "SELECT ?, ?, 'stories_error', ?", [run_id, now, detail]))
         return None
 
 
@@ -203,10 +200,7 @@ def _join(con: duckdb.DuckDBPyConnection, fp: Fingerprint, found: tuple[Fingerpr
     other, match = found
     story = links.get(other.url)
     if story is None:
-        created = con.execute("INSERT INTO story_groups (created_at, run_id) VALUES (?, ?) RETURNING story_id",
-                              [now, run_id]).fetchone()
-        assert created is not None
-        story = links[other.url] = int(created[0])
+        story = links[other.url] = insert_one(con, "story_groups", "created_at, run_id", [now, run_id])
         writer.set(story, other.url, "first", 1.0, None, now, run_id)
     links[fp.url] = story
     writer.set(story, fp.url, "copy", match.similarity, match, now, run_id)
@@ -244,14 +238,17 @@ class _LinkWriter:
         self.rows.clear()
 
 
-def _member_texts(con: duckdb.DuckDBPyConnection, story: int, urls: Sequence[str]) -> dict[str, StoryText]:
+def _member_texts(con: duckdb.DuckDBPyConnection, wanted: Mapping[int, Collection[str]]) -> dict[str, StoryText]:
+    """The current text of the wanted members of each story, in one query for every story."""
+    pairs = [(story, url) for story, urls in wanted.items() for url in urls]
     rows = con.execute("""
         SELECT a.url, a.portal, v.title, v.body, v.seen_at FROM story_links l
+        JOIN (SELECT unnest(?::BIGINT[]) AS story_id, unnest(?::VARCHAR[]) AS url) w
+          ON w.story_id = l.story_id AND w.url = l.article_url
         JOIN articles a ON a.url = l.article_url
         JOIN versions v ON v.article_url = a.url AND v.content_hash = a.current_hash
-        WHERE l.story_id = ? AND l.article_url IN (SELECT unnest(?::VARCHAR[]))
         QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY v.version_id DESC) = 1""",
-                       [story, list(urls)]).fetchall()
+                       [[story for story, _ in pairs], [url for _, url in pairs]]).fetchall()
     return {url: StoryText(url, portal or "", title or "", tuple((body or "").split("\n\n")), seen)
             for url, portal, title, body, seen in rows}
 
@@ -260,29 +257,69 @@ DRIFT_COLUMNS = (
     ("story_id", "BIGINT"), ("article_url", "VARCHAR"), ("reference_url", "VARCHAR"), ("kind", "VARCHAR"),
     ("text", "VARCHAR"), ("other_text", "VARCHAR"), ("reasons", "VARCHAR[]"), ("new_facts", "VARCHAR[]"),
     ("found_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"))
+DRIFT_ROWS_HELD = 2000  # drift rows (whole sentences) held in memory and sent per statement
 
 
 def refresh_story(con: duckdb.DuckDBPyConnection, story: int, now: dt.datetime, run_id: str,
                   changed: Collection[str] | None = None) -> None:
     """Recompute the first member, and the role, similarity and drift of the members in `changed`
     (every member when the first member is new or changed, or `changed` is None)."""
-    prints = load_fingerprints(con, list(_stories_members(con, story)))
-    if not prints:
-        return
-    first = min(prints.values(), key=lambda fp: (fp.at, fp.url))
-    previous = con.execute("SELECT article_url FROM story_links WHERE story_id = ? AND role = 'first'",
-                           [story]).fetchall()
-    if changed is None or first.url in changed or [(first.url,)] != previous:
-        redo = set(prints)
-    else:
-        redo = set(changed) & set(prints)
-    texts_ = _member_texts(con, story, sorted(redo | {first.url}))
+    refresh_stories(con, {story: changed}, now, run_id)
+
+
+def refresh_stories(con: duckdb.DuckDBPyConnection, changed: Mapping[int, Collection[str] | None],
+                    now: dt.datetime, run_id: str) -> None:
+    """`refresh_story` for many stories at once: the same result, in a fixed number of
+    statements per pass rather than a handful per story."""
+    members = _stories_members(con, sorted(changed))
+    prints = load_fingerprints(con, sorted({url for urls in members.values() for url in urls}))
+    firsts, redo = _what_to_redo(members, prints, _first_members(con, sorted(changed)), changed)
+    texts_ = _member_texts(con, {story: redo[story] | {first.url} for story, first in firsts.items()})
+    _delete_drift(con, redo)
     writer = _LinkWriter()
-    con.execute("DELETE FROM story_drift WHERE story_id = ? AND article_url IN (SELECT unnest(?::VARCHAR[]))",
-                [story, sorted(redo)])
-    writer.set(story, first.url, "first", 1.0, None, now, run_id)
-    rows: list[tuple[Any, ...]] = []
-    for url in sorted(redo - {first.url}):
+    for story, first in firsts.items():
+        writer.set(story, first.url, "first", 1.0, None, now, run_id)
+    _insert_drift(con, (row for story, first in sorted(firsts.items()) for row in _drift_rows(
+        story, first, prints, texts_, sorted(redo[story] - {first.url}), writer, now, run_id)))
+    writer.flush(con)
+
+
+def _what_to_redo(members: Mapping[int, Sequence[str]], prints: Mapping[str, Fingerprint],
+                  previous: Mapping[int, Sequence[str]], changed: Mapping[int, Collection[str] | None],
+                  ) -> tuple[dict[int, Fingerprint], dict[int, set[str]]]:
+    """Each story's first member, and the members whose role and drift must be recomputed:
+    every one when the first is new or changed (or `changed` says None), else the changed ones."""
+    firsts: dict[int, Fingerprint] = {}
+    redo: dict[int, set[str]] = {}
+    for story, urls in members.items():
+        story_prints = [prints[url] for url in urls if url in prints]
+        if not story_prints:
+            continue
+        first = firsts[story] = min(story_prints, key=lambda fp: (fp.at, fp.url))
+        wanted = changed[story]
+        if wanted is None or first.url in wanted or list(previous.get(story, [])) != [first.url]:
+            redo[story] = {fp.url for fp in story_prints}
+        else:
+            redo[story] = set(wanted) & {fp.url for fp in story_prints}
+    return firsts, redo
+
+
+def _insert_drift(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert drift rows as they come, DRIFT_ROWS_HELD per statement (bounded memory)."""
+    held: list[tuple[Any, ...]] = []
+    for row in rows:
+        held.append(row)
+        if len(held) >= DRIFT_ROWS_HELD:
+            insert_rows(con, "story_drift", DRIFT_COLUMNS, held, chunk=DRIFT_ROWS_HELD)
+            held = []
+    insert_rows(con, "story_drift", DRIFT_COLUMNS, held, chunk=DRIFT_ROWS_HELD)
+
+
+def _drift_rows(story: int, first: Fingerprint, prints: Mapping[str, Fingerprint], texts_: Mapping[str, StoryText],
+                urls: Sequence[str], writer: _LinkWriter, now: dt.datetime, run_id: str) -> Iterator[tuple[Any, ...]]:
+    """Role and similarity of each of `urls` against the first member (set on `writer`); yields
+    their drift rows one by one (a big story's rows are never all held at once)."""
+    for url in urls:
         if url not in texts_ or first.url not in texts_:
             continue
         match = compare(first, prints[url], dt.timedelta.max)
@@ -290,15 +327,36 @@ def refresh_story(con: duckdb.DuckDBPyConnection, story: int, now: dt.datetime, 
         writer.set(story, url, role_of(match, found), match.similarity, match, now, run_id)
         for diff in found.differences:
             facts = list(found.new_facts) if diff.kind == "added" and diff.text in found.fact_sentences else []
-            rows.append((story, url, first.url, diff.kind, diff.text, diff.other_text, list(diff.reasons),
-                         facts, now, run_id))
-    writer.flush(con)
-    insert_rows(con, "story_drift", DRIFT_COLUMNS, rows, chunk=SMALL_ROWS)
+            yield (story, url, first.url, diff.kind, diff.text, diff.other_text, list(diff.reasons),
+                   facts, now, run_id)
 
 
-def _stories_members(con: duckdb.DuckDBPyConnection, story: int) -> list[str]:
-    return [row[0] for row in con.execute("SELECT article_url FROM story_links WHERE story_id = ?",
-                                          [story]).fetchall()]
+def _delete_drift(con: duckdb.DuckDBPyConnection, redo: Mapping[int, Collection[str]]) -> None:
+    """Drop the drift rows of the members about to be recomputed (one statement)."""
+    pairs = [(story, url) for story, urls in redo.items() for url in urls]
+    if not pairs:
+        return
+    con.execute("""DELETE FROM story_drift WHERE article_url IN (SELECT unnest(?::VARCHAR[]))
+                   AND (story_id, article_url) IN (SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]))""",
+                [sorted({url for _, url in pairs}), [story for story, _ in pairs], [url for _, url in pairs]])
+
+
+def _stories_members(con: duckdb.DuckDBPyConnection, stories_: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {story: [] for story in stories_}
+    for story, url in con.execute("""SELECT story_id, article_url FROM story_links
+                                     WHERE story_id IN (SELECT unnest(?::BIGINT[]))""", [list(stories_)]).fetchall():
+        out[int(story)].append(url)
+    return out
+
+
+def _first_members(con: duckdb.DuckDBPyConnection, stories_: Sequence[int]) -> dict[int, list[str]]:
+    """The members each story records as its first (normally exactly one)."""
+    out: dict[int, list[str]] = collections.defaultdict(list)
+    for story, url in con.execute("""SELECT story_id, article_url FROM story_links
+                                     WHERE role = 'first' AND story_id IN (SELECT unnest(?::BIGINT[]))""",
+                                  [list(stories_)]).fetchall():
+        out[int(story)].append(url)
+    return out
 
 
 def _regroup_alerts(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, result: StoryPass,
@@ -326,9 +384,9 @@ def _regroup_story(con: duckdb.DuckDBPyConnection, story: int, urls: Sequence[st
     for url, portal, title, _ in relevant[1:]:
         if url not in urls:
             continue
-        result.alerts_replaced += len(con.execute(
-            "DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ? RETURNING alert_id",
-            [run_id, url]).fetchall())
+        [(deleted,)] = con.execute("DELETE FROM alerts WHERE run_id = ? AND kind = 'new' AND article_url = ?",
+                                   [run_id, url]).fetchall()  # the count of rows deleted (no RETURNING on a lake)
+        result.alerts_replaced += int(deleted)
         if _alert_new_facts(con, story, keeper, (url, portal or "", title or ""), run_id, now, lang):
             result.alerts_written += 1
         else:
@@ -364,6 +422,6 @@ def _key(text: str) -> str:
 
 
 def _write_alert(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, url: str, alert: Alert) -> None:
-    con.execute("""INSERT INTO alerts (dedupe_key, kind, created_at, run_id, article_url, payload)
-                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING""",
-                [alert.dedupe_key, alert.kind, now, run_id, url, alert.dumps()])
+    insert_select(con, "alerts", "dedupe_key, kind, created_at, run_id, article_url, payload",
+                  "SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE dedupe_key = ?)",
+                  [alert.dedupe_key, alert.kind, now, run_id, url, alert.dumps(), alert.dedupe_key])

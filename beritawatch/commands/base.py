@@ -79,7 +79,8 @@ def warehouse(args: argparse.Namespace, config: Config, *, read_only: bool) -> I
     from warehouse.db import WarehouseError, connect
 
     try:
-        con = connect(database_of(args, config), read_only=read_only, wait_s=args.lock_wait)
+        con = connect(database_of(args, config), read_only=read_only, wait_s=args.lock_wait,
+                      data_path=config.data_path)
     except WarehouseError as exc:
         raise UserError(str(exc), database_exit_code(exc)) from None
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Literal
 
@@ -71,10 +72,30 @@ def _facts(sentences: Sequence[str]) -> tuple[set[str], set[str], set[str]]:
     return numbers, quotes, names
 
 
-def _new_facts(reference: Sequence[str], added: Sequence[str]) -> tuple[list[str], list[str]]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Reference:
+    """What every member of a story is measured against, worked out once per reference text."""
+
+    sentences: tuple[str, ...]
+    numbers: frozenset[str]
+    quotes: frozenset[str]
+    names: frozenset[str]
+    lowered: str  # all its sentences, lowercased
+
+
+@functools.lru_cache(maxsize=32)
+def _reference(body: tuple[str, ...]) -> _Reference:
+    # A pass compares every new member of a story with one first member: without this cache its
+    # facts were extracted again for each of them.
+    sentences = tuple(sentences_of(body))
+    numbers, quotes, names = _facts(sentences)
+    return _Reference(sentences, frozenset(numbers), frozenset(quotes), frozenset(names), " ".join(sentences).lower())
+
+
+def _new_facts(reference: _Reference, added: Sequence[str]) -> tuple[list[str], list[str]]:
     """Facts in the added sentences that the reference never states, and their sentences."""
-    ref_numbers, ref_quotes, ref_names = _facts(reference)
-    ref_text = " ".join(reference).lower()
+    ref_numbers, ref_quotes, ref_names = reference.numbers, reference.quotes, reference.names
+    ref_text = reference.lowered
     facts: list[str] = []
     carriers: list[str] = []
     for sentence in added:
@@ -97,6 +118,6 @@ def drift(reference: StoryText, member: StoryText) -> Drift:
     differences = [Difference("added", s) for s in record.added]
     differences += [Difference("missing", "", s) for s in record.removed]
     differences += [Difference("changed", c.new, c.old, c.reasons) for c in record.changed if c.reasons]
-    facts, carriers = _new_facts(sentences_of(reference.body), record.added)
+    facts, carriers = _new_facts(_reference(tuple(reference.body)), record.added)
     return Drift(member.url, reference.url, tuple(differences), tuple(facts), tuple(carriers),
                  record.survival)

@@ -47,6 +47,7 @@ class Behavior:
     stall_headers_s: float = 0.0  # send the status line and one header, then wait this long
     gzip: bool = False  # send the normal answer gzip-compressed (Content-Encoding: gzip)
     headers: dict[str, str] | None = None  # extra response headers (e.g. a bogus Content-Encoding)
+    hold: threading.Event | None = None  # answer only once this is set (at most 120 s): a test picks the moment
 
 
 @dataclasses.dataclass(frozen=True)
@@ -241,6 +242,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         b = behavior or Behavior()
         if b.delay_s:
             time.sleep(b.delay_s)
+        if b.hold is not None:
+            b.hold.wait(timeout=120)
         if self._misbehave(b):
             return
         if resource is None:

@@ -28,31 +28,12 @@ NOISE = (
     ".lg\\:hidden", ".tags", ".tag", ".box-tag", ".iklan",
 )
 _LABELS = ("Reporter", "Penulis", "Editor")
-_ID_BEFORE = re.compile(r"""\bid\s*=\s*["']?$""", re.I)
-_VALUE_OPENERS = frozenset(("\"", "'", "=", " ", "\t", "\n", "\r", "\f"))
-_VALUE_CLOSERS = frozenset(("", "\"", "'", ">", "/", " ", "\t", "\n", "\r", "\f"))
 
 
-def has_isi_id(text: str, lo: int = 0, hi: int | None = None) -> bool:
-    """Whether an element with id "isi" (the pre-2024 template) may be in `text[lo:hi]`.
-
-    One plain scan for "isi" plus a look at what precedes each hit: a regex over a whole page costs
-    3 ms, ten times the fast path's budget.
-    """
-    hi = len(text) if hi is None else hi
-    at = text.find("isi", lo, hi)
-    while at >= 0:
-        # most hits are inside words ("polisi"): only a quote, "=" or a space can precede the value
-        if (text[at - 1: at] in _VALUE_OPENERS and text[at + 3: at + 4] in _VALUE_CLOSERS
-                and _ID_BEFORE.search(text, max(0, at - 12), at)):
-            return True
-        at = text.find("isi", at + 3, hi)
-    return False
-
-
-# Nuxt: first <article> .. its end; every body wrapper and /penulis/ link must lie inside
-NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
-                     veto=has_isi_id, only_inside=("/penulis/",))
+# Both regions hold the page's whole first <article>, which alone tells the template (see `_pre_2024`).
+# Nuxt: first <article> .. its end; every body wrapper must lie inside (its /penulis/ links may lie anywhere:
+# on a cut page the authors come from JSON-LD or not at all, see `_authors`)
+NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article")
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article",
@@ -68,6 +49,8 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
     names = page.ld_people("author")
     if names:
         return names
+    if not page.whole and selectors is NUXT_AUTHORS:
+        return []  # the Nuxt region is cut without looking for /penulis/ links outside it: no authors, whole page
     for sel in selectors:
         found = [clean(n.text(deep=True)) for n in page.doc.css(sel)]
         found = [n for n in dict.fromkeys(found) if n]
@@ -98,9 +81,19 @@ def parse(page: Page) -> Article:
     return _older(page) if _older_template(page) else _current(page)
 
 
+def _pre_2024(page: Page) -> bool:
+    """The /read/ template: a #isi, unless the page's first <article> holds a Nuxt body wrapper (then it is
+    the 2024+ template whatever else it holds: the fast path's cut keeps that article whole, so it decides
+    the same way)."""
+    first = page.doc.css_first("article")
+    if first is not None and first.css_first(NUXT_BODY[0]) is not None:
+        return False
+    return page.first(OLD_BODY) is not None
+
+
 def _current(page: Page) -> Article:
     """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
-    old = page.doc.css_first("#isi") is not None
+    old = _pre_2024(page)
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(OLD_BODY if old else NUXT_BODY, NOISE)
     if not body:
