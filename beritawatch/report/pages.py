@@ -358,11 +358,7 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
     manifest = pages_dir / MANIFEST
     render = render_key(words.lang)
     known = _read_manifest(manifest, render)
-    removed = 0
-    for stale in pages_dir.iterdir():
-        if _PAGE_NAME.fullmatch(stale.name) and stale.name[:-5] not in marks:
-            stale.unlink()
-            removed += 1
+    removed = _remove_stale_pages(pages_dir, marks)
     done = {key: mark for key, mark in known.items()
             if key in marks and marks[key].mark == mark and (pages_dir / f"{key}.html").exists()}
     todo = [(key, m.url) for key, m in marks.items() if key not in done]
@@ -374,6 +370,16 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
     if not todo and done != known:
         _write_manifest(manifest, render, done)
     return PagesWritten(len(todo), len(marks) - len(todo), removed)
+
+
+def _remove_stale_pages(pages_dir: pathlib.Path, marks: dict[str, data.PageMark]) -> int:
+    """Delete the pages of articles no longer in the report; how many went."""
+    removed = 0
+    for stale in pages_dir.iterdir():
+        if _PAGE_NAME.fullmatch(stale.name) and stale.name[:-5] not in marks:
+            stale.unlink()
+            removed += 1
+    return removed
 
 
 PageData = tuple[str, Article, list[Version], list[Edit], list[Event]]  # page key and what the page shows
