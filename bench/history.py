@@ -194,11 +194,12 @@ def run_pass(config_path: pathlib.Path) -> dict[str, Any]:
     from beritawatch.fetch import Fetcher
     from beritawatch.memory import give_large_buffers_back, trim
     from flows import monitor
+    from warehouse.backend import locate
 
     give_large_buffers_back()
     _experimental_duckdb_settings()
     config = load_config(config_path)
-    db = str(config.database)
+    db = locate(str(config.database), config.data_path)
     run_id = str(uuid.uuid4())
     took: dict[str, float] = {}
     real_export = monitor.export_parquet
