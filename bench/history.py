@@ -194,11 +194,12 @@ def run_pass(config_path: pathlib.Path) -> dict[str, Any]:
     from beritawatch.fetch import Fetcher
     from beritawatch.memory import give_large_buffers_back, trim
     from flows import monitor
+    from warehouse.backend import locate
 
     give_large_buffers_back()
     _experimental_duckdb_settings()
     config = load_config(config_path)
-    db = str(config.database)
+    db = locate(str(config.database), config.data_path)
     run_id = str(uuid.uuid4())
     took: dict[str, float] = {}
     real_export = monitor.export_parquet
@@ -381,7 +382,9 @@ def main(argv: list[str] | None = None) -> int:
 def print_passes(articles: int, cold: dict[str, Any], warm: dict[str, list[dict[str, Any]]]) -> None:
     """Each kind of pass: median seconds per step, peak RSS overall and per step (max over runs)."""
     print(f"\nPasses of {articles:,} due articles (no Prefect; seconds per step; median of 2)")
-    print(f"  cold, fresh warehouse: {cold['seconds']['total']:.1f} s, peak RSS {cold['rss_mb']:.0f} MB")
+    cold_steps = ", ".join(f"{k} {v:.0f}" for k, v in cold.get("rss_steps", {}).items())
+    print(f"  cold, fresh warehouse: {cold['seconds']['total']:.1f} s, peak RSS {cold['rss_mb']:.0f} MB "
+          f"(per step: {cold_steps})")
     for kind, runs in warm.items():
         steps = ", ".join(f"{k} {statistics.median(p['seconds'][k] for p in runs):.2f}" for k in runs[0]["seconds"])
         rss = max(p["rss_mb"] for p in runs)
