@@ -17,6 +17,7 @@ from beritawatch.fetch import FetchResult
 from beritawatch.relevance import default_topics
 from beritawatch.stories.settings import StorySettings
 from parsers import Article
+from tests.test_stories import ADDED, OTHER, WIRE  # one shared story text for both files
 from warehouse import store
 from warehouse.db import connect
 
@@ -47,19 +48,6 @@ def test_similar_agrees_on_near_twins_and_strangers() -> None:
 
 # --- one pass of many articles == many passes of one --------------------------------------------
 
-WIRE = (
-    "Korea Utara mengirim sekitar 300 kontainer amunisi ke Rusia sejak awal bulan, menurut militer Korea Selatan.",
-    "Kontainer senjata itu diangkut kapal kargo dari pelabuhan Rajin menuju Vladivostok sebelum dibawa kereta.",
-    '"Kami melihat kapal-kapal itu berlayar hampir setiap hari," kata juru bicara Kepala Staf Gabungan Lee Sung-jun.',
-    "Moskow dan Pyongyang membantah adanya transaksi senjata di antara kedua negara.",
-)
-OTHER = (
-    "Presiden Rusia Vladimir Putin menerima Menteri Luar Negeri Korea Utara Choe Son Hui di Kremlin.",
-    "Keduanya membahas rencana Moskow memasok teknologi satelit militer sebagai imbalan bantuan senjata.",
-    '"Hubungan kami dengan Korea Utara berkembang di semua bidang," ujar juru bicara Kremlin Dmitry Peskov.',
-    "Choe dijadwalkan bertemu Menteri Pertahanan Rusia Andrei Belousov sebelum pulang ke Pyongyang.",
-)
-ADDED = "Intelijen Korea Selatan menyebut 12 kereta barang melintasi perbatasan di Tumangang."
 # (portal, url, title, body, hours after T0): two stories, copies, a member adding facts, one
 # saying "ribuan" where the first says 300, and one unrelated article.
 ARTICLES = [
