@@ -55,14 +55,10 @@ def _fold_fetches(con: duckdb.DuckDBPyConnection, window: dt.datetime, days_per_
                count(*) AS fetches, coalesce(sum(bytes), 0) AS bytes, avg(elapsed_ms) AS elapsed_ms,
                count(DISTINCT article_url) AS articles
         FROM fetches WHERE requested_at < ? GROUP BY ALL""", [before])
-    con.execute("""UPDATE fetch_days AS d SET fetches = d.fetches + i.fetches, bytes = d.bytes + i.bytes,
-                       elapsed_ms = (d.elapsed_ms * d.fetches + i.elapsed_ms * i.fetches) / (d.fetches + i.fetches),
-                       articles = d.articles + i.articles
-                   FROM _fetch_days_in i
-                   WHERE d.day = i.day AND d.outcome = i.outcome AND d.status_code = i.status_code""")
-    con.execute("""INSERT INTO fetch_days SELECT * FROM _fetch_days_in i WHERE NOT EXISTS (
-                       SELECT 1 FROM fetch_days d
-                       WHERE d.day = i.day AND d.outcome = i.outcome AND d.status_code = i.status_code)""")
+    _add_into(con, "fetch_days", "_fetch_days_in", ("day", "outcome", "status_code"),
+              """fetches = d.fetches + i.fetches, bytes = d.bytes + i.bytes,
+                 elapsed_ms = (d.elapsed_ms * d.fetches + i.elapsed_ms * i.fetches) / (d.fetches + i.fetches),
+                 articles = d.articles + i.articles""")
     [(fetches,)] = con.execute("DELETE FROM fetches WHERE requested_at < ?", [before]).fetchall()
     return int(fetches)
 
@@ -73,12 +69,16 @@ def _fold_polls(con: duckdb.DuckDBPyConnection, window: dt.datetime, days_per_pa
         SELECT CAST(polled_at AT TIME ZONE 'UTC' AS DATE) AS day, source_url, outcome, count(*) AS polls,
                sum(candidates) AS candidates, sum(new_articles) AS new_articles, sum(rejected) AS rejected
         FROM source_polls WHERE polled_at < ? GROUP BY ALL""", [before])
-    con.execute("""UPDATE source_poll_days AS d SET polls = d.polls + i.polls, candidates = d.candidates + i.candidates,
-                       new_articles = d.new_articles + i.new_articles, rejected = d.rejected + i.rejected
-                   FROM _poll_days_in i
-                   WHERE d.day = i.day AND d.source_url = i.source_url AND d.outcome = i.outcome""")
-    con.execute("""INSERT INTO source_poll_days SELECT * FROM _poll_days_in i WHERE NOT EXISTS (
-                       SELECT 1 FROM source_poll_days d
-                       WHERE d.day = i.day AND d.source_url = i.source_url AND d.outcome = i.outcome)""")
+    _add_into(con, "source_poll_days", "_poll_days_in", ("day", "source_url", "outcome"),
+              """polls = d.polls + i.polls, candidates = d.candidates + i.candidates,
+                 new_articles = d.new_articles + i.new_articles, rejected = d.rejected + i.rejected""")
     [(polls,)] = con.execute("DELETE FROM source_polls WHERE polled_at < ?", [before]).fetchall()
     return int(polls)
+
+
+def _add_into(con: duckdb.DuckDBPyConnection, table: str, folded: str, keys: tuple[str, ...], add: str) -> None:
+    """Add the day rows of `folded` to `table`: rows with the same `keys` are updated by `add`
+    (a SET list over `d`, the stored row, and `i`, the folded one), the others inserted."""
+    same = " AND ".join(f"d.{key} = i.{key}" for key in keys)
+    con.execute(f"UPDATE {table} AS d SET {add} FROM {folded} i WHERE {same}")
+    con.execute(f"INSERT INTO {table} SELECT * FROM {folded} i WHERE NOT EXISTS (SELECT 1 FROM {table} d WHERE {same})")
