@@ -289,6 +289,6 @@ def _run_pass(config: Config, database: Location, run_id: str, mode: str,
     trim()  # what the checks freed, before the store step needs its own
     summary = store_results(cfg, database, run_id, _whole(results))
     summary = deliver_alerts(cfg, database, _whole({**summary, "discovery": discovery}))
-    publish_pass_artifact(summary)
+    publish_pass_artifact(summary, config.ui.language)
     logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
     return summary
