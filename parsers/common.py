@@ -360,7 +360,7 @@ def _add_blocks(blocks: list[Block], raw: str, link_chars: int, in_p: bool) -> N
     if "\n" not in raw:
         text = clean(raw)  # one piece: its cleaned text is also the total
         if text:
-            blocks.append(Block(text, min(1.0, link_chars / len(text))))
+            blocks.append(Block(text, min(1.0, link_chars / len(text)) if link_chars else 0.0))
         return
     pieces = _BLANK_LINE.split(raw) if in_p else raw.split("\n")
     total = max(1, len(clean(raw)))
@@ -380,8 +380,8 @@ class _Blocks:
         self.in_link = 0
         self.in_p = 0
 
-    def text(self, value: str) -> None:
-        if self.parts or not value.isspace():  # indentation before a block's first words changes nothing
+    def text(self, value: str | None) -> None:
+        if value and (self.parts or not value.isspace()):  # indentation before a block's first words: nothing
             self.parts.append(value)
             if self.in_link:
                 self.link_chars += len(value.strip())
@@ -393,20 +393,26 @@ class _Blocks:
             self.link_chars = 0
 
     def enter(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.cut()
+        """Entering a tag of `_STATEFUL` (the walk calls these two for no other tag)."""
         if tag == "a":
             self.in_link += 1
-        elif tag == "p":
+            return
+        if self.parts:
+            self.cut()
+        if tag == "p":
             self.in_p += 1
 
     def leave(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.cut()
         if tag == "a":
             self.in_link -= 1
-        elif tag == "p":
+            return
+        if self.parts:
+            self.cut()
+        if tag == "p":
             self.in_p -= 1
+
+
+_STATEFUL = _BLOCKS | {"a"}  # entering or leaving one changes the walk's state (a block boundary, a link)
 
 
 def _noise_in(container: LexborNode, selectors: Sequence[str],
@@ -426,21 +432,23 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
     """
     noise_tags, skip = _noise_in(container, skip_selectors, skip)
     out = _Blocks()
-    # Iterative depth-first walk: pages can nest thousands of levels deep.
+    # Iterative depth-first walk: pages can nest thousands of levels deep. One pass of this loop per node:
+    # the work per node is inline, the state changes only for `_STATEFUL` tags.
     stack: list[tuple[LexborNode, str]] = []
     node = container.child
     while node is not None:
         tag = node.tag or ""
         child = None
         if tag == "-text":
-            out.text(node.text_content or "")
+            out.text(node.text_content)
         elif tag == "br":
             out.parts.append("\n")
         elif tag[:1] not in ("", "-") and tag not in noise_tags and node.mem_id not in skip:
-            out.enter(tag)
             child = node.child
-            if child is None:
-                out.leave(tag)
+            if tag in _STATEFUL:
+                out.enter(tag)
+                if child is None:
+                    out.leave(tag)
         if child is not None:
             stack.append((node, tag))
             node = child
@@ -448,7 +456,8 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
         nxt = node.next
         while nxt is None and stack:
             parent, parent_tag = stack.pop()
-            out.leave(parent_tag)
+            if parent_tag in _STATEFUL:
+                out.leave(parent_tag)
             nxt = parent.next
         node = nxt
     out.cut()

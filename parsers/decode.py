@@ -80,7 +80,7 @@ def _looks_binary(data: bytes) -> bool:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False  # NUL bytes are normal in UTF-16/32; the decoded text is checked instead
     head = data[:8192]
-    return head.count(b"\x00") > len(head) // 100
+    return b"\x00" in head and head.count(b"\x00") > len(head) // 100  # (`in` is a memchr; count is not)
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})[^>]*?(/?)>")

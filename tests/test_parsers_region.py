@@ -15,7 +15,7 @@ from parsers import Article, noise, parse
 from parsers.common import Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.region import _has_json_ld, scan_head, trim
+from parsers.region import _has_json_ld, find, scan_head, trim
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -125,6 +125,17 @@ def test_a_nuxt_body_wrapper_outside_the_first_article_leaves_the_pre_2024_templ
     article = parse(padded, url)
     assert article == _whole(padded, url)
     assert article.next_pages and article.body == parse(html, url).body  # still the pre-2024 template
+
+
+def test_a_nuxt_body_wrapper_after_a_first_teaser_article_is_read_from_the_whole_page() -> None:
+    # the Nuxt region looks for its body wrapper in the first <article> only: this page is not cut
+    html, url = _fixture("tempo", "plain")
+    at = html.index(b">", html.index(b"<body")) + 1
+    teaser = b'<article class="sorotan"><h2><a href="/x">Sorotan hari ini</a></h2></article>'
+    padded = _padded(html[:at] + teaser + html[at:])
+    assert _trimmed(padded, url) is None
+    article = parse(padded, url)
+    assert article == _whole(padded, url) and article.body == parse(html, url).body
 
 
 @pytest.mark.parametrize("json_ld_authors", [True, False])
@@ -253,6 +264,15 @@ def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObje
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab<", max_size=80), st.text(alphabet="ab<", min_size=1, max_size=4), st.data())
+def test_the_windowed_search_finds_what_str_find_finds(text: str, needle: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.none() | st.integers(lo, len(text) + 3))
+    window = data.draw(st.integers(1, 12))  # windows of a few characters: every seam gets crossed
+    assert find(text, needle, lo, hi, window) == (text.find(needle, lo) if hi is None else text.find(needle, lo, hi))
 
 
 @pytest.mark.parametrize(("text", "lo", "hi"), [

@@ -32,8 +32,10 @@ _LABELS = ("Reporter", "Penulis", "Editor")
 
 # Both regions hold the page's whole first <article>, which alone tells the template (see `_pre_2024`).
 # Nuxt: first <article> .. its end; every body wrapper must lie inside (its /penulis/ links may lie anywhere:
-# on a cut page the authors come from JSON-LD or not at all, see `_authors`)
-NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article")
+# on a cut page the authors come from JSON-LD or not at all, see `_authors`); the first body wrapper is looked
+# for in that article only (as `_pre_2024` decides), so a pre-2024 page fails here without a scan of the rest
+NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
+                     body_in_start=True)
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article",
