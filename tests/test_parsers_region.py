@@ -127,6 +127,24 @@ def test_a_nuxt_body_wrapper_outside_the_first_article_leaves_the_pre_2024_templ
     assert article.next_pages and article.body == parse(html, url).body  # still the pre-2024 template
 
 
+ITEMPROP_AUTHOR = b'<div itemprop="author"><span itemprop="name">Penulis Skema</span></div>'
+
+
+@pytest.mark.parametrize("reporter_inside", [True, False])
+def test_a_pre_2024_itemprop_author_outside_the_region_equals_the_whole_page(reporter_inside: bool) -> None:
+    # itemprop="author" is not looked for outside the old region: the parser reads it only when no
+    # class="reporter" byline matched, and then a cut page gives no authors (the whole page decides)
+    html, url = _fixture("tempo", "plain-old")
+    if not reporter_inside:
+        start = html.index(b'<div class="reporter">')
+        html = html[:start] + ITEMPROP_AUTHOR + html[html.index(b"</div>", start) + len(b"</div>"):]
+    padded = _padded(html, ITEMPROP_AUTHOR.replace(b"Skema", b"Lain"))
+    assert _trimmed(padded, url) is not None
+    article = parse(padded, url)
+    assert article == _whole(padded, url)
+    assert article.authors == (("Rizki Dewi Ayu",) if reporter_inside else ("Penulis Skema", "Penulis Lain"))
+
+
 def test_a_nuxt_body_wrapper_after_a_first_teaser_article_is_read_from_the_whole_page() -> None:
     # the Nuxt region looks for its body wrapper in the first <article> only: this page is not cut
     html, url = _fixture("tempo", "plain")
