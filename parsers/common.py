@@ -392,6 +392,20 @@ class _Blocks:
             self.parts.clear()
             self.link_chars = 0
 
+    def open(self, tag: str, child: LexborNode | None) -> LexborNode | None:
+        """Enter an element; its first child when the walk must go down into it, else None (done with it
+        here: no children, or a single text node, read without a step of the walk: most paragraphs)."""
+        stateful = tag in _STATEFUL
+        if stateful:
+            self.enter(tag)
+        if child is not None and (child.next is not None or child.tag != "-text"):
+            return child
+        if child is not None:
+            self.text(child.text_content)
+        if stateful:
+            self.leave(tag)
+        return None
+
     def enter(self, tag: str) -> None:
         """Entering a tag of `_STATEFUL` (the walk calls these two for no other tag)."""
         if tag == "a":
@@ -444,11 +458,7 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
         elif tag == "br":
             out.parts.append("\n")
         elif tag[:1] not in ("", "-") and tag not in noise_tags and node.mem_id not in skip:
-            child = node.child
-            if tag in _STATEFUL:
-                out.enter(tag)
-                if child is None:
-                    out.leave(tag)
+            child = out.open(tag, node.child)
         if child is not None:
             stack.append((node, tag))
             node = child

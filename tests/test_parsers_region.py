@@ -320,6 +320,17 @@ def test_bare_tag_noise_is_skipped_on_the_walk_exactly_as_the_css_query_skipped_
     assert [b.text for b in new] == ["Satu dua", "Tiga"]
 
 
+def test_elements_holding_one_text_node_are_read_without_descending_and_split_as_before() -> None:
+    doc = LexborHTMLParser(
+        "<div id=c><p>Satu</p><p><a href=/x>\u2022 Tautan</a></p><span>dua</span><b>tiga</b><p>empat<br>lima</p>"
+        "<li><a href=/y>Tautan lain</a> dan teks</li><p></p><p> </p><div><p>enam</p></div></div>")
+    container = doc.css_first("#c")
+    assert container is not None
+    assert [(b.text, b.link_ratio) for b in extract_blocks(container, ())] == [
+        ("Satu", 0.0), ("\u2022 Tautan", 1.0), ("duatiga", 0.0), ("empat lima", 0.0),
+        ("Tautan lain dan teks", 11 / 20), ("enam", 0.0)]
+
+
 def _mirrored_pages() -> list[RealPage]:
     try:
         return real_pages(MIRROR)
