@@ -81,13 +81,24 @@ def _inert(attrs: str) -> bool:
     return True
 
 
+# in a script, the first "<" that is a comment's start or an end tag "</script" (any ASCII case, then a space,
+# "/" or ">"): one C-level search, where stepping from "<" to "<" costs a Python step per comparison
+_SCRIPT_STOP = re.compile(r"<(?:!--|/script(?=[\t\n\f\r />]))", re.IGNORECASE | re.ASCII)
+
+
 def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
     """(where the text of a raw-text element opened just before `at` ends, where its end tag ends).
 
     None when a script's text holds "<!--" (the tokenizer's escaped states: not worth modelling) or
-    the end tag is missing. Steps from "<" to "<" (a memchr each: a regex would read every character).
+    the end tag is missing. Styles and titles step from "<" to "<" (a memchr each: they hold few).
     """
     closer = "/" + name
+    if name == "script":
+        stop = _SCRIPT_STOP.search(text, at)
+        if stop is None or stop.group().startswith("<!"):
+            return None
+        tag = _TAG.match(text, stop.start())
+        return (stop.start(), tag.end()) if tag is not None else None
     lt = text.find("<", at)
     while lt >= 0:
         mark = text[lt + 1:lt + 2]  # most "<" in a script are comparisons or markup in strings

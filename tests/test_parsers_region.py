@@ -15,7 +15,7 @@ from parsers import Article, noise, parse
 from parsers.common import Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.region import _has_json_ld, find, scan_head, trim
+from parsers.region import _END_DELIMITERS, _TAG, _has_json_ld, _raw_end, find, scan_head, trim
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -282,6 +282,31 @@ def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObje
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+
+
+def _raw_end_by_steps(text: str, at: int, name: str) -> tuple[int, int] | None:
+    """The tokenizer's rule, one "<" at a time: the first end tag of `name` (any ASCII case, then a space,
+    "/" or ">") ends the element; a script's "<!--" before it is refused."""
+    lt = text.find("<", at)
+    while lt >= 0:
+        if name == "script" and text.startswith("<!--", lt):
+            return None
+        after = lt + 2 + len(name)
+        if text[lt:after].lower() == "</" + name and text[after:after + 1] in _END_DELIMITERS:
+            tag = _TAG.match(text, lt)
+            return (lt, tag.end()) if tag is not None else None
+        lt = text.find("<", lt + 1)
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["<", "/", "!--", "script", "SCRIPT", "sCrIpT", "style", "x", " ", "\n", ">", "=",
+                                 "\u017f", "</script", "<!--"]), max_size=16), st.sampled_from(["script", "style"]),
+       st.data())
+def test_a_raw_text_element_ends_where_the_tokenizer_ends_it(parts: list[str], name: str, data: st.DataObject) -> None:
+    text = "".join(parts)
+    at = data.draw(st.integers(0, len(text)))
+    assert _raw_end(text, at, name) == _raw_end_by_steps(text, at, name)
 
 
 @settings(max_examples=300, deadline=None)
