@@ -24,6 +24,7 @@ _BLOCKS = frozenset(
 )
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _DATELINE = re.compile(r"^[A-Z][\w .,'()/&]{0,60}?\s*(?:-{1,2}|\u2013|\u2014)$")
+_DATELINE_LAST = frozenset("-\u2013\u2014\n")
 _ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
      "BlogPosting", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
@@ -329,13 +330,16 @@ def strip_page_params(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, urllib.parse.urlencode(query), ""))
 
 
+_PEOPLE_SEPARATOR = re.compile(r"\s*(?:,|&|\||\s+dan\s+)\s*")
+
+
 def split_people(text: str, labels: Sequence[str] = ()) -> list[str]:
     """Names from a byline text: labels ("Penulis:") removed, split on commas, '&' and ' dan '."""
     text = clean(text)
     for label in labels:
         text = re.sub(rf"^\s*{label}\s*:?\s*", "", text, flags=re.I)
     names = []
-    for part in re.split(r"\s*(?:,|&|\||\s+dan\s+)\s*", text):
+    for part in _PEOPLE_SEPARATOR.split(text):
         part = clean(part.strip(" -:"))
         if part and part not in names:
             names.append(part)
@@ -482,7 +486,8 @@ def clean_blocks(blocks: Sequence[Block]) -> tuple[list[str], str | None]:
         text = block.text
         if noise.is_noise_text(text, block.link_ratio):
             continue
-        if not paragraphs and not pending_dateline and _DATELINE.match(text):
+        # (a dateline ends in its dash: `$` matches only at the end or before a final newline)
+        if not paragraphs and not pending_dateline and text[-1:] in _DATELINE_LAST and _DATELINE.match(text):
             pending_dateline = text
             continue
         if pending_dateline:

@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.fallback_eval import f1
 from bench.parse_speed import MIRROR, RealPage, real_pages
 from parsers import Article, noise, parse
-from parsers.common import Page, clean, extract_blocks
+from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.region import _END_DELIMITERS, _TAG, _has_json_ld, _raw_end, find, scan_head, trim
@@ -354,6 +354,12 @@ def test_elements_holding_one_text_node_are_read_without_descending_and_split_as
     assert [(b.text, b.link_ratio) for b in extract_blocks(container, ())] == [
         ("Satu", 0.0), ("\u2022 Tautan", 1.0), ("duatiga", 0.0), ("empat lima", 0.0),
         ("Tautan lain dan teks", 11 / 20), ("enam", 0.0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="JAKARTA ab.,-\u2013\u2014\n", max_size=70))
+def test_the_dateline_check_skips_the_regex_only_where_it_cannot_match(text: str) -> None:
+    assert bool(text[-1:] in _DATELINE_LAST and _DATELINE.match(text)) == bool(_DATELINE.match(text))
 
 
 def _mirrored_pages() -> list[RealPage]:
