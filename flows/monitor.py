@@ -204,11 +204,7 @@ def store_results(config: Config, db_path: Location, run_id: str, results: list[
         # On a connection of its own: closing the store's gives back the DuckDB memory of the
         # pass's transaction (~120 MB for 2,000 new articles) before the stories step needs its own.
         trim()
-        con = connect(db_path, wait_s=LOCK_WAIT_S)
-        try:
-            stories.group_pass_safely(con, run_id, now, config.stories, config.ui.language)
-        finally:
-            con.close()
+        stories.group_pass_apart(db_path, run_id, now, config.stories, config.ui.language, wait_s=LOCK_WAIT_S)
     return {"run_id": run_id, **written.to_json()}
 
 
