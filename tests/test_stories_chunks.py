@@ -172,3 +172,11 @@ def test_the_capped_step_on_its_own_connection_gives_the_same_stories(tmp_path: 
         found.append(_stories(con))
         con.close()
     assert found[0]["links"] and all(other == found[0] for other in found[1:])
+
+
+def test_a_warehouse_that_cannot_be_opened_again_skips_the_step(tmp_path: pathlib.Path) -> None:
+    """Between the store's connection and the step's another process may take the file: the step
+    is skipped (the pass is stored already), it never fails the store task."""
+    (tmp_path / "file").write_text("not a folder")
+    unopenable = locate(str(tmp_path / "file" / "w.duckdb"))
+    assert stories.group_pass_apart(unopenable, "run-0", T0, StorySettings(), "id") is None

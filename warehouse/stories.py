@@ -10,6 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
+import logging
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ from beritawatch.stories.matching import Match, best_match, compare
 from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
 from warehouse.backend import Location
-from warehouse.db import connect, insert_one, insert_rows, insert_select, write
+from warehouse.db import WarehouseError, connect, insert_one, insert_rows, insert_select, write
 
 SMALL_ROWS = 20000  # rows per insert statement for the story tables (small rows, unlike raw pages)
 # Articles per chunk of the stories step. The step's DuckDB memory (candidate join, texts, writes)
@@ -187,8 +188,14 @@ def group_pass_apart(database: Location, run_id: str, now: dt.datetime, settings
                      lang: Language = DEFAULT_LANGUAGE, *, wait_s: float = 0.0) -> StoryPass | None:
     """`group_pass_safely` on a connection of its own, to open once the pass's is closed (closing
     gives back DuckDB's memory of the pass's transaction), with DuckDB's memory capped on a
-    warehouse file (a lake's connection has no file beside which to spill: DuckDB's default)."""
-    con = connect(database, wait_s=wait_s)
+    warehouse file (a lake's connection has no file beside which to spill: DuckDB's default). A
+    warehouse that cannot be opened again (another process took it meanwhile) skips the step, as a
+    failed one does: the pass is stored, its alerts go out ungrouped."""
+    try:
+        con = connect(database, wait_s=wait_s)
+    except (WarehouseError, duckdb.Error) as exc:
+        logging.getLogger(__name__).warning("stories step skipped, the warehouse cannot be opened: %s", exc)
+        return None
     try:
         return group_pass_safely(con, run_id, now, settings, lang,
                                  memory_limit=None if database.is_lake else STEP_MEMORY_LIMIT)
