@@ -25,7 +25,7 @@ from beritawatch.stories.matching import Match, best_match, compare
 from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
 from warehouse.backend import Location
-from warehouse.db import WarehouseError, connect, insert_one, insert_rows, insert_select, write
+from warehouse.db import WarehouseError, connect, insert_one, insert_rows, insert_select, with_memory_cap, write
 
 SMALL_ROWS = 20000  # rows per insert statement for the story tables (small rows, unlike raw pages)
 # Articles per chunk of the stories step. The step's DuckDB memory (candidate join, texts, writes)
@@ -166,15 +166,7 @@ def _group_capped(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
     """`group_pass` in one transaction, DuckDB's memory capped at `memory_limit` (when given). A
     cap below what DuckDB holds already, or one the step cannot work within, is lifted: the step
     (rolled back) runs again without it."""
-    if memory_limit is not None:
-        try:
-            con.execute("SET memory_limit = ?", [memory_limit])
-            return write(con, lambda: group_pass(con, run_id, now, settings, lang))
-        except duckdb.OutOfMemoryException:
-            pass
-        finally:
-            con.execute("RESET memory_limit")
-    return write(con, lambda: group_pass(con, run_id, now, settings, lang))
+    return with_memory_cap(con, memory_limit, lambda: write(con, lambda: group_pass(con, run_id, now, settings, lang)))
 
 
 # DuckDB's memory for the stories step on a warehouse file: the chunks' working sets fit easily,
