@@ -274,10 +274,13 @@ def load_versions(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[s
     found: dict[str, list[Version]] = collections.defaultdict(list)
     if not urls:
         return found
+    # Their ids first, then the rows by id: a join on the URLs would read every stored body.
+    ids = [version_id for (version_id,) in con.execute(
+        "SELECT version_id FROM versions WHERE article_url IN (SELECT unnest(?::VARCHAR[]))", [list(urls)]).fetchall()]
     rows = con.execute("""
         SELECT article_url, version_id, seen_at, title, body, authors, published, updated
-        FROM versions WHERE article_url IN (SELECT unnest(?::VARCHAR[]))
-        ORDER BY article_url, seen_at, version_id""", [list(urls)]).fetchall()
+        FROM versions WHERE version_id = ANY(?::BIGINT[])
+        ORDER BY article_url, seen_at, version_id""", [ids]).fetchall()
     for url, version_id, seen_at, title, body, authors, published, updated in rows:
         found[url].append(Version(version_id, seen_at, title or "", tuple(_paragraphs(body)),
                                   tuple(authors or ()), published, updated))
