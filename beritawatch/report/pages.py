@@ -29,7 +29,7 @@ from beritawatch.i18n import DEFAULT_LANGUAGE, WIB, Language
 from beritawatch.report import data, timeline
 from beritawatch.report.data import Article, Edit, Event, Version
 from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
-from beritawatch.stories.page import write_story_pages
+from beritawatch.stories.page import load_story_pages, write_loaded_story_pages, write_story_pages
 from beritawatch.urls import is_plain_web_url, url_key
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
@@ -378,28 +378,64 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     pages_dir = out_dir / "articles"
     pages_dir.mkdir(parents=True, exist_ok=True)
     marks = {url_key(m.url): m for m in data.load_page_marks(con)}
+    finish: list[Callable[[], None]] = []
+    index: list[pathlib.Path] = []
 
-    def meanwhile() -> None:  # the rest of the report, while helper processes render the last pages
-        _write_stories(con, out_dir, words.lang)
+    def meanwhile(pool: concurrent.futures.Executor | None) -> None:  # the rest of the report
+        finish.append(_write_stories(con, out_dir, words.lang, pool))
         index.append(_write_index(con, out_dir, set(marks), words, now))
 
-    index: list[pathlib.Path] = []
     write_article_pages(con, pages_dir, marks, words, meanwhile=meanwhile)
+    for step in finish:
+        step()
     return index[0]
 
 
-def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language) -> None:
+def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language,
+                   pool: concurrent.futures.Executor | None) -> Callable[[], None]:
     """The story pages (beritawatch.stories.page, its own templates), written again only when the
-    stories, their members or what the pages are made with changed (`stories/.mark`)."""
+    stories, their members or what the pages are made with changed (`stories/.mark`); with `pool`,
+    read here and written by a helper process. Returns what finishes the job (waits for the helper)."""
     mark_file = out_dir / "stories" / STORIES_MARK
     mark = f"{render_key(lang)}:{data.load_stories_mark(con)}"
     try:
         if mark_file.read_text(encoding="utf-8") == mark and (out_dir / "stories" / "index.html").exists():
-            return
+            return _nothing
     except OSError:
         pass
-    write_story_pages(con, out_dir, lang)
-    _write(mark_file, mark)
+    loaded = load_story_pages(con, lang)
+    future = _submit(pool, write_loaded_story_pages, out_dir, loaded, lang)
+
+    def finish() -> None:
+        if not _done_by_helper(future):
+            write_loaded_story_pages(out_dir, loaded, lang)
+        _write(mark_file, mark)
+
+    return finish
+
+
+def _submit(pool: concurrent.futures.Executor | None, job: Callable[..., Any],
+            *args: Any) -> concurrent.futures.Future[Any] | None:
+    """`job` handed to a helper process; None without helpers or when they broke down."""
+    try:
+        return pool.submit(job, *args) if pool else None
+    except (BrokenProcessPool, RuntimeError):
+        return None
+
+
+def _done_by_helper(future: concurrent.futures.Future[Any] | None) -> bool:
+    """Whether a helper did the job (its own errors are raised); False when it could not."""
+    if future is None:
+        return False
+    try:
+        future.result()
+    except BrokenProcessPool:
+        return False
+    return True
+
+
+def _nothing() -> None:
+    pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -411,15 +447,16 @@ class PagesWritten:
 
 def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
                         marks: dict[str, data.PageMark], words: Words,
-                        meanwhile: Callable[[], None] = lambda: None) -> PagesWritten:
+                        meanwhile: Callable[[concurrent.futures.Executor | None], None] = lambda pool: None,
+                        ) -> PagesWritten:
     """One page per article in `marks` (page key -> the article and the mark of what its page shows).
 
     The folder's manifest (`.manifest.json`) holds each page's mark from the report that wrote it,
     and a key of everything else a page depends on (the language, Jakarta time, this package's
     code, templates and stylesheet, the message catalogue). A page is rendered again only when its
     mark changed, its file is missing, or that key changed; pages of articles no longer in the
-    report are removed. `meanwhile` is called once, when the helper processes (if any) have the last
-    pages to render."""
+    report are removed. `meanwhile` is called once, with the helper processes when they have the last
+    pages to render (they may take more work), else with None after the last page."""
     manifest = pages_dir / MANIFEST
     render = render_key(words.lang)
     known = _read_manifest(manifest, render)
@@ -432,8 +469,8 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
     reader = functools.partial(_batch_data, con, articles)
     for keys in _render_batches(reader, _batches(todo, marks), pages_dir, words.lang,
                                 parallel=versions >= PARALLEL_FROM):
-        if keys is None:
-            meanwhile()
+        if isinstance(keys, _Meanwhile):
+            meanwhile(keys.pool)
             continue
         done.update((key, marks[key].mark) for key in keys)
         _write_manifest(manifest, render, done)  # an interrupted report keeps what it wrote
@@ -465,6 +502,11 @@ def _remove_stale_pages(pages_dir: pathlib.Path, marks: dict[str, data.PageMark]
     return removed
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Meanwhile:
+    pool: concurrent.futures.Executor | None  # the helper processes, busy with the last pages (None: none)
+
+
 PageData = tuple[str, Article, list[Version], list[Edit], list[Event]]  # page key and what the page shows
 
 
@@ -488,11 +530,11 @@ def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Langu
 
 def _render_batches(read: Callable[[Sequence[tuple[str, str]]], list[PageData]],
                     batches: Sequence[Sequence[tuple[str, str]]], pages_dir: pathlib.Path, lang: Language, *,
-                    parallel: bool) -> Iterator[list[str] | None]:
+                    parallel: bool) -> Iterator[list[str] | _Meanwhile]:
     """Each batch's data read here, its pages rendered here, or, for a large report (the first one,
     another language, a new version of the report), by helper processes on the other cores while
-    the next batch is read. Yields the keys of each batch written, and None once: when the helpers
-    have the last batches (else at the end), so the caller can do other work meanwhile."""
+    the next batch is read. Yields the keys of each batch written, and `_Meanwhile` once: when the
+    helpers have the last batches (else at the end), so the caller can do other work meanwhile."""
     helpers = min(MAX_HELPERS, os.cpu_count() or 1)
     finished, told = 0, False
     if parallel and helpers >= 2:
@@ -506,7 +548,7 @@ def _render_batches(read: Callable[[Sequence[tuple[str, str]]], list[PageData]],
                         yield pending.popleft().result()
                         finished += 1
                 told = True
-                yield None
+                yield _Meanwhile(pool)
                 while pending:
                     yield pending.popleft().result()
                     finished += 1
@@ -515,7 +557,7 @@ def _render_batches(read: Callable[[Sequence[tuple[str, str]]], list[PageData]],
     for batch in batches[finished:]:
         yield render_pages(pages_dir, read(batch), lang)
     if not told:
-        yield None
+        yield _Meanwhile(None)
 
 
 def _sources_digest() -> str:
