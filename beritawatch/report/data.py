@@ -59,6 +59,11 @@ class Version:
     published: dt.datetime | None
     updated: dt.datetime | None
 
+    def __reduce__(self) -> tuple[type[Version], tuple[Any, ...]]:
+        # As a plain tuple: a big report sends ~50k of these to its helper processes.
+        return Version, (self.version_id, self.seen_at, self.title, self.body, self.authors, self.published,
+                         self.updated)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Edit:
@@ -69,6 +74,11 @@ class Edit:
     kind: str
     summary: str | None  # machine-readable ("substantive: +1 sentences ...")
     record: dict[str, Any]  # the stored edit record (empty when absent)
+
+    def __reduce__(self) -> tuple[type[Edit], tuple[Any, ...]]:
+        # As a plain tuple: a big report sends ~50k of these to its helper processes.
+        return Edit, (self.url, self.detected_at, self.old_version_id, self.new_version_id, self.kind, self.summary,
+                       self.record)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Literal
 
 MAX_DIFF_WORDS = 20_000  # words rendered per diff; the rest is cut with a note
@@ -159,8 +159,9 @@ def rewritten(opcodes: Sequence[Opcode], sentences: int) -> bool:
     return changed >= REWRITE_MIN and changed > REWRITE_SHARE * sentences
 
 
-def _sentence_opcodes(a: list[tuple[str, ...]], b: list[tuple[str, ...]]) -> Sequence[Opcode]:
-    if len(a) == len(b) == 1:  # one sentence each (a title): what SequenceMatcher says, without building one
+def _sentence_opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Opcode]:
+    """SequenceMatcher's opcodes (of sentences, or paragraphs)."""
+    if len(a) == len(b) == 1:  # one each (a title, a one-paragraph text): the same, without building a matcher
         return [("equal" if a[0] == b[0] else "replace", 0, 1, 0, 1)]
     return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
 
@@ -290,8 +291,7 @@ def body_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[DiffPara], b
     whether some block was too large to align word by word (shown whole instead)."""
     out: list[DiffPara] = []
     whole = False
-    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _sentence_opcodes(list(old), list(new)):
         if tag == "equal":
             out.extend(DiffPara((("=", p),), False, _word_count(p)) for p in new[j1:j2])
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -119,6 +120,11 @@ _ENV.globals.update(safe_href=_web_url, csp=CSP, rows_per_page=LIST_ROWS, pieces
                     css=Markup(CSS))  # noqa: S704 - our own stylesheet
 
 
+@functools.lru_cache(maxsize=256)
+def _when(value: dt.datetime | None, lang: Language) -> str:
+    return i18n.when(value, lang)  # an article page shows each version's moment two or three times
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Words:
     """The report's language: messages, numbers and Jakarta times, for the templates."""
@@ -129,7 +135,7 @@ class Words:
         return i18n.t(key, self.lang, **values)
 
     def when(self, value: dt.datetime | None) -> str:
-        return i18n.when(value, self.lang)
+        return _when(value, self.lang)
 
     def day(self, value: dt.date) -> str:
         return f"{i18n.short_day(value, self.lang)} {value.year}"
@@ -229,11 +235,22 @@ def _index_page(con: duckdb.DuckDBPyConnection, totals: data.Totals, listed: Seq
 
 
 def _write_index(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, pages: set[str], words: Words,
-                 now: dt.datetime) -> pathlib.Path:
+                 now: dt.datetime, pool: concurrent.futures.Executor | None = None,
+                 ) -> tuple[pathlib.Path, Callable[[], None]]:
     """index.html with the timeline and the list's first `LIST_ROWS` articles; the rest of the list
-    in articles-2.html, articles-3.html, ... (list pages no longer needed are removed)."""
+    in articles-2.html, ... (by a helper process with `pool`). Returns the index and what finishes the list."""
     totals = data.load_totals(con)
     listed = data.load_interesting(con)
+    page_count = max(1, -(-len(listed) // LIST_ROWS))
+    finish = _hand(pool, write_list_pages, out_dir, listed, pages, words.lang)
+    index = out_dir / "index.html"
+    _write(index, _index_page(con, totals, listed, page_count, pages, words, now))
+    return index, finish
+
+
+def write_list_pages(out_dir: pathlib.Path, listed: Sequence[Article], pages: set[str], lang: Language) -> None:
+    """The article list's pages after the index (the list pages no longer needed are removed)."""
+    words = Words(lang)
     page_count = max(1, -(-len(listed) // LIST_ROWS))
     for number in range(2, page_count + 1):
         rows = listed[(number - 1) * LIST_ROWS: number * LIST_ROWS]
@@ -244,9 +261,6 @@ def _write_index(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, pages: s
         match = _LIST_NAME.fullmatch(stale.name)
         if match and not 2 <= int(match.group(1)) <= page_count:
             stale.unlink()
-    index = out_dir / "index.html"
-    _write(index, _index_page(con, totals, listed, page_count, pages, words, now))
-    return index
 
 
 # -- an article --------------------------------------------------------------------------------
@@ -291,12 +305,21 @@ def _diff_view(versions: Sequence[Version], i: int, edit_of: dict[int, Edit], nu
                     words.edit_summary(edit) if edit else "", title, diff_blocks(paragraphs), whole)
 
 
-# The article page's repeated parts (history rows, diffs, full texts) are put together here rather
+# The article page's repeated parts (events, history rows, diffs, full texts) are put together here rather
 # than in Jinja loops and macros: a year's first report writes ~50k of each. Every text is escaped.
 
 def _kind_html(kind: str | None, words: Words) -> str:
     """As the `kind` macro."""
     return f'<span class="kind kind-{_css_name(kind)}">{escape(words.edit_kind(kind))}</span>' if kind else ""
+
+
+def _events_html(events: Sequence[Event], words: Words) -> Markup:
+    out: list[str] = []
+    for e in events:
+        text = _cut(str(e.detail.get("reason") or e.detail.get("note") or e.detail.get("error") or ""), 300)
+        status = f'<span class="status status-{_css_name(e.kind)}">{escape(words.status(e.kind))}</span>'
+        out.append(f"<li>{escape(words.when(e.happened_at))} {status} {escape(text)}</li>\n")
+    return Markup("".join(out))  # noqa: S704 - every text escaped above
 
 
 def _history_html(history: Sequence[HistoryRow], words: Words) -> Markup:
@@ -360,7 +383,8 @@ def _article_page(article: Article, versions: Sequence[Version], edits: Sequence
     if len(versions) > 1:
         fulltexts.append(FullText(1, versions[0], False))
     return _render("article.html", words, a=article, events=events, history=history, diffs=diffs,
-                   diffs_total=len(later), history_rows=_history_html(history, words),
+                   diffs_total=len(later), event_rows=_events_html(events, words),
+                   history_rows=_history_html(history, words),
                    diff_sections=_diffs_html(diffs, words), fulltext_sections=_fulltexts_html(fulltexts, words))
 
 
@@ -383,7 +407,9 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
 
     def meanwhile(pool: concurrent.futures.Executor | None) -> None:  # the rest of the report
         finish.append(_write_stories(con, out_dir, words.lang, pool))
-        index.append(_write_index(con, out_dir, set(marks), words, now))
+        path, list_pages = _write_index(con, out_dir, set(marks), words, now, pool)
+        index.append(path)
+        finish.append(list_pages)
 
     write_article_pages(con, pages_dir, marks, words, meanwhile=meanwhile)
     for step in finish:
@@ -403,35 +429,33 @@ def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: 
             return _nothing
     except OSError:
         pass
-    loaded = load_story_pages(con, lang)
-    future = _submit(pool, write_loaded_story_pages, out_dir, loaded, lang)
+    written = _hand(pool, write_loaded_story_pages, out_dir, load_story_pages(con, lang), lang)
 
     def finish() -> None:
-        if not _done_by_helper(future):
-            write_loaded_story_pages(out_dir, loaded, lang)
+        written()
         _write(mark_file, mark)
 
     return finish
 
 
-def _submit(pool: concurrent.futures.Executor | None, job: Callable[..., Any],
-            *args: Any) -> concurrent.futures.Future[Any] | None:
-    """`job` handed to a helper process; None without helpers or when they broke down."""
-    try:
-        return pool.submit(job, *args) if pool else None
-    except (BrokenProcessPool, RuntimeError):
-        return None
+def _hand(pool: concurrent.futures.Executor | None, job: Callable[..., object], *args: Any) -> Callable[[], None]:
+    """`job(*args)` handed to a helper process when there is one; returns what waits for it (or, with
+    no helper or a broken one, does the job here). The job's own errors are raised by that."""
+    future = None
+    if pool is not None:
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):
+            future = pool.submit(job, *args)
 
+    def finish() -> None:
+        if future is not None:
+            try:
+                future.result()
+                return
+            except BrokenProcessPool:
+                pass
+        job(*args)
 
-def _done_by_helper(future: concurrent.futures.Future[Any] | None) -> bool:
-    """Whether a helper did the job (its own errors are raised); False when it could not."""
-    if future is None:
-        return False
-    try:
-        future.result()
-    except BrokenProcessPool:
-        return False
-    return True
+    return finish
 
 
 def _nothing() -> None:
