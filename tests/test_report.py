@@ -27,7 +27,7 @@ from beritawatch.report import (
 )
 from beritawatch.report import diff as report_diff
 from beritawatch.report import pages as report_pages
-from beritawatch.report.data import Edit, Version
+from beritawatch.report.data import Edit, Event, Version
 from beritawatch.report.diff import DiffPara
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import (
@@ -325,8 +325,12 @@ def test_an_article_page_escapes_every_text_once() -> None:
                 Version(2, seen + dt.timedelta(hours=1), hostile + " 2", ("Paragraf satu.", hostile + " baru"),
                         (hostile,), None, None)]
     edit = Edit(article.url, versions[1].seen_at, 1, 2, "substantive", f"substantive: {hostile}", {})
-    html = report_pages._article_page(article, versions, [edit], [], report_pages.Words("id"))
+    events = [Event("restored", "detik", article.url, seen, {"note": hostile}),
+              Event("merged", "detik", article.url, seen, {})]  # no reason, note or error: the page still renders
+    html = report_pages._article_page(article, versions, [edit], events, report_pages.Words("id"))
     tree = LexborHTMLParser(html)
+    assert [n.text() for n in tree.css("ul.events li")] == [
+        f"1 Des 2026 10:00 WIB dipulihkan {hostile}", "1 Des 2026 10:00 WIB merged "]
     assert "<i>" not in html and not tree.css("i")
     assert [n.text() for n in tree.css("table.versions td.title")] == [hostile, hostile + " 2"]
     assert tree.css_first(".edit-summary").text() == f"substantif {hostile}"
