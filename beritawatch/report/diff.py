@@ -171,6 +171,8 @@ def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
     first, then words only inside changed sentences (a changed run of as many sentences on both
     sides is taken sentence by sentence, as an edit in place). In a rewrite (see `rewritten`)
     changed sentences are marked whole: word marks in every sentence would only be noise."""
+    if _SENTENCE_END.isdisjoint(a) and _SENTENCE_END.isdisjoint(b):  # a sentence each at most (a title)
+        return _word_opcodes(a, b, 0, len(a), 0, len(b))  # what the sentence alignment comes to then
     lo, hi = _sentence_ends(a, *_common_ends(a, b, 0, len(a), 0, len(b)))
     hi_a, hi_b = len(a) - hi, len(b) - hi
     out: list[Opcode] = [("equal", 0, lo, 0, lo)] if lo else []
