@@ -12,6 +12,8 @@ import struct
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from beritawatch.report import (
@@ -23,7 +25,9 @@ from beritawatch.report import (
     word_diff,
     write_report,
 )
+from beritawatch.report import diff as report_diff
 from beritawatch.report import pages as report_pages
+from beritawatch.report.data import Edit, Event, Version
 from beritawatch.report.diff import DiffPara
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import (
@@ -297,6 +301,44 @@ def test_word_diff_aligns_sentences_first_and_rebuilds_both_texts() -> None:
         assert squeezed([t for p in marked for op, t in p if op != "+"]) == squeezed(old)
 
 
+# Letters, digits, "_", sentence ends, other punctuation, whitespace (ASCII and not), control and non-ASCII characters.
+_TEXT = st.text(alphabet=st.sampled_from(list("aZ9_.!?,-'\" \t\n\x0b\x1c\x1f\x00\xa0é“”–\u3000")), max_size=40)
+
+
+@given(_TEXT)
+def test_word_counts_and_sentence_keys_are_what_their_regexes_find(text: str) -> None:
+    # The report counts words and cuts sentences without regexes where it can; same results.
+    report_diff._word_count.cache_clear()
+    report_diff._sentence_keys.cache_clear()
+    assert report_diff._word_count(text) == len(report_diff._WORD.findall(text))
+    squeezed = "".join(text.split())
+    assert report_diff._sentence_keys(text) == tuple(s for s in report_diff._SENTENCE_CUT.split(squeezed) if s)
+
+
+def test_an_article_page_escapes_every_text_once() -> None:
+    hostile = 'A & B <i>"x"</i>'
+    seen = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
+    article = Article(url="https://news.detik.com/berita/d-1/x", portal="detik", source="track", status="ok",
+                      title=hostile, published=None, first_seen=seen, relevant=True, relevance=1.0,
+                      last_checked=seen, versions=2, edits=1, last_edit_kind="substantive")
+    versions = [Version(1, seen, hostile, ("Paragraf satu.", hostile), (hostile,), None, None),
+                Version(2, seen + dt.timedelta(hours=1), hostile + " 2", ("Paragraf satu.", hostile + " baru"),
+                        (hostile,), None, None)]
+    edit = Edit(article.url, versions[1].seen_at, 1, 2, "substantive", f"substantive: {hostile}", {})
+    events = [Event("restored", "detik", article.url, seen, {"note": hostile}),
+              Event("merged", "detik", article.url, seen, {})]  # no reason, note or error: the page still renders
+    html = report_pages._article_page(article, versions, [edit], events, report_pages.Words("id"))
+    tree = LexborHTMLParser(html)
+    assert [n.text() for n in tree.css("ul.events li")] == [
+        f"1 Des 2026 10:00 WIB dipulihkan {hostile}", "1 Des 2026 10:00 WIB merged "]
+    assert "<i>" not in html and not tree.css("i")
+    assert [n.text() for n in tree.css("table.versions td.title")] == [hostile, hostile + " 2"]
+    assert tree.css_first(".edit-summary").text() == f"substantif {hostile}"
+    assert [n.text() for n in tree.css("details.fulltext summary")] == [
+        f"Versi 2 (1 Des 2026 11:00 WIB) · oleh {hostile}", f"Versi 1 (1 Des 2026 10:00 WIB) · oleh {hostile}"]
+    assert [n.text() for n in tree.css("article.diff ins")] == ["2", "baru"]
+
+
 def test_a_rewrite_marks_whole_sentences_a_smaller_edit_marks_words() -> None:
     sentences = [f"Kapal {i} membawa amunisi ke pelabuhan Rajin." for i in range(6)]
 
@@ -451,6 +493,11 @@ def synthesize(path: pathlib.Path, articles: int = 2_000, edited: int = 300, rel
 def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "big.duckdb"
     synthesize(db)
+    con = connect(db)  # a story: its pages are written by a helper process too
+    con.execute("INSERT INTO story_groups (story_id, created_at) VALUES (1, now())")
+    con.execute("INSERT INTO story_links (article_url, story_id, role, similarity, joined_at) "
+                "VALUES ('https://detik.example/berita/0/judul-artikel-0', 1, 'first', 1.0, now())")
+    con.close()
     monkeypatch.setattr(report_pages, "PARALLEL_FROM", 1_000)  # 1,200 versions: rendered by helper processes
     con = connect(db, read_only=True)
     try:
@@ -461,6 +508,8 @@ def test_two_thousand_articles_stay_fast(tmp_path: pathlib.Path, monkeypatch: py
         con.close()
     pages = list((tmp_path / "report" / "articles").glob("*.html"))
     assert len(pages) == 600  # relevant ones; the edited 300 are among them
+    assert "story-1.html" in (tmp_path / "report" / "stories" / "index.html").read_text(encoding="utf-8")
+    assert "Judul artikel 0" in (tmp_path / "report" / "stories" / "story-1.html").read_text(encoding="utf-8")
     tree = parse(index)
     assert len(tree.css("g.portal-row")) == 4
     print(f"2,000 articles: report in {seconds:.1f} s")  # a speed target lives in bench history

@@ -59,6 +59,11 @@ class Version:
     published: dt.datetime | None
     updated: dt.datetime | None
 
+    def __reduce__(self) -> tuple[type[Version], tuple[Any, ...]]:
+        # As a plain tuple: a big report sends ~50k of these to its helper processes.
+        return Version, (self.version_id, self.seen_at, self.title, self.body, self.authors, self.published,
+                         self.updated)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Edit:
@@ -69,6 +74,11 @@ class Edit:
     kind: str
     summary: str | None  # machine-readable ("substantive: +1 sentences ...")
     record: dict[str, Any]  # the stored edit record (empty when absent)
+
+    def __reduce__(self) -> tuple[type[Edit], tuple[Any, ...]]:
+        # As a plain tuple: a big report sends ~50k of these to its helper processes.
+        return Edit, (self.url, self.detected_at, self.old_version_id, self.new_version_id, self.kind, self.summary,
+                       self.record)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -274,10 +284,13 @@ def load_versions(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[s
     found: dict[str, list[Version]] = collections.defaultdict(list)
     if not urls:
         return found
+    # Their ids first, then the rows by id: a join on the URLs would read every stored body.
+    ids = [version_id for (version_id,) in con.execute(
+        "SELECT version_id FROM versions WHERE article_url IN (SELECT unnest(?::VARCHAR[]))", [list(urls)]).fetchall()]
     rows = con.execute("""
         SELECT article_url, version_id, seen_at, title, body, authors, published, updated
-        FROM versions WHERE article_url IN (SELECT unnest(?::VARCHAR[]))
-        ORDER BY article_url, seen_at, version_id""", [list(urls)]).fetchall()
+        FROM versions WHERE version_id = ANY(?::BIGINT[])
+        ORDER BY article_url, seen_at, version_id""", [ids]).fetchall()
     for url, version_id, seen_at, title, body, authors, published, updated in rows:
         found[url].append(Version(version_id, seen_at, title or "", tuple(_paragraphs(body)),
                                   tuple(authors or ()), published, updated))

@@ -7,7 +7,7 @@ import difflib
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Literal
 
 MAX_DIFF_WORDS = 20_000  # words rendered per diff; the rest is cut with a note
@@ -159,18 +159,25 @@ def rewritten(opcodes: Sequence[Opcode], sentences: int) -> bool:
     return changed >= REWRITE_MIN and changed > REWRITE_SHARE * sentences
 
 
+def _sentence_opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> Sequence[Opcode]:
+    """SequenceMatcher's opcodes (of sentences, or paragraphs)."""
+    if len(a) == len(b) == 1:  # one each (a title, a one-paragraph text): the same, without building a matcher
+        return [("equal" if a[0] == b[0] else "replace", 0, 1, 0, 1)]
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
 def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
     """Word alignment, fast on long texts: the common start and end set aside, sentences aligned
     first, then words only inside changed sentences (a changed run of as many sentences on both
     sides is taken sentence by sentence, as an edit in place). In a rewrite (see `rewritten`)
     changed sentences are marked whole: word marks in every sentence would only be noise."""
+    if _SENTENCE_END.isdisjoint(a) and _SENTENCE_END.isdisjoint(b):  # a sentence each at most (a title)
+        return _word_opcodes(a, b, 0, len(a), 0, len(b))  # what the sentence alignment comes to then
     lo, hi = _sentence_ends(a, *_common_ends(a, b, 0, len(a), 0, len(b)))
     hi_a, hi_b = len(a) - hi, len(b) - hi
     out: list[Opcode] = [("equal", 0, lo, 0, lo)] if lo else []
     sa, sb = _sentences(a, lo, hi_a), _sentences(b, lo, hi_b)
-    matcher = difflib.SequenceMatcher(None, [tuple(a[x:y]) for x, y in sa], [tuple(b[x:y]) for x, y in sb],
-                                      autojunk=False)
-    sentence_ops = matcher.get_opcodes()
+    sentence_ops = _sentence_opcodes([tuple(a[x:y]) for x, y in sa], [tuple(b[x:y]) for x, y in sb])
     whole = rewritten(sentence_ops, _sentence_count(a) + _sentence_count(b))
     for tag, s1, s2, t1, t2 in sentence_ops:
         (i1, i2), (j1, j2) = _span(sa, s1, s2, hi_a), _span(sb, t1, t2, hi_b)
@@ -226,15 +233,33 @@ _SENTENCE_CUT = re.compile(r"(?<=[.!?])")
 _WORD = re.compile(r"\w+|[^\w\s]")  # what _TOKEN counts as a word, without building tokens
 
 
+def _ascii_classes() -> bytes:
+    """Each ASCII byte as `_WORD` sees it: b"w" a word character, b" " whitespace, b"p" a word of its own."""
+    return bytes(ord("w") if re.fullmatch(r"\w", chr(c)) else ord(" ") if re.fullmatch(r"\s", chr(c)) else ord("p")
+                 for c in range(128)) + b"p" * 128  # never used: only ASCII text is translated
+
+
+_ASCII_CLASSES = _ascii_classes()
+
+
 @functools.lru_cache(maxsize=512)
 def _word_count(paragraph: str) -> int:
-    return len(_WORD.findall(paragraph))
+    """How many words `_WORD` finds; ASCII text counted with byte operations (3-10x quicker)."""
+    if not paragraph.isascii():
+        return len(_WORD.findall(paragraph))
+    classes = paragraph.encode("ascii").translate(_ASCII_CLASSES)
+    return classes.count(b"p") + len(classes.replace(b"p", b" ").split())
 
 
 @functools.lru_cache(maxsize=512)
 def _sentence_keys(paragraph: str) -> tuple[str, ...]:
     # Without any whitespace: a sentence kept with other spacing counts as kept (and is aligned).
-    return tuple(s for s in _SENTENCE_CUT.split("".join(paragraph.split())) if s)
+    squeezed = "".join(paragraph.split())
+    if "\0" in squeezed:
+        return tuple(s for s in _SENTENCE_CUT.split(squeezed) if s)
+    # As _SENTENCE_CUT.split, without the regex: a cut after each sentence end.
+    cut = squeezed.replace(".", ".\0").replace("!", "!\0").replace("?", "?\0").split("\0")
+    return tuple(s for s in cut if s)
 
 
 def _no_sentence_kept(old: str, new: str) -> bool:
@@ -268,8 +293,7 @@ def body_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[DiffPara], b
     whether some block was too large to align word by word (shown whole instead)."""
     out: list[DiffPara] = []
     whole = False
-    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _sentence_opcodes(list(old), list(new)):
         if tag == "equal":
             out.extend(DiffPara((("=", p),), False, _word_count(p)) for p in new[j1:j2])
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -29,12 +30,13 @@ from beritawatch.i18n import DEFAULT_LANGUAGE, WIB, Language
 from beritawatch.report import data, timeline
 from beritawatch.report.data import Article, Edit, Event, Version
 from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
-from beritawatch.stories.page import write_story_pages
+from beritawatch.stories.page import load_story_pages, write_loaded_story_pages, write_story_pages
 from beritawatch.urls import is_plain_web_url, url_key
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
 LIST_ROWS = 250  # articles per page of the list: the index holds the first page
-RENDER_BATCH = 200  # article pages whose data is read from the warehouse at once
+RENDER_BATCH = 500  # article pages whose data is read from the warehouse at once, at most ...
+BATCH_VERSIONS = 2_500  # ... and versions (each batch is one read of the tables)
 PARALLEL_FROM = 5_000  # versions on the pages to write before helper processes pay for their start (~1 s)
 MAX_HELPERS = 2
 MANIFEST = ".manifest.json"  # in articles/: what each page was written from
@@ -118,6 +120,11 @@ _ENV.globals.update(safe_href=_web_url, csp=CSP, rows_per_page=LIST_ROWS, pieces
                     css=Markup(CSS))  # noqa: S704 - our own stylesheet
 
 
+@functools.lru_cache(maxsize=256)
+def _when(value: dt.datetime | None, lang: Language) -> str:
+    return i18n.when(value, lang)  # an article page shows each version's moment two or three times
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Words:
     """The report's language: messages, numbers and Jakarta times, for the templates."""
@@ -128,7 +135,7 @@ class Words:
         return i18n.t(key, self.lang, **values)
 
     def when(self, value: dt.datetime | None) -> str:
-        return i18n.when(value, self.lang)
+        return _when(value, self.lang)
 
     def day(self, value: dt.date) -> str:
         return f"{i18n.short_day(value, self.lang)} {value.year}"
@@ -228,11 +235,22 @@ def _index_page(con: duckdb.DuckDBPyConnection, totals: data.Totals, listed: Seq
 
 
 def _write_index(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, pages: set[str], words: Words,
-                 now: dt.datetime) -> pathlib.Path:
+                 now: dt.datetime, pool: concurrent.futures.Executor | None = None,
+                 ) -> tuple[pathlib.Path, Callable[[], None]]:
     """index.html with the timeline and the list's first `LIST_ROWS` articles; the rest of the list
-    in articles-2.html, articles-3.html, ... (list pages no longer needed are removed)."""
+    in articles-2.html, ... (by a helper process with `pool`). Returns the index and what finishes the list."""
     totals = data.load_totals(con)
     listed = data.load_interesting(con)
+    page_count = max(1, -(-len(listed) // LIST_ROWS))
+    finish = _hand(pool, write_list_pages, out_dir, listed, pages, words.lang)
+    index = out_dir / "index.html"
+    _write(index, _index_page(con, totals, listed, page_count, pages, words, now))
+    return index, finish
+
+
+def write_list_pages(out_dir: pathlib.Path, listed: Sequence[Article], pages: set[str], lang: Language) -> None:
+    """The article list's pages after the index (the list pages no longer needed are removed)."""
+    words = Words(lang)
     page_count = max(1, -(-len(listed) // LIST_ROWS))
     for number in range(2, page_count + 1):
         rows = listed[(number - 1) * LIST_ROWS: number * LIST_ROWS]
@@ -243,9 +261,6 @@ def _write_index(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, pages: s
         match = _LIST_NAME.fullmatch(stale.name)
         if match and not 2 <= int(match.group(1)) <= page_count:
             stale.unlink()
-    index = out_dir / "index.html"
-    _write(index, _index_page(con, totals, listed, page_count, pages, words, now))
-    return index
 
 
 # -- an article --------------------------------------------------------------------------------
@@ -278,16 +293,80 @@ class FullText:
     open: bool
 
 
-def _diff_view(versions: Sequence[Version], i: int, edit_of: dict[int, Edit], words: Words) -> DiffView:
+def _diff_view(versions: Sequence[Version], i: int, edit_of: dict[int, Edit], number: dict[int, int],
+               words: Words) -> DiffView:
     version = versions[i]
     edit = edit_of.get(version.version_id)
     # After a revert the edit's base is an older version, not the previous row.
-    number = {v.version_id: n for n, v in enumerate(versions, start=1)}
     base = next((v for v in versions if edit and v.version_id == edit.old_version_id), versions[i - 1])
     paragraphs, whole = body_diff(base.body, version.body)
     title = pieces(word_diff([base.title], [version.title])[0]) if base.title != version.title else None
     return DiffView(i + 1, number[base.version_id], version.seen_at, edit,
                     words.edit_summary(edit) if edit else "", title, diff_blocks(paragraphs), whole)
+
+
+# The article page's repeated parts (events, history rows, diffs, full texts) are put together here rather
+# than in Jinja loops and macros: a year's first report writes ~50k of each. Every text is escaped.
+
+def _kind_html(kind: str | None, words: Words) -> str:
+    """As the `kind` macro."""
+    return f'<span class="kind kind-{_css_name(kind)}">{escape(words.edit_kind(kind))}</span>' if kind else ""
+
+
+def _events_html(events: Sequence[Event], words: Words) -> Markup:
+    out: list[str] = []
+    for e in events:
+        text = _cut(str(e.detail.get("reason") or e.detail.get("note") or e.detail.get("error") or ""), 300)
+        status = f'<span class="status status-{_css_name(e.kind)}">{escape(words.status(e.kind))}</span>'
+        out.append(f"<li>{escape(words.when(e.happened_at))} {status} {escape(text)}</li>\n")
+    return Markup("".join(out))  # noqa: S704 - every text escaped above
+
+
+def _history_html(history: Sequence[HistoryRow], words: Words) -> Markup:
+    seen, paragraphs, characters, change = (escape(words.t(f"r.col.{name}"))
+                                            for name in ("seen", "paragraphs", "characters", "change"))
+    first = escape(words.t("r.first_version"))
+    out: list[str] = []
+    for h in history:
+        what = (f"{_kind_html(h.edit.kind, words)} {escape(h.summary)}" if h.edit
+                else first if h.number == 1 else "")
+        out.append(f'<tr><td class="num" data-label="#"><a href="#v{h.number}">{h.number}</a></td>'
+                   f'<td class="when" data-label="{seen}">{escape(words.when(h.version.seen_at))}</td>'
+                   f'<td class="title">{escape(h.version.title)}</td>\n'
+                   f'<td class="num" data-label="{paragraphs}">{len(h.version.body)}</td>'
+                   f'<td class="num" data-label="{characters}">{escape(words.count(h.chars))}</td>\n'
+                   f'<td data-label="{change}">{what}</td></tr>\n')
+    return Markup("".join(out))  # noqa: S704 - every text escaped above
+
+
+def _diffs_html(diffs: Sequence[DiffView], words: Words) -> Markup:
+    out: list[str] = []
+    for d in diffs:
+        heading = words.t("r.diff_heading", number=d.number, seen=words.when(d.seen_at), base=d.base)
+        out.append(f'<article class="diff" id="v{d.number}" data-from="{d.base}" data-to="{d.number}">'
+                   f"<h3>{escape(heading)}</h3>\n")
+        if d.edit:
+            out.append(f'<p class="meta edit-summary">{_kind_html(d.edit.kind, words)} {escape(d.summary)}</p>')
+        if d.title:
+            out.append(f'<p class="title-diff">{escape(words.t("r.title_label"))} {_pieces_html(d.title)}</p>')
+        out.append(f'<div class="body-diff">{_diff_markup(d.blocks, words)}</div>\n')
+        if d.whole:
+            out.append(f'<p class="note">{escape(words.t("r.whole_block"))}</p>')
+        out.append("</article>\n")
+    return Markup("".join(out))  # noqa: S704 - every text escaped above
+
+
+def _fulltexts_html(fulltexts: Sequence[FullText], words: Words) -> Markup:
+    out: list[str] = []
+    for f in fulltexts:
+        version = f.version
+        by = words.t("r.by", authors=", ".join(version.authors)) if version.authors else ""
+        summary = words.t("r.version_of", number=f.number, seen=words.when(version.seen_at)) + by
+        out.append(f'<details class="fulltext"{" open" if f.open else ""}><summary>{escape(summary)}</summary>'
+                   f"<h3>{escape(version.title)}</h3>\n")
+        out.extend(f"<p>{escape(p)}</p>" for p in version.body)
+        out.append("</details>\n")
+    return Markup("".join(out))  # noqa: S704 - every text escaped above
 
 
 def _article_page(article: Article, versions: Sequence[Version], edits: Sequence[Edit],
@@ -297,13 +376,16 @@ def _article_page(article: Article, versions: Sequence[Version], edits: Sequence
                           words.edit_summary(edit_of[v.version_id]) if v.version_id in edit_of else "",
                           sum(len(p) for p in v.body))
                for n, v in enumerate(versions, start=1)]
+    number = {v.version_id: n for n, v in enumerate(versions, start=1)}
     later = range(1, len(versions))
-    diffs = [_diff_view(versions, i, edit_of, words) for i in reversed(later[-MAX_DIFFS_PER_ARTICLE:])]
+    diffs = [_diff_view(versions, i, edit_of, number, words) for i in reversed(later[-MAX_DIFFS_PER_ARTICLE:])]
     fulltexts = [FullText(len(versions), versions[-1], len(versions) == 1)] if versions else []
     if len(versions) > 1:
         fulltexts.append(FullText(1, versions[0], False))
     return _render("article.html", words, a=article, events=events, history=history, diffs=diffs,
-                   diffs_total=len(later), fulltexts=fulltexts)
+                   diffs_total=len(later), event_rows=_events_html(events, words),
+                   history_rows=_history_html(history, words),
+                   diff_sections=_diffs_html(diffs, words), fulltext_sections=_fulltexts_html(fulltexts, words))
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -320,23 +402,64 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     pages_dir = out_dir / "articles"
     pages_dir.mkdir(parents=True, exist_ok=True)
     marks = {url_key(m.url): m for m in data.load_page_marks(con)}
-    write_article_pages(con, pages_dir, marks, words)
-    _write_stories(con, out_dir, words.lang)
-    return _write_index(con, out_dir, set(marks), words, now)
+    finish: list[Callable[[], None]] = []
+    index: list[pathlib.Path] = []
+
+    def meanwhile(pool: concurrent.futures.Executor | None) -> None:  # the rest of the report
+        finish.append(_write_stories(con, out_dir, words.lang, pool))
+        path, list_pages = _write_index(con, out_dir, set(marks), words, now, pool)
+        index.append(path)
+        finish.append(list_pages)
+
+    write_article_pages(con, pages_dir, marks, words, meanwhile=meanwhile)
+    for step in finish:
+        step()
+    return index[0]
 
 
-def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language) -> None:
+def _write_stories(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language,
+                   pool: concurrent.futures.Executor | None) -> Callable[[], None]:
     """The story pages (beritawatch.stories.page, its own templates), written again only when the
-    stories, their members or what the pages are made with changed (`stories/.mark`)."""
+    stories, their members or what the pages are made with changed (`stories/.mark`); with `pool`,
+    read here and written by a helper process. Returns what finishes the job (waits for the helper)."""
     mark_file = out_dir / "stories" / STORIES_MARK
     mark = f"{render_key(lang)}:{data.load_stories_mark(con)}"
     try:
         if mark_file.read_text(encoding="utf-8") == mark and (out_dir / "stories" / "index.html").exists():
-            return
+            return _nothing
     except OSError:
         pass
-    write_story_pages(con, out_dir, lang)
-    _write(mark_file, mark)
+    written = _hand(pool, write_loaded_story_pages, out_dir, load_story_pages(con, lang), lang)
+
+    def finish() -> None:
+        written()
+        _write(mark_file, mark)
+
+    return finish
+
+
+def _hand(pool: concurrent.futures.Executor | None, job: Callable[..., object], *args: Any) -> Callable[[], None]:
+    """`job(*args)` handed to a helper process when there is one; returns what waits for it (or, with
+    no helper or a broken one, does the job here). The job's own errors are raised by that."""
+    future = None
+    if pool is not None:
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):
+            future = pool.submit(job, *args)
+
+    def finish() -> None:
+        if future is not None:
+            try:
+                future.result()
+                return
+            except BrokenProcessPool:
+                pass
+        job(*args)
+
+    return finish
+
+
+def _nothing() -> None:
+    pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -347,14 +470,17 @@ class PagesWritten:
 
 
 def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
-                        marks: dict[str, data.PageMark], words: Words) -> PagesWritten:
+                        marks: dict[str, data.PageMark], words: Words,
+                        meanwhile: Callable[[concurrent.futures.Executor | None], None] = lambda pool: None,
+                        ) -> PagesWritten:
     """One page per article in `marks` (page key -> the article and the mark of what its page shows).
 
     The folder's manifest (`.manifest.json`) holds each page's mark from the report that wrote it,
     and a key of everything else a page depends on (the language, Jakarta time, this package's
     code, templates and stylesheet, the message catalogue). A page is rendered again only when its
     mark changed, its file is missing, or that key changed; pages of articles no longer in the
-    report are removed."""
+    report are removed. `meanwhile` is called once, with the helper processes when they have the last
+    pages to render (they may take more work), else with None after the last page."""
     manifest = pages_dir / MANIFEST
     render = render_key(words.lang)
     known = _read_manifest(manifest, render)
@@ -363,13 +489,31 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
             if key in marks and marks[key].mark == mark and (pages_dir / f"{key}.html").exists()}
     todo = [(key, m.url) for key, m in marks.items() if key not in done]
     versions = sum(marks[key].versions for key, _ in todo)
-    batches = [todo[start:start + RENDER_BATCH] for start in range(0, len(todo), RENDER_BATCH)]
-    for keys in _render_batches(con, batches, pages_dir, words.lang, parallel=versions >= PARALLEL_FROM):
+    articles = {a.url: a for a in data.load_articles(con, [url for _, url in todo])}
+    reader = functools.partial(_batch_data, con, articles)
+    for keys in _render_batches(reader, _batches(todo, marks), pages_dir, words.lang,
+                                parallel=versions >= PARALLEL_FROM):
+        if isinstance(keys, _Meanwhile):
+            meanwhile(keys.pool)
+            continue
         done.update((key, marks[key].mark) for key in keys)
         _write_manifest(manifest, render, done)  # an interrupted report keeps what it wrote
     if not todo and done != known:
         _write_manifest(manifest, render, done)
     return PagesWritten(len(todo), len(marks) - len(todo), removed)
+
+
+def _batches(todo: Sequence[tuple[str, str]], marks: dict[str, data.PageMark]) -> list[list[tuple[str, str]]]:
+    """The pages to write in batches of at most `RENDER_BATCH` articles and about `BATCH_VERSIONS` versions."""
+    batches: list[list[tuple[str, str]]] = [[]]
+    versions = 0
+    for key, url in todo:
+        if len(batches[-1]) >= RENDER_BATCH or versions >= BATCH_VERSIONS:
+            batches.append([])
+            versions = 0
+        batches[-1].append((key, url))
+        versions += marks[key].versions
+    return [batch for batch in batches if batch]
 
 
 def _remove_stale_pages(pages_dir: pathlib.Path, marks: dict[str, data.PageMark]) -> int:
@@ -382,12 +526,17 @@ def _remove_stale_pages(pages_dir: pathlib.Path, marks: dict[str, data.PageMark]
     return removed
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Meanwhile:
+    pool: concurrent.futures.Executor | None  # the helper processes, busy with the last pages (None: none)
+
+
 PageData = tuple[str, Article, list[Version], list[Edit], list[Event]]  # page key and what the page shows
 
 
-def _batch_data(con: duckdb.DuckDBPyConnection, batch: Sequence[tuple[str, str]]) -> list[PageData]:
-    urls = [url for _, url in batch]
-    articles = {a.url: a for a in data.load_articles(con, urls)}
+def _batch_data(con: duckdb.DuckDBPyConnection, articles: dict[str, Article],
+                batch: Sequence[tuple[str, str]]) -> list[PageData]:
+    urls = [url for _, url in batch if url in articles]
     versions = data.load_versions(con, urls)
     edits = data.load_edits(con, urls)
     events = data.load_events(con, urls)
@@ -403,32 +552,36 @@ def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Langu
     return [key for key, *_ in pages]
 
 
-def _render_batches(con: duckdb.DuckDBPyConnection, batches: Sequence[Sequence[tuple[str, str]]],
-                    pages_dir: pathlib.Path, lang: Language, *, parallel: bool) -> Iterator[list[str]]:
+def _render_batches(read: Callable[[Sequence[tuple[str, str]]], list[PageData]],
+                    batches: Sequence[Sequence[tuple[str, str]]], pages_dir: pathlib.Path, lang: Language, *,
+                    parallel: bool) -> Iterator[list[str] | _Meanwhile]:
     """Each batch's data read here, its pages rendered here, or, for a large report (the first one,
     another language, a new version of the report), by helper processes on the other cores while
-    the next batch is read. Yields the keys of each batch written."""
+    the next batch is read. Yields the keys of each batch written, and `_Meanwhile` once: when the
+    helpers have the last batches (else at the end), so the caller can do other work meanwhile."""
     helpers = min(MAX_HELPERS, os.cpu_count() or 1)
-    if not parallel or helpers < 2:
-        for batch in batches:
-            yield render_pages(pages_dir, _batch_data(con, batch), lang)
-        return
-    finished = 0
-    context = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB's threads
-    try:
-        with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
-            pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
-            for batch in batches:
-                pending.append(pool.submit(render_pages, pages_dir, _batch_data(con, batch), lang))
-                if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
+    finished, told = 0, False
+    if parallel and helpers >= 2:
+        context = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB's threads
+        try:
+            with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
+                pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
+                for batch in batches:
+                    pending.append(pool.submit(render_pages, pages_dir, read(batch), lang))
+                    if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
+                        yield pending.popleft().result()
+                        finished += 1
+                told = True
+                yield _Meanwhile(pool)
+                while pending:
                     yield pending.popleft().result()
                     finished += 1
-            while pending:
-                yield pending.popleft().result()
-                finished += 1
-    except (BrokenProcessPool, OSError):  # helpers could not start (e.g. a calling script without a main guard)
-        for batch in batches[finished:]:
-            yield render_pages(pages_dir, _batch_data(con, batch), lang)
+        except (BrokenProcessPool, OSError):  # helpers could not start (e.g. a calling script without a main guard)
+            pass
+    for batch in batches[finished:]:
+        yield render_pages(pages_dir, read(batch), lang)
+    if not told:
+        yield _Meanwhile(None)
 
 
 def _sources_digest() -> str:

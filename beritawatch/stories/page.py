@@ -115,21 +115,39 @@ def render_story_index(stories: Sequence[dict[str, Any]], lang: Language = DEFAU
                                                         css=_CSS, csp=_CSP)
 
 
-def write_story_pages(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path,
-                      lang: Language = DEFAULT_LANGUAGE) -> pathlib.Path:
-    """Write `out_dir/stories/index.html` and one page per story; return the index path."""
-    folder = pathlib.Path(out_dir) / "stories"
-    folder.mkdir(parents=True, exist_ok=True)
-    listed = []
+StoryPages = tuple[list[tuple[str, StoryPage]], list[dict[str, Any]]]  # (file name, page) each, the index's rows
+
+
+def load_story_pages(con: duckdb.DuckDBPyConnection, lang: Language = DEFAULT_LANGUAGE) -> StoryPages:
+    """What `write_story_pages` writes, read from the warehouse (written by `write_loaded_story_pages`,
+    which needs no connection: the report hands it to a helper process on a big report)."""
+    pages, listed = [], []
     for story_id, title, portals, started, differences in con.execute(
             "SELECT story_id, title, portals, started, differences FROM stories ORDER BY started DESC").fetchall():
         name = f"story-{story_id}.html"
-        _write(folder / name, render_story(load_story(con, story_id, lang), lang))
+        pages.append((name, load_story(con, story_id, lang)))
         listed.append({"page": name, "title": title or "", "portals": portals, "started": _when(started),
                        "differences": differences})
+    return pages, listed
+
+
+def write_loaded_story_pages(out_dir: pathlib.Path, loaded: StoryPages,
+                             lang: Language = DEFAULT_LANGUAGE) -> pathlib.Path:
+    """Write `out_dir/stories/index.html` and one page per story from `load_story_pages`; the index path."""
+    folder = pathlib.Path(out_dir) / "stories"
+    folder.mkdir(parents=True, exist_ok=True)
+    pages, listed = loaded
+    for name, page in pages:
+        _write(folder / name, render_story(page, lang))
     index = folder / "index.html"
     _write(index, render_story_index(listed, lang))
     return index
+
+
+def write_story_pages(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path,
+                      lang: Language = DEFAULT_LANGUAGE) -> pathlib.Path:
+    """Write `out_dir/stories/index.html` and one page per story; return the index path."""
+    return write_loaded_story_pages(out_dir, load_story_pages(con, lang), lang)
 
 
 def _write(path: pathlib.Path, text: str) -> None:
