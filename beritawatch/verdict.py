@@ -87,7 +87,7 @@ def judge(result: CheckResult, state: ArticleState) -> Verdict:
     if result.outcome != PARSED or result.article is None:
         return Verdict(FAILED, removal_reason=removal_reason(result), error=result.error or result.outcome)
     article = result.article
-    digest = content_hash(article.title, article.body)
+    digest = result.content_hash or content_hash(article.title, article.body)
     meta = meta_hash(article.authors, article.published, article.updated)
     restored = state.status == "removed"
     kind = classify_version(digest, state.history)
