@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import dataclasses
 import datetime as dt
 import pathlib
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import duckdb
@@ -50,11 +48,6 @@ OTHER = "other"  # the portal name of sites no pack knows (for `portals`)
 T = TypeVar("T")
 LOCK_WAIT_S = 60.0  # how long a pass waits for an analyst's session to release the warehouse
 PROGRESS_EVERY_S = 5.0  # a long pass logs each portal's progress this often
-# While the check-portal threads run, how long a thread may keep the GIL when another one waits for
-# it (Python's default: 5 ms). Each portal's event loop answers its sockets only when it holds the
-# GIL; behind a thread that is parsing a page it waited up to 5 ms per hand-off, and with two
-# requests at a time per host those waits add up along each portal's chain of requests.
-CHECK_SWITCH_INTERVAL_S = 0.001
 # flow() takes a TaskRunner[PrefectFuture[Any]], which Prefect's own ThreadPoolTaskRunner (a
 # TaskRunner[PrefectConcurrentFuture[R]], invariant in its future type) can never be.
 _RUNNER: TaskRunner[PrefectFuture[Any]] = ThreadPoolTaskRunner(max_workers=4)  # type: ignore[assignment]
@@ -279,17 +272,6 @@ def monitor_pass(config_path: str | None = None, db_path: str | None = None, mod
         return _run_pass(config, database, run_id, mode, chosen)
 
 
-@contextlib.contextmanager
-def _quick_hand_offs() -> Iterator[None]:
-    """The interpreter's thread switch interval set to CHECK_SWITCH_INTERVAL_S, then restored."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, CHECK_SWITCH_INTERVAL_S))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
 def _run_pass(config: Config, database: Location, run_id: str, mode: str,
               portals: list[str] | None) -> dict[str, Any]:
     logger = get_run_logger()
@@ -302,9 +284,8 @@ def _run_pass(config: Config, database: Location, run_id: str, mode: str,
         by_portal[item.portal or "unknown"].append(item)
     logger.info("%d sources polled, %d new articles found; %d articles due across %d portals",
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
-    with _quick_hand_offs():
-        futures = [check_portal.submit(cfg, _whole(items)) for items in by_portal.values()]
-        results = [result for future in futures for result in future.result()]
+    futures = [check_portal.submit(cfg, _whole(items)) for items in by_portal.values()]
+    results = [result for future in futures for result in future.result()]
     trim()  # what the checks freed, before the store step needs its own
     summary = store_results(cfg, database, run_id, _whole(results))
     summary = deliver_alerts(cfg, database, _whole({**summary, "discovery": discovery}))

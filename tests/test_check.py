@@ -97,17 +97,3 @@ def test_a_page_that_is_no_article_is_named(replica: Replica) -> None:
     result = check(replica, DueArticle(url, "detik"))
     assert result.outcome == NOT_ARTICLE and (result.error or "").startswith("not an article: media")
     assert [page_url for page_url, _ in result.pages] == [url]
-
-
-def test_the_checks_run_with_quick_thread_hand_offs_and_the_interval_comes_back() -> None:
-    import sys
-
-    from flows import monitor
-
-    before = sys.getswitchinterval()
-    with monitor._quick_hand_offs():
-        assert sys.getswitchinterval() == pytest.approx(min(before, monitor.CHECK_SWITCH_INTERVAL_S))
-    assert sys.getswitchinterval() == before
-    with pytest.raises(RuntimeError), monitor._quick_hand_offs():
-        raise RuntimeError("a check-portal task failed")
-    assert sys.getswitchinterval() == before
