@@ -218,7 +218,19 @@ def run_pass(config_path: pathlib.Path) -> dict[str, Any]:
             yield
         peaks[name] = peak_rss_mb()
 
+    real_group = monitor.stories.group_pass_apart
+
+    def group(*args: Any, **kwargs: Any) -> Any:
+        """The stories step inside the store task: the peak before it (the pass's own transaction), then its own."""
+        peaks["store: pass"] = peak_rss_mb()
+        reset_peak_rss()
+        with timed(took, "stories"):
+            done = real_group(*args, **kwargs)
+        peaks["store: stories"] = peak_rss_mb()
+        return done
+
     monitor.export_parquet = export
+    monitor.stories.group_pass_apart = group
     # The task functions log through Prefect's run logger, which needs a run context: a plain one here.
     monitor.get_run_logger = _plain_logger  # type: ignore[attr-defined]
     try:
@@ -247,7 +259,8 @@ def run_pass(config_path: pathlib.Path) -> dict[str, Any]:
             summary = monitor.deliver_alerts.fn(config, db, {**summary, "discovery": discovery})
     finally:
         monitor.export_parquet = real_export
-    took["total"] = sum(v for k, v in took.items() if k != "export")
+        monitor.stories.group_pass_apart = real_group
+    took["total"] = sum(v for k, v in took.items() if k not in ("export", "stories"))
     return {"seconds": took, "due": len(due), "checked": sum(p["checked"] for p in summary["portals"].values()),
             "rss_mb": max(peak_rss_mb(), *peaks.values()), "rss_steps": peaks}
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, cast
 from urllib.parse import quote, urlsplit
 
+from beritawatch.i18n import DEFAULT_LANGUAGE, MESSAGES, Language, t
 from beritawatch.urls import is_plain_web_url
 
 ARTIFACT_KEY = "beritawatch-pass"
@@ -24,9 +25,8 @@ MAX_ITEMS = 30  # per list; the rest is counted
 MAX_EXAMPLES = 5  # URLs shown per failure outcome
 MAX_TEXT = 240
 
-COUNT_COLUMNS = (("checked", "Checked"), ("fetched", "Fetched"), ("unchanged", "Unchanged"),
-                 ("new_articles", "New"), ("new_versions", "Edited"), ("reverts", "Reverts"),
-                 ("held", "Held"), ("removed", "Removed"), ("errors", "Errors"))
+COUNT_COLUMNS = ("checked", "fetched", "unchanged", "new_articles", "new_versions", "reverts", "held", "removed",
+                 "errors")  # each titled by its "art.col.<name>" message
 REMOVAL_KINDS = ("removed", "restored", "removal_suspected")
 
 _log = logging.getLogger(__name__)
@@ -142,14 +142,20 @@ def _field(row: Sequence[Any], i: int) -> Any:
     return row[i] if len(row) > i else None
 
 
-def _more(shown: int, total: int) -> list[str]:
-    return [f"- … and {total - shown} more"] if total > shown else []
+def _more(shown: int, total: int, lang: Language) -> list[str]:
+    return [f"- {t('art.more', lang, n=total - shown)}"] if total > shown else []
 
 
-def _list_end(items: Sequence[object], empty: str | None = "None.") -> list[str]:
-    """The "… and N more" line of a cut list, or `empty` for an empty one."""
-    more = _more(min(len(items), MAX_ITEMS), len(items))
-    return more or ([] if items or empty is None else [empty])
+def _list_end(items: Sequence[object], lang: Language, *, empty: bool = True) -> list[str]:
+    """The "… and N more" line of a cut list, or "None." for an empty one (when `empty`)."""
+    more = _more(min(len(items), MAX_ITEMS), len(items), lang)
+    return more or ([] if items or not empty else [t("art.none", lang)])
+
+
+def _kind(prefix: str, kind: object, lang: Language) -> str:
+    """An edit or event kind as a person reads it (`edit.minor` → "kecil"), else the word itself."""
+    key = f"{prefix}.{kind}"
+    return t(key, lang) if key in MESSAGES else str(kind).replace("_", " ")
 
 
 def _portals(summary: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -161,43 +167,45 @@ def _totals(summary: Mapping[str, Any]) -> dict[str, int]:
     totals = collections.Counter[str]()
     for counts in _portals(summary).values():
         if isinstance(counts, Mapping):
-            for key, _ in COUNT_COLUMNS:
+            for key in COUNT_COLUMNS:
                 totals[key] += _int(counts.get(key))
     return dict(totals)
 
 
-def pass_markdown(summary: Mapping[str, Any]) -> str:
-    """The artifact's Markdown for one pass summary (`PassResult.to_json()` plus run_id, delivery)."""
+def pass_markdown(summary: Mapping[str, Any], lang: Language = DEFAULT_LANGUAGE) -> str:
+    """The artifact's Markdown for one pass summary (`PassResult.to_json()` plus run_id, delivery),
+    its words in `lang` (`[ui] language`)."""
     lines = PassLines.of(summary)
-    out = ["# beritawatch pass", "", _headline(summary, lines)]
-    out += _portal_table(summary)
-    out += _new_coverage(lines.new_articles)
-    out += _edits(lines.edits)
-    out += _removals(lines.removals)
-    out += _other_events(lines.other_events)
-    out += ["", f"## Failures ({len(lines.failures)})", ""]
-    out += _failures(lines.failures) or ["None."]
-    out += _discovery(summary.get("discovery"))
-    out += _delivery(summary.get("delivery"))
+    out = [f"# {t('art.title', lang)}", "", _headline(summary, lines, lang)]
+    out += _portal_table(summary, lang)
+    out += _new_coverage(lines.new_articles, lang)
+    out += _edits(lines.edits, lang)
+    out += _removals(lines.removals, lang)
+    out += _other_events(lines.other_events, lang)
+    out += ["", f"## {t('art.failure_list', lang, n=len(lines.failures))}", ""]
+    out += _failures(lines.failures, lang) or [t("art.none", lang)]
+    out += _discovery(summary.get("discovery"), lang)
+    out += _delivery(summary.get("delivery"), lang)
     return "\n".join(out) + "\n"
 
 
-def _headline(summary: Mapping[str, Any], lines: PassLines) -> str:
+def _headline(summary: Mapping[str, Any], lines: PassLines, lang: Language) -> str:
     run_id, totals = summary.get("run_id"), _totals(summary)
     return " · ".join([
-        f"Run {md_text(run_id, 64)}" if run_id else "Run (no id)",
-        f"**{totals.get('checked', 0)}** checked",
-        f"**{len(lines.new_articles)}** new articles ({sum(1 for a in lines.new_articles if a.relevant)} relevant)",
-        f"**{len(lines.edits)}** edits",
-        f"**{sum(1 for e in lines.removals if e.kind == 'removed')}** removals",
-        f"**{len(lines.failures)}** failures",
-        f"**{_int(summary.get('alerts'))}** alerts"])
+        t("art.run", lang, run=md_text(run_id, 64)) if run_id else t("art.no_run", lang),
+        t("art.checked", lang, n=totals.get("checked", 0)),
+        t("art.new", lang, n=len(lines.new_articles), relevant=sum(1 for a in lines.new_articles if a.relevant)),
+        t("art.edits", lang, n=len(lines.edits)),
+        t("art.removals", lang, n=sum(1 for e in lines.removals if e.kind == "removed")),
+        t("art.failures", lang, n=len(lines.failures)),
+        t("art.alerts", lang, n=_int(summary.get("alerts")))])
 
 
-def _portal_table(summary: Mapping[str, Any]) -> list[str]:
+def _portal_table(summary: Mapping[str, Any], lang: Language) -> list[str]:
     totals = _totals(summary)
-    lines = ["", "## Per portal", "",
-             "| Portal | " + " | ".join(title for _, title in COUNT_COLUMNS) + " | Outcomes |",
+    titles = [t(f"art.col.{key}", lang) for key in ("portal", *COUNT_COLUMNS, "outcomes")]
+    lines = ["", f"## {t('art.per_portal', lang)}", "",
+             "| " + " | ".join(titles) + " |",
              "|---|" + "---:|" * len(COUNT_COLUMNS) + "---|"]
     for name, counts in sorted(_portals(summary).items(), key=lambda item: str(item[0])):
         if not isinstance(counts, Mapping):
@@ -206,114 +214,118 @@ def _portal_table(summary: Mapping[str, Any]) -> list[str]:
         outcomes: Mapping[Any, Any] = raw if isinstance(raw, Mapping) else {}
         spread = ", ".join(f"{md_text(k, 40)} {_int(v)}"
                            for k, v in sorted(outcomes.items(), key=lambda kv: str(kv[0])))
-        lines.append(f"| {md_text(name, 40)} | " + " | ".join(str(_int(counts.get(key))) for key, _ in COUNT_COLUMNS)
+        lines.append(f"| {md_text(name, 40)} | " + " | ".join(str(_int(counts.get(key))) for key in COUNT_COLUMNS)
                      + f" | {spread or '—'} |")
-    lines.append("| **Total** | " + " | ".join(f"**{totals.get(key, 0)}**" for key, _ in COUNT_COLUMNS) + " | |")
+    lines.append(f"| **{t('art.total', lang)}** | " + " | ".join(f"**{totals.get(key, 0)}**" for key in COUNT_COLUMNS)
+                 + " | |")
     return lines
 
 
-def _new_coverage(articles: Sequence[NewArticleLine]) -> list[str]:
-    lines = ["", f"## New coverage ({len(articles)})", ""]
+def _new_coverage(articles: Sequence[NewArticleLine], lang: Language) -> list[str]:
+    lines = ["", f"## {t('art.coverage', lang, n=len(articles))}", ""]
     ordered = sorted(articles, key=lambda a: not a.relevant)  # relevant first, stable
     for article in ordered[:MAX_ITEMS]:
-        mark = "**relevant**" if article.relevant else "not relevant"
+        mark = t("art.relevant" if article.relevant else "art.not_relevant", lang)
         lines.append(f"- {md_link(article.url, article.title or _short(article.url))} · {mark}")
-    return lines + _list_end(ordered)
+    return lines + _list_end(ordered, lang)
 
 
-def _edits(edits: Sequence[EditLine]) -> list[str]:
-    lines = ["", f"## Edits ({len(edits)})", ""]
+def _edits(edits: Sequence[EditLine], lang: Language) -> list[str]:
+    lines = ["", f"## {t('art.edit_list', lang, n=len(edits))}", ""]
     for edit in edits[:MAX_ITEMS]:
         kind, text = edit.kind, str(edit.summary or "")
-        if isinstance(kind, str) and text.startswith(f"{kind}: "):
-            text = text[len(kind) + 2:]  # the summary repeats the kind shown before it
-        lines.append(f"- **{md_text(kind, 30)}** {md_link(edit.url, _short(edit.url))}: {md_text(text)}")
-    return lines + _list_end(edits)
+        label = _kind("edit", kind, lang)
+        for said in {str(kind), label}:
+            if text.startswith(f"{said}: "):
+                text = text[len(said) + 2:]  # the summary repeats the kind shown before it
+                break
+        lines.append(f"- **{md_text(label, 30)}** {md_link(edit.url, _short(edit.url))}: {md_text(text)}")
+    return lines + _list_end(edits, lang)
 
 
-def _removals(removals: Sequence[EventLine]) -> list[str]:
-    lines = ["", f"## Removals ({len(removals)})", ""]
+def _removals(removals: Sequence[EventLine], lang: Language) -> list[str]:
+    lines = ["", f"## {t('art.removal_list', lang, n=len(removals))}", ""]
     for event in removals[:MAX_ITEMS]:
-        label = str(event.kind).replace("_", " ")
+        label = _kind("status", event.kind, lang)
         lines.append(f"- **{md_text(label, 30)}** {md_link(event.target, _short(event.target))}"
                      + (f": {md_text(event.text)}" if event.text else ""))
-    return lines + _list_end(removals)
+    return lines + _list_end(removals, lang)
 
 
-def _other_events(events: Sequence[EventLine]) -> list[str]:
+def _other_events(events: Sequence[EventLine], lang: Language) -> list[str]:
     if not events:
         return []
-    lines = ["", f"## Other events ({len(events)})", ""]
+    lines = ["", f"## {t('art.other_events', lang, n=len(events))}", ""]
     for event in events[:MAX_ITEMS]:
         target = event.target
         where = md_link(target, _short(target)) if md_url(target) else md_text(target, 80)
-        lines.append(f"- **{md_text(str(event.kind).replace('_', ' '), 30)}** {where}"
+        lines.append(f"- **{md_text(_kind('status', event.kind, lang), 30)}** {where}"
                      + (f": {md_text(event.text)}" if event.text else ""))
-    return lines + _list_end(events, empty=None)
+    return lines + _list_end(events, lang, empty=False)
 
 
-def _failures(failures: Sequence[FailureLine]) -> list[str]:
+def _failures(failures: Sequence[FailureLine], lang: Language) -> list[str]:
     by_outcome: dict[str, list[FailureLine]] = collections.defaultdict(list)
     for failure in failures:
         by_outcome[str(failure.outcome or "unknown")].append(failure)
-    lines = ["| Outcome | Count | Examples |", "|---|---:|---|"]
+    lines = ["| " + " | ".join(t(f"art.col.{c}", lang) for c in ("outcome", "count", "examples")) + " |",
+             "|---|---:|---|"]
     for outcome, rows in sorted(by_outcome.items(), key=lambda item: (-len(item[1]), item[0])):
         examples = [md_link(row.url, _short(row.url)) + (f" ({md_text(row.error, 120)})" if row.error else "")
                     for row in rows[:MAX_EXAMPLES]]
         if len(rows) > MAX_EXAMPLES:
-            examples.append(f"… and {len(rows) - MAX_EXAMPLES} more")
+            examples.append(t("art.more", lang, n=len(rows) - MAX_EXAMPLES))
         lines.append(f"| {md_text(outcome, 60)} | {len(rows)} | {'; '.join(examples)} |")
     return lines if by_outcome else []
 
 
-def _discovery(discovery: object) -> list[str]:
+def _discovery(discovery: object, lang: Language) -> list[str]:
     if not isinstance(discovery, Mapping):
         return []
     counts = " · ".join(f"{md_text(str(key).replace('_', ' '), 30)} **{_int(value)}**"
                         for key, value in discovery.items() if not isinstance(value, (list, dict)))
-    lines = ["", "## Discovery", "", counts or "No discovery counts."]
+    lines = ["", f"## {t('art.discovery', lang)}", "", counts or t("art.no_discovery", lang)]
     problems = _rows(discovery.get("failures"))
     for row in problems[:MAX_ITEMS]:
         lines.append("- " + " · ".join(md_link(v, _short(v)) if md_url(v) else md_text(v, 160) for v in row))
-    lines += _more(min(len(problems), MAX_ITEMS), len(problems))
+    lines += _more(min(len(problems), MAX_ITEMS), len(problems), lang)
     return lines
 
 
-def _delivery(delivery: object) -> list[str]:
+def _delivery(delivery: object, lang: Language) -> list[str]:
+    heading = f"## {t('art.delivery', lang)}"
     if not isinstance(delivery, Mapping):
-        return ["", "## Delivery", "", "No delivery report."]
-    lines = ["", "## Delivery", "", " · ".join([
-        f"planned **{_int(delivery.get('planned'))}**", f"sent **{_int(delivery.get('sent'))}**",
-        f"retried later **{_int(delivery.get('retried_later'))}**",
-        f"failed **{_int(delivery.get('failed'))}**",
-        f"unknown targets **{_int(delivery.get('unknown_targets'))}**"])]
+        return ["", heading, "", t("art.no_delivery", lang)]
+    lines = ["", heading, "", " · ".join(
+        t(f"art.{key}", lang, n=_int(delivery.get(key)))
+        for key in ("planned", "sent", "retried_later", "failed", "unknown_targets"))]
     errors = _rows(delivery.get("errors"))
     if errors:
         lines.append("")
     for target, key, error in (tuple(row[:3]) + (None,) * (3 - len(row[:3])) for row in errors[:MAX_ITEMS]):
         # Target ids are already redacted by the outbox; escaped here like any other text.
         lines.append(f"- {md_text(target, 120)} · {md_text(key, 80)}: {md_text(error)}")
-    lines += _more(min(len(errors), MAX_ITEMS), len(errors))
+    lines += _more(min(len(errors), MAX_ITEMS), len(errors), lang)
     return lines
 
 
-def pass_description(summary: Mapping[str, Any]) -> str:
+def pass_description(summary: Mapping[str, Any], lang: Language = DEFAULT_LANGUAGE) -> str:
     """A one-line description built from counts only (no scraped text)."""
     totals = _totals(summary)
-    return (f"{totals.get('checked', 0)} checked, {totals.get('new_articles', 0)} new, "
-            f"{totals.get('new_versions', 0)} edited, {totals.get('removed', 0)} removed, "
-            f"{len(_rows(summary.get('failures')))} failures")
+    return t("art.description", lang, checked=totals.get("checked", 0), new=totals.get("new_articles", 0),
+             edited=totals.get("new_versions", 0), removed=totals.get("removed", 0),
+             failures=len(_rows(summary.get("failures"))))
 
 
-def publish_pass_artifact(summary: Mapping[str, Any]) -> uuid.UUID | None:
+def publish_pass_artifact(summary: Mapping[str, Any], lang: Language = DEFAULT_LANGUAGE) -> uuid.UUID | None:
     """Publish the pass's markdown artifact under key `beritawatch-pass`; return its id, or None
     (logged) when anything goes wrong: a missing artifact never fails a pass."""
     try:
         from prefect.artifacts import create_markdown_artifact
 
         # _sync: the sync path even when called from inside an event loop (Prefect's async_dispatch).
-        made = create_markdown_artifact(markdown=pass_markdown(summary), key=ARTIFACT_KEY,
-                                        description=pass_description(summary), _sync=True)  # type: ignore[call-arg]
+        made = create_markdown_artifact(markdown=pass_markdown(summary, lang), key=ARTIFACT_KEY,
+                                        description=pass_description(summary, lang), _sync=True)  # type: ignore[call-arg]
         return cast(uuid.UUID, made)  # _sync=True: never the coroutine of the async variant
     except Exception as exc:  # noqa: BLE001 - reporting must not break the pass
         _logger().warning("could not publish the pass artifact: %s: %s", type(exc).__name__,

@@ -38,7 +38,7 @@ from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import PORTALS, article_key, portal_of
-from warehouse import outbox, retention, sources, store
+from warehouse import outbox, retention, sources, store, stories
 from warehouse.backend import Location, locate
 from warehouse.db import connect, pass_lock, portal_locks, write
 from warehouse.export import export_dir, export_parquet
@@ -186,7 +186,8 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
 
 @task(name="store", cache_policy=NO_CACHE, persist_result=False)
 def store_results(config: Config, db_path: Location, run_id: str, results: list[CheckResult]) -> dict[str, Any]:
-    """Write every check of the pass in one transaction (versions, edits, events, alerts)."""
+    """Write every check of the pass in one transaction (versions, edits, events, alerts), then
+    group the new versions into stories."""
     now = _now()
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
@@ -195,12 +196,16 @@ def store_results(config: Config, db_path: Location, run_id: str, results: list[
             topics=topics_of(config),
             next_check=lambda state, changed, errors, suspected: next_check(
                 ladder, state, now, changed=changed, errors=errors, removal_suspected=suspected),
-            alert_minor_edits=config.alerts.minor_edits, language=config.ui.language,
-            stories=config.stories)
-        written = store.record_checks(con, run_id, results, now, policy)
-        return {"run_id": run_id, **written.to_json()}
+            alert_minor_edits=config.alerts.minor_edits, language=config.ui.language)
+        written = store.record_checks(con, run_id, results, now, policy)  # no stories: see below
     finally:
         con.close()
+    if config.stories.enabled:
+        # On a connection of its own: closing the store's gives back the DuckDB memory of the
+        # pass's transaction (~120 MB for 2,000 new articles) before the stories step needs its own.
+        trim()
+        stories.group_pass_apart(db_path, run_id, now, config.stories, config.ui.language, wait_s=LOCK_WAIT_S)
+    return {"run_id": run_id, **written.to_json()}
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, persist_result=False)
@@ -289,6 +294,6 @@ def _run_pass(config: Config, database: Location, run_id: str, mode: str,
     trim()  # what the checks freed, before the store step needs its own
     summary = store_results(cfg, database, run_id, _whole(results))
     summary = deliver_alerts(cfg, database, _whole({**summary, "discovery": discovery}))
-    publish_pass_artifact(summary)
+    publish_pass_artifact(summary, config.ui.language)
     logger.info("pass stored: %s", {k: v["checked"] for k, v in summary["portals"].items()})
     return summary

@@ -24,6 +24,7 @@ _BLOCKS = frozenset(
 )
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _DATELINE = re.compile(r"^[A-Z][\w .,'()/&]{0,60}?\s*(?:-{1,2}|\u2013|\u2014)$")
+_DATELINE_LAST = frozenset("-\u2013\u2014\n")
 _ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
      "BlogPosting", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
@@ -329,13 +330,16 @@ def strip_page_params(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, urllib.parse.urlencode(query), ""))
 
 
+_PEOPLE_SEPARATOR = re.compile(r"\s*(?:,|&|\||\s+dan\s+)\s*")
+
+
 def split_people(text: str, labels: Sequence[str] = ()) -> list[str]:
     """Names from a byline text: labels ("Penulis:") removed, split on commas, '&' and ' dan '."""
     text = clean(text)
     for label in labels:
         text = re.sub(rf"^\s*{label}\s*:?\s*", "", text, flags=re.I)
     names = []
-    for part in re.split(r"\s*(?:,|&|\||\s+dan\s+)\s*", text):
+    for part in _PEOPLE_SEPARATOR.split(text):
         part = clean(part.strip(" -:"))
         if part and part not in names:
             names.append(part)
@@ -360,7 +364,7 @@ def _add_blocks(blocks: list[Block], raw: str, link_chars: int, in_p: bool) -> N
     if "\n" not in raw:
         text = clean(raw)  # one piece: its cleaned text is also the total
         if text:
-            blocks.append(Block(text, min(1.0, link_chars / len(text))))
+            blocks.append(Block(text, min(1.0, link_chars / len(text)) if link_chars else 0.0))
         return
     pieces = _BLANK_LINE.split(raw) if in_p else raw.split("\n")
     total = max(1, len(clean(raw)))
@@ -380,8 +384,8 @@ class _Blocks:
         self.in_link = 0
         self.in_p = 0
 
-    def text(self, value: str) -> None:
-        if self.parts or not value.isspace():  # indentation before a block's first words changes nothing
+    def text(self, value: str | None) -> None:
+        if value and (self.parts or not value.isspace()):  # indentation before a block's first words: nothing
             self.parts.append(value)
             if self.in_link:
                 self.link_chars += len(value.strip())
@@ -392,21 +396,41 @@ class _Blocks:
             self.parts.clear()
             self.link_chars = 0
 
+    def open(self, tag: str, child: LexborNode | None) -> LexborNode | None:
+        """Enter an element; its first child when the walk must go down into it, else None (done with it
+        here: no children, or a single text node, read without a step of the walk: most paragraphs)."""
+        stateful = tag in _STATEFUL
+        if stateful:
+            self.enter(tag)
+        if child is not None and (child.next is not None or child.tag != "-text"):
+            return child
+        if child is not None:
+            self.text(child.text_content)
+        if stateful:
+            self.leave(tag)
+        return None
+
     def enter(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.cut()
+        """Entering a tag of `_STATEFUL` (the walk calls these two for no other tag)."""
         if tag == "a":
             self.in_link += 1
-        elif tag == "p":
+            return
+        if self.parts:
+            self.cut()
+        if tag == "p":
             self.in_p += 1
 
     def leave(self, tag: str) -> None:
-        if tag in _BLOCKS:
-            self.cut()
         if tag == "a":
             self.in_link -= 1
-        elif tag == "p":
+            return
+        if self.parts:
+            self.cut()
+        if tag == "p":
             self.in_p -= 1
+
+
+_STATEFUL = _BLOCKS | {"a"}  # entering or leaving one changes the walk's state (a block boundary, a link)
 
 
 def _noise_in(container: LexborNode, selectors: Sequence[str],
@@ -426,21 +450,19 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
     """
     noise_tags, skip = _noise_in(container, skip_selectors, skip)
     out = _Blocks()
-    # Iterative depth-first walk: pages can nest thousands of levels deep.
+    # Iterative depth-first walk: pages can nest thousands of levels deep. One pass of this loop per node:
+    # the work per node is inline, the state changes only for `_STATEFUL` tags.
     stack: list[tuple[LexborNode, str]] = []
     node = container.child
     while node is not None:
         tag = node.tag or ""
         child = None
         if tag == "-text":
-            out.text(node.text_content or "")
+            out.text(node.text_content)
         elif tag == "br":
             out.parts.append("\n")
         elif tag[:1] not in ("", "-") and tag not in noise_tags and node.mem_id not in skip:
-            out.enter(tag)
-            child = node.child
-            if child is None:
-                out.leave(tag)
+            child = out.open(tag, node.child)
         if child is not None:
             stack.append((node, tag))
             node = child
@@ -448,7 +470,8 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
         nxt = node.next
         while nxt is None and stack:
             parent, parent_tag = stack.pop()
-            out.leave(parent_tag)
+            if parent_tag in _STATEFUL:
+                out.leave(parent_tag)
             nxt = parent.next
         node = nxt
     out.cut()
@@ -463,7 +486,8 @@ def clean_blocks(blocks: Sequence[Block]) -> tuple[list[str], str | None]:
         text = block.text
         if noise.is_noise_text(text, block.link_ratio):
             continue
-        if not paragraphs and not pending_dateline and _DATELINE.match(text):
+        # (a dateline ends in its dash: `$` matches only at the end or before a final newline)
+        if not paragraphs and not pending_dateline and text[-1:] in _DATELINE_LAST and _DATELINE.match(text):
             pending_dateline = text
             continue
         if pending_dateline:

@@ -64,12 +64,15 @@ def _sane(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=WIB)
 
 
+_DASHED_TIME = re.compile(r"T\d{2}-\d{2}")
+
+
 def parse_iso(text: str | None) -> dt.datetime | None:
     """W3C/ISO 8601 ("2026-07-24T17:16:29+07:00", "2026-07-24"); naive ones are read as WIB."""
     if not text:
         return None
     text = text.strip()
-    if len(text) > 40 or re.search(r"T\d{2}-\d{2}", text):  # detik's malformed pubdate "2023-11-02T20-59-53Z"
+    if len(text) > 40 or _DASHED_TIME.search(text):  # detik's malformed pubdate "2023-11-02T20-59-53Z"
         return None
     try:
         return _sane(dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")))

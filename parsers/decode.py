@@ -80,7 +80,7 @@ def _looks_binary(data: bytes) -> bool:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False  # NUL bytes are normal in UTF-16/32; the decoded text is checked instead
     head = data[:8192]
-    return head.count(b"\x00") > len(head) // 100
+    return b"\x00" in head and head.count(b"\x00") > len(head) // 100  # (`in` is a memchr; count is not)
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})[^>]*?(/?)>")
@@ -136,11 +136,12 @@ def _shrink_tag(m: re.Match[str]) -> str:
 
 def defuse(text: str) -> str:
     """Neutralise shapes that make the HTML parser quadratic: deep nesting, thousands of attributes."""
-    signs = text.count("=")
-    # real pages have about one "=" per tag; thousands of attributes on one element do not
+    # real pages have about one "=" per tag; thousands of attributes on one element do not (a text shorter
+    # than the limit cannot hold that many: not counted)
+    signs = text.count("=") if len(text) > MAX_ATTRIBUTE_SIGNS else 0
     if signs > MAX_ATTRIBUTE_SIGNS and signs > 4 * text.count("<"):
         text = _LONG_TAG.sub(_shrink_tag, text)
-    if text.count("<") > MAX_TAGS_UNCHECKED:
+    if len(text) > MAX_TAGS_UNCHECKED and text.count("<") > MAX_TAGS_UNCHECKED:
         text = flatten_deep(text)
     return text
 

@@ -69,7 +69,7 @@ def render(markdown: str) -> LexborHTMLParser:
 
 
 def test_counts_per_portal_and_totals() -> None:
-    markdown = pass_markdown(SUMMARY)
+    markdown = pass_markdown(SUMMARY, "en")
     header, *rows = table(markdown, "Portal")
     assert header == ["Portal", "Checked", "Fetched", "Unchanged", "New", "Edited", "Reverts", "Held",
                       "Removed", "Errors", "Outcomes"]
@@ -86,7 +86,7 @@ def test_counts_per_portal_and_totals() -> None:
 
 
 def test_sections_link_coverage_edits_removals_failures_delivery() -> None:
-    markdown = pass_markdown(SUMMARY)
+    markdown = pass_markdown(SUMMARY, "en")
     html = render(markdown)
     headings = [h.text() for h in html.css("h2")]
     assert headings == ["Per portal", "New coverage (2)", "Edits (1)", "Removals (1)",
@@ -107,6 +107,25 @@ def test_sections_link_coverage_edits_removals_failures_delivery() -> None:
     assert "connection refused" in markdown
 
 
+def test_the_artifact_speaks_the_configured_language() -> None:
+    indonesian, english = pass_markdown(SUMMARY, "id"), pass_markdown(SUMMARY, "en")
+    headings = [h.text() for h in render(indonesian).css("h2")]
+    assert headings == ["Per portal", "Liputan baru (2)", "Suntingan (1)", "Penghapusan (1)",
+                        "Kejadian lain (1)", "Kegagalan (2)", "Pengiriman"]
+    assert table(indonesian, "Portal")[0] == ["Portal", "Dicek", "Diunduh", "Tetap", "Baru", "Diedit", "Kembali",
+                                              "Ditahan", "Dihapus", "Galat", "Hasil"]
+    assert "**6** dicek" in indonesian.splitlines()[2] and "**relevan**" in indonesian
+    assert "- **substantif** [news.detik.com/…/as-khawatir" in indonesian  # kinds read as words
+    assert "- **dihapus** [news.detik.com/…/artikel-yang-tidak-ada]" in indonesian
+    assert "terkirim **2**" in indonesian and "dicoba lagi nanti **1**" in indonesian
+    for english_word in ("New coverage", "Failures", "Delivery", "checked", "retried later"):
+        assert english_word in english and english_word not in indonesian
+    assert artifact.pass_description(SUMMARY, "id") == "6 dicek, 1 baru, 1 diedit, 1 dihapus, 2 kegagalan"
+    # the same counts and links whatever the language
+    assert sorted(a.attributes["href"] for a in render(indonesian).css("a")) == \
+        sorted(a.attributes["href"] for a in render(english).css("a"))
+
+
 def test_hostile_text_is_inert() -> None:
     summary = copy.deepcopy(SUMMARY)
     summary["new_articles"] = [
@@ -120,7 +139,7 @@ def test_hostile_text_is_inert() -> None:
     summary["edits"] = [["data:text/html,<script>alert(6)</script>", "minor|x", "<b>bold</b> | [a](b)"]]
     summary["failures"] = [[MISSING, "http_error | injected", "`rm -rf` <script>"]]
     summary["portals"]["te|mpo"] = summary["portals"].pop("tempo")
-    markdown = pass_markdown(summary)
+    markdown = pass_markdown(summary, "en")
 
     assert "<script" not in markdown and "<img" not in markdown and "<b>" not in markdown
     assert not re.search(r"\]\(\s*<?\s*(javascript|data):", markdown, re.I)
@@ -160,7 +179,7 @@ def test_md_helpers() -> None:
 
 
 def test_partial_or_empty_summary_still_renders() -> None:
-    markdown = pass_markdown({})
+    markdown = pass_markdown({}, "en")
     assert "# beritawatch pass" in markdown and "No delivery report." in markdown
     assert pass_markdown({"portals": {"detik": "broken"}, "failures": "nope", "edits": [["x"]]})
 
@@ -189,7 +208,7 @@ def test_publish_from_a_flow_creates_a_readable_artifact(prefect_server: str) ->
 
     @flow(name="artifact-probe", persist_result=False)
     def probe() -> str | None:
-        published = publish_pass_artifact(summary)
+        published = publish_pass_artifact(summary, "en")
         return str(published) if published else None
 
     artifact_id = probe()
@@ -199,7 +218,7 @@ def test_publish_from_a_flow_creates_a_readable_artifact(prefect_server: str) ->
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY])))
     [mine] = [a for a in found if str(a.id) == artifact_id]
     assert mine.type == "markdown" and mine.key == ARTIFACT_KEY and mine.flow_run_id is not None
-    assert mine.data == pass_markdown(summary)
+    assert mine.data == pass_markdown(summary, "en")
     assert mine.description == "6 checked, 1 new, 1 edited, 1 removed, 2 failures"
 
 

@@ -715,9 +715,9 @@ def test_an_rss_1_0_feed_is_read_with_its_dublin_core_dates() -> None:
 
     parsed = parse_feed(RDF_FEED, "application/rdf+xml", "https://news.detik.com/rss", Limits())
     assert parsed.kind == "rss" and not parsed.problems
-    # feedparser reads dc:date as the item's update time; with no pubDate, `published` stays empty
-    assert all(f.published is None for f in parsed.found)
-    assert [(f.url.rsplit("/", 2)[1], f.title, f.updated) for f in parsed.found] == [
+    # feedparser files dc:date as the item's update time; with no pubDate it is the publication
+    assert all(f.updated is None for f in parsed.found)
+    assert [(f.url.rsplit("/", 2)[1], f.title, f.published) for f in parsed.found] == [
         ("d-7460301", "Kereta barang melintas Tumen", dt.datetime(2026, 7, 24, 2, 15, tzinfo=dt.UTC)),
         ("d-7460302", "Pelabuhan Rajin ramai lagi", dt.datetime(2026, 7, 24, 3, 40, tzinfo=dt.UTC))]
 

@@ -12,10 +12,10 @@ from selectolax.lexbor import LexborHTMLParser
 from bench.fallback_eval import f1
 from bench.parse_speed import MIRROR, RealPage, real_pages
 from parsers import Article, noise, parse
-from parsers.common import Page, clean, extract_blocks
+from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.region import _has_json_ld, scan_head, trim
+from parsers.region import _END_DELIMITERS, _TAG, _has_json_ld, _raw_end, find, scan_head, trim
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -125,6 +125,35 @@ def test_a_nuxt_body_wrapper_outside_the_first_article_leaves_the_pre_2024_templ
     article = parse(padded, url)
     assert article == _whole(padded, url)
     assert article.next_pages and article.body == parse(html, url).body  # still the pre-2024 template
+
+
+ITEMPROP_AUTHOR = b'<div itemprop="author"><span itemprop="name">Penulis Skema</span></div>'
+
+
+@pytest.mark.parametrize("reporter_inside", [True, False])
+def test_a_pre_2024_itemprop_author_outside_the_region_equals_the_whole_page(reporter_inside: bool) -> None:
+    # itemprop="author" is not looked for outside the old region: the parser reads it only when no
+    # class="reporter" byline matched, and then a cut page gives no authors (the whole page decides)
+    html, url = _fixture("tempo", "plain-old")
+    if not reporter_inside:
+        start = html.index(b'<div class="reporter">')
+        html = html[:start] + ITEMPROP_AUTHOR + html[html.index(b"</div>", start) + len(b"</div>"):]
+    padded = _padded(html, ITEMPROP_AUTHOR.replace(b"Skema", b"Lain"))
+    assert _trimmed(padded, url) is not None
+    article = parse(padded, url)
+    assert article == _whole(padded, url)
+    assert article.authors == (("Rizki Dewi Ayu",) if reporter_inside else ("Penulis Skema", "Penulis Lain"))
+
+
+def test_a_nuxt_body_wrapper_after_a_first_teaser_article_is_read_from_the_whole_page() -> None:
+    # the Nuxt region looks for its body wrapper in the first <article> only: this page is not cut
+    html, url = _fixture("tempo", "plain")
+    at = html.index(b">", html.index(b"<body")) + 1
+    teaser = b'<article class="sorotan"><h2><a href="/x">Sorotan hari ini</a></h2></article>'
+    padded = _padded(html[:at] + teaser + html[at:])
+    assert _trimmed(padded, url) is None
+    article = parse(padded, url)
+    assert article == _whole(padded, url) and article.body == parse(html, url).body
 
 
 @pytest.mark.parametrize("json_ld_authors", [True, False])
@@ -255,6 +284,40 @@ def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObje
     assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
 
 
+def _raw_end_by_steps(text: str, at: int, name: str) -> tuple[int, int] | None:
+    """The tokenizer's rule, one "<" at a time: the first end tag of `name` (any ASCII case, then a space,
+    "/" or ">") ends the element; a script's "<!--" before it is refused."""
+    lt = text.find("<", at)
+    while lt >= 0:
+        if name == "script" and text.startswith("<!--", lt):
+            return None
+        after = lt + 2 + len(name)
+        if text[lt:after].lower() == "</" + name and text[after:after + 1] in _END_DELIMITERS:
+            tag = _TAG.match(text, lt)
+            return (lt, tag.end()) if tag is not None else None
+        lt = text.find("<", lt + 1)
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["<", "/", "!--", "script", "SCRIPT", "sCrIpT", "style", "x", " ", "\n", ">", "=",
+                                 "\u017f", "</script", "<!--"]), max_size=16), st.sampled_from(["script", "style"]),
+       st.data())
+def test_a_raw_text_element_ends_where_the_tokenizer_ends_it(parts: list[str], name: str, data: st.DataObject) -> None:
+    text = "".join(parts)
+    at = data.draw(st.integers(0, len(text)))
+    assert _raw_end(text, at, name) == _raw_end_by_steps(text, at, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab<", max_size=80), st.text(alphabet="ab<", min_size=1, max_size=4), st.data())
+def test_the_windowed_search_finds_what_str_find_finds(text: str, needle: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.none() | st.integers(lo, len(text) + 3))
+    window = data.draw(st.integers(1, 12))  # windows of a few characters: every seam gets crossed
+    assert find(text, needle, lo, hi, window) == (text.find(needle, lo) if hi is None else text.find(needle, lo, hi))
+
+
 @pytest.mark.parametrize(("text", "lo", "hi"), [
     ("ld+json", 0, 3),  # a range too short to hold it, ending before a "+"
     ("a+" * 8 + "<" * 20 + "ld+json", 0, 20),  # as many "+" as the scan checks, then none in range
@@ -280,6 +343,23 @@ def test_bare_tag_noise_is_skipped_on_the_walk_exactly_as_the_css_query_skipped_
     new = extract_blocks(container, selectors)
     assert new == extract_blocks(container, (), everything)
     assert [b.text for b in new] == ["Satu dua", "Tiga"]
+
+
+def test_elements_holding_one_text_node_are_read_without_descending_and_split_as_before() -> None:
+    doc = LexborHTMLParser(
+        "<div id=c><p>Satu</p><p><a href=/x>\u2022 Tautan</a></p><span>dua</span><b>tiga</b><p>empat<br>lima</p>"
+        "<li><a href=/y>Tautan lain</a> dan teks</li><p></p><p> </p><div><p>enam</p></div></div>")
+    container = doc.css_first("#c")
+    assert container is not None
+    assert [(b.text, b.link_ratio) for b in extract_blocks(container, ())] == [
+        ("Satu", 0.0), ("\u2022 Tautan", 1.0), ("duatiga", 0.0), ("empat lima", 0.0),
+        ("Tautan lain dan teks", 11 / 20), ("enam", 0.0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="JAKARTA ab.,-\u2013\u2014\n", max_size=70))
+def test_the_dateline_check_skips_the_regex_only_where_it_cannot_match(text: str) -> None:
+    assert bool(text[-1:] in _DATELINE_LAST and _DATELINE.match(text)) == bool(_DATELINE.match(text))
 
 
 def _mirrored_pages() -> list[RealPage]:

@@ -410,6 +410,21 @@ def transaction(con: duckdb.DuckDBPyConnection, *, serialise: bool = True) -> It
     con.execute("COMMIT")
 
 
+def with_memory_cap(con: duckdb.DuckDBPyConnection, limit: str | None, body: Callable[[], T]) -> T:
+    """`body()` with DuckDB's memory capped at `limit` (None: as it is); what does not fit goes to
+    DuckDB's temporary folder beside the warehouse file. A cap below what DuckDB already holds, or
+    one `body` cannot work within, is lifted and `body` runs again: it must be safe to repeat."""
+    if limit is not None:
+        try:
+            con.execute("SET memory_limit = ?", [limit])
+            return body()
+        except duckdb.OutOfMemoryException:
+            pass
+        finally:
+            con.execute("RESET memory_limit")
+    return body()
+
+
 def is_conflict(exc: BaseException) -> bool:
     """A lost commit race on a lake (run the transaction again), not a real error."""
     return isinstance(exc, duckdb.TransactionException) or "conflict" in str(exc).lower()

@@ -10,6 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
+import logging
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -23,9 +24,13 @@ from beritawatch.stories.features import Fingerprint, fingerprint, index_keys
 from beritawatch.stories.matching import Match, best_match, compare
 from beritawatch.stories.roles import role_of
 from beritawatch.stories.settings import StorySettings
-from warehouse.db import insert_one, insert_rows, insert_select, write
+from warehouse.backend import Location
+from warehouse.db import WarehouseError, connect, insert_one, insert_rows, insert_select, with_memory_cap, write
 
 SMALL_ROWS = 20000  # rows per insert statement for the story tables (small rows, unlike raw pages)
+# Articles per chunk of the stories step. The step's DuckDB memory (candidate join, texts, writes)
+# grows with the chunk: a 2,000-article pass in one chunk took ~270 MB above the process's base.
+STORY_CHUNK = 250
 INDEX_COLUMNS = (("key", "BIGINT"), ("kind", "VARCHAR"), ("article_url", "VARCHAR"), ("dated", "TIMESTAMPTZ"))
 
 
@@ -41,55 +46,93 @@ class StoryPass:
 
 
 def group_pass(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
-               settings: StorySettings, lang: Language = DEFAULT_LANGUAGE) -> StoryPass:
+               settings: StorySettings, lang: Language = DEFAULT_LANGUAGE, *, chunk: int = STORY_CHUNK) -> StoryPass:
     """Group the versions this pass wrote into stories; adjust this pass's alerts (see module).
     Only tracked and relevant articles take part: the cost follows the coverage watched, not
-    every discovered page. Batched: a few statements per pass, not per article."""
+    every discovered page. Batched, `chunk` articles at a time (a few statements per chunk): the
+    result is the same for any chunk size, DuckDB's working set follows the chunk, not the pass."""
     result = StoryPass()
-    prints = _pass_prints(con, run_id)
-    if not prints:
+    versions = _pass_versions(con, run_id)
+    if not versions:
         return result
-    save_fingerprints(con, [(fp, version_id) for fp, version_id, _ in prints], now,
-                      replace=[fp.url for fp, _, edited in prints if edited])
-    result.fingerprinted = len(prints)
-    changed = _link_pass(con, prints, settings, now, run_id, result)
-    refresh_stories(con, changed, now, run_id)
+    # Every fingerprint of the pass is indexed before any is matched, as a pass of one chunk does:
+    # the candidate budget counts later articles of the pass too (they are skipped afterwards).
+    for part in _chunks(versions, chunk):
+        prints = _pass_prints(con, part)
+        save_fingerprints(con, [(fp, version_id) for fp, version_id, _ in prints], now,
+                          replace=[fp.url for fp, _, edited in prints if edited])
+    result.fingerprinted = len(versions)
+    changed = _link_pass(con, versions, settings, now, run_id, result, chunk)
+    refresh_stories(con, changed, now, run_id, chunk=chunk)
     result.refreshed.update(changed)
     if settings.group_alerts and result.joined:
         _regroup_alerts(con, run_id, now, result, lang)
     return result
 
 
-_Printed = tuple[Fingerprint, int, bool]  # a version of this pass: fingerprint, version id, edited (not new)
+_Version = tuple[str, int, bool]  # a version of this pass: article url, version id, edited (not new)
+_Printed = tuple[Fingerprint, int, bool]  # the same with its fingerprint
 
 
-def _pass_prints(con: duckdb.DuckDBPyConnection, run_id: str) -> list[_Printed]:
-    """The fingerprints of the current versions this pass wrote (tracked or relevant articles), oldest first."""
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), max(size, 1)):
+        yield items[start:start + max(size, 1)]
+
+
+def _pass_versions(con: duckdb.DuckDBPyConnection, run_id: str) -> list[_Version]:
+    """The current versions this pass wrote (tracked or relevant articles), oldest first."""
     rows = con.execute("""
-        SELECT v.article_url, v.version_id, v.title, v.body, a.portal, coalesce(a.published, a.first_seen),
+        SELECT v.article_url, v.version_id,
                (SELECT count(*) FROM versions p WHERE p.article_url = v.article_url AND p.version_id < v.version_id)
         FROM versions v JOIN articles a ON a.url = v.article_url
         WHERE v.run_id = ? AND v.content_hash = a.current_hash AND (a.relevant OR a.source = 'track')
         ORDER BY coalesce(a.published, a.first_seen), v.article_url""", [run_id]).fetchall()
-    return [(fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n"))), version_id,
-             bool(earlier)) for url, version_id, title, body, portal, at, earlier in rows]
+    return [(url, int(version_id), bool(earlier)) for url, version_id, earlier in rows]
 
 
-def _link_pass(con: duckdb.DuckDBPyConnection, prints: Sequence[_Printed], settings: StorySettings,
-               now: dt.datetime, run_id: str, result: StoryPass) -> dict[int, set[str]]:
-    """Link each article of the pass that has no story yet to its best candidate's story; the
-    stories touched, each with its members to refresh. New members that joined go to `result.joined`."""
-    candidates = find_candidates_many(con, [fp for fp, _, _ in prints], settings)
+def _pass_prints(con: duckdb.DuckDBPyConnection, versions: Sequence[_Version]) -> list[_Printed]:
+    """The fingerprints of these versions, in their order (only their texts are read)."""
+    rows = con.execute("""
+        SELECT v.version_id, v.title, v.body, a.portal, coalesce(a.published, a.first_seen)
+        FROM versions v JOIN articles a ON a.url = v.article_url
+        WHERE v.version_id IN (SELECT unnest(?::BIGINT[]))""", [[v for _, v, _ in versions]]).fetchall()
+    texts_ = {int(version_id): rest for version_id, *rest in rows}
+    out = []
+    for url, version_id, edited in versions:
+        title, body, portal, at = texts_[version_id]
+        out.append((fingerprint(url, portal or "", at, title or "", tuple((body or "").split("\n\n"))),
+                    version_id, edited))
+    return out
+
+
+def _link_pass(con: duckdb.DuckDBPyConnection, versions: Sequence[_Version], settings: StorySettings,
+               now: dt.datetime, run_id: str, result: StoryPass, chunk: int) -> dict[int, set[str]]:
+    """Link each article of the pass that has no story yet to its best candidate's story, chunk by
+    chunk in the pass's order; the stories touched, each with its members to refresh. New members
+    that joined go to `result.joined`."""
+    position = {url: i for i, (url, _, _) in enumerate(versions)}
+    changed: dict[int, set[str]] = collections.defaultdict(set)
+    for part in _chunks(versions, chunk):
+        _link_chunk(con, part, position, settings, now, run_id, result, changed)
+    return changed
+
+
+def _link_chunk(con: duckdb.DuckDBPyConnection, part: Sequence[_Version], position: Mapping[str, int],
+                settings: StorySettings, now: dt.datetime, run_id: str, result: StoryPass,
+                changed: dict[int, set[str]]) -> None:
+    """`_link_pass` for one chunk; its links are written before the next chunk reads them."""
+    own = load_fingerprints(con, [url for url, _, _ in part])  # saved by group_pass
+    prints = [own[url] for url, _, _ in part]
+    candidates = find_candidates_many(con, prints, settings)
     wanted = {url for urls in candidates.values() for url in urls}
     loaded = load_fingerprints(con, sorted(wanted))
-    links = _stories_of(con, sorted(wanted | {fp.url for fp, _, _ in prints}))
-    changed: dict[int, set[str]] = collections.defaultdict(set)
+    links = _stories_of(con, sorted(wanted | set(own)))
     writer = _LinkWriter()
-    position = {fp.url: i for i, (fp, _, _) in enumerate(prints)}
-    for i, (fp, _, edited) in enumerate(prints):
+    for fp, (_, _, edited) in zip(prints, part, strict=True):
         story = links.get(fp.url)
         if story is None:
             # As if the pass's articles arrived one by one: only those before this one count.
+            i = position[fp.url]
             earlier = [loaded[u] for u in candidates.get(fp.url, []) if u in loaded and position.get(u, -1) < i]
             found = best_match(fp, earlier, settings.window)
             if found is not None:
@@ -100,21 +143,56 @@ def _link_pass(con: duckdb.DuckDBPyConnection, prints: Sequence[_Printed], setti
         if story is not None:
             changed[story].add(fp.url)
     writer.flush(con)
-    return changed
 
 
 def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime,
-                      settings: StorySettings, lang: Language = DEFAULT_LANGUAGE) -> StoryPass | None:
+                      settings: StorySettings, lang: Language = DEFAULT_LANGUAGE, *,
+                      memory_limit: str | None = None) -> StoryPass | None:
     """`group_pass` in its own transaction, right after the pass's own one (and before its alerts
     are delivered). Grouping is an extra: if it fails, the pass stays stored, its alerts go out
-    ungrouped, and the failure is recorded as a `stories_error` event."""
+    ungrouped, and the failure is recorded as a `stories_error` event. `memory_limit` caps
+    DuckDB's memory meanwhile (see `group_pass_apart`)."""
     try:
-        return write(con, lambda: group_pass(con, run_id, now, settings, lang))
+        return _group_capped(con, run_id, now, settings, lang, memory_limit)
     except Exception as exc:  # noqa: BLE001 - never lose a stored pass to the grouping step
         detail = json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})
         write(con, lambda: insert_select(con, "events", "run_id, happened_at, kind, detail",
                                          "SELECT ?, ?, 'stories_error', ?", [run_id, now, detail]))
         return None
+
+
+def _group_capped(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, settings: StorySettings,
+                  lang: Language, memory_limit: str | None) -> StoryPass:
+    """`group_pass` in one transaction, DuckDB's memory capped at `memory_limit` (when given). A
+    cap below what DuckDB holds already, or one the step cannot work within, is lifted: the step
+    (rolled back) runs again without it."""
+    return with_memory_cap(con, memory_limit, lambda: write(con, lambda: group_pass(con, run_id, now, settings, lang)))
+
+
+# DuckDB's memory for the stories step on a warehouse file: the chunks' working sets fit easily,
+# and the uncommitted rows of a big pass (drift sentences above all) go to DuckDB's temporary
+# folder beside the file instead of staying in memory. 2,000 new articles in stories of hundreds
+# of members: ~105 MB above the process's base at 64 MB, ~200 MB without a limit.
+STEP_MEMORY_LIMIT = "64MB"
+
+
+def group_pass_apart(database: Location, run_id: str, now: dt.datetime, settings: StorySettings,
+                     lang: Language = DEFAULT_LANGUAGE, *, wait_s: float = 0.0) -> StoryPass | None:
+    """`group_pass_safely` on a connection of its own, to open once the pass's is closed (closing
+    gives back DuckDB's memory of the pass's transaction), with DuckDB's memory capped on a
+    warehouse file (a lake's connection has no file beside which to spill: DuckDB's default). A
+    warehouse that cannot be opened again (another process took it meanwhile) skips the step, as a
+    failed one does: the pass is stored, its alerts go out ungrouped."""
+    try:
+        con = connect(database, wait_s=wait_s)
+    except (WarehouseError, duckdb.Error) as exc:
+        logging.getLogger(__name__).warning("stories step skipped, the warehouse cannot be opened: %s", exc)
+        return None
+    try:
+        return group_pass_safely(con, run_id, now, settings, lang,
+                                 memory_limit=None if database.is_lake else STEP_MEMORY_LIMIT)
+    finally:
+        con.close()
 
 
 FINGERPRINT_COLUMNS = (
@@ -268,39 +346,66 @@ def refresh_story(con: duckdb.DuckDBPyConnection, story: int, now: dt.datetime, 
 
 
 def refresh_stories(con: duckdb.DuckDBPyConnection, changed: Mapping[int, Collection[str] | None],
-                    now: dt.datetime, run_id: str) -> None:
+                    now: dt.datetime, run_id: str, *, chunk: int = STORY_CHUNK) -> None:
     """`refresh_story` for many stories at once: the same result, in a fixed number of
-    statements per pass rather than a handful per story."""
-    members = _stories_members(con, sorted(changed))
-    prints = load_fingerprints(con, sorted({url for urls in members.values() for url in urls}))
-    firsts, redo = _what_to_redo(members, prints, _first_members(con, sorted(changed)), changed)
-    texts_ = _member_texts(con, {story: redo[story] | {first.url} for story, first in firsts.items()})
+    statements per `chunk` members rather than a handful per story (a story of more members is
+    done in several parts: each member is compared with the first only)."""
+    firsts, redo = _what_to_redo(_member_dates(con, sorted(changed)), _first_members(con, sorted(changed)),
+                                 changed)
     _delete_drift(con, redo)
     writer = _LinkWriter()
     for story, first in firsts.items():
-        writer.set(story, first.url, "first", 1.0, None, now, run_id)
-    _insert_drift(con, (row for story, first in sorted(firsts.items()) for row in _drift_rows(
-        story, first, prints, texts_, sorted(redo[story] - {first.url}), writer, now, run_id)))
+        writer.set(story, first, "first", 1.0, None, now, run_id)
+    writer.flush(con)
+    for batch in _refresh_batches(firsts, redo, chunk):
+        _refresh_batch(con, batch, firsts, now, run_id)
+
+
+def _refresh_batches(firsts: Mapping[int, str], redo: Mapping[int, Collection[str]],
+                     chunk: int) -> Iterator[dict[int, list[str]]]:
+    """The members to recompute (the first left out), story by story in order, at most `chunk`
+    members per batch: small stories share a batch, a big one spans several."""
+    batch: dict[int, list[str]] = {}
+    held = 0
+    for story in sorted(firsts):
+        for url in sorted(set(redo[story]) - {firsts[story]}):
+            if held >= max(chunk, 1):
+                yield batch
+                batch, held = {}, 0
+            batch.setdefault(story, []).append(url)
+            held += 1
+    if batch:
+        yield batch
+
+
+def _refresh_batch(con: duckdb.DuckDBPyConnection, batch: Mapping[int, Sequence[str]], firsts: Mapping[int, str],
+                   now: dt.datetime, run_id: str) -> None:
+    """Role, similarity and drift of one batch's members against their story's first member."""
+    prints = load_fingerprints(con, sorted({u for urls in batch.values() for u in urls} | {firsts[s] for s in batch}))
+    texts_ = _member_texts(con, {story: {*urls, firsts[story]} for story, urls in batch.items()})
+    writer = _LinkWriter()
+    _insert_drift(con, (row for story, urls in sorted(batch.items()) for row in _drift_rows(
+        story, prints[firsts[story]], prints, texts_, urls, writer, now, run_id)))
     writer.flush(con)
 
 
-def _what_to_redo(members: Mapping[int, Sequence[str]], prints: Mapping[str, Fingerprint],
-                  previous: Mapping[int, Sequence[str]], changed: Mapping[int, Collection[str] | None],
-                  ) -> tuple[dict[int, Fingerprint], dict[int, set[str]]]:
-    """Each story's first member, and the members whose role and drift must be recomputed:
-    every one when the first is new or changed (or `changed` says None), else the changed ones."""
-    firsts: dict[int, Fingerprint] = {}
+def _what_to_redo(members: Mapping[int, Sequence[tuple[dt.datetime, str]]], previous: Mapping[int, Sequence[str]],
+                  changed: Mapping[int, Collection[str] | None]) -> tuple[dict[int, str], dict[int, set[str]]]:
+    """Each story's first member (the earliest fingerprinted one), and the members whose role and
+    drift must be recomputed: every one when the first is new or changed (or `changed` says
+    None), else the changed ones."""
+    firsts: dict[int, str] = {}
     redo: dict[int, set[str]] = {}
-    for story, urls in members.items():
-        story_prints = [prints[url] for url in urls if url in prints]
-        if not story_prints:
+    for story, dated in members.items():
+        if not dated:
             continue
-        first = firsts[story] = min(story_prints, key=lambda fp: (fp.at, fp.url))
+        first = firsts[story] = min(dated)[1]
+        urls = {url for _, url in dated}
         wanted = changed[story]
-        if wanted is None or first.url in wanted or list(previous.get(story, [])) != [first.url]:
-            redo[story] = {fp.url for fp in story_prints}
+        if wanted is None or first in wanted or list(previous.get(story, [])) != [first]:
+            redo[story] = urls
         else:
-            redo[story] = set(wanted) & {fp.url for fp in story_prints}
+            redo[story] = set(wanted) & urls
     return firsts, redo
 
 
@@ -341,11 +446,14 @@ def _delete_drift(con: duckdb.DuckDBPyConnection, redo: Mapping[int, Collection[
                 [sorted({url for _, url in pairs}), [story for story, _ in pairs], [url for _, url in pairs]])
 
 
-def _stories_members(con: duckdb.DuckDBPyConnection, stories_: Sequence[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {story: [] for story in stories_}
-    for story, url in con.execute("""SELECT story_id, article_url FROM story_links
-                                     WHERE story_id IN (SELECT unnest(?::BIGINT[]))""", [list(stories_)]).fetchall():
-        out[int(story)].append(url)
+def _member_dates(con: duckdb.DuckDBPyConnection, stories_: Sequence[int]) -> dict[int, list[tuple[dt.datetime, str]]]:
+    """Each story's fingerprinted members with their date (published, else first seen)."""
+    out: dict[int, list[tuple[dt.datetime, str]]] = {story: [] for story in stories_}
+    for story, url, dated in con.execute("""
+            SELECT l.story_id, l.article_url, f.dated FROM story_links l
+            JOIN story_fingerprints f ON f.article_url = l.article_url
+            WHERE l.story_id IN (SELECT unnest(?::BIGINT[]))""", [list(stories_)]).fetchall():
+        out[int(story)].append((dated, url))
     return out
 
 

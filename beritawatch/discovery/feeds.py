@@ -79,7 +79,7 @@ def parse_feed(content: bytes, content_type: str | None, source_url: str, limits
     parsed = Parsed(kind="atom" if version.startswith("atom") else "rss", problems=problems)
     recovered = 0
     for entry in entries[: limits.max_candidates]:
-        item = _item(entry, source_url, limits)
+        item = _item(entry, source_url, limits, rss=parsed.kind == "rss")
         if item is not None:
             parsed.found.append(item[0])
             recovered += item[1]
@@ -126,8 +126,11 @@ def _read(data: bytes, content_type: str | None, source_url: str, problems: list
     return version, entries
 
 
-def _item(entry: Any, source_url: str, limits: Limits) -> tuple[Found, bool] | None:
-    """One entry as a candidate, and whether its guid stood in for a link to a listing page."""
+def _item(entry: Any, source_url: str, limits: Limits, *, rss: bool) -> tuple[Found, bool] | None:
+    """One entry as a candidate, and whether its guid stood in for a link to a listing page.
+
+    An RSS item's only date may be Dublin Core's `dc:date` (RSS 1.0 feeds carry no pubDate):
+    feedparser files it as the update time, but in a news feed it is the item's publication."""
     links = [url for link in _links(entry)
              if (url := absolute(link, source_url, limits.max_field_chars)) is not None]
     if not links:
@@ -135,5 +138,7 @@ def _item(entry: Any, source_url: str, limits: Limits) -> tuple[Found, bool] | N
     url = next((link for link in links if listing_reason(link) is None), links[0])
     published = dates.parse_any(entry.get("published"), entry.get("published_parsed"))
     updated = dates.parse_any(entry.get("updated"), entry.get("updated_parsed"))
+    if rss and published is None:
+        published, updated = updated, None
     return Found(url=url, title=_title(entry, limits), published=published,
                  updated=updated if updated != published else None), url != links[0]

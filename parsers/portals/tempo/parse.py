@@ -32,12 +32,15 @@ _LABELS = ("Reporter", "Penulis", "Editor")
 
 # Both regions hold the page's whole first <article>, which alone tells the template (see `_pre_2024`).
 # Nuxt: first <article> .. its end; every body wrapper must lie inside (its /penulis/ links may lie anywhere:
-# on a cut page the authors come from JSON-LD or not at all, see `_authors`)
-NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article")
-# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links
+# on a cut page the authors come from JSON-LD or not at all, see `_authors`); the first body wrapper is looked
+# for in that article only (as `_pre_2024` decides), so a pre-2024 page fails here without a scan of the rest
+NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
+                     body_in_start=True)
+# pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links; no
+# class="reporter" / "title-reporter" after it (the first two byline selectors are read wherever they are; the
+# third, itemprop="author", only when they find nothing: on a cut page that refuses the cut, see `_authors`)
 OLD_REGION = Region(start=("<article",), body='id="isi"',
-                    end=("</article>", 'class="pag'), nested="<article",
-                    only_inside=("reporter", 'itemprop="author"'))  # class="reporter", class="title-reporter"
+                    end=("</article>", 'class="pag'), nested="<article", only_inside=("reporter",))
 REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
 
 
@@ -52,6 +55,8 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
     if not page.whole and selectors is NUXT_AUTHORS:
         return []  # the Nuxt region is cut without looking for /penulis/ links outside it: no authors, whole page
     for sel in selectors:
+        if not page.whole and sel == OLD_AUTHORS[-1]:
+            return []  # the old region is cut without looking for itemprop="author" outside it: whole page
         found = [clean(n.text(deep=True)) for n in page.doc.css(sel)]
         found = [n for n in dict.fromkeys(found) if n]
         if found:
