@@ -54,6 +54,7 @@ class CheckResult:
     packed: bool = False  # `pages` hold zstd frames (see `slim`)
     pages_seen: int | None = None  # how many pages were parsed, when `pages` was emptied
     dictionary: bytes | None = None  # the raw-content zstd dictionary `pages` were packed with
+    content_hash: str | None = None  # of the article's title and body, once `slim` computed it
 
     @property
     def first_fetch(self) -> FetchResult:
@@ -110,17 +111,20 @@ def slim(result: CheckResult, packer: PagePacker | None = None) -> CheckResult:
     if not result.pages or result.packed:
         return dataclasses.replace(result, fetches=fetches)
     article = result.article
-    if (result.outcome == PARSED and article is not None and result.due.current_hash is not None
-            and content_hash(article.title, article.body) == result.due.current_hash):
-        return dataclasses.replace(result, fetches=fetches, pages=(), pages_seen=len(result.pages))
+    # The hash is kept so the store step (one thread, after every check) need not compute it again.
+    digest = content_hash(article.title, article.body) if result.outcome == PARSED and article else None
+    if digest is not None and digest == result.due.current_hash:
+        return dataclasses.replace(result, fetches=fetches, pages=(), pages_seen=len(result.pages),
+                                   content_hash=digest)
     if packer is not None:
         packed, dictionary = packer.pack(result.pages)
-        return dataclasses.replace(result, fetches=fetches, pages=packed, packed=True, dictionary=dictionary)
+        return dataclasses.replace(result, fetches=fetches, pages=packed, packed=True, dictionary=dictionary,
+                                   content_hash=digest)
     # A compressor per call: zstandard compressors must not be shared between threads (the
     # check-portal tasks run in threads); bytes() copies out of zstd's worst-case-sized buffer.
     plain = zstandard.ZstdCompressor(level=3)
     pages = tuple((url, bytes(plain.compress(html))) for url, html in result.pages)
-    return dataclasses.replace(result, fetches=fetches, pages=pages, packed=True)
+    return dataclasses.replace(result, fetches=fetches, pages=pages, packed=True, content_hash=digest)
 
 
 def _ascii_compatible(codec: str) -> bool:

@@ -9,6 +9,7 @@ key live in its pack (parsers/portals/<name>/); this module holds what is the sa
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from collections.abc import Collection
@@ -39,6 +40,9 @@ _TRACKING = re.compile(
 )
 
 _AMP_CACHE = re.compile(r"^/(?:c|v|wp|i)/(?:s/)?(?P<rest>[^/]+\.[^/]+/.*)$")
+# A pass asks about the same few thousand URLs a dozen times (tracking, planning, identity of each
+# check's addresses): each answer is a pure function of the URL string, so it is kept.
+_PARSED_CACHE = 16_384
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -99,6 +103,7 @@ def canonical_url(url: str, page_canonical: str | None = None) -> str:
 
 
 
+@functools.lru_cache(maxsize=_PARSED_CACHE)
 def alias_form(url: str) -> str:
     """`url` as it was seen, for the record of an article's addresses: host lower-cased, tracking
     parameters and fragment dropped, everything else (m./amp hosts, double slashes) kept."""
@@ -155,6 +160,7 @@ def _unwrap_amp_cache(host: str, path: str) -> tuple[str, str] | None:
     return _clean_host(inner.hostname or ""), re.sub(r"/{2,}", "/", inner.path or "/")
 
 
+@functools.lru_cache(maxsize=_PARSED_CACHE)
 def _parse(url: str) -> _Parsed:
     parts = urlsplit(_with_scheme(url))
     host = _clean_host(parts.hostname or "")

@@ -79,6 +79,14 @@ def removal_reason(result: CheckResult) -> str | None:
     return None
 
 
+def _content_hash(result: CheckResult) -> str:
+    """The parsed article's content hash: as the check computed it (`check.slim`), else computed now."""
+    if result.content_hash is not None:
+        return result.content_hash
+    assert result.article is not None
+    return content_hash(result.article.title, result.article.body)
+
+
 def judge(result: CheckResult, state: ArticleState) -> Verdict:
     """Decide what one check means, given the article's state before the pass."""
     if result.outcome == UNCHANGED_304:
@@ -87,7 +95,7 @@ def judge(result: CheckResult, state: ArticleState) -> Verdict:
     if result.outcome != PARSED or result.article is None:
         return Verdict(FAILED, removal_reason=removal_reason(result), error=result.error or result.outcome)
     article = result.article
-    digest = content_hash(article.title, article.body)
+    digest = _content_hash(result)
     meta = meta_hash(article.authors, article.published, article.updated)
     restored = state.status == "removed"
     kind = classify_version(digest, state.history)

@@ -69,6 +69,21 @@ def test_unchanged_page_changes_nothing_but_the_validators() -> None:
     assert decision.update.title == TITLE and decision.update.status == "ok"
 
 
+def test_a_slimmed_check_is_judged_with_the_hash_the_check_computed() -> None:
+    from beritawatch.check import slim
+
+    for art, state in ((make_article(), known()), (make_article(body=BODY[:3] + ("Paragraf baru.",)), known()),
+                       (make_article(), ArticleState(url=URL, portal="republika"))):
+        full = parsed(art)
+        slimmed = slim(full)
+        assert slimmed.content_hash == content_hash(art.title, art.body)
+        assert judge(slimmed, state) == judge(full, state)
+    # The store trusts the carried hash: it does not parse or hash the article again.
+    shorter = slim(parsed(make_article(body=BODY[:3])))
+    assert judge(shorter, known()).kind == EDIT
+    assert judge(dataclasses.replace(shorter, content_hash=known().current_hash), known()).kind == UNCHANGED
+
+
 def test_a_304_keeps_the_stored_validators_and_counts_as_not_fetched() -> None:
     result = CheckResult(DueArticle(URL, "republika"), UNCHANGED_304, (FetchResult(URL, T0, "not_modified", 304),))
     decision = run(result, known())

@@ -272,6 +272,7 @@ def test_slim_results_drop_unchanged_pages_and_pack_the_rest(con: duckdb.DuckDBP
     fresh = dataclasses.replace(parsed(article()), pages=((URL, raw),))
     packed = slim(fresh)
     assert packed.packed and len(packed.pages[0][1]) < len(raw) // 10 and packed.raw_pages() == [(URL, raw)]
+    assert packed.content_hash == content_hash(article().title, BODY)  # for the store's verdict
     run(con, [packed], 0)
     [(stored,)] = rows(con, "SELECT html FROM version_pages")
     from warehouse.compress import Decoder
@@ -280,7 +281,7 @@ def test_slim_results_drop_unchanged_pages_and_pack_the_rest(con: duckdb.DuckDBP
 
     same = dataclasses.replace(fresh, due=DueArticle(URL, "detik", current_hash=content_hash(article().title, BODY)))
     dropped = slim(same)
-    assert dropped.pages == () and dropped.page_count == 1
+    assert dropped.pages == () and dropped.page_count == 1 and dropped.content_hash == same.due.current_hash
     result = run(con, [dropped], 1)
     assert result.portals["detik"].unchanged == 1
     assert rows(con, "SELECT etag FROM articles") == [('"e1"',)]  # a one-page article keeps its validators
