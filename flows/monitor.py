@@ -40,7 +40,7 @@ from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import PORTALS, article_key, portal_of
 from warehouse import outbox, retention, sources, store, stories
 from warehouse.backend import Location, locate
-from warehouse.db import connect, pass_lock, portal_locks, write
+from warehouse.db import connect, pass_lock, portal_locks, with_memory_cap, write
 from warehouse.export import export_dir, export_parquet
 
 MODES = ("all", "discover", "revisit")
@@ -208,6 +208,9 @@ def store_results(config: Config, db_path: Location, run_id: str, results: list[
     return {"run_id": run_id, **written.to_json()}
 
 
+EXPORT_MEMORY_LIMIT = "64MB"  # DuckDB's memory for the Parquet export in a pass (see deliver_alerts)
+
+
 @task(name="deliver-alerts", cache_policy=NO_CACHE, persist_result=False)
 def deliver_alerts(config: Config, db_path: Location, summary: dict[str, Any]) -> dict[str, Any]:
     """Plan this pass's alerts to their targets, send whatever is due (retries included), and
@@ -225,7 +228,9 @@ def deliver_alerts(config: Config, db_path: Location, summary: dict[str, Any]) -
         if db_path.is_lake:  # analysts query the lake itself while passes write: no copy, no per-pass report
             return summary
         try:  # the analysts' copy; a failed export never fails the pass
-            export_parquet(con, export_dir(str(db_path)))
+            # Capped: the export was the cold pass's peak (146 MB of DuckDB's memory for 2,000 new
+            # articles; 83 MB capped, 0.8 -> 1.4 s). A file that misses the cap is written uncapped.
+            with_memory_cap(con, EXPORT_MEMORY_LIMIT, lambda: export_parquet(con, export_dir(str(db_path))))
         except (duckdb.Error, OSError) as exc:
             get_run_logger().warning("Parquet export for analysts failed: %s", exc)
         _rewrite_report(config, con, get_run_logger())

@@ -11,7 +11,7 @@ import sys
 import duckdb
 import pytest
 
-from warehouse.db import connect
+from warehouse.db import connect, with_memory_cap
 from warehouse.export import MANIFEST, NOT_EXPORTED, PARTITIONED, VIEWS_DB, export_dir, export_parquet
 
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
@@ -78,6 +78,22 @@ def test_every_table_and_view_is_exported_next_to_the_database(warehouse: pathli
     query = "SELECT url, version, seen_at, title FROM article_versions ORDER BY url, version"
     assert views(out, query) == con.execute(query).fetchall()
     assert views(out, "SELECT max(version) FROM article_versions") == [(2,)]
+    con.close()
+
+
+@pytest.mark.parametrize("cap", ["64MB", "1MB"])  # the pass's cap; one below what DuckDB holds already
+def test_an_export_under_a_memory_cap_writes_the_same_tables(warehouse: pathlib.Path, tmp_path: pathlib.Path,
+                                                              cap: str) -> None:
+    con = connect(warehouse)
+    [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    export_parquet(con, tmp_path / "plain")
+    with_memory_cap(con, cap, lambda: export_parquet(con, tmp_path / "capped"))
+    plain, capped = (json.loads((tmp_path / name / MANIFEST).read_text(encoding="utf-8"))
+                     for name in ("plain", "capped"))
+    assert capped["tables"] == plain["tables"] and capped["files"] == plain["files"]
+    assert parquet(tmp_path / "capped" / "versions", "SELECT sum(hash(body)) FROM t") == \
+        parquet(tmp_path / "plain" / "versions", "SELECT sum(hash(body)) FROM t")
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [(limit,)]  # lifted after
     con.close()
 
 
