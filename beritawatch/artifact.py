@@ -235,7 +235,7 @@ def _edits(edits: Sequence[EditLine], lang: Language) -> list[str]:
     for edit in edits[:MAX_ITEMS]:
         kind, text = edit.kind, str(edit.summary or "")
         label = _kind("edit", kind, lang)
-        for said in {str(kind), label}:
+        for said in (str(kind), label):
             if text.startswith(f"{said}: "):
                 text = text[len(said) + 2:]  # the summary repeats the kind shown before it
                 break

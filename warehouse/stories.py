@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -153,20 +154,14 @@ def group_pass_safely(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datet
     ungrouped, and the failure is recorded as a `stories_error` event. `memory_limit` caps
     DuckDB's memory meanwhile (see `group_pass_apart`)."""
     try:
-        return _group_capped(con, run_id, now, settings, lang, memory_limit)
+        step = functools.partial(group_pass, con, run_id, now, settings, lang)
+        # A cap the step cannot work within is lifted and the (rolled back) step runs again.
+        return with_memory_cap(con, memory_limit, lambda: write(con, step))
     except Exception as exc:  # noqa: BLE001 - never lose a stored pass to the grouping step
         detail = json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]})
         write(con, lambda: insert_select(con, "events", "run_id, happened_at, kind, detail",
                                          "SELECT ?, ?, 'stories_error', ?", [run_id, now, detail]))
         return None
-
-
-def _group_capped(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, settings: StorySettings,
-                  lang: Language, memory_limit: str | None) -> StoryPass:
-    """`group_pass` in one transaction, DuckDB's memory capped at `memory_limit` (when given). A
-    cap below what DuckDB holds already, or one the step cannot work within, is lifted: the step
-    (rolled back) runs again without it."""
-    return with_memory_cap(con, memory_limit, lambda: write(con, lambda: group_pass(con, run_id, now, settings, lang)))
 
 
 # DuckDB's memory for the stories step on a warehouse file: the chunks' working sets fit easily,
