@@ -18,6 +18,7 @@ from parsers.decode import defuse
 from parsers.media import media_reason
 from parsers.query import select, select_first
 
+_ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.split() splits on in ASCII, but " "
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
 _BLOCKS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote table thead tbody tfoot tr td th caption section "
@@ -36,10 +37,15 @@ def clean(text: str | None) -> str:
     """Collapse whitespace (nbsp, zero-width spaces included) and strip."""
     if not text:
         return ""
-    # already clean (most paragraphs): every whitespace character str.split() knows but " ", and every
-    # zero-width one, is unprintable, so this is exactly the case where split/join would give `text` back
-    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
-        return text
+    if text[0] != " " and text[-1] != " " and "  " not in text:
+        # already clean (most paragraphs): ASCII text without the ASCII whitespace str.split() knows but " "
+        # (deleting those bytes is ~2x quicker than isprintable()), other text without unprintable characters
+        # (every other whitespace and zero-width character is one): exactly where split/join gives it back
+        if text.isascii():
+            if len(text.encode().translate(None, _ASCII_SPACES)) == len(text):
+                return text
+        elif text.isprintable():
+            return text
     if not text.isascii():
         text = text.translate(_INVISIBLE)
     return " ".join(text.split())
@@ -158,7 +164,8 @@ class Page:
     def canonical(self) -> str:
         """link[rel=canonical] or og:url when it stays on this portal, else the fetched URL; no page parameter."""
         candidates: list[str | None] = []
-        link = select_first(self.doc, 'link[rel="canonical"]')
+        head = self.doc.head  # (where it nearly always is: the body is not walked then; the head comes first)
+        link = (select_first(head, _CANONICAL) if head is not None else None) or select_first(self.doc, _CANONICAL)
         if link is not None:
             candidates.append(link.attributes.get("href"))
         candidates.append(self.meta.get("og:url"))
@@ -255,6 +262,7 @@ def host_of(url: str) -> str:
         return ""
 
 
+_CANONICAL = 'link[rel="canonical"]'
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/home", "/beranda", "/en", "/id"})
 
 
@@ -288,7 +296,15 @@ def points_up(page: str, link: str) -> bool:
 
 def _home_or_section_above(page: str, link: str) -> bool:
     """Whether a canonical link names the site's home or a section folder above the page."""
-    return is_home_url(link) or points_up(page, link)
+    return is_home_url(link) or (link != page and points_up(page, link))  # (a page is never above itself)
+
+
+_NOT_PLAIN = re.compile(r"[;?#\[\]\t\n\r]")
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^/;?#\[\]\t\n\r][^;?#\[\]\t\n\r]*")  # a host, then a path or nothing
+
+
+def _plain_ascii(url: str) -> bool:
+    return url.isascii() and _NOT_PLAIN.search(url) is None
 
 
 def absolute_url(base: str, href: str | None) -> str | None:
@@ -297,7 +313,10 @@ def absolute_url(base: str, href: str | None) -> str | None:
     if not href or href.startswith(("#", "javascript:", "mailto:")):
         return None
     try:
-        absolute = urllib.parse.urljoin(base, href)
+        # an absolute http(s) URL with a host, in plain ASCII without ";?#[]" (nothing urlsplit normalises, splits
+        # off or refuses), is what urljoin gives back: ~3 µs saved on a canonical link
+        plain = _PLAIN_ABSOLUTE.fullmatch(href) is not None and href.isascii() and _plain_ascii(base)
+        absolute = href if plain else urllib.parse.urljoin(base, href)
         _ = urllib.parse.urlsplit(absolute).port  # raises on a malformed port
     except ValueError:
         return None
@@ -309,6 +328,8 @@ _PAGE_PARAMS = frozenset({"page", "page_num", "single", "amp", "utm_source", "ut
 
 def query_number(url: str, param: str) -> int | None:
     """The page number in `url`'s `param` (1 when absent), None when it is not a number ("all")."""
+    if "?" not in url:
+        return 1  # no query
     try:
         values = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).get(param)
     except ValueError:
