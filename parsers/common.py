@@ -74,6 +74,7 @@ class Page:
         self.doc = LexborHTMLParser(defuse(text), scripting=True)
         self._meta: dict[str, str] | None = None
         self._ld: list[dict[str, Any]] | None = None
+        self._firsts: dict[str, LexborNode | None] = {}
 
     # --- metadata ---------------------------------------------------------------------------------
     @property
@@ -118,7 +119,10 @@ class Page:
     def first(self, selectors: Iterable[str]) -> LexborNode | None:
         """The first element matching the first selector that matches anything."""
         for sel in selectors:
-            node = select_first(self.doc, sel)
+            if sel in self._firsts:  # parsers ask again (Tempo: which template, then its body); the tree is read-only
+                node = self._firsts[sel]
+            else:
+                node = self._firsts[sel] = select_first(self.doc, sel)
             if node is not None:
                 return node
         return None
@@ -438,10 +442,14 @@ class _Blocks:
         """An element holding one text node `value` (None: no text): what entering it, reading the text
         and leaving it does, without a step of the walk (most paragraphs are one)."""
         if tag in _BLOCKS:  # a block of its own, between two cuts
-            self.cut()
+            if self.parts:
+                self.cut()
             if value and not value.isspace():
                 link_chars = len(value.strip()) if self.in_link else 0
-                _add_blocks(self.blocks, value, link_chars, self.in_p > 0 or tag == "p")
+                if "\n" in value:
+                    _add_blocks(self.blocks, value, link_chars, self.in_p > 0 or tag == "p")
+                elif text := clean(value):  # (_add_blocks' one-line case, inline: most paragraphs)
+                    self.blocks.append(Block(text, min(1.0, link_chars / len(text)) if link_chars else 0.0))
         elif value and (self.parts or not value.isspace()):
             self.parts.append(value)
             if self.in_link or tag == "a":

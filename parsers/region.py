@@ -145,12 +145,15 @@ def scan_head(text: str) -> tuple[str, int] | None:
         run = _VOID_RUN.match(text, at)  # always matches (maybe nothing)
         at = run.end() if run else at
         lt = text.find("<", at)
-        if lt < 0 or text[at:lt].strip(_SPACE):
+        if lt < 0 or (lt != at and text[at:lt].strip(_SPACE)):  # (the run took the whitespace: lt == at)
             return None
-        if text.startswith("<!--", lt):
-            end = _comment_end(text, lt)
-        elif text[lt + 1:lt + 9].lower() == "!doctype":
-            end = text.find(">", lt) + 1 or None
+        if text.startswith("<!", lt):
+            if text.startswith("<!--", lt):
+                end = _comment_end(text, lt)
+            elif text[lt + 1:lt + 9].lower() == "!doctype":
+                end = text.find(">", lt) + 1 or None
+            else:
+                return None  # another markup declaration (bogus comment): not worth modelling
         else:
             tag = _head_tag(text, lt)
             if tag is None:
