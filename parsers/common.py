@@ -427,10 +427,11 @@ class _Blocks:
         self.in_p = 0
 
     def text(self, value: str) -> None:
-        """Add a text node's text (the caller has dropped indentation before a block's first words)."""
-        self.parts.append(value)
-        if self.in_link:
-            self.link_chars += len(value.strip())
+        """Add a text node's text (indentation before a block's first words is nothing)."""
+        if self.parts or not value.isspace():
+            self.parts.append(value)
+            if self.in_link:
+                self.link_chars += len(value.strip())
 
     def cut(self) -> None:
         if self.parts:
@@ -456,24 +457,29 @@ class _Blocks:
                 self.link_chars += len(value.strip())
 
     def enter(self, tag: str) -> None:
-        """Entering a tag of `_STATEFUL` (the walk calls these two for no other tag)."""
+        """Entering an element the walk steps into: a link, a block boundary, or nothing to note."""
         if tag == "a":
             self.in_link += 1
-            return
-        self.cut()
-        if tag == "p":
-            self.in_p += 1
+        elif tag in _BLOCKS:
+            self.cut()
+            self.in_p += tag == "p"
 
     def leave(self, tag: str) -> None:
         if tag == "a":
             self.in_link -= 1
-            return
-        self.cut()
-        if tag == "p":
-            self.in_p -= 1
+        elif tag in _BLOCKS:
+            self.cut()
+            self.in_p -= tag == "p"
 
 
-_STATEFUL = _BLOCKS | {"a"}  # entering or leaving one changes the walk's state (a block boundary, a link)
+def _climb(stack: list[tuple[LexborNode, str]], out: _Blocks) -> LexborNode | None:
+    """Leave the elements the walk is done with until one has a next sibling: that sibling (None: the end)."""
+    while stack:
+        parent, tag = stack.pop()
+        out.leave(tag)
+        if (sibling := parent.next) is not None:
+            return sibling
+    return None
 
 
 def _noise_in(container: LexborNode, selectors: Sequence[str],
@@ -495,15 +501,13 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
     out = _Blocks()
     parts = out.parts
     # Iterative depth-first walk: pages can nest thousands of levels deep. One pass of this loop per node
-    # (an element holding one text node is read with its text: one pass for both); the work per node is
-    # inline, the state changes only for `_STATEFUL` tags.
+    # (an element holding one text node is read with its text: one pass for both, most paragraphs).
     stack: list[tuple[LexborNode, str]] = []
     node = container.first_child
     while node is not None:
         tag = node.tag
         if tag == "-text":
-            value = node.text_content
-            if value and (parts or not value.isspace()):  # indentation before a block's first words: nothing
+            if value := node.text_content:
                 out.text(value)
         elif tag == "br":
             parts.append("\n")
@@ -512,18 +516,12 @@ def extract_blocks(container: LexborNode, skip_selectors: Sequence[str], skip: s
             if child is None or child.next is None and (value := child.text_content) is not None:
                 out.leaf(tag, None if child is None else value)
             else:
-                if tag in _STATEFUL:
-                    out.enter(tag)
+                out.enter(tag)
                 stack.append((node, tag))
                 node = child
                 continue
-        nxt = node.next
-        while nxt is None and stack:
-            parent, parent_tag = stack.pop()
-            if parent_tag in _STATEFUL:
-                out.leave(parent_tag)
-            nxt = parent.next
-        node = nxt
+        sibling = node.next
+        node = sibling if sibling is not None else _climb(stack, out)
     out.cut()
     return out.blocks
 
