@@ -43,9 +43,16 @@ BULLETS = "•·▪►»"
 DESK = re.compile(r"\(([A-Za-z]{2,6}(?:/(?:[A-Za-z]{2,6}|\*)){1,3})\)\s*$")
 
 
+# What a paragraph matching a pattern can start with, in ASCII (every pattern is anchored at the start; the
+# tests check this against the patterns): one starting with another ASCII character is not tried against the
+# patterns at all (~0.7 µs a paragraph, 19 alternatives ignoring case). Other characters are always tried.
+PATTERN_FIRSTS = frozenset("abdhilprst[0123456789")
+
+
 def is_noise_text(text: str, link_ratio: float) -> bool:
     """True when a paragraph is boilerplate rather than article text."""
-    if _TEXT_NOISE.match(text):  # every pattern is anchored at the start
+    first = text[0]
+    if (first.lower() in PATTERN_FIRSTS or not first.isascii()) and _TEXT_NOISE.match(text):
         return True
     # bullet link lists: "• Judul berita lain" made only of links
-    return text[0] in BULLETS and link_ratio > 0.6
+    return first in BULLETS and link_ratio > 0.6

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re._constants as _C
+import re._parser as _parser
 import threading
 import urllib.parse
 
@@ -195,3 +197,46 @@ def test_json_ld_is_read_as_json_loads_with_strict_false_reads_it(scripts: list[
     html = "<html><head>" + "".join(f'<script type="application/ld+json">{s}</script>' for s in scripts) + "</head>"
     page = Page(html + "<body><p>x</p></body></html>", "https://www.tempo.co/a/b-1234567")
     assert page.ld_article.get("headline") == headline
+
+
+def _pattern_firsts(items: list[tuple[object, object]]) -> set[str] | None:
+    """The characters a parsed pattern's match can start with (None: not worked out here, anything)."""
+    for op, av in items:
+        if op is _C.AT:
+            continue  # "^" reads no character
+        if op is _C.LITERAL:
+            return {chr(av)}
+        if op is _C.IN:
+            chars: set[str] = set()
+            for kind, value in av:
+                if kind is _C.LITERAL:
+                    chars.add(chr(value))
+                elif kind is _C.CATEGORY and value is _C.CATEGORY_DIGIT:
+                    chars |= set("0123456789")
+                else:
+                    return None
+            return chars
+        if op is _C.SUBPATTERN:
+            return _pattern_firsts(av[-1])
+        if op is _C.BRANCH:
+            branches = [_pattern_firsts(b) for b in av[1]]
+            return None if any(b is None for b in branches) else set().union(*branches)
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
+            return _pattern_firsts(av[2])
+        return None
+    return None
+
+
+def test_noise_text_patterns_start_only_with_the_characters_listed_for_them() -> None:
+    # (ignoring case, as the patterns do: "B" is looked for as "b"; non-ASCII first characters are always tried)
+    for pattern in noise.TEXT_PATTERNS:
+        firsts = _pattern_firsts(list(_parser.parse(pattern)))
+        assert firsts is not None and {c.lower() for c in firsts} <= noise.PATTERN_FIRSTS, pattern
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="bBlLsStTaAiIhH[1 9xX:ſKıİ•·-jugaberitklnmpdo", min_size=1, max_size=30),
+       st.floats(0.0, 1.0))
+def test_noise_text_is_what_the_patterns_and_the_bullet_rule_say(text: str, link_ratio: float) -> None:
+    plain = bool(noise._TEXT_NOISE.match(text)) or (text[0] in noise.BULLETS and link_ratio > 0.6)
+    assert noise.is_noise_text(text, link_ratio) == plain
