@@ -200,27 +200,18 @@ def test_json_ld_is_read_as_json_loads_with_strict_false_reads_it(scripts: list[
 
 
 def _pattern_firsts(items: list[tuple[object, object]]) -> set[str] | None:
-    """The characters a parsed pattern's match can start with (None: not worked out here, anything)."""
+    """The characters a parsed pattern's match can start with, for patterns opening with a repeated group of
+    digits or a literal (None: not worked out here)."""
     for op, av in items:
         if op is _C.AT:
             continue  # "^" reads no character
         if op is _C.LITERAL:
             return {chr(av)}
         if op is _C.IN:
-            chars: set[str] = set()
-            for kind, value in av:
-                if kind is _C.LITERAL:
-                    chars.add(chr(value))
-                elif kind is _C.CATEGORY and value is _C.CATEGORY_DIGIT:
-                    chars |= set("0123456789")
-                else:
-                    return None
-            return chars
+            digits = all(kind is _C.CATEGORY and value is _C.CATEGORY_DIGIT for kind, value in av)
+            return set("0123456789") if digits else None
         if op is _C.SUBPATTERN:
             return _pattern_firsts(av[-1])
-        if op is _C.BRANCH:
-            branches = [_pattern_firsts(b) for b in av[1]]
-            return None if any(b is None for b in branches) else set().union(*branches)
         if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
             return _pattern_firsts(av[2])
         return None
