@@ -28,6 +28,7 @@ from parsers.common import (
     split_people,
 )
 from parsers.dates import parse_any
+from parsers.query import select, select_first
 
 TITLE = ("h1",)
 DATE_META = ("article:published_time", "og:published_time", "pubdate", "date", "dc.date", "publishdate")
@@ -266,7 +267,7 @@ def _visible_people(page: Page, raw: Sequence[Block]) -> tuple[list[str], list[s
     """(authors, editors) as the reader sees them: byline elements, then labelled lines in the body."""
     texts = []
     for sel in BYLINE:
-        texts += [clean(n.text(deep=True)) for n in page.doc.css(sel)[:5]]
+        texts += [clean(n.text(deep=True)) for n in select(page.doc, sel)[:5]]
     authors, editors = labelled_people([*texts, *(b.text for b in raw)])
     if not authors:
         for text in texts:
@@ -308,7 +309,7 @@ def next_pages(page: Page) -> list[str]:
     base_path = m.group("base") if m and m.group("base").count("/") >= 2 else own_path
     current = _page_number(page.url, base_path) or 1
     later: list[str] = []
-    for node in page.doc.css(NEXT_LINKS):
+    for node in select(page.doc, NEXT_LINKS):
         if node.tag == "a" and node.attributes.get("rel") != "next" and not _NEXT_TEXT.match(_link_text(node)):
             continue
         link = absolute_url(page.url, node.attributes.get("href"))
@@ -330,7 +331,7 @@ def _title(page: Page) -> str:
     declared = page.ld_article.get("headline") or page.meta.get("og:title") or ""
     declared = clean(declared if isinstance(declared, str) else "").lower()
     if declared:
-        for node in page.doc.css("h1"):
+        for node in select(page.doc, "h1"):
             text = clean(node.text(deep=True))
             if text and (text.lower() in declared or declared in text.lower()):
                 return text
@@ -348,7 +349,7 @@ def parse(page: Page) -> Article:
     authors = authors or page.ld_people("author")
     editors = editors or page.ld_people("editor")
     published = page.ld_date("datePublished") or page.meta_date(*DATE_META)
-    time_node = page.doc.css_first("time[datetime]")
+    time_node = select_first(page.doc, "time[datetime]")
     if published is None and time_node is not None:
         published = parse_any(time_node.attributes.get("datetime"))
     updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from parsers.query import select, select_first
+
 if TYPE_CHECKING:
     from parsers.common import Page
 
@@ -42,12 +44,12 @@ def _declared_video(page: Page) -> bool:
 
 
 def _has(page: Page, selectors: Sequence[str]) -> bool:
-    return any(page.doc.css_first(selector) is not None for selector in selectors)
+    return any(select_first(page.doc, selector) is not None for selector in selectors)
 
 
 def media_reason(page: Page, body: Sequence[str]) -> str | None:
     """Why this page is media rather than an article ("media: video" ...), or None."""
-    if page.doc.css_first("amp-story") is not None:
+    if select_first(page.doc, "amp-story") is not None:
         return f"{MEDIA}: web story"
     chars = sum(map(len, body))
     if _declared_video(page) and chars < DECLARED_VIDEO_MAX_CHARS:
@@ -60,7 +62,7 @@ def media_reason(page: Page, body: Sequence[str]) -> str | None:
             return f"{MEDIA}: video"
         if _has(page, AUDIO_PLAYERS):
             return f"{MEDIA}: podcast"
-    images = sum(len(page.doc.css(selector)) for selector in GALLERY_IMAGES)
+    images = sum(len(select(page.doc, selector)) for selector in GALLERY_IMAGES)
     if images >= GALLERY_MIN_IMAGES and chars < CAPTION_MAX_CHARS // 2:
         return f"{MEDIA}: gallery"
     return None

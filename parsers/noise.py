@@ -43,9 +43,21 @@ BULLETS = "•·▪►»"
 DESK = re.compile(r"\(([A-Za-z]{2,6}(?:/(?:[A-Za-z]{2,6}|\*)){1,3})\)\s*$")
 
 
+# How a paragraph matching a pattern starts (every pattern is anchored at the start): a digit, or one of these
+# two ASCII letters ignoring case (the tests check both against the patterns). A paragraph starting another way in
+# ASCII is not tried against the 19 patterns at all (~0.7 us a paragraph); non-ASCII starts always are.
+PATTERN_STARTS = frozenset({"ba", "li", "be", "ad", "ik", "sc", "[g", "si", "sa", "to", "ha", "pi", "ri", "ta", "da",
+                            "ar"})
+
+
+def _may_be_noise(text: str) -> bool:
+    start = text[:2]
+    return not start.isascii() or start[0].isdigit() or start.lower() in PATTERN_STARTS
+
+
 def is_noise_text(text: str, link_ratio: float) -> bool:
     """True when a paragraph is boilerplate rather than article text."""
-    if _TEXT_NOISE.match(text):  # every pattern is anchored at the start
+    if _may_be_noise(text) and _TEXT_NOISE.match(text):
         return True
     # bullet link lists: "• Judul berita lain" made only of links
     return text[0] in BULLETS and link_ratio > 0.6

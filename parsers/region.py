@@ -120,6 +120,16 @@ def _comment_end(text: str, at: int) -> int | None:
     return close + 3
 
 
+def _declaration_end(text: str, lt: int) -> int | None:
+    """End of the comment or doctype opened at `lt` ("<!"), or None (odd comments, other declarations: the
+    tokenizer's bogus comments are not worth modelling)."""
+    if text.startswith("<!--", lt):
+        return _comment_end(text, lt)
+    if text[lt + 1:lt + 9].lower() == "!doctype":
+        return text.find(">", lt) + 1 or None
+    return None
+
+
 def _head_tag(text: str, lt: int) -> tuple[str, int, str] | None:
     """(name, "/head" for its end tag; where the tag ends; its attributes) of the tag at `lt` when a
     <head> may hold it (or it is <body>), else None. The name is read first: a huge tag of another
@@ -145,12 +155,10 @@ def scan_head(text: str) -> tuple[str, int] | None:
         run = _VOID_RUN.match(text, at)  # always matches (maybe nothing)
         at = run.end() if run else at
         lt = text.find("<", at)
-        if lt < 0 or text[at:lt].strip(_SPACE):
+        if lt < 0 or (lt != at and text[at:lt].strip(_SPACE)):  # (the run took the whitespace: lt == at)
             return None
-        if text.startswith("<!--", lt):
-            end = _comment_end(text, lt)
-        elif text[lt + 1:lt + 9].lower() == "!doctype":
-            end = text.find(">", lt) + 1 or None
+        if text.startswith("<!", lt):
+            end = _declaration_end(text, lt)
         else:
             tag = _head_tag(text, lt)
             if tag is None:

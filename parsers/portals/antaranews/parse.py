@@ -7,6 +7,7 @@ from parsers.article import Article
 from parsers.common import Page, extract_blocks, non_article_reason
 from parsers.dates import parse_text
 from parsers.generic import body_of, labelled_people
+from parsers.query import select
 
 TITLE = ("h1.post-title", ".wrap__article-detail-title h1", "h1.title", "h1")
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*ANTARA( News)?(\s+\w+)?\s*$", re.I)
@@ -28,7 +29,7 @@ def parse(page: Page) -> Article:
     if not body and page.first(BODY) is None:
         body, desk = body_of(page, title)
     # one line per <br>: "Pewarta: A<br>Editor: B<br>COPYRIGHT © ANTARA"
-    credits = [b.text for sel in CREDITS for n in page.doc.css(sel) for b in extract_blocks(n, ())]
+    credits = [b.text for sel in CREDITS for n in select(page.doc, sel) for b in extract_blocks(n, ())]
     authors, editors = labelled_people(credits)
     authors = authors or page.ld_people("author")
     editors = editors or page.ld_people("editor")

@@ -7,6 +7,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.generic import body_of
+from parsers.query import select, select_first
 
 TITLE = ("h1.read__title", ".read__title")
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*Kompas\.com\s*$", re.I)
@@ -26,7 +27,7 @@ _LABELS = ("Penulis", "Editor", "Tim Redaksi")
 
 def _people(page: Page, selectors: tuple[str, ...]) -> list[str]:
     for sel in selectors:
-        names = [n for n in (clean(x.text(deep=True)) for x in page.doc.css(sel)) if n]
+        names = [n for n in (clean(x.text(deep=True)) for x in select(page.doc, sel)) if n]
         if names:
             return [p for n in names for p in split_people(n, _LABELS)]
     return []
@@ -36,7 +37,7 @@ def parse(page: Page) -> Article:
     """Parse a Kompas.com article page."""
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(BODY, NOISE)
-    if not body and page.doc.css_first(BODY[0]) is None:  # older templates (kcm-*): read it the generic way
+    if not body and select_first(page.doc, BODY[0]) is None:  # older templates (kcm-*): read it the generic way
         body, desk = body_of(page, title)
     authors = _people(page, AUTHORS) or page.ld_people("author")
     editors = _people(page, EDITORS) or page.ld_people("editor")

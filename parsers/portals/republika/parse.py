@@ -9,6 +9,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.media import declares_article
+from parsers.query import select
 from parsers.region import Region
 
 TITLE = (".max-card__title h1", "h1.title", "article h1", "h1")
@@ -37,7 +38,7 @@ _BYLINE = re.compile(r"(?:Rep\s*:\s*(?P<rep>.*?))?\s*/?\s*Red\s*:\s*(?P<red>.+)$
 def _byline(page: Page) -> tuple[list[str], list[str]]:
     """(reporters, editors) from "Rep: X/ Red: Y" (either part may be missing)."""
     for sel in BYLINE:
-        for node in page.doc.css(sel):
+        for node in select(page.doc, sel):
             text = clean(node.text(deep=True))
             if "Red" not in text and "Rep" not in text:
                 continue

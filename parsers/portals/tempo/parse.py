@@ -9,6 +9,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.media import declares_article
+from parsers.query import select, select_first
 from parsers.region import Region
 
 TITLE = ("article h1", "h1.title", "h1")
@@ -57,7 +58,7 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
     for sel in selectors:
         if not page.whole and sel == OLD_AUTHORS[-1]:
             return []  # the old region is cut without looking for itemprop="author" outside it: whole page
-        found = [clean(n.text(deep=True)) for n in page.doc.css(sel)]
+        found = [clean(n.text(deep=True)) for n in select(page.doc, sel)]
         found = [n for n in dict.fromkeys(found) if n]
         if found:
             return found
@@ -68,7 +69,7 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
 def _older(page: Page) -> Article:
     """A 2015-16 page: body and title the generic way without photo captions, its date line read here."""
     article = generic.parse(page)
-    captions = {clean(n.text(deep=True)) for n in page.doc.css(OLDER_CAPTIONS)}
+    captions = {clean(n.text(deep=True)) for n in select(page.doc, OLDER_CAPTIONS)}
     published = article.published or parse_text(page.first_text(OLDER_DATE))
     return dataclasses.replace(article, portal="tempo", body=tuple(p for p in article.body if p not in captions),
                                published=published, updated=article.updated or published)
@@ -90,8 +91,8 @@ def _pre_2024(page: Page) -> bool:
     """The /read/ template: a #isi, unless the page's first <article> holds a Nuxt body wrapper (then it is
     the 2024+ template whatever else it holds: the fast path's cut keeps that article whole, so it decides
     the same way)."""
-    first = page.doc.css_first("article")
-    if first is not None and first.css_first(NUXT_BODY[0]) is not None:
+    first = select_first(page.doc, "article")
+    if first is not None and select_first(first, NUXT_BODY[0]) is not None:
         return False
     return page.first(OLD_BODY) is not None
 

@@ -6,6 +6,7 @@ import re
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_any, parse_text
+from parsers.query import select
 from parsers.region import Region
 
 TITLE = ("h1#arttitle", "#article h1", "h1.f50")
@@ -28,7 +29,7 @@ _LABELS = ("Penulis", "Reporter", "Editor", "Laporan Wartawan[^,:]*")
 
 
 def _people(page: Page, selectors: tuple[str, str]) -> list[str]:
-    links = [clean(n.text(deep=True)) for n in page.doc.css(selectors[0])]
+    links = [clean(n.text(deep=True)) for n in select(page.doc, selectors[0])]
     names = [n for n in links if n]
     if names:
         return list(dict.fromkeys(names))

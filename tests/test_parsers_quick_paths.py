@@ -1,0 +1,257 @@
+"""The parsers' quicker paths against their plain definitions: the block walk, the grouped noise query, the
+shared CSS engine, URL resolution, JSON-LD reading."""
+from __future__ import annotations
+
+import json
+import pathlib
+import re._constants as _C
+import re._parser as _parser
+import threading
+import urllib.parse
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers import noise, parse
+from parsers.common import (
+    _BLOCKS,
+    Block,
+    Page,
+    _add_blocks,
+    _home_or_section_above,
+    absolute_url,
+    extract_blocks,
+    is_home_url,
+    noise_query,
+    points_up,
+    query_number,
+)
+from parsers.portals import PACKS
+from parsers.query import select, select_first
+
+# every noise list a parser queries with
+NOISE_LISTS = [noise.SELECTORS, *((*noise.SELECTORS, *pack.selectors.noise) for pack in PACKS)]
+FIXTURES = sorted(path for pack in PACKS for path in pack.fixtures.glob("*.html"))
+
+
+def _fetched_url(page: pathlib.Path) -> str:
+    return str(json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["fetched_url"])
+
+
+def _plain_walk(container: LexborNode, selectors: tuple[str, ...]) -> list[Block]:
+    """The walk's definition: every node visited, recursively; blocks cut when a block element opens and
+    closes, link text counted inside <a>, noise elements skipped whole."""
+    noise_tags, query = noise_query(selectors)
+    skip = {n.mem_id for n in container.css(", ".join(s for s in selectors if s not in noise_tags))} if query else set()
+    blocks: list[Block] = []
+    parts: list[str] = []
+    state = {"link": 0, "link_chars": 0, "p": 0}
+
+    def cut() -> None:
+        if parts:
+            _add_blocks(blocks, "".join(parts), state["link_chars"], state["p"] > 0)
+            parts.clear()
+            state["link_chars"] = 0
+
+    def visit(node: LexborNode) -> None:
+        tag = node.tag or ""
+        if tag == "-text":
+            value = node.text_content
+            if value and (parts or not value.isspace()):
+                parts.append(value)
+                state["link_chars"] += len(value.strip()) if state["link"] else 0
+            return
+        if tag == "br":
+            parts.append("\n")
+            return
+        if tag[:1] in ("", "-") or tag in noise_tags or node.mem_id in skip:
+            return
+        block = tag in _BLOCKS
+        if tag == "a":
+            state["link"] += 1
+        elif block:
+            cut()
+            state["p"] += tag == "p"
+        child = node.first_child
+        while child is not None:
+            visit(child)
+            child = child.next
+        if tag == "a":
+            state["link"] -= 1
+        elif block:
+            cut()
+            state["p"] -= tag == "p"
+
+    child = container.first_child
+    while child is not None:
+        visit(child)
+        child = child.next
+    cut()
+    return blocks
+
+
+_TEXTS = st.sampled_from(["Kata", "dua kata", " ", "\n", "\n\n", "  spasi  ", "\u00a0", "akhir.\n\nawal", "\u2022 poin",
+                          "&amp;", "x"])
+_OPEN = st.sampled_from(["<p>", "<div>", "<span>", "<a href=/x>", "<b>", "<li>", "<ul>", "<figure>", "<h2>",
+                         "<div class='ads-box'>", "<p class=paging>", "<blockquote>", "<section>", "<i>",
+                         "<script>", "<table><tr><td>", "<br>", "<!-- c -->", "<pre>"])
+_CLOSE = st.sampled_from(["</p>", "</div>", "</span>", "</a>", "</b>", "</li>", "</ul>", "</figure>", "</h2>",
+                          "</blockquote>", "</section>", "</i>", "</script>", "</td></tr></table>", "</pre>"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_TEXTS, _OPEN, _CLOSE), max_size=40), st.sampled_from(NOISE_LISTS))
+def test_the_block_walk_equals_its_plain_definition(pieces: list[str], selectors: tuple[str, ...]) -> None:
+    doc = LexborHTMLParser(f"<div id=c>{''.join(pieces)}</div>", scripting=True)
+    container = doc.css_first("#c")
+    assert container is not None
+    assert extract_blocks(container, selectors) == _plain_walk(container, selectors)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_the_grouped_noise_query_selects_what_the_flat_list_selects(path: object) -> None:
+    doc = LexborHTMLParser(pathlib.Path(str(path)).read_text(encoding="utf-8", errors="replace"), scripting=True)
+    for selectors in NOISE_LISTS:
+        tags, grouped = noise_query(tuple(selectors))
+        flat = ", ".join(s for s in selectors if s not in tags)
+        assert {n.mem_id for n in select(doc, grouped)} == {n.mem_id for n in select(doc, flat)}
+
+
+def test_the_noise_groups_hold_only_selectors_that_need_their_attribute() -> None:
+    tags, query = noise_query((".a", "div.b", "[class*=c-]", ".lg\\:hidden", "#d", "[id^=e_]", "a.x .y", "[data-z]",
+                               "p", ".f#g", "blockquote.t"))
+    assert tags == frozenset({"p"})
+    assert query == ("[class]:is(.a, div.b, [class*=c-], .lg\\:hidden, blockquote.t), [id]:is(#d, [id^=e_]), "
+                     "a.x .y, [data-z], .f#g")
+
+
+@pytest.mark.parametrize("path", FIXTURES[:12], ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES[:12]])
+def test_the_shared_css_engine_answers_as_the_documents_own(path: object) -> None:
+    doc = LexborHTMLParser(pathlib.Path(str(path)).read_text(encoding="utf-8", errors="replace"), scripting=True)
+    for query in ("p", "meta", "a[href]", 'script[type="application/ld+json"]', "article h1, h1", "amp-story",
+                  "div > p:first-child", "[class]:is(.x, [class*=a])"):
+        assert [n.mem_id for n in select(doc, query)] == [n.mem_id for n in doc.css(query)]
+        first, own = select_first(doc, query), doc.css_first(query)
+        assert (first.mem_id if first else None) == (own.mem_id if own else None)
+        body = doc.body
+        assert body is not None
+        assert [n.mem_id for n in select(body, query)] == [n.mem_id for n in body.css(query)]
+
+
+def test_parses_in_threads_equal_parses_in_one_thread() -> None:
+    pages = [(path.read_bytes(), _fetched_url(path)) for path in FIXTURES]
+    expected = [parse(html, url) for html, url in pages]
+    results: dict[int, list[object]] = {}
+
+    def work(worker: int) -> None:
+        results[worker] = [parse(html, url) for _ in range(3) for html, url in pages]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(found == expected * 3 for found in results.values())
+
+
+def _urljoin_definition(base: str, href: str | None) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:")):
+        return None
+    try:
+        absolute = urllib.parse.urljoin(base, href)
+        _ = urllib.parse.urlsplit(absolute).port
+    except ValueError:
+        return None
+    return absolute
+
+
+_URL_PIECES = st.sampled_from(["https://", "http://", "HTTP://", "ftp://", "a.co.id", "/", "//", ":", "80", ":x",
+                               "berita", "?", "#", ";", "[", "]", "\t", "\n", ".", "..", " ", "\u00e9", "@", ""])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=7), st.lists(_URL_PIECES, max_size=7))
+def test_absolute_url_gives_what_urljoin_gives(base: list[str], href: list[str]) -> None:
+    assert absolute_url("".join(base), "".join(href)) == _urljoin_definition("".join(base), "".join(href))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=7), st.sampled_from(["page", "page_num"]))
+def test_the_query_number_shortcuts_change_nothing(pieces: list[str], param: str) -> None:
+    url = "".join(pieces)
+    if "?" not in url:
+        assert query_number(url, param) == 1 == query_number(url + "?", param)
+    assert _home_or_section_above(url, url) == (is_home_url(url) or points_up(url, url))
+
+
+@pytest.mark.parametrize(("scripts", "headline"), [
+    (['{"@type": "NewsArticle", "headline": "Satu"}'], "Satu"),
+    (['\ufeff{"@type": "NewsArticle", "headline": "BOM"}', '{"@type": "NewsArticle", "headline": "Dua"}'], "Dua"),
+    (['{"@type": "NewsArticle", "headline": "Tab\there"}'], "Tab\there"),  # strict=False: raw controls allowed
+    (["{rusak", '[{"@type": "Article", "headline": "Tiga"}]'], "Tiga"),
+])
+def test_json_ld_is_read_as_json_loads_with_strict_false_reads_it(scripts: list[str], headline: str) -> None:
+    html = "<html><head>" + "".join(f'<script type="application/ld+json">{s}</script>' for s in scripts) + "</head>"
+    page = Page(html + "<body><p>x</p></body></html>", "https://www.tempo.co/a/b-1234567")
+    assert page.ld_article.get("headline") == headline
+
+
+def _pattern_firsts(items: list[tuple[object, object]]) -> set[str] | None:
+    """The characters a parsed pattern's match can start with, for patterns opening with a repeated group of
+    digits or a literal (None: not worked out here)."""
+    for op, av in items:
+        if op is _C.AT:
+            continue  # "^" reads no character
+        if op is _C.LITERAL:
+            return {chr(av)}
+        if op is _C.IN:
+            digits = all(kind is _C.CATEGORY and value is _C.CATEGORY_DIGIT for kind, value in av)
+            return set("0123456789") if digits else None
+        if op is _C.SUBPATTERN:
+            return _pattern_firsts(av[-1])
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
+            return _pattern_firsts(av[2])
+        return None
+    return None
+
+
+def _pattern_starts(items: list[tuple[object, object]], n: int) -> set[str] | None:
+    """The strings of `n` characters a parsed pattern's match can start with (None: not worked out here)."""
+    if n == 0:
+        return {""}
+    if not items:
+        return None  # a match could end here, shorter than n
+    (op, av), rest = items[0], items[1:]
+    if op is _C.AT:
+        return _pattern_starts(rest, n)
+    if op is _C.LITERAL:
+        tails = _pattern_starts(rest, n - 1)
+        return None if tails is None else {chr(av) + tail for tail in tails}
+    if op is _C.SUBPATTERN:
+        return _pattern_starts([*av[-1], *rest], n)
+    if op is _C.BRANCH:
+        branches = [_pattern_starts([*branch, *rest], n) for branch in av[1]]
+        return None if any(b is None for b in branches) else set().union(*branches)
+    return None
+
+
+def test_noise_text_patterns_start_only_the_ways_listed_for_them() -> None:
+    # ignoring case, as the patterns do ("Ba" is looked for as "ba"); non-ASCII starts are always tried
+    for pattern in noise.TEXT_PATTERNS:
+        parsed = list(_parser.parse(pattern))
+        starts = _pattern_starts(parsed, 2)
+        if starts is None:  # the page-number pattern: its matches start with a digit
+            assert _pattern_firsts(parsed) == set("0123456789"), pattern
+        else:
+            assert {start.lower() for start in starts} <= noise.PATTERN_STARTS, pattern
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="bBlLsStTaAiIhH[1 9xX:ſKıİ•·-jugaberitklnmpdocCvV", min_size=1, max_size=30),
+       st.floats(0.0, 1.0))
+def test_noise_text_is_what_the_patterns_and_the_bullet_rule_say(text: str, link_ratio: float) -> None:
+    plain = bool(noise._TEXT_NOISE.match(text)) or (text[0] in noise.BULLETS and link_ratio > 0.6)
+    assert noise.is_noise_text(text, link_ratio) == plain
