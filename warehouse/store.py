@@ -59,6 +59,7 @@ __all__ = ["ALERT_COLUMNS", "ARTICLE_UPDATE_COLUMNS", "EDIT_COLUMNS", "EVENT_COL
            "due_articles", "finish_run", "load_states", "record_checks", "start_run", "track", "url_key"]
 
 
+PARSE_MEMO_COLUMNS = (("article_url", "VARCHAR"), ("written_at", "TIMESTAMPTZ"), ("memo", "BLOB"))
 NextCheck = Callable[[ArticleState, bool, int, bool], "dt.datetime | None"]
 
 
@@ -144,7 +145,27 @@ def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass
     rows = con.execute(
         f"""SELECT url, portal, etag, last_modified, current_hash FROM articles WHERE {where}
             ORDER BY next_check NULLS FIRST, url LIMIT ?""", [*params, limit]).fetchall()
-    return [DueArticle(*row) for row in rows]
+    memos = parse_memos(con, [row[0] for row in rows])
+    return [DueArticle(url, portal, etag, last_modified, current, memos.get(url))
+            for url, portal, etag, last_modified, current in rows]
+
+
+def parse_memos(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, bytes]:
+    """The stored parse memos of these articles (`beritawatch.parse_memo`), by article URL."""
+    if not urls:
+        return {}
+    rows = con.execute("""SELECT article_url, memo FROM parse_memos
+                          WHERE article_url IN (SELECT unnest(?::VARCHAR[]))""", [list(urls)]).fetchall()
+    return {url: bytes(memo) for url, memo in rows}
+
+
+def _write_parse_memos(con: duckdb.DuckDBPyConnection, memos: Sequence[tuple[str, bytes]], now: dt.datetime) -> None:
+    """Replace the parse memos of these articles (one row per article: delete, then insert)."""
+    if not memos:
+        return
+    con.execute("DELETE FROM parse_memos WHERE article_url IN (SELECT unnest(?::VARCHAR[]))",
+                [[url for url, _ in memos]])
+    insert_rows(con, "parse_memos", PARSE_MEMO_COLUMNS, [(url, now, memo) for url, memo in memos])
 
 
 STALE_RUN = dt.timedelta(hours=3)  # a pass still "running" after this long was killed
@@ -278,6 +299,9 @@ class _PassWriter:
                              (SELECT 1 FROM alerts a WHERE a.dedupe_key = i.dedupe_key)
                              QUALIFY row_number() OVER (PARTITION BY dedupe_key) = 1""")
         _update_articles(self.con, self.rows["article_updates"])
+        # the last check of an article wins (identity may give one article two checks)
+        memos = {r.due.url: r.memo for r in results if r.memo is not None}
+        _write_parse_memos(self.con, list(memos.items()), self.now)
 
     def fetch_rows(self, result: CheckResult) -> None:
         for fetch in result.fetches:
