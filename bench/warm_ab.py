@@ -159,7 +159,8 @@ def drive(opts: argparse.Namespace) -> int:
             runner.child(trees[0][1], "--pass", str(runner.config))  # cold
             for mode in ("304", "200"):
                 replica.validators(mode == "304")
-                runner.child(trees[0][1], "--pass", str(runner.config))  # settles the stored validators
+                for _, tree in trees:  # settles the stored validators, and each tree's own stored state (parse memos)
+                    runner.child(tree, "--pass", str(runner.config))
                 for number in range(opts.rounds):
                     runner.round(mode, number, trees)  # type: ignore[arg-type]
     finally:

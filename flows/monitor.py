@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import pathlib
 import time
 import uuid
@@ -30,6 +31,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from beritawatch import urls
 from beritawatch.artifact import publish_pass_artifact
 from beritawatch.check import CheckResult, DueArticle, check_many
 from beritawatch.config import Config, load_config
@@ -40,7 +42,7 @@ from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
 from beritawatch.urls import PORTALS, article_key, portal_of
-from warehouse import outbox, retention, sources, store, stories
+from warehouse import identity, outbox, retention, sources, store, stories
 from warehouse.backend import Location, locate
 from warehouse.db import connect, pass_lock, portal_locks, with_memory_cap, write
 from warehouse.export import export_dir, export_parquet
@@ -88,16 +90,35 @@ def prepare(config: Config, db_path: Location, run_id: str, portals: list[str] |
     con = connect(db_path, wait_s=LOCK_WAIT_S)
     try:
         def register() -> None:
-            tracked = [(item.url, portal_of(item.url)) for item in config.track]  # canonicalized by identity
-            store.track(con, tracked, "track", now)
-            sources.register_sources(con, config.discover)
-            store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None)
+            digest = registration_digest(config)
+            if digest != store.last_config_digest(con):
+                tracked = [(item.url, portal_of(item.url)) for item in config.track]  # canonicalized by identity
+                store.track(con, tracked, "track", now)
+                sources.register_sources(con, config.discover)
+            store.start_run(con, run_id, now, str(flow_run.get_id() or "") or None, config_digest=digest)
 
         write(con, register)
         due = sources.due_sources(con, config.discover, now, every_pass=config.revisit.every_pass)
         return [s for s in due if portals is None or _portal_name(s.url) in portals]
     finally:
         con.close()
+
+
+REGISTRATION_CODE = (identity, sources, urls)  # the modules that decide what registering a config writes
+
+
+def registration_digest(config: Config) -> str:
+    """A digest of what `prepare` registers (the configured articles and sources) and of the code
+    that registers them. Registering is idempotent, so a pass whose digest equals the latest
+    registration's skips it (2,000 configured articles: ~0.15 s of canonical forms and look-ups)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in REGISTRATION_CODE:
+        digest.update(pathlib.Path(module.__file__ or "").read_bytes())
+    for item in config.track:
+        digest.update(b"t\0" + item.url.encode("utf-8", "surrogatepass") + b"\n")
+    for source in config.discover:
+        digest.update(b"s\0" + repr((source.url, source.kind, source.every_minutes, source.max_new)).encode() + b"\n")
+    return digest.hexdigest()
 
 
 def _without_untracked(con: duckdb.DuckDBPyConnection, config: Config, due: list[DueArticle]) -> list[DueArticle]:

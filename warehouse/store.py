@@ -56,7 +56,8 @@ from warehouse.rows import (
 
 __all__ = ["ALERT_COLUMNS", "ARTICLE_UPDATE_COLUMNS", "EDIT_COLUMNS", "EVENT_COLUMNS", "FETCH_COLUMNS",
            "PAGE_COLUMNS", "VERSION_COLUMNS", "PassPolicy", "PassResult", "PortalCounts", "alert_key",
-           "due_articles", "finish_run", "load_states", "record_checks", "start_run", "track", "url_key"]
+           "due_articles", "finish_run", "last_config_digest", "load_states", "record_checks", "start_run", "track",
+           "url_key"]
 
 
 PARSE_MEMO_COLUMNS = (("article_url", "VARCHAR"), ("written_at", "TIMESTAMPTZ"), ("memo", "BLOB"))
@@ -171,12 +172,21 @@ def _write_parse_memos(con: duckdb.DuckDBPyConnection, memos: Sequence[tuple[str
 STALE_RUN = dt.timedelta(hours=3)  # a pass still "running" after this long was killed
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, flow_run_id: str | None) -> None:
-    """Open a run; passes left 'running' long ago (killed) are marked crashed."""
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, flow_run_id: str | None,
+              config_digest: str | None = None) -> None:
+    """Open a run (with the digest of the config it registered, if any); passes left 'running'
+    long ago (killed) are marked crashed."""
     con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running' AND started_at < ?",
                 [now - STALE_RUN])
-    con.execute("INSERT INTO runs (run_id, started_at, flow_run_id, status) VALUES (?, ?, ?, 'running')",
-                [run_id, now, flow_run_id])
+    con.execute("""INSERT INTO runs (run_id, started_at, flow_run_id, status, config_digest)
+                   VALUES (?, ?, ?, 'running', ?)""", [run_id, now, flow_run_id, config_digest])
+
+
+def last_config_digest(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The config digest of the latest run that registered one (see `start_run`)."""
+    row = con.execute("""SELECT config_digest FROM runs WHERE config_digest IS NOT NULL
+                         ORDER BY started_at DESC LIMIT 1""").fetchone()
+    return str(row[0]) if row else None
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, summary: dict[str, Any]) -> None:

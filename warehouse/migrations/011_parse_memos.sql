@@ -7,3 +7,8 @@ CREATE TABLE IF NOT EXISTS parse_memos (
     written_at   TIMESTAMPTZ NOT NULL,
     memo         BLOB NOT NULL          -- zstd-packed JSON (parse_memo.encode)
 );
+
+-- What the pass registered from the config (flows/monitor.py `prepare`): a digest of the configured
+-- articles and sources and of the code that registers them. A pass whose config gives the digest of
+-- the latest registration does not register everything again.
+ALTER TABLE runs ADD COLUMN config_digest VARCHAR;
