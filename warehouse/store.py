@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from beritawatch.alerts.model import Alert
-from beritawatch.check import CheckResult, DueArticle
+from beritawatch.check import PARSED, CheckResult, DueArticle
 from beritawatch.decide import Decision, EditNote, PortalPass, Rules, alert_key, decide, portal_health
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic
@@ -194,17 +194,18 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, su
                 [now, json.dumps(summary, default=str), run_id])
 
 
-def load_states(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArticleState]:
-    """Each article's state before the pass, with its version history and current text."""
+def load_states(con: duckdb.DuckDBPyConnection, urls: Sequence[str], bodies: bool = True) -> dict[str, ArticleState]:
+    """Each article's state before the pass, with its version history and current text (without
+    the current body, None, when not `bodies`)."""
     # Both sides narrowed to the due URLs before the join: joined whole, the versions side (every
     # stored body) made the hash table hundreds of MB on a warehouse with a year of history.
-    rows = con.execute("""
+    rows = con.execute(f"""
         WITH due AS (SELECT unnest(?::VARCHAR[]) AS url),
              a AS (SELECT url, portal, source, status, current_hash, current_meta_hash, removal_strikes, relevant,
                           first_seen, published, last_changed, consecutive_errors, etag, last_modified
                    FROM articles WHERE url IN (SELECT url FROM due)),
-             v AS (SELECT article_url, content_hash, version_id, title, body FROM versions
-                   WHERE article_url IN (SELECT url FROM due))
+             v AS (SELECT article_url, content_hash, version_id, title, {"body" if bodies else "NULL AS body"}
+                   FROM versions WHERE article_url IN (SELECT url FROM due))
         SELECT a.url, a.portal, a.source, a.status, a.current_hash, a.current_meta_hash,
                a.removal_strikes, a.relevant, a.first_seen, a.published, a.last_changed,
                a.consecutive_errors, a.etag, a.last_modified, v.title, v.body
@@ -266,7 +267,11 @@ class _PassWriter:
         self.next_version_id = int(row[0]) if row else 1
 
     def judge_all(self, results: Sequence[CheckResult]) -> None:
-        self.states = load_states(self.con, [r.due.url for r in results])
+        # The current bodies only of the articles whose check found other content (an unchanged
+        # article's judgement never reads it): on a warm pass, none.
+        states = load_states(self.con, [r.due.url for r in results], bodies=False)
+        differ = [r.due.url for r in results if _other_content(r, states.get(r.due.url))]
+        self.states = {**states, **load_states(self.con, differ)} if differ else states
         portals: dict[str, str] = {}
         passes: dict[str, PortalPass] = {}
         for result in results:
@@ -402,6 +407,13 @@ class _PassWriter:
     def _alert(self, alert: Alert, url: str | None = None) -> None:
         self.rows["alerts"].append(AlertRow(alert.dedupe_key, alert.kind, self.now, self.run_id, url, alert.dumps()))
         self.outcome.alerts += 1
+
+
+def _other_content(result: CheckResult, state: ArticleState | None) -> bool:
+    """Whether a check parsed content other than the article's current version (or may have)."""
+    if result.outcome != PARSED or state is None or state.current_hash is None:
+        return False
+    return result.content_hash is None or result.content_hash != state.current_hash
 
 
 def _tally(counts: PortalCounts, result: CheckResult, decision: Decision) -> None:
