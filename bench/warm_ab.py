@@ -4,7 +4,8 @@
     .venv/bin/python -m bench warm --tree old=/tmp/old --tree new=. --prefect --rounds 4
 
 Starts the replica (`bench.replica`) and runs a cold pass, then for each mode (validators on: all
-304; off: all unchanged 200s) one settling pass and `--rounds` rounds of: the fetch-only stage of
+304; off: all unchanged 200s) one settling pass per tree (its validators, parse memos and config
+digest stored as that tree stores them) and `--rounds` rounds of: the fetch-only stage of
 what the next pass fetches (per-portal threads, as `bench.stages`), then one warm pass of each tree,
 the order alternating. Without `--prefect` a pass is `bench history`'s `run_pass` (the flow's task
 functions, no Prefect) with wall and CPU seconds per step; with it, `bench.passrun` runs the flow

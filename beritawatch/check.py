@@ -14,7 +14,7 @@ import zstandard
 import parsers
 from beritawatch.changes import content_hash
 from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult
-from beritawatch.parse_memo import PageReader
+from beritawatch.parse_memo import Memo, PageReader
 from beritawatch.urls import portal_of
 from parsers.decode import charset_codec
 from parsers.media import MEDIA
@@ -57,7 +57,7 @@ class CheckResult:
     pages_seen: int | None = None  # how many pages were parsed, when `pages` was emptied
     dictionary: bytes | None = None  # the raw-content zstd dictionary `pages` were packed with
     content_hash: str | None = None  # of the parsed article's title and body (None: not computed yet)
-    memo: bytes | None = dataclasses.field(default=None, repr=False)  # parses to remember, when they changed
+    memo: Memo | None = dataclasses.field(default=None, repr=False)  # parses to remember, when they changed
     reused_pages: int = 0  # pages whose article came from the memo, not from a parse
 
     @property

@@ -20,7 +20,7 @@ import hashlib
 import json
 import pathlib
 import platform
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -181,17 +181,27 @@ class PageReader:
             return content[1]
         return content_hash(article.title, article.body)
 
-    def update(self, digest: str) -> bytes | None:
+    def update(self, digest: str) -> Memo | None:
         """The memo this check leaves for the next one (content hash `digest` of its article); None
-        when the stored memo is still right, or nothing could be remembered."""
+        when the stored memo is still right, or nothing could be remembered. Not encoded yet: its
+        articles are the check's own, and a pass encodes its memos after its peak (`stored_form`)."""
         pages = {url: (d, article) for url, d, article in self._pages if d is not None}
         if not pages:
             return None
         key = self._pages_key()
         memo = Memo(pages, (key, digest) if key is not None else None)
-        if memo.same_as(self.stored):
-            return None
-        try:
-            return encode(memo)
-        except _Unmemorable:
-            return None
+        return None if memo.same_as(self.stored) else memo
+
+
+def rows_to_store(checks: Iterable[tuple[str, Memo | None]]) -> list[tuple[str, bytes]]:
+    """(article URL, stored memo) of the checks that left a memo (`PageReader.update`)."""
+    return [(url, blob) for url, memo in checks if memo is not None and (blob := stored_form(memo)) is not None]
+
+
+def stored_form(memo: Memo) -> bytes | None:
+    """`encode(memo)`, or None for a memo that cannot be kept exactly (a time zone that is not a
+    fixed offset)."""
+    try:
+        return encode(memo)
+    except _Unmemorable:
+        return None

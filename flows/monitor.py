@@ -38,6 +38,7 @@ from beritawatch.config import Config, load_config
 from beritawatch.discovery import AllowedHosts, rejection_reason
 from beritawatch.fetch import Fetcher
 from beritawatch.memory import give_large_buffers_back, trim
+from beritawatch.parse_memo import rows_to_store
 from beritawatch.relevance import Topic, default_topics
 from beritawatch.schedule import next_check
 from beritawatch.sources import DueSource, PollResult, allowed_hosts, poll_all
@@ -228,7 +229,25 @@ def store_results(config: Config, db_path: Location, run_id: str, results: list[
         # pass's transaction (~120 MB for 2,000 new articles) before the stories step needs its own.
         trim()
         stories.group_pass_apart(db_path, run_id, now, config.stories, config.ui.language, wait_s=LOCK_WAIT_S)
+    remember_parses(db_path, results, now)
     return {"run_id": run_id, **written.to_json()}
+
+
+def remember_parses(db_path: Location, results: list[CheckResult], now: dt.datetime) -> None:
+    """Store the parse memos the checks left (`beritawatch.parse_memo`) in a write of their own,
+    after the pass's transaction and its stories: encoded now, they never add to the pass's peak
+    memory (a cold pass: 2,000 memos of ~2 KB each held ~20 MB of heap through the checks)."""
+    rows = rows_to_store((r.due.url, r.memo) for r in results)
+    if not rows:  # a warm pass whose pages were all remembered: nothing to write
+        return
+    try:
+        con = connect(db_path, wait_s=LOCK_WAIT_S)
+        try:
+            write(con, lambda: store.write_parse_memos(con, rows, now))
+        finally:
+            con.close()
+    except duckdb.Error as exc:  # a cache: without it, the next pass parses these pages again
+        get_run_logger().warning("parse memos not stored: %s", exc)
 
 
 EXPORT_MEMORY_LIMIT = "64MB"  # DuckDB's memory for the Parquet export in a pass (see deliver_alerts)

@@ -22,15 +22,25 @@ from beritawatch.changes import content_hash
 from beritawatch.check import PARSED, CheckResult, DueArticle, check_many, slim
 from beritawatch.config import HttpSettings
 from beritawatch.fetch import Fetcher
-from beritawatch.parse_memo import PageReader, article_json, article_of, decode, encode
+from beritawatch.parse_memo import (
+    PageReader,
+    article_json,
+    article_of,
+    decode,
+    encode,
+    rows_to_store,
+    stored_form,
+)
 from beritawatch.relevance import default_topics
 from beritawatch.testing.replica.render import ArticleSpec, page_urls, render
 from beritawatch.testing.replica.server import Replica
 from beritawatch.testing.replica.site import tracked_articles
+from flows import monitor
 from parsers.portals import PACKS
 from tests.conftest import WarehouseSpec
 from warehouse import store
-from warehouse.db import connect
+from warehouse.backend import locate
+from warehouse.db import connect, write
 
 FIXTURES = sorted(page for pack in PACKS for page in pack.fixtures.glob("*.html"))
 T0 = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
@@ -66,10 +76,11 @@ def fixture(page: pathlib.Path) -> tuple[bytes, str]:
 
 
 def remembered(html: bytes, url: str) -> bytes | None:
-    """The memo a first check of this one page leaves."""
+    """The memo a first check of this one page leaves, as stored."""
     reader = PageReader(None)
     article = reader.parse(html, url)
-    return reader.update(reader.content_hash(article))
+    memo = reader.update(reader.content_hash(article))
+    return stored_form(memo) if memo is not None else None
 
 
 def _times(article: parsers.Article) -> list[tuple[str, str | None]]:
@@ -170,12 +181,16 @@ def check_all(replica: Replica, due: list[DueArticle]) -> list[CheckResult]:
     return asyncio.run(run())
 
 
+def memo_of(result: CheckResult) -> bytes | None:
+    return stored_form(result.memo) if result.memo is not None else None
+
+
 def test_checks_reuse_unchanged_pages_and_parse_edited_ones(replica: Replica) -> None:
     specs = tracked_articles()
     due = [DueArticle(s.url, s.portal) for s in specs]
     first = check_all(replica, due)
     assert all(r.outcome == PARSED and r.memo is not None and r.reused_pages == 0 for r in first)
-    remembered_due = [dataclasses.replace(d, memo=r.memo) for d, r in zip(due, first, strict=True)]
+    remembered_due = [dataclasses.replace(d, memo=memo_of(r)) for d, r in zip(due, first, strict=True)]
     second = check_all(replica, remembered_due)
     assert [r.reused_pages for r in second] == [r.page_count for r in first]
     assert [(r.article, r.content_hash, r.memo) for r in second] == [(r.article, r.content_hash, None) for r in first]
@@ -199,6 +214,8 @@ def pass_of(con: duckdb.DuckDBPyConnection, replica: Replica, n: int, memo: bool
     policy = store.PassPolicy(topics=default_topics(), alert_minor_edits=True,
                               next_check=lambda state, changed, errors, suspected: now + dt.timedelta(hours=1))
     store.record_checks(con, f"run-{n}", results, now, policy)
+    memos = rows_to_store((r.due.url, r.memo) for r in results)  # as the flow's store task does
+    write(con, lambda: store.write_parse_memos(con, memos, now))
     return results
 
 
@@ -256,7 +273,23 @@ def test_passes_store_the_same_with_and_without_memos(replica: Replica, warehous
 def test_slim_keeps_the_content_hash_the_check_took_from_the_memo(replica: Replica) -> None:
     spec = tracked_articles()[0]
     [first] = check_all(replica, [DueArticle(spec.url, spec.portal)])
-    due = DueArticle(spec.url, spec.portal, current_hash=first.content_hash, memo=first.memo)
+    due = DueArticle(spec.url, spec.portal, current_hash=first.content_hash, memo=memo_of(first))
     [again] = check_all(replica, [due])
     assert again.reused_pages == again.page_count and again.pages == ()  # equal to the stored version: dropped
     assert slim(again).content_hash == first.content_hash
+
+
+def test_the_store_task_keeps_the_memos_in_a_write_of_their_own(replica: Replica, tmp_path: pathlib.Path) -> None:
+    location = locate(str(tmp_path / "memos.duckdb"))
+    connect(location).close()
+    results = check_all(replica, [DueArticle(s.url, s.portal) for s in tracked_articles()])
+    monitor.remember_parses(location, results, T0)
+    monitor.remember_parses(location, results, T0 + dt.timedelta(hours=1))  # replaced, not added
+    con = connect(location)
+    try:
+        rows = con.execute("SELECT article_url, written_at, memo FROM parse_memos ORDER BY article_url").fetchall()
+    finally:
+        con.close()
+    assert [url for url, _, _ in rows] == sorted(r.due.url for r in results)
+    assert {when for _, when, _ in rows} == {T0 + dt.timedelta(hours=1)}
+    assert all(decode(bytes(blob)).pages for _, _, blob in rows)

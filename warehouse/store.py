@@ -57,7 +57,7 @@ from warehouse.rows import (
 __all__ = ["ALERT_COLUMNS", "ARTICLE_UPDATE_COLUMNS", "EDIT_COLUMNS", "EVENT_COLUMNS", "FETCH_COLUMNS",
            "PAGE_COLUMNS", "VERSION_COLUMNS", "PassPolicy", "PassResult", "PortalCounts", "alert_key",
            "due_articles", "finish_run", "last_config_digest", "load_states", "record_checks", "start_run", "track",
-           "url_key"]
+           "url_key", "write_parse_memos"]
 
 
 PARSE_MEMO_COLUMNS = (("article_url", "VARCHAR"), ("written_at", "TIMESTAMPTZ"), ("memo", "BLOB"))
@@ -160,8 +160,10 @@ def parse_memos(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str
     return {url: bytes(memo) for url, memo in rows}
 
 
-def _write_parse_memos(con: duckdb.DuckDBPyConnection, memos: Sequence[tuple[str, bytes]], now: dt.datetime) -> None:
-    """Replace the parse memos of these articles (one row per article: delete, then insert)."""
+def write_parse_memos(con: duckdb.DuckDBPyConnection, memos: Sequence[tuple[str, bytes]], now: dt.datetime) -> None:
+    """Replace the parse memos of these articles (one row per article: delete, then insert; the
+    last of one article's wins)."""
+    memos = list(dict(memos).items())
     if not memos:
         return
     con.execute("DELETE FROM parse_memos WHERE article_url IN (SELECT unnest(?::VARCHAR[]))",
@@ -314,9 +316,6 @@ class _PassWriter:
                              (SELECT 1 FROM alerts a WHERE a.dedupe_key = i.dedupe_key)
                              QUALIFY row_number() OVER (PARTITION BY dedupe_key) = 1""")
         _update_articles(self.con, self.rows["article_updates"])
-        # the last check of an article wins (identity may give one article two checks)
-        memos = {r.due.url: r.memo for r in results if r.memo is not None}
-        _write_parse_memos(self.con, list(memos.items()), self.now)
 
     def fetch_rows(self, result: CheckResult) -> None:
         for fetch in result.fetches:
