@@ -89,7 +89,7 @@ def configure(args: argparse.Namespace) -> tuple[tuple[Topic, ...], Callable[[],
 
     def cold() -> None:
         for topic in topics:
-            topic._matcher.clear_memo()
+            topic.matcher.clear_memo()
         if stem:
             stem.cache_clear()  # type: ignore[attr-defined]
 
@@ -184,7 +184,7 @@ MORPHOLOGY: tuple[tuple[str, str | None], ...] = (
 
 def morphology(topics: Sequence[Topic], cold: Callable[[], None]) -> None:
     """Term-level accuracy of the word matcher on MORPHOLOGY, and its cost per word."""
-    matcher = topics[0]._matcher
+    matcher = topics[0].matcher
     checked = {topics[0].subject.name, *([topics[0].links.name] if topics[0].links else [])}
     right = wrong = missed = 0
     misses: list[str] = []

@@ -4,7 +4,8 @@
     .venv/bin/python -m bench warm --tree old=/tmp/old --tree new=. --prefect --rounds 4
 
 Starts the replica (`bench.replica`) and runs a cold pass, then for each mode (validators on: all
-304; off: all unchanged 200s) one settling pass and `--rounds` rounds of: the fetch-only stage of
+304; off: all unchanged 200s) one settling pass per tree (its validators, parse memos and config
+digest stored as that tree stores them) and `--rounds` rounds of: the fetch-only stage of
 what the next pass fetches (per-portal threads, as `bench.stages`), then one warm pass of each tree,
 the order alternating. Without `--prefect` a pass is `bench history`'s `run_pass` (the flow's task
 functions, no Prefect) with wall and CPU seconds per step; with it, `bench.passrun` runs the flow
@@ -159,7 +160,8 @@ def drive(opts: argparse.Namespace) -> int:
             runner.child(trees[0][1], "--pass", str(runner.config))  # cold
             for mode in ("304", "200"):
                 replica.validators(mode == "304")
-                runner.child(trees[0][1], "--pass", str(runner.config))  # settles the stored validators
+                for _, tree in trees:  # settles the stored validators, and each tree's own stored state (parse memos)
+                    runner.child(tree, "--pass", str(runner.config))
                 for number in range(opts.rounds):
                     runner.round(mode, number, trees)  # type: ignore[arg-type]
     finally:

@@ -14,6 +14,7 @@ import zstandard
 import parsers
 from beritawatch.changes import content_hash
 from beritawatch.fetch import FETCH_ERROR, NOT_MODIFIED, Fetcher, FetchResult
+from beritawatch.parse_memo import Memo, PageReader
 from beritawatch.urls import portal_of
 from parsers.decode import charset_codec
 from parsers.media import MEDIA
@@ -39,6 +40,7 @@ class DueArticle:
     etag: str | None = None
     last_modified: str | None = None
     current_hash: str | None = None  # content hash of the stored current version
+    memo: bytes | None = dataclasses.field(default=None, repr=False)  # its stored parses (`parse_memo`)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -54,7 +56,9 @@ class CheckResult:
     packed: bool = False  # `pages` hold zstd frames (see `slim`)
     pages_seen: int | None = None  # how many pages were parsed, when `pages` was emptied
     dictionary: bytes | None = None  # the raw-content zstd dictionary `pages` were packed with
-    content_hash: str | None = None  # of the article's title and body, once `slim` computed it
+    content_hash: str | None = None  # of the parsed article's title and body (None: not computed yet)
+    memo: Memo | None = dataclasses.field(default=None, repr=False)  # parses to remember, when they changed
+    reused_pages: int = 0  # pages whose article came from the memo, not from a parse
 
     @property
     def first_fetch(self) -> FetchResult:
@@ -112,7 +116,9 @@ def slim(result: CheckResult, packer: PagePacker | None = None) -> CheckResult:
         return dataclasses.replace(result, fetches=fetches)
     article = result.article
     # The hash is kept so the store step (one thread, after every check) need not compute it again.
-    digest = content_hash(article.title, article.body) if result.outcome == PARSED and article else None
+    digest = result.content_hash
+    if digest is None and result.outcome == PARSED and article:
+        digest = content_hash(article.title, article.body)
     if digest is not None and digest == result.due.current_hash:
         return dataclasses.replace(result, fetches=fetches, pages=(), pages_seen=len(result.pages),
                                    content_hash=digest)
@@ -209,14 +215,15 @@ async def check_article(fetcher: Fetcher, due: DueArticle) -> CheckResult:
         return CheckResult(due, FETCH_FAILED, (first,), error=first.error or first.outcome)
     page_url = first.final_url or due.url
     html = page_bytes(first)
+    reader = PageReader(due.memo)
     try:
-        article = parsers.parse(html, page_url)
+        article = reader.parse(html, page_url)
     except parsers.ParseError as exc:
         return CheckResult(due, PARSE_FAILED, (first,), error=f"unreadable page: {exc}")
     if article.not_article:
         return CheckResult(due, NOT_ARTICLE, (first,), article=article,
                            pages=((page_url, html),), error=f"not an article: {article.not_article}")
-    return await _with_next_pages(fetcher, due, first, _Page(page_url, html, article))
+    return await _with_next_pages(fetcher, due, first, _Page(page_url, html, article), reader)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -228,7 +235,8 @@ class _Page:
     article: parsers.Article
 
 
-async def _with_next_pages(fetcher: Fetcher, due: DueArticle, first: FetchResult, page: _Page) -> CheckResult:
+async def _with_next_pages(fetcher: Fetcher, due: DueArticle, first: FetchResult, page: _Page,
+                           reader: PageReader) -> CheckResult:
     """Fetch the pages the first one links to (and theirs, at most MAX_PAGES) and merge them all."""
     fetches = [first]
     pages = [page]
@@ -244,17 +252,19 @@ async def _with_next_pages(fetcher: Fetcher, due: DueArticle, first: FetchResult
             # and never store the article without that page either.
             return CheckResult(due, PARSE_FAILED, tuple(fetches),
                                error=f"page link leaves the portal: {next_url[:200]}")
-        result, found = await _next_page(fetcher, next_url)
+        result, found = await _next_page(fetcher, next_url, reader)
         fetches.append(result)
         if not isinstance(found, _Page):
             return CheckResult(due, found[0], tuple(fetches), error=found[1])
         pages.append(found)
         queue.extend(url for url in found.article.next_pages if url not in seen)
     merged = parsers.merge_pages([p.article for p in pages]) if len(pages) > 1 else page.article
-    return CheckResult(due, PARSED, tuple(fetches), article=merged, pages=tuple((p.url, p.html) for p in pages))
+    digest = reader.content_hash(merged)
+    return CheckResult(due, PARSED, tuple(fetches), article=merged, pages=tuple((p.url, p.html) for p in pages),
+                       content_hash=digest, memo=reader.update(digest), reused_pages=reader.reused)
 
 
-async def _next_page(fetcher: Fetcher, url: str) -> tuple[FetchResult, _Page | tuple[str, str]]:
+async def _next_page(fetcher: Fetcher, url: str, reader: PageReader) -> tuple[FetchResult, _Page | tuple[str, str]]:
     """A further page of an article, or the (outcome, error) that fails the whole check."""
     result = await fetcher.get(url)
     if not result.ok or result.content is None:
@@ -262,7 +272,7 @@ async def _next_page(fetcher: Fetcher, url: str) -> tuple[FetchResult, _Page | t
         return result, (FETCH_FAILED, f"page {url}: {result.error or result.outcome}")
     html = page_bytes(result)
     try:
-        part = parsers.parse(html, result.final_url or url)
+        part = reader.parse(html, result.final_url or url)
     except parsers.ParseError as exc:
         return result, (PARSE_FAILED, f"page {url}: {exc}")
     return result, _Page(url, html, part)

@@ -7,9 +7,9 @@ from parsers.article import Article, ParseError, merge_pages
 from parsers.common import Page, ends_in_login_prompt, host_of
 from parsers.decode import to_text
 from parsers.region import trim
-from parsers.registry import lookup
+from parsers.registry import Site, lookup
 
-__all__ = ["Article", "ParseError", "merge_pages", "parse"]
+__all__ = ["Article", "Cut", "ParseError", "cut", "merge_pages", "parse", "parse_cut"]
 
 
 def _finish(article: Article) -> Article:
@@ -27,25 +27,53 @@ def _complete(article: Article) -> bool:
                 and not article.fallback and not ends_in_login_prompt(article.body))
 
 
-def parse(html: str | bytes, url: str) -> Article:
-    """Parse one fetched page; non-article pages come back with `not_article` set.
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cut:
+    """A decoded page and its fast-path cut (`region`: the <head> and the article region, None when
+    the page has none). When `parse_cut` says it read the region alone, its article is a function
+    of `url` and `region` (and the parser code) only."""
 
-    Raises ParseError only for input that is not a page at all (empty, binary).
-    """
+    text: str
+    url: str
+    domain: str | None
+    site: Site
+    region: str | None
+
+
+def cut(html: str | bytes, url: str) -> Cut:
+    """Decode a page and cut it down for the fast path (ParseError as `parse`)."""
     text = to_text(html)
     url = url.strip() if isinstance(url, str) else ""
     if not host_of(url) and url.startswith(("http:", "https:")):
         url = ""  # malformed (an unterminated IPv6 host...): fall back to the page's own canonical URL
     domain, site = lookup(url)
     try:
-        # fast path: parse only <head> + the article region; anything missing -> whole page
-        small = trim(text, site.regions)
-        if small is not None:
-            article = site.parse(Page(small, url, domain, whole=False))
-            if _complete(article):
-                return article
-        return _finish(site.parse(Page(text, url, domain)))
+        return Cut(text, url, domain, site, trim(text, site.regions))
     except ParseError:
         raise
     except Exception as exc:  # the contract: nothing but ParseError ever escapes parse()
         raise ParseError(f"internal parser error on {url!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def parse_cut(page: Cut) -> tuple[Article, bool]:
+    """(the article, whether it was read from `page.region` alone): `parse` after `cut`."""
+    url, domain, site = page.url, page.domain, page.site
+    try:
+        # fast path: parse only <head> + the article region; anything missing -> whole page
+        if page.region is not None:
+            article = site.parse(Page(page.region, url, domain, whole=False))
+            if _complete(article):
+                return article, True
+        return _finish(site.parse(Page(page.text, url, domain))), False
+    except ParseError:
+        raise
+    except Exception as exc:  # the contract: nothing but ParseError ever escapes parse()
+        raise ParseError(f"internal parser error on {url!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def parse(html: str | bytes, url: str) -> Article:
+    """Parse one fetched page; non-article pages come back with `not_article` set.
+
+    Raises ParseError only for input that is not a page at all (empty, binary).
+    """
+    return parse_cut(cut(html, url))[0]

@@ -307,6 +307,7 @@ def test_from_dict_minimal_and_defaults() -> None:
         (lambda d: d.update(threshold=0), "'threshold' and 'edit_threshold' must be above 0"),
         (lambda d: d.update(actors=[]), "key 'actors' must be a non-empty list"),
         (lambda d: d.update(exclude="gencatan senjata"), "key 'exclude' must be a list"),
+        (lambda d: d.update(exclude=["gencatan senjata", "*"]), "key 'exclude' holds '*', which has no word"),
         (lambda d: d["actors"][1].update(phrases="Beta"), "actors[1] 'b': key 'phrases' must be a list"),
         (lambda d: d["actors"][0].update(nmae="x"), "actors[0]: unknown key 'nmae'"),
         (lambda d: d["actors"][0].update(name="Bad Name"), "key 'name' must be a lower-case identifier"),
@@ -323,6 +324,13 @@ def test_from_dict_errors_name_the_bad_key(change: Any, message: str) -> None:
     change(d)
     with pytest.raises(ValueError, match=re.escape(message)):
         Topic.from_dict(d)
+
+
+def test_a_topics_term_index_is_built_when_it_first_scores() -> None:
+    topic = Topic.from_dict(minimal())
+    assert topic._matcher is None  # a warm pass of unchanged articles scores nothing: it never pays for it
+    assert score_sentences(["Alpha menjual persenjataan kepada Beta."], [topic]).relevant
+    assert topic._matcher is not None and topic.matcher is topic._matcher
 
 
 def test_term_group_from_dict_standalone() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from beritawatch.alerts.model import Alert
-from beritawatch.check import CheckResult, DueArticle
+from beritawatch.check import PARSED, CheckResult, DueArticle
 from beritawatch.decide import Decision, EditNote, PortalPass, Rules, alert_key, decide, portal_health
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic
@@ -56,9 +56,11 @@ from warehouse.rows import (
 
 __all__ = ["ALERT_COLUMNS", "ARTICLE_UPDATE_COLUMNS", "EDIT_COLUMNS", "EVENT_COLUMNS", "FETCH_COLUMNS",
            "PAGE_COLUMNS", "VERSION_COLUMNS", "PassPolicy", "PassResult", "PortalCounts", "alert_key",
-           "due_articles", "finish_run", "load_states", "record_checks", "start_run", "track", "url_key"]
+           "due_articles", "finish_run", "last_config_digest", "load_states", "record_checks", "start_run", "track",
+           "url_key", "write_parse_memos"]
 
 
+PARSE_MEMO_COLUMNS = (("article_url", "VARCHAR"), ("written_at", "TIMESTAMPTZ"), ("memo", "BLOB"))
 NextCheck = Callable[[ArticleState, bool, int, bool], "dt.datetime | None"]
 
 
@@ -144,18 +146,49 @@ def due_articles(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, every_pass
     rows = con.execute(
         f"""SELECT url, portal, etag, last_modified, current_hash FROM articles WHERE {where}
             ORDER BY next_check NULLS FIRST, url LIMIT ?""", [*params, limit]).fetchall()
-    return [DueArticle(*row) for row in rows]
+    memos = parse_memos(con, [row[0] for row in rows])
+    return [DueArticle(url, portal, etag, last_modified, current, memos.get(url))
+            for url, portal, etag, last_modified, current in rows]
+
+
+def parse_memos(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, bytes]:
+    """The stored parse memos of these articles (`beritawatch.parse_memo`), by article URL."""
+    if not urls:
+        return {}
+    rows = con.execute("""SELECT article_url, memo FROM parse_memos
+                          WHERE article_url IN (SELECT unnest(?::VARCHAR[]))""", [list(urls)]).fetchall()
+    return {url: bytes(memo) for url, memo in rows}
+
+
+def write_parse_memos(con: duckdb.DuckDBPyConnection, memos: Sequence[tuple[str, bytes]], now: dt.datetime) -> None:
+    """Replace the parse memos of these articles (one row per article: delete, then insert; the
+    last of one article's wins)."""
+    memos = list(dict(memos).items())
+    if not memos:
+        return
+    con.execute("DELETE FROM parse_memos WHERE article_url IN (SELECT unnest(?::VARCHAR[]))",
+                [[url for url, _ in memos]])
+    insert_rows(con, "parse_memos", PARSE_MEMO_COLUMNS, [(url, now, memo) for url, memo in memos])
 
 
 STALE_RUN = dt.timedelta(hours=3)  # a pass still "running" after this long was killed
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, flow_run_id: str | None) -> None:
-    """Open a run; passes left 'running' long ago (killed) are marked crashed."""
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, flow_run_id: str | None,
+              config_digest: str | None = None) -> None:
+    """Open a run (with the digest of the config it registered, if any); passes left 'running'
+    long ago (killed) are marked crashed."""
     con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running' AND started_at < ?",
                 [now - STALE_RUN])
-    con.execute("INSERT INTO runs (run_id, started_at, flow_run_id, status) VALUES (?, ?, ?, 'running')",
-                [run_id, now, flow_run_id])
+    con.execute("""INSERT INTO runs (run_id, started_at, flow_run_id, status, config_digest)
+                   VALUES (?, ?, ?, 'running', ?)""", [run_id, now, flow_run_id, config_digest])
+
+
+def last_config_digest(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The config digest of the latest run that registered one (see `start_run`)."""
+    row = con.execute("""SELECT config_digest FROM runs WHERE config_digest IS NOT NULL
+                         ORDER BY started_at DESC LIMIT 1""").fetchone()
+    return str(row[0]) if row else None
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, summary: dict[str, Any]) -> None:
@@ -163,17 +196,18 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, now: dt.datetime, su
                 [now, json.dumps(summary, default=str), run_id])
 
 
-def load_states(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, ArticleState]:
-    """Each article's state before the pass, with its version history and current text."""
+def load_states(con: duckdb.DuckDBPyConnection, urls: Sequence[str], bodies: bool = True) -> dict[str, ArticleState]:
+    """Each article's state before the pass, with its version history and current text (without
+    the current body, None, when not `bodies`)."""
     # Both sides narrowed to the due URLs before the join: joined whole, the versions side (every
     # stored body) made the hash table hundreds of MB on a warehouse with a year of history.
-    rows = con.execute("""
+    rows = con.execute(f"""
         WITH due AS (SELECT unnest(?::VARCHAR[]) AS url),
              a AS (SELECT url, portal, source, status, current_hash, current_meta_hash, removal_strikes, relevant,
                           first_seen, published, last_changed, consecutive_errors, etag, last_modified
                    FROM articles WHERE url IN (SELECT url FROM due)),
-             v AS (SELECT article_url, content_hash, version_id, title, body FROM versions
-                   WHERE article_url IN (SELECT url FROM due))
+             v AS (SELECT article_url, content_hash, version_id, title, {"body" if bodies else "NULL AS body"}
+                   FROM versions WHERE article_url IN (SELECT url FROM due))
         SELECT a.url, a.portal, a.source, a.status, a.current_hash, a.current_meta_hash,
                a.removal_strikes, a.relevant, a.first_seen, a.published, a.last_changed,
                a.consecutive_errors, a.etag, a.last_modified, v.title, v.body
@@ -235,7 +269,11 @@ class _PassWriter:
         self.next_version_id = int(row[0]) if row else 1
 
     def judge_all(self, results: Sequence[CheckResult]) -> None:
-        self.states = load_states(self.con, [r.due.url for r in results])
+        # The current bodies only of the articles whose check found other content (an unchanged
+        # article's judgement never reads it): on a warm pass, none.
+        states = load_states(self.con, [r.due.url for r in results], bodies=False)
+        differ = [r.due.url for r in results if _other_content(r, states.get(r.due.url))]
+        self.states = {**states, **load_states(self.con, differ)} if differ else states
         portals: dict[str, str] = {}
         passes: dict[str, PortalPass] = {}
         for result in results:
@@ -368,6 +406,13 @@ class _PassWriter:
     def _alert(self, alert: Alert, url: str | None = None) -> None:
         self.rows["alerts"].append(AlertRow(alert.dedupe_key, alert.kind, self.now, self.run_id, url, alert.dumps()))
         self.outcome.alerts += 1
+
+
+def _other_content(result: CheckResult, state: ArticleState | None) -> bool:
+    """Whether a check parsed content other than the article's current version (or may have)."""
+    if result.outcome != PARSED or state is None or state.current_hash is None:
+        return False
+    return result.content_hash is None or result.content_hash != state.current_hash
 
 
 def _tally(counts: PortalCounts, result: CheckResult, decision: Decision) -> None:

@@ -1,0 +1,207 @@
+"""Parse results remembered between passes: a page whose fast-path cut is what it was last time is
+not parsed again.
+
+A portal page differs on every load outside the article (ads, counters, side lists), so its raw
+bytes say little. The parsers' fast path reads only the cut (`parsers.cut`: the <head> without its
+scripts and styles, and the article region); when it reads the article from the cut alone
+(`parsers.parse_cut`), the article is a function of the page's address, the cut and the parser
+code. A memo entry keeps that article under a digest of the three (`region_digest`), and is used
+only when the digest matches: a changed region, another address, other parser code or another
+selectolax parse as before. Per article the memo also keeps the content hash of the merged article
+under the digests of all its pages. The warehouse keeps one memo per article (table `parse_memos`,
+migration 011); a check carries the memo to store only when it differs from the one it was given.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import pathlib
+import platform
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from typing import Any
+
+import zstandard
+
+import parsers
+from beritawatch.changes import content_hash
+
+FORMAT = 1  # the memo's JSON layout; a memo of another layout is ignored (parsed as if absent)
+_DATETIME_FIELDS = frozenset({"published", "updated"})
+_TUPLE_FIELDS = frozenset({"authors", "editors", "body", "next_pages"})
+_FIELDS = tuple(field.name for field in dataclasses.fields(parsers.Article))
+
+
+@functools.cache
+def parser_stamp() -> bytes:
+    """A digest of what a parse depends on besides its input: the parsers package's source files,
+    the Article fields, selectolax's and Python's versions. Empty when the sources cannot be read
+    (then nothing is remembered)."""
+    root = pathlib.Path(parsers.__file__).parent
+    sources = sorted(path for path in root.rglob("*.py") if "__pycache__" not in path.parts)
+    if not sources:
+        return b""
+    stamp = hashlib.blake2b(digest_size=16)
+    for path in sources:
+        stamp.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    stamp.update(repr((_FIELDS, metadata.version("selectolax"), platform.python_version())).encode())
+    return stamp.digest()
+
+
+def region_digest(page: parsers.Cut) -> str | None:
+    """The digest a memo entry for `page` is kept under (None: no region, or no parser stamp)."""
+    stamp = parser_stamp()
+    if page.region is None or not stamp:
+        return None
+    digest = hashlib.blake2b(stamp, digest_size=16)
+    digest.update(page.url.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(page.region.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Memo:
+    """One article's remembered parses: page address -> (digest, article), and the merged
+    article's content hash under the digest of its pages' digests."""
+
+    pages: Mapping[str, tuple[str, parsers.Article]] = dataclasses.field(default_factory=dict)
+    content: tuple[str, str] | None = None  # (pages key, content hash)
+
+    def same_as(self, other: Memo) -> bool:
+        """Whether the two remember the same digests (then the articles are equal too)."""
+        return (self.content == other.content
+                and {url: d for url, (d, _) in self.pages.items()} == {url: d for url, (d, _) in other.pages.items()})
+
+
+EMPTY = Memo()
+
+
+def _datetime_json(value: dt.datetime | None) -> list[Any] | None:
+    """[naive ISO time, UTC offset in seconds, zone name]: a fixed-offset zone comes back as it was
+    (name included); None for a zone that is not a fixed offset (the entry is then not kept)."""
+    if value is None:
+        return None
+    zone = value.tzinfo
+    offset = value.utcoffset()
+    if not isinstance(zone, dt.timezone) or offset is None:
+        raise _Unmemorable(f"time zone {zone!r}")
+    return [value.replace(tzinfo=None).isoformat(), offset.total_seconds(), value.tzname()]
+
+
+def _datetime_of(value: list[Any] | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    naive, offset, name = value
+    zone = dt.UTC if offset == 0 and name == "UTC" else dt.timezone(dt.timedelta(seconds=offset), name)
+    return dt.datetime.fromisoformat(naive).replace(tzinfo=zone)
+
+
+class _Unmemorable(ValueError):
+    """An article the memo cannot keep exactly."""
+
+
+def article_json(article: parsers.Article) -> dict[str, Any]:
+    """The article as JSON, exactly (`article_of` gives an equal article back, zones named as they were)."""
+    out: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(article, name)
+        out[name] = _datetime_json(value) if name in _DATETIME_FIELDS else list(value) if name in _TUPLE_FIELDS \
+            else value
+    return out
+
+
+def article_of(data: Mapping[str, Any]) -> parsers.Article:
+    """The article `article_json` wrote."""
+    values: dict[str, Any] = {name: (_datetime_of(data[name]) if name in _DATETIME_FIELDS
+                     else tuple(data[name]) if name in _TUPLE_FIELDS else data[name]) for name in _FIELDS}
+    return parsers.Article(**values)
+
+
+def encode(memo: Memo) -> bytes:
+    """The memo as stored: zstd-packed JSON."""
+    data = {"format": FORMAT, "content": list(memo.content) if memo.content else None,
+            "pages": [[url, digest, article_json(article)] for url, (digest, article) in memo.pages.items()]}
+    return zstandard.ZstdCompressor(level=3).compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def decode(blob: bytes | None) -> Memo:
+    """The stored memo; an absent, unreadable or older-layout memo is EMPTY (its pages are parsed)."""
+    if not blob:
+        return EMPTY
+    try:
+        data = json.loads(zstandard.ZstdDecompressor().decompress(blob))
+        if data.get("format") != FORMAT:
+            return EMPTY
+        pages = {str(url): (str(digest), article_of(article)) for url, digest, article in data["pages"]}
+        key, digest = data["content"] or (None, None)
+    except (zstandard.ZstdError, ValueError, KeyError, TypeError, AttributeError):
+        return EMPTY
+    return Memo(pages, (str(key), str(digest)) if key and digest else None)
+
+
+class PageReader:
+    """Parses the pages of one check, taking a page's article from the memo when its digest
+    matches, and gathers the memo the check leaves behind. One per check (not thread-safe)."""
+
+    def __init__(self, stored: bytes | None) -> None:
+        self.stored = decode(stored)
+        self.reused = 0  # pages taken from the memo
+        self._pages: list[tuple[str, str | None, parsers.Article]] = []  # (address, digest or None, article)
+
+    def parse(self, html: bytes, url: str) -> parsers.Article:
+        """`parsers.parse(html, url)`, from the memo when this page's cut is unchanged."""
+        page = parsers.cut(html, url)
+        digest = region_digest(page)
+        known = self.stored.pages.get(url) if digest is not None else None
+        if known is not None and known[0] == digest:
+            self.reused += 1
+            article = known[1]
+        else:
+            article, from_region = parsers.parse_cut(page)
+            if not from_region:
+                digest = None
+        self._pages.append((url, digest, article))
+        return article
+
+    def _pages_key(self) -> str | None:
+        """The digest of every parsed page's digest, in order (None when a page has none)."""
+        digests = [digest for _, digest, _ in self._pages]
+        if not digests or any(d is None for d in digests):
+            return None
+        return hashlib.blake2b("\n".join(d for d in digests if d).encode(), digest_size=16).hexdigest()
+
+    def content_hash(self, article: parsers.Article) -> str:
+        """`changes.content_hash` of the check's (merged) article, from the memo when every page was."""
+        key = self._pages_key()
+        content = self.stored.content
+        if key is not None and content is not None and content[0] == key:
+            return content[1]
+        return content_hash(article.title, article.body)
+
+    def update(self, digest: str) -> Memo | None:
+        """The memo this check leaves for the next one (content hash `digest` of its article); None
+        when the stored memo is still right, or nothing could be remembered. Not encoded yet: its
+        articles are the check's own, and a pass encodes its memos after its peak (`stored_form`)."""
+        pages = {url: (d, article) for url, d, article in self._pages if d is not None}
+        if not pages:
+            return None
+        key = self._pages_key()
+        memo = Memo(pages, (key, digest) if key is not None else None)
+        return None if memo.same_as(self.stored) else memo
+
+
+def rows_to_store(checks: Iterable[tuple[str, Memo | None]]) -> list[tuple[str, bytes]]:
+    """(article URL, stored memo) of the checks that left a memo (`PageReader.update`)."""
+    return [(url, blob) for url, memo in checks if memo is not None and (blob := stored_form(memo)) is not None]
+
+
+def stored_form(memo: Memo) -> bytes | None:
+    """`encode(memo)`, or None for a memo that cannot be kept exactly (a time zone that is not a
+    fixed offset)."""
+    try:
+        return encode(memo)
+    except _Unmemorable:
+        return None
