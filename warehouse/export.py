@@ -48,7 +48,9 @@ EXPORT_DIR = "export"
 # Raw HTML of every version: large, and only `beritawatch reparse` needs it (it reads the warehouse).
 # The stories' lookup index and signatures are internal (millions of band keys at 50k articles);
 # analysts read stories through the story_* views.
-NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries", "story_index", "story_fingerprints"})
+# The report's rendered diffs are its cache (beritawatch.report.fragments), not data.
+NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries", "story_index", "story_fingerprints",
+                          "diff_fragments", "diff_fragment_fills"})
 MANIFEST = "_manifest.json"
 VIEWS_DB = "views.duckdb"
 FORMAT = 2  # manifest layout; an older or unreadable manifest means a full export
