@@ -303,7 +303,7 @@ def _events(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any]) -
             for kind, portal, url, at, detail in rows]
 
 
-# `_paragraphs` in SQL: a body cut at blank lines, the parts with something besides whitespace (as
+# `paragraphs` in SQL: a body cut at blank lines, the parts with something besides whitespace (as
 # Python's str.isspace sees it) kept; DuckDB's length() counts code points, as Python's len().
 _NOT_SPACE = "[^" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
 _PARAGRAPHS_SQL = (f"list_filter(string_split(coalesce(body, ''), chr(10) || chr(10)), "
@@ -336,7 +336,7 @@ def load_bodies(con: duckdb.DuckDBPyConnection, version_ids: Sequence[int]) -> d
         return {}
     rows = con.execute("SELECT version_id, body FROM versions WHERE version_id = ANY(?::BIGINT[])",
                        [list(version_ids)]).fetchall()
-    return {version_id: tuple(_paragraphs(body)) for version_id, body in rows}
+    return {version_id: tuple(paragraphs(body)) for version_id, body in rows}
 
 
 def with_bodies(versions: Sequence[Version], bodies: dict[int, tuple[str, ...]]) -> list[Version]:
@@ -405,5 +405,6 @@ def _json_object(value: Any) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _paragraphs(body: str | None) -> list[str]:
+def paragraphs(body: str | None) -> list[str]:
+    """A stored body's paragraphs as the report shows them."""
     return [p for p in (body or "").split("\n\n") if p.strip()]

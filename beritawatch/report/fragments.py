@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from beritawatch import i18n
 from beritawatch.i18n import Language
+from beritawatch.report.data import paragraphs
 from beritawatch.report.diff import Block, Piece, body_diff, diff_blocks, pieces, word_diff
 from warehouse.db import insert_rows, write
 
@@ -101,11 +102,6 @@ def render(old_title: str, new_title: str, old: Sequence[str], new: Sequence[str
     paragraphs, whole = body_diff(old, new)
     title = pieces_html(pieces(word_diff([old_title], [new_title])[0])) if old_title != new_title else None
     return BodyDiff(title, blocks_html(diff_blocks(paragraphs), lang), whole)
-
-
-def paragraphs(body: str | None) -> list[str]:
-    """A stored body's paragraphs as the report reads them."""
-    return [p for p in (body or "").split("\n\n") if p.strip()]
 
 
 def row_for_edit(old_version_id: int, new_version_id: int, old: tuple[str | None, str | None],
