@@ -38,7 +38,7 @@ from beritawatch.verdict import (
     judge,
 )
 from warehouse import compress, identity, stories
-from warehouse.db import insert_rows, insert_select, write
+from warehouse.db import insert_rows, insert_select, with_memory_cap, write
 from warehouse.rows import (
     ALERT_COLUMNS,
     ARTICLE_UPDATE_COLUMNS,
@@ -223,12 +223,15 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
     return outcome
 
 
+FILL_MEMORY_LIMIT = "64MB"  # DuckDB's memory while the diffs of a year's edits are filled (once)
+
+
 def _fill_fragments_once(con: duckdb.DuckDBPyConnection, lang: Language) -> None:
     """The report's diff fragments of the edits stored before this renderer (once: a warehouse that
     predates them, a new version of beritawatch, another language); a failure only costs the report time."""
     try:
         if not fragments.filled(con, lang):
-            done = fragments.fill(con, lang)
+            done = with_memory_cap(con, FILL_MEMORY_LIMIT, lambda: fragments.fill(con, lang))
             logging.getLogger(__name__).info("diff fragments filled for %d stored edits", done)
     except duckdb.Error as exc:
         logging.getLogger(__name__).warning("diff fragments not filled: %s", exc)
