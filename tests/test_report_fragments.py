@@ -186,3 +186,17 @@ def test_paragraphs_and_characters_counted_in_sql_equal_pythons(body: str) -> No
             FROM (SELECT {data._PARAGRAPHS_SQL} AS parts FROM (SELECT ?::VARCHAR AS body))""", [body]).fetchall()
     paragraphs = fragments.paragraphs(body)
     assert (count, chars) == (len(paragraphs), sum(map(len, paragraphs)))
+
+
+def test_the_renderer_key_follows_the_words_a_fragment_holds_not_the_whole_catalogue(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from beritawatch import i18n
+
+    before = fragments.renderer_key("id")
+    fragments.renderer_key.cache_clear()
+    monkeypatch.setitem(i18n.MESSAGES, "r.back", {"id": "Kembali lagi", "en": "Back again"})
+    assert fragments.renderer_key("id") == before
+    fragments.renderer_key.cache_clear()
+    monkeypatch.setitem(i18n.MESSAGES, "r.unchanged_body", {"id": "Isi sama.", "en": "Same body."})
+    assert fragments.renderer_key("id") != before
+    fragments.renderer_key.cache_clear()

@@ -48,13 +48,20 @@ FRAGMENT_COLUMNS = (("old_version_id", "BIGINT"), ("new_version_id", "BIGINT"), 
                     ("title_html", "VARCHAR"), ("html", "VARCHAR"), ("whole", "BOOLEAN"))
 
 
+_MESSAGES = ("r.unchanged_body", "r.skip", "r.cut")  # the catalogue's words a fragment holds
+
+
 @functools.cache
 def renderer_key(lang: Language) -> str:
-    """What a fragment depends on besides its two texts: when it changes, stored fragments are not used."""
+    """What a fragment depends on besides its two texts: when it changes, stored fragments are not used.
+    The code that makes it, and its words in `lang` (not the whole catalogue: another message's change
+    would have every stored diff rendered again)."""
     digest = hashlib.sha256(lang.encode("utf-8"))
     here = pathlib.Path(__file__).parent
-    for path in (here / "fragments.py", here / "diff.py", pathlib.Path(i18n.__file__)):
+    for path in (here / "fragments.py", here / "diff.py"):
         digest.update(path.read_bytes())
+    words = [repr(i18n.MESSAGES[key][lang]) for key in _MESSAGES] + [i18n.count(1234567, lang)]
+    digest.update("\0".join(words).encode("utf-8"))
     return digest.hexdigest()[:24]
 
 
