@@ -32,6 +32,7 @@ from beritawatch.report.data import Article, Edit, Event, Version
 from beritawatch.report.diff import MAX_DIFF_WORDS, Block, diff_blocks
 from beritawatch.stories.page import load_story_pages, write_loaded_story_pages, write_story_pages
 from beritawatch.urls import is_plain_web_url, url_key
+from warehouse.db import with_memory_cap
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
 LIST_ROWS = 250  # articles per page of the list: the index holds the first page
@@ -39,6 +40,7 @@ RENDER_BATCH = 500  # article pages whose data is read from the warehouse at onc
 BATCH_VERSIONS = 2_500  # ... and versions (each batch is one read of the tables)
 PARALLEL_FROM = 5_000  # versions on the pages to write before helper processes pay for their start (~1 s)
 MAX_HELPERS = 2
+REPORT_MEMORY_LIMIT = "128MB"  # DuckDB's memory while a report is written (see `write_report`)
 MANIFEST = ".manifest.json"  # in articles/: what each page was written from
 STORIES_MARK = ".mark"  # in stories/: what the story pages were written from
 _HERE = pathlib.Path(__file__).parent
@@ -384,7 +386,14 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     """Write index.html (and the article list's further pages) and one page per article of
     interest (or edited article) under `out_dir/articles/`, in `lang`; return the index path.
     Article pages are written only when what they show changed since the last report in this
-    folder (see `write_article_pages`). Reads only; `con` may be read-only."""
+    folder (see `write_article_pages`). Reads only; `con` may be read-only. DuckDB's memory is capped
+    meanwhile (`REPORT_MEMORY_LIMIT`, then reset): uncapped, its cache of what the report read held
+    ~150 MB more at the peak of a year's first report (a pass with `[report] out` runs it)."""
+    return with_memory_cap(con, REPORT_MEMORY_LIMIT, lambda: _write_report(con, out_dir, lang, now))
+
+
+def _write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language,
+                  now: dt.datetime | None) -> pathlib.Path:
     now = now or dt.datetime.now(dt.UTC)
     words = Words(lang)
     out_dir = pathlib.Path(out_dir)
