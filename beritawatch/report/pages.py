@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import pathlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -538,25 +538,26 @@ PageData = tuple[str, Article, list[Version], list[Edit], list[Event], Fragments
 def _batch_data(con: duckdb.DuckDBPyConnection, articles: dict[str, Article], versions: dict[str, list[Version]],
                 lang: Language, batch: Sequence[tuple[str, str]]) -> list[PageData]:
     """A batch's page data (`versions`: the articles' version rows, without bodies). The stored diffs of
-    the pairs shown are read, and only the bodies still needed: the first and last versions' (their full
-    texts) and both sides of a pair with no stored diff."""
+    the pairs shown are read, and only the bodies still needed (see `_bodies_needed`)."""
     urls = [url for _, url in batch if url in articles]
     edits = data.load_edits(con, urls)
     events = data.load_events(con, urls)
-    pairs = {url: diff_pairs(versions.get(url, []), edits.get(url, [])) for url in urls}
-    stored = fragments.read(con, [(base.version_id, new.version_id) for shown in pairs.values()
-                                  for _, base, new in shown], lang)
-    needed = {v.version_id for url in urls for v in versions.get(url, [])[:1] + versions.get(url, [])[-1:]}
-    needed.update(v.version_id for shown in pairs.values() for _, base, new in shown
-                  if (base.version_id, new.version_id) not in stored for v in (base, new))
-    bodies = data.load_bodies(con, sorted(needed))
-    out = []
-    for key, url in batch:
-        if url in articles:
-            shown = {(base.version_id, new.version_id) for _, base, new in pairs[url]}
-            out.append((key, articles[url], data.with_bodies(versions.get(url, []), bodies), edits.get(url, []),
-                        events.get(url, []), {pair: stored[pair] for pair in shown if pair in stored}))
-    return out
+    pairs = {url: [(base.version_id, new.version_id) for _, base, new in
+                   diff_pairs(versions.get(url, []), edits.get(url, []))] for url in urls}
+    stored = fragments.read(con, [pair for shown in pairs.values() for pair in shown], lang)
+    bodies = data.load_bodies(con, _bodies_needed([versions.get(url, []) for url in urls], pairs.values(), stored))
+    return [(key, articles[url], data.with_bodies(versions.get(url, []), bodies), edits.get(url, []),
+             events.get(url, []), {pair: stored[pair] for pair in pairs[url] if pair in stored})
+            for key, url in batch if url in articles]
+
+
+def _bodies_needed(versions: Iterable[Sequence[Version]], pairs: Iterable[Sequence[tuple[int, int]]],
+                   stored: Fragments) -> list[int]:
+    """The versions whose bodies a batch's pages need: each article's first and last (their full texts)
+    and both sides of a diff shown with none stored."""
+    needed = {v.version_id for listed in versions for v in (*listed[:1], *listed[-1:])}
+    needed.update(version_id for shown in pairs for pair in shown if pair not in stored for version_id in pair)
+    return sorted(needed)
 
 
 def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Language) -> list[str]:
