@@ -192,6 +192,7 @@ def test_the_renderer_key_follows_the_words_a_fragment_holds_not_the_whole_catal
         monkeypatch: pytest.MonkeyPatch) -> None:
     from beritawatch import i18n
 
+    fragments.renderer_key.cache_clear()
     before = fragments.renderer_key("id")
     fragments.renderer_key.cache_clear()
     monkeypatch.setitem(i18n.MESSAGES, "r.back", {"id": "Kembali lagi", "en": "Back again"})
