@@ -67,6 +67,17 @@ MESSAGES: dict[str, dict[Language, Text]] = {
     "story.page.published": {"id": "Terbit/terlihat", "en": "Published/seen"},
     "story.page.none": {"id": "Tidak ada perbedaan.", "en": "No differences."},
     "story.page.back": {"id": "Kembali ke laporan", "en": "Back to the report"},
+    "story.page.more_rows": {
+        "id": "… {n} perbedaan lain anggota ini tidak ditampilkan (view SQL story_differences).",
+        "en": ("… {n} more difference of this member not shown (SQL view story_differences).",
+               "… {n} more differences of this member not shown (SQL view story_differences).")},
+    "story.page.more_members": {
+        "id": "Perbedaan {members} anggota lain ({n} baris) tidak ditampilkan di halaman ini: "
+              "SELECT * FROM story_differences WHERE story_id = {story}.",
+        "en": ("The differences of {members} more members ({n} row) are not shown on this page: "
+               "SELECT * FROM story_differences WHERE story_id = {story}.",
+               "The differences of {members} more members ({n} rows) are not shown on this page: "
+               "SELECT * FROM story_differences WHERE story_id = {story}.")},
     # alert lines
     "alert.edit_kind": {"id": "Jenis suntingan:", "en": "Edit kind:"},
     "alert.old_title": {"id": "Judul sebelumnya:", "en": "Previous title:"},

@@ -72,9 +72,10 @@ def test_every_table_and_view_is_exported_next_to_the_database(warehouse: pathli
     assert sorted(p.relative_to(out).as_posix() for p in out.glob("**/*.parquet")) == \
         sorted(f for files in manifest["files"].values() for f in files)
     assert manifest["tables"]["versions"] == 40
-    # raw HTML, the stories' internal lookup tables and the passes' parse memos stay in the warehouse
-    assert manifest["not_exported"] == ["page_dictionaries", "parse_memos", "story_fingerprints", "story_index",
-                                        "version_pages"]
+    # raw HTML, the stories' internal lookup tables, the passes' parse memos and the report's stored diffs stay
+    # in the warehouse
+    assert manifest["not_exported"] == ["diff_fragment_fills", "diff_fragments", "page_dictionaries", "parse_memos",
+                                        "story_fingerprints", "story_index", "version_pages"]
     # the views over history are computed from the Parquet files with the warehouse's own definitions
     query = "SELECT url, version, seen_at, title FROM article_versions ORDER BY url, version"
     assert views(out, query) == con.execute(query).fetchall()

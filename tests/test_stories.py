@@ -226,6 +226,38 @@ def test_story_page_shows_members_and_differences_escaped(con: duckdb.DuckDBPyCo
     assert page.index("sekitar 300 kontainer") < page.index("ribuan kontainer")  # reference column first
 
 
+def test_a_story_page_shows_the_first_rows_of_the_first_members_and_names_the_rest(
+        con: duckdb.DuckDBPyConnection, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from beritawatch.stories import page as story_page
+
+    run(con, [parsed("detik", WIRE)], 0)
+    run(con, [parsed("republika", ("REPUBLIKA.CO.ID, SEOUL -- " + WIRE[0].replace("sekitar 300", "ribuan"),
+                                   *WIRE[1:], ADDED), hours=2),
+              parsed("tribun", ("TRIBUNNEWS.COM - " + WIRE[0], *WIRE[1:], ADDED), hours=3)], 1)
+    [(story,)] = rows(con, "SELECT story_id FROM stories")
+    per_member = dict(rows(con, f"SELECT url, count(*) FROM story_differences WHERE story_id = {story} GROUP BY 1"))
+    first, second = sorted(per_member)
+    assert per_member[first] > 1  # a row is left out of the first member's table
+    monkeypatch.setattr(story_page, "DIFF_ROWS", 1)
+    monkeypatch.setattr(story_page, "DIFF_MEMBERS", 1)
+    loaded = story_page.load_story(con, story, "en")
+    [group] = loaded.differences
+    assert len(group["rows"]) == 1 and group["more"] == per_member[first] - 1
+    assert (loaded.hidden_members, loaded.hidden_rows) == (1, per_member[second])
+    story_page.write_story_pages(con, tmp_path, "en")
+    html = (tmp_path / "stories" / f"story-{story}.html").read_text(encoding="utf-8")
+    assert html.count('<table class="side">') == 1
+    assert f"{per_member[first] - 1} more difference" in html
+    assert (f"The differences of 1 more members ({per_member[second]} row" in html
+            and f"SELECT * FROM story_differences WHERE story_id = {story}." in html)
+    monkeypatch.setattr(story_page, "DIFF_ROWS", 1_000)
+    monkeypatch.setattr(story_page, "DIFF_MEMBERS", 1_000)
+    whole = story_page.load_story(con, story, "en")
+    assert (whole.hidden_members, whole.hidden_rows) == (0, 0)
+    assert {len(g["rows"]) for g in whole.differences} == set(per_member.values())
+    assert all(not g["more"] and not g["more_note"] for g in whole.differences)
+
+
 def test_irrelevant_discovered_articles_stay_out_of_stories(con: duckdb.DuckDBPyConnection) -> None:
     market = ("Harga beras medium naik tipis pekan ini di Pasar Induk Cipinang.",
               "Pedagang menyebut pasokan dari Jawa Tengah lancar meski hujan.")

@@ -47,8 +47,10 @@ import duckdb
 EXPORT_DIR = "export"
 # Raw HTML of every version: large, and only `beritawatch reparse` needs it (it reads the warehouse).
 # The stories' lookup index and signatures are internal (millions of band keys at 50k articles);
-# analysts read stories through the story_* views. Parse memos are the passes' cache (beritawatch/parse_memo.py).
-NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries", "story_index", "story_fingerprints", "parse_memos"})
+# analysts read stories through the story_* views. Parse memos are the passes' cache (beritawatch/parse_memo.py),
+# the report's rendered diffs its cache (beritawatch.report.fragments): neither is data.
+NOT_EXPORTED = frozenset({"version_pages", "page_dictionaries", "story_index", "story_fingerprints", "parse_memos",
+                          "diff_fragments", "diff_fragment_fills"})
 MANIFEST = "_manifest.json"
 VIEWS_DB = "views.duckdb"
 FORMAT = 2  # manifest layout; an older or unreadable manifest means a full export

@@ -17,6 +17,7 @@ import duckdb
 
 import parsers
 from beritawatch.changes import VersionText, content_hash, diff_versions, meta_hash
+from beritawatch.report import fragments
 from warehouse import compress
 from warehouse.db import insert_select, transaction, write_lock
 
@@ -85,6 +86,7 @@ def reparse(con: duckdb.DuckDBPyConnection, *, parse: PageParser = parsers.parse
                          "generic" if article.fallback else article.portal, article.paywalled, version_id])
         _follow_current_hashes(con, versions, new_hash)
         _rebuild_edits(con, texts, new_hash)
+        fragments.forget(con)  # the texts were rewritten in place: the next pass renders them again
         stats.edits_after = _edit_count(con)
         insert_select(con, "events", "happened_at, kind, detail", "SELECT ?, 'reparse', ?",
                       [now, json.dumps(dataclasses.asdict(stats))])

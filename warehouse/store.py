@@ -10,6 +10,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from beritawatch.check import PARSED, CheckResult, DueArticle
 from beritawatch.decide import Decision, EditNote, PortalPass, Rules, alert_key, decide, portal_health
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.relevance import Score, Topic
+from beritawatch.report import fragments
 from beritawatch.stories.settings import StorySettings
 from beritawatch.urls import PORTALS, url_key
 from beritawatch.verdict import (
@@ -36,7 +38,7 @@ from beritawatch.verdict import (
     judge,
 )
 from warehouse import compress, identity, stories
-from warehouse.db import insert_rows, insert_select, write
+from warehouse.db import insert_rows, insert_select, with_memory_cap, write
 from warehouse.rows import (
     ALERT_COLUMNS,
     ARTICLE_UPDATE_COLUMNS,
@@ -249,9 +251,24 @@ def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: Sequence
         return writer.outcome
 
     outcome = write(con, attempt)
+    _fill_fragments_once(con, policy.language)
     if policy.stories is not None and policy.stories.enabled:
         stories.group_pass_safely(con, run_id, now, policy.stories, policy.language)
     return outcome
+
+
+FILL_MEMORY_LIMIT = "64MB"  # DuckDB's memory while the diffs of a year's edits are filled (once)
+
+
+def _fill_fragments_once(con: duckdb.DuckDBPyConnection, lang: Language) -> None:
+    """The report's diff fragments of the edits stored before this renderer (once: a warehouse that
+    predates them, a new version of beritawatch, another language); a failure only costs the report time."""
+    try:
+        if not fragments.filled(con, lang):
+            done = with_memory_cap(con, FILL_MEMORY_LIMIT, lambda: fragments.fill(con, lang))
+            logging.getLogger(__name__).info("diff fragments filled for %d stored edits", done)
+    except duckdb.Error as exc:
+        logging.getLogger(__name__).warning("diff fragments not filled: %s", exc)
 
 
 class _PassWriter:
@@ -267,6 +284,7 @@ class _PassWriter:
         self.rows: dict[str, list[tuple[Any, ...]]] = collections.defaultdict(list)
         row = con.execute("SELECT coalesce(max(version_id), 0) + 1 FROM versions").fetchone()
         self.next_version_id = int(row[0]) if row else 1
+        self.last_version: tuple[int, str | None, str] = (0, None, "")  # id, title and body of the latest version
 
     def judge_all(self, results: Sequence[CheckResult]) -> None:
         # The current bodies only of the articles whose check found other content (an unchanged
@@ -303,7 +321,7 @@ class _PassWriter:
             self._record(result)
         for table, columns in (("fetches", FETCH_COLUMNS), ("versions", VERSION_COLUMNS),
                                ("version_pages", PAGE_COLUMNS), ("edit_records", EDIT_COLUMNS),
-                               ("events", EVENT_COLUMNS)):
+                               ("events", EVENT_COLUMNS), ("diff_fragments", fragments.FRAGMENT_COLUMNS)):
             insert_rows(self.con, table, columns, self.rows[table])
         if self.rows["alerts"]:
             self.con.execute("""CREATE TEMP TABLE IF NOT EXISTS _alerts_in AS SELECT
@@ -365,11 +383,13 @@ class _PassWriter:
         assert article is not None
         version_id = self.next_version_id
         self.next_version_id += 1
+        body = "\n\n".join(article.body)
+        self.last_version = (version_id, article.title, body)  # for the edit's diff fragment
         self.rows["versions"].append(VersionRow(
             version_id=version_id, article_url=url, run_id=self.run_id, seen_at=self.now,
             content_hash=verdict.content_hash, meta_hash=verdict.meta_hash, title=article.title,
             authors=list(article.authors), editors=list(article.editors), published=article.published,
-            updated=article.updated, body="\n\n".join(article.body), paragraphs=len(article.body),
+            updated=article.updated, body=body, paragraphs=len(article.body),
             body_chars=sum(len(p) for p in article.body), page_url=article.url,
             parser="generic" if article.fallback else article.portal, paywalled=article.paywalled))
         for seq, (page_url, html) in enumerate(result.raw_pages()):
@@ -380,15 +400,29 @@ class _PassWriter:
     def _edit(self, url: str, state: ArticleState, new_version_id: int, note: EditNote) -> None:
         record = note.record
         self.outcome.edits.append((url, record.kind, note.summary))
+        old_version_id = self._current_version_id(url, state.current_hash)
         self.rows["edit_records"].append(EditRow(
             article_url=url, run_id=self.run_id, detected_at=self.now,
-            old_version_id=self._current_version_id(url, state.current_hash), new_version_id=new_version_id,
+            old_version_id=old_version_id, new_version_id=new_version_id,
             kind=record.kind, title_changed=record.title_changed is not None, lede_changed=record.lede_changed,
             numbers_changed=record.numbers_changed, change_ratio=record.change_ratio, added=list(record.added),
             removed=list(record.removed),
             changed=json.dumps([c.to_json() for c in record.changed], ensure_ascii=False), summary=note.summary,
             topic_score=note.topic_score, topic_terms=list(note.terms),
             record=json.dumps(record.to_json(), ensure_ascii=False)))
+        self._fragment(old_version_id, new_version_id, state)
+
+    def _fragment(self, old_version_id: int, new_version_id: int, state: ArticleState) -> None:
+        """The edit's body diff as the report shows it, rendered once here (beritawatch.report.fragments)."""
+        stored_id, new_title, new_body = self.last_version
+        if not old_version_id or state.current_body is None or stored_id != new_version_id:
+            return  # the report renders this one itself
+        try:
+            self.rows["diff_fragments"].append(fragments.row_for_edit(
+                old_version_id, new_version_id, (state.current_title, "\n\n".join(state.current_body)),
+                (new_title, new_body), self.policy.language))
+        except Exception:  # noqa: BLE001 - never lose a pass over the report's cache
+            logging.getLogger(__name__).exception("diff fragment of %s not rendered", state.url)
 
     def _current_version_id(self, url: str, digest: str | None) -> int:
         row = self.con.execute("""SELECT max(version_id) FROM versions

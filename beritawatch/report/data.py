@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from beritawatch.i18n import WIB
-from warehouse.store import url_key
+from beritawatch.urls import url_key
 
 RECENT_CHANGES = 30
 FAILING_ROWS = 50
@@ -54,15 +54,24 @@ class Version:
     version_id: int
     seen_at: dt.datetime
     title: str
-    body: tuple[str, ...]
+    body: tuple[str, ...]  # the paragraphs; () when not read (see `size`)
     authors: tuple[str, ...]
     published: dt.datetime | None
     updated: dt.datetime | None
+    size: tuple[int, int] | None = None  # (paragraphs, characters) counted in SQL when the body was not read
 
     def __reduce__(self) -> tuple[type[Version], tuple[Any, ...]]:
         # As a plain tuple: a big report sends ~50k of these to its helper processes.
         return Version, (self.version_id, self.seen_at, self.title, self.body, self.authors, self.published,
-                         self.updated)
+                         self.updated, self.size)
+
+    @property
+    def paragraph_count(self) -> int:
+        return self.size[0] if self.size is not None else len(self.body)
+
+    @property
+    def characters(self) -> int:
+        return self.size[1] if self.size is not None else sum(len(p) for p in self.body)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -118,6 +127,16 @@ _WIB_SECONDS = int((WIB.utcoffset(None) or dt.timedelta()).total_seconds())
 _EPOCH = dt.date(1970, 1, 1)
 
 
+def _utc(column: str) -> str:
+    """A TIMESTAMPTZ column read as UTC wall time (see `_aware`): DuckDB's own conversion to an aware
+    datetime looks the zone up per value (~2 µs; a year's first report reads ~300k of them)."""
+    return f"timezone('UTC', {column})"
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
 def _day_sql(column: str) -> str:
     return f"CAST(floor((epoch({column}) + {_WIB_SECONDS}) / 86400) AS BIGINT)"
 
@@ -132,12 +151,15 @@ def _articles_where(con: duckdb.DuckDBPyConnection, where: str, params: Sequence
                    WHERE article_url IN (SELECT url FROM chosen) GROUP BY 1),
              e AS (SELECT article_url, count(*) AS n, arg_max(kind, edit_id) AS last_kind FROM edit_records
                    WHERE article_url IN (SELECT url FROM chosen) GROUP BY 1)
-        SELECT a.url, coalesce(a.portal, 'unknown'), a.source, a.status, a.title, a.published,
-               a.first_seen, a.relevant, a.relevance, a.last_checked,
+        SELECT a.url, coalesce(a.portal, 'unknown'), a.source, a.status, a.title, {_utc('a.published')},
+               {_utc('a.first_seen')}, a.relevant, a.relevance, {_utc('a.last_checked')},
                coalesce(v.n, 0), coalesce(e.n, 0), e.last_kind
         FROM chosen a LEFT JOIN v ON v.article_url = a.url LEFT JOIN e ON e.article_url = a.url
         ORDER BY coalesce(a.published, a.first_seen) DESC, a.url""", list(params)).fetchall()
-    return [Article(*row) for row in rows]
+    return [Article(url, portal, source, status, title, _aware(published), first_seen.replace(tzinfo=dt.UTC),
+                    relevant, relevance, _aware(checked), versions, edits, last_kind)
+            for (url, portal, source, status, title, published, first_seen, relevant, relevance, checked, versions,
+                 edits, last_kind) in rows]
 
 
 def load_interesting(con: duckdb.DuckDBPyConnection) -> list[Article]:
@@ -253,9 +275,9 @@ def load_edits(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str,
 
 
 def _edits(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any]) -> list[Edit]:
-    rows = con.execute(f"""SELECT article_url, detected_at, old_version_id, new_version_id, kind, summary, record
-                           FROM edit_records WHERE {where}""", list(params)).fetchall()
-    return [Edit(url, at, old, new, kind, summary, _json_object(record))
+    rows = con.execute(f"""SELECT article_url, {_utc('detected_at')}, old_version_id, new_version_id, kind, summary,
+                                  record FROM edit_records WHERE {where}""", list(params)).fetchall()
+    return [Edit(url, at.replace(tzinfo=dt.UTC), old, new, kind, summary, _json_object(record))
             for url, at, old, new, kind, summary, record in rows]
 
 
@@ -275,26 +297,59 @@ def load_events(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str
 
 
 def _events(con: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any]) -> list[Event]:
-    rows = con.execute(f"SELECT kind, portal, article_url, happened_at, detail FROM events WHERE {where}",
+    rows = con.execute(f"SELECT kind, portal, article_url, {_utc('happened_at')}, detail FROM events WHERE {where}",
                        list(params)).fetchall()
-    return [Event(kind, portal, url, at, _json_object(detail)) for kind, portal, url, at, detail in rows]
+    return [Event(kind, portal, url, at.replace(tzinfo=dt.UTC), _json_object(detail))
+            for kind, portal, url, at, detail in rows]
 
 
-def load_versions(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[Version]]:
+# `paragraphs` in SQL: a body cut at blank lines, the parts with something besides whitespace (as
+# Python's str.isspace sees it) kept; DuckDB's length() counts code points, as Python's len().
+_NOT_SPACE = "[^" + "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace()) + "]"
+_PARAGRAPHS_SQL = (f"list_filter(string_split(coalesce(body, ''), chr(10) || chr(10)), "
+                   f"lambda p: regexp_matches(p, '{_NOT_SPACE}'))")
+
+
+def load_version_rows(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[Version]]:
+    """The versions of `urls`, oldest first, without their bodies (`Version.size` counted in SQL)."""
     found: dict[str, list[Version]] = collections.defaultdict(list)
     if not urls:
         return found
     # Their ids first, then the rows by id: a join on the URLs would read every stored body.
     ids = [version_id for (version_id,) in con.execute(
         "SELECT version_id FROM versions WHERE article_url IN (SELECT unnest(?::VARCHAR[]))", [list(urls)]).fetchall()]
-    rows = con.execute("""
-        SELECT article_url, version_id, seen_at, title, body, authors, published, updated
-        FROM versions WHERE version_id = ANY(?::BIGINT[])
+    rows = con.execute(f"""
+        SELECT article_url, version_id, {_utc('seen_at')}, title, authors, {_utc('published')}, {_utc('updated')},
+               len(parts), coalesce(list_sum(list_transform(parts, lambda p: length(p))), 0)
+        FROM (SELECT article_url, version_id, seen_at, title, authors, published, updated, {_PARAGRAPHS_SQL} AS parts
+              FROM versions WHERE version_id = ANY(?::BIGINT[]))
         ORDER BY article_url, seen_at, version_id""", [ids]).fetchall()
-    for url, version_id, seen_at, title, body, authors, published, updated in rows:
-        found[url].append(Version(version_id, seen_at, title or "", tuple(_paragraphs(body)),
-                                  tuple(authors or ()), published, updated))
+    for url, version_id, seen_at, title, authors, published, updated, count, chars in rows:
+        found[url].append(Version(version_id, seen_at.replace(tzinfo=dt.UTC), title or "", (), tuple(authors or ()),
+                                  _aware(published), _aware(updated), (count, int(chars))))
     return found
+
+
+def load_bodies(con: duckdb.DuckDBPyConnection, version_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The paragraphs of these versions."""
+    if not version_ids:
+        return {}
+    rows = con.execute("SELECT version_id, body FROM versions WHERE version_id = ANY(?::BIGINT[])",
+                       [list(version_ids)]).fetchall()
+    return {version_id: tuple(paragraphs(body)) for version_id, body in rows}
+
+
+def with_bodies(versions: Sequence[Version], bodies: dict[int, tuple[str, ...]]) -> list[Version]:
+    """`versions` with the bodies read for them (the others as they are)."""
+    return [dataclasses.replace(v, body=bodies[v.version_id], size=None) if v.version_id in bodies else v
+            for v in versions]
+
+
+def load_versions(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, list[Version]]:
+    """The versions of `urls` with their bodies, oldest first."""
+    found = load_version_rows(con, urls)
+    bodies = load_bodies(con, [v.version_id for versions in found.values() for v in versions])
+    return collections.defaultdict(list, {url: with_bodies(versions, bodies) for url, versions in found.items()})
 
 
 def last_run_started(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
@@ -350,5 +405,6 @@ def _json_object(value: Any) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _paragraphs(body: str | None) -> list[str]:
+def paragraphs(body: str | None) -> list[str]:
+    """A stored body's paragraphs as the report shows them."""
     return [p for p in (body or "").split("\n\n") if p.strip()]

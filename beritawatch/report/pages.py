@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import pathlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -27,11 +27,12 @@ from markupsafe import Markup, escape
 from beritawatch import i18n
 from beritawatch.changes import describe_edit
 from beritawatch.i18n import DEFAULT_LANGUAGE, WIB, Language
-from beritawatch.report import data, timeline
+from beritawatch.report import data, fragments, timeline
 from beritawatch.report.data import Article, Edit, Event, Version
-from beritawatch.report.diff import MAX_DIFF_WORDS, Block, Piece, body_diff, diff_blocks, pieces, word_diff
+from beritawatch.report.diff import MAX_DIFF_WORDS, Block, diff_blocks
 from beritawatch.stories.page import load_story_pages, write_loaded_story_pages, write_story_pages
 from beritawatch.urls import is_plain_web_url, url_key
+from warehouse.db import with_memory_cap
 
 MAX_DIFFS_PER_ARTICLE = 30  # the latest diffs of an article with very many versions
 LIST_ROWS = 250  # articles per page of the list: the index holds the first page
@@ -39,6 +40,7 @@ RENDER_BATCH = 500  # article pages whose data is read from the warehouse at onc
 BATCH_VERSIONS = 2_500  # ... and versions (each batch is one read of the tables)
 PARALLEL_FROM = 5_000  # versions on the pages to write before helper processes pay for their start (~1 s)
 MAX_HELPERS = 2
+REPORT_MEMORY_LIMIT = "128MB"  # DuckDB's memory while a report is written (see `write_report`)
 MANIFEST = ".manifest.json"  # in articles/: what each page was written from
 STORIES_MARK = ".mark"  # in stories/: what the story pages were written from
 _HERE = pathlib.Path(__file__).parent
@@ -83,36 +85,12 @@ _ENV.filters.update(
 )
 
 
-def _pieces_html(items: Sequence[Piece]) -> Markup:
-    """A diff's pieces as inline HTML: added text in <ins>, removed in <del>, everything escaped.
-    (Python rather than a macro: a year's cold report renders millions of pieces.)"""
-    out: list[str] = []
-    for piece in items:
-        if piece.op == "=":
-            out.append(escape(piece.text))
-            continue
-        if piece.text:
-            tag = "ins" if piece.op == "+" else "del"
-            out.append(f"<{tag}>{escape(piece.text)}</{tag}>")
-        out.append(escape(piece.tail))
-    return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
+_pieces_html = fragments.pieces_html
 
 
 def _diff_markup(blocks: Sequence[Block], words: Words) -> Markup:
     """A body diff's blocks as HTML (one call per diff, not a macro call per block)."""
-    if not blocks:
-        return Markup(f'<p class="note">{escape(words.t("r.unchanged_body"))}</p>')  # noqa: S704 - escaped
-    out: list[str] = []
-    for block in blocks:
-        if block.kind == "skip":
-            out.append(f'<p class="skip">{escape(words.t("r.skip", n=block.count))}</p>\n')
-        elif block.kind == "cut":
-            note = words.t("r.cut", words=words.count(block.words), n=block.count)
-            out.append(f'<p class="note cut">{escape(note)}</p>\n')
-        else:
-            css = f' class="{block.css}"' if block.css else ""  # "added", "removed" or ""
-            out.append(f"<p{css}>{_pieces_html(block.pieces)}</p>\n")
-    return Markup("".join(out))  # noqa: S704 - every text escaped above
+    return fragments.blocks_html(blocks, words.lang)
 
 
 _ENV.globals.update(safe_href=_web_url, csp=CSP, rows_per_page=LIST_ROWS, pieces_html=_pieces_html,
@@ -281,9 +259,7 @@ class DiffView:
     seen_at: dt.datetime
     edit: Edit | None
     summary: str
-    title: list[Piece] | None  # the title's word diff, when the title changed
-    blocks: list[Block]
-    whole: bool
+    body: fragments.BodyDiff  # the title's and the body's
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -293,16 +269,28 @@ class FullText:
     open: bool
 
 
-def _diff_view(versions: Sequence[Version], i: int, edit_of: dict[int, Edit], number: dict[int, int],
-               words: Words) -> DiffView:
-    version = versions[i]
-    edit = edit_of.get(version.version_id)
-    # After a revert the edit's base is an older version, not the previous row.
-    base = next((v for v in versions if edit and v.version_id == edit.old_version_id), versions[i - 1])
-    paragraphs, whole = body_diff(base.body, version.body)
-    title = pieces(word_diff([base.title], [version.title])[0]) if base.title != version.title else None
+Fragments = dict[tuple[int, int], fragments.BodyDiff]  # stored body diffs by (old, new version id)
+
+
+def diff_pairs(versions: Sequence[Version], edits: Sequence[Edit]) -> list[tuple[int, Version, Version]]:
+    """The diffs an article page shows, newest first: (index of the version, its base, the version). After a
+    revert the edit's base is an older version, not the previous row."""
+    edit_of = {e.new_version_id: e for e in edits}
+    by_id = {v.version_id: v for v in versions}
+    out = []
+    for i in reversed(range(1, len(versions))[-MAX_DIFFS_PER_ARTICLE:]):
+        edit = edit_of.get(versions[i].version_id)
+        base = by_id.get(edit.old_version_id, versions[i - 1]) if edit else versions[i - 1]
+        out.append((i, base, versions[i]))
+    return out
+
+
+def _diff_view(i: int, base: Version, version: Version, edit: Edit | None, number: dict[int, int], words: Words,
+               stored: Fragments) -> DiffView:
+    body = (stored.get((base.version_id, version.version_id))
+            or fragments.render(base.title, version.title, base.body, version.body, words.lang))
     return DiffView(i + 1, number[base.version_id], version.seen_at, edit,
-                    words.edit_summary(edit) if edit else "", title, diff_blocks(paragraphs), whole)
+                    words.edit_summary(edit) if edit else "", body)
 
 
 # The article page's repeated parts (events, history rows, diffs, full texts) are put together here rather
@@ -333,7 +321,7 @@ def _history_html(history: Sequence[HistoryRow], words: Words) -> Markup:
         out.append(f'<tr><td class="num" data-label="#"><a href="#v{h.number}">{h.number}</a></td>'
                    f'<td class="when" data-label="{seen}">{escape(words.when(h.version.seen_at))}</td>'
                    f'<td class="title">{escape(h.version.title)}</td>\n'
-                   f'<td class="num" data-label="{paragraphs}">{len(h.version.body)}</td>'
+                   f'<td class="num" data-label="{paragraphs}">{h.version.paragraph_count}</td>'
                    f'<td class="num" data-label="{characters}">{escape(words.count(h.chars))}</td>\n'
                    f'<td data-label="{change}">{what}</td></tr>\n')
     return Markup("".join(out))  # noqa: S704 - every text escaped above
@@ -347,10 +335,10 @@ def _diffs_html(diffs: Sequence[DiffView], words: Words) -> Markup:
                    f"<h3>{escape(heading)}</h3>\n")
         if d.edit:
             out.append(f'<p class="meta edit-summary">{_kind_html(d.edit.kind, words)} {escape(d.summary)}</p>')
-        if d.title:
-            out.append(f'<p class="title-diff">{escape(words.t("r.title_label"))} {_pieces_html(d.title)}</p>')
-        out.append(f'<div class="body-diff">{_diff_markup(d.blocks, words)}</div>\n')
-        if d.whole:
+        if d.body.title:  # (an empty diff of two blank titles shows no line)
+            out.append(f'<p class="title-diff">{escape(words.t("r.title_label"))} {d.body.title}</p>')
+        out.append(f'<div class="body-diff">{d.body.html}</div>\n')
+        if d.body.whole:
             out.append(f'<p class="note">{escape(words.t("r.whole_block"))}</p>')
         out.append("</article>\n")
     return Markup("".join(out))  # noqa: S704 - every text escaped above
@@ -370,15 +358,18 @@ def _fulltexts_html(fulltexts: Sequence[FullText], words: Words) -> Markup:
 
 
 def _article_page(article: Article, versions: Sequence[Version], edits: Sequence[Edit],
-                  events: Sequence[Event], words: Words) -> str:
+                  events: Sequence[Event], words: Words, stored: Fragments | None = None) -> str:
+    """An article's page; a diff is taken from `stored` when there, else rendered (from the two bodies,
+    which must then be read: every version's but those with a stored diff, the first and the last)."""
     edit_of = {e.new_version_id: e for e in edits}
     history = [HistoryRow(n, v, edit_of.get(v.version_id),
                           words.edit_summary(edit_of[v.version_id]) if v.version_id in edit_of else "",
-                          sum(len(p) for p in v.body))
+                          v.characters)
                for n, v in enumerate(versions, start=1)]
     number = {v.version_id: n for n, v in enumerate(versions, start=1)}
     later = range(1, len(versions))
-    diffs = [_diff_view(versions, i, edit_of, number, words) for i in reversed(later[-MAX_DIFFS_PER_ARTICLE:])]
+    diffs = [_diff_view(i, base, version, edit_of.get(version.version_id), number, words, stored or {})
+             for i, base, version in diff_pairs(versions, edits)]
     fulltexts = [FullText(len(versions), versions[-1], len(versions) == 1)] if versions else []
     if len(versions) > 1:
         fulltexts.append(FullText(1, versions[0], False))
@@ -395,7 +386,14 @@ def write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, *, lang:
     """Write index.html (and the article list's further pages) and one page per article of
     interest (or edited article) under `out_dir/articles/`, in `lang`; return the index path.
     Article pages are written only when what they show changed since the last report in this
-    folder (see `write_article_pages`). Reads only; `con` may be read-only."""
+    folder (see `write_article_pages`). Reads only; `con` may be read-only. DuckDB's memory is capped
+    meanwhile (`REPORT_MEMORY_LIMIT`, then reset): uncapped, its cache of what the report read held
+    ~150 MB more at the peak of a year's first report (a pass with `[report] out` runs it)."""
+    return with_memory_cap(con, REPORT_MEMORY_LIMIT, lambda: _write_report(con, out_dir, lang, now))
+
+
+def _write_report(con: duckdb.DuckDBPyConnection, out_dir: pathlib.Path, lang: Language,
+                  now: dt.datetime | None) -> pathlib.Path:
     now = now or dt.datetime.now(dt.UTC)
     words = Words(lang)
     out_dir = pathlib.Path(out_dir)
@@ -490,7 +488,8 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
     todo = [(key, m.url) for key, m in marks.items() if key not in done]
     versions = sum(marks[key].versions for key, _ in todo)
     articles = {a.url: a for a in data.load_articles(con, [url for _, url in todo])}
-    reader = functools.partial(_batch_data, con, articles)
+    # Every version's row (no body) in one read: per batch, that read cost more than the rows.
+    reader = functools.partial(_batch_data, con, articles, data.load_version_rows(con, list(articles)), words.lang)
     for keys in _render_batches(reader, _batches(todo, marks), pages_dir, words.lang,
                                 parallel=versions >= PARALLEL_FROM):
         if isinstance(keys, _Meanwhile):
@@ -531,24 +530,41 @@ class _Meanwhile:
     pool: concurrent.futures.Executor | None  # the helper processes, busy with the last pages (None: none)
 
 
-PageData = tuple[str, Article, list[Version], list[Edit], list[Event]]  # page key and what the page shows
+# Page key and what the page shows: the article, its versions (bodies read only where needed), edits,
+# events, and the stored body diffs of its pairs of versions.
+PageData = tuple[str, Article, list[Version], list[Edit], list[Event], Fragments]
 
 
-def _batch_data(con: duckdb.DuckDBPyConnection, articles: dict[str, Article],
-                batch: Sequence[tuple[str, str]]) -> list[PageData]:
+def _batch_data(con: duckdb.DuckDBPyConnection, articles: dict[str, Article], versions: dict[str, list[Version]],
+                lang: Language, batch: Sequence[tuple[str, str]]) -> list[PageData]:
+    """A batch's page data (`versions`: the articles' version rows, without bodies). The stored diffs of
+    the pairs shown are read, and only the bodies still needed (see `_bodies_needed`)."""
     urls = [url for _, url in batch if url in articles]
-    versions = data.load_versions(con, urls)
     edits = data.load_edits(con, urls)
     events = data.load_events(con, urls)
-    return [(key, articles[url], versions.get(url, []), edits.get(url, []), events.get(url, []))
+    pairs = {url: [(base.version_id, new.version_id) for _, base, new in
+                   diff_pairs(versions.get(url, []), edits.get(url, []))] for url in urls}
+    stored = fragments.read(con, [pair for shown in pairs.values() for pair in shown], lang)
+    bodies = data.load_bodies(con, _bodies_needed([versions.get(url, []) for url in urls], pairs.values(), stored))
+    return [(key, articles[url], data.with_bodies(versions.get(url, []), bodies), edits.get(url, []),
+             events.get(url, []), {pair: stored[pair] for pair in pairs[url] if pair in stored})
             for key, url in batch if url in articles]
+
+
+def _bodies_needed(versions: Iterable[Sequence[Version]], pairs: Iterable[Sequence[tuple[int, int]]],
+                   stored: Fragments) -> list[int]:
+    """The versions whose bodies a batch's pages need: each article's first and last (their full texts)
+    and both sides of a diff shown with none stored."""
+    needed = {v.version_id for listed in versions for v in (*listed[:1], *listed[-1:])}
+    needed.update(version_id for shown in pairs for pair in shown if pair not in stored for version_id in pair)
+    return sorted(needed)
 
 
 def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Language) -> list[str]:
     """Render and write article pages (in a helper process when there are many); their keys."""
     words = Words(lang)
-    for key, article, versions, edits, events in pages:
-        _write(pages_dir / f"{key}.html", _article_page(article, versions, edits, events, words))
+    for key, article, versions, edits, events, stored in pages:
+        _write(pages_dir / f"{key}.html", _article_page(article, versions, edits, events, words, stored))
     return [key for key, *_ in pages]
 
 

@@ -17,6 +17,7 @@ import duckdb
 import jinja2
 from markupsafe import Markup
 
+from beritawatch import i18n
 from beritawatch.i18n import DEFAULT_LANGUAGE, Language
 from beritawatch.stories import texts
 
@@ -34,6 +35,12 @@ CSP = (f"default-src 'none'; script-src 'none'; style-src 'sha256-{_CSS_HASH}'; 
        "base-uri 'none'; form-action 'none'")
 # Our own constants, inserted verbatim: the style's hash in the CSP must match its exact text.
 _CSS, _CSP = Markup(CSS), Markup(CSP)
+
+# A story of very many members (a synthetic corpus makes one of 1,471, with 94k difference rows: a
+# 37 MB page) would make a page nobody can read: its differences are shown for the first members
+# (by URL) and the first rows of each; the page says how many are left out and where they are (SQL).
+DIFF_MEMBERS = 100  # members whose differences a story page shows
+DIFF_ROWS = 30  # difference rows shown per member
 
 _env = jinja2.Environment(loader=jinja2.PackageLoader("beritawatch.stories", "templates"),
                           autoescape=True, undefined=jinja2.StrictUndefined)
@@ -54,7 +61,9 @@ class StoryPage:
     portals: str
     started: str
     members: list[dict[str, Any]]
-    differences: list[dict[str, Any]]
+    differences: list[dict[str, Any]]  # per member (at most DIFF_MEMBERS): its rows (at most DIFF_ROWS), "more"
+    hidden_members: int = 0  # members with differences not shown
+    hidden_rows: int = 0  # their rows
 
 
 def load_story(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language = DEFAULT_LANGUAGE) -> StoryPage:
@@ -63,8 +72,9 @@ def load_story(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language = D
         "SELECT title, portals, started FROM stories WHERE story_id = ?", [story_id]).fetchone() or ("", "", None)
     rows = con.execute("""SELECT url, portal, title, role, similarity, published_or_seen FROM story_members
                           WHERE story_id = ? ORDER BY published_or_seen, url""", [story_id]).fetchall()
+    differences, hidden_members, hidden_rows = _differences(con, story_id, lang)
     return StoryPage(story_id, title or "", portals or "", _when(started), _members(rows, lang),
-                     _differences(con, story_id, lang))
+                     differences, hidden_members, hidden_rows)
 
 
 def _members(rows: Sequence[tuple[Any, ...]], lang: Language) -> list[dict[str, Any]]:
@@ -89,24 +99,43 @@ def _timeline(times: Sequence[dt.datetime]) -> Callable[[dt.datetime | None], fl
     return x
 
 
-def _differences(con: duckdb.DuckDBPyConnection, story_id: int, lang: Language) -> list[dict[str, Any]]:
-    """The drift rows of a story, grouped per member."""
+def _differences(con: duckdb.DuckDBPyConnection, story_id: int,
+                 lang: Language) -> tuple[list[dict[str, Any]], int, int]:
+    """The drift rows of a story, grouped per member: at most `DIFF_ROWS` of `DIFF_MEMBERS` members,
+    each group with how many of its rows are not shown; and the members and rows left out."""
     groups: dict[str, dict[str, Any]] = {}
-    for url, portal, ref_portal, kind, text, other, reasons, facts in con.execute(
-            """SELECT url, portal, reference_portal, kind, text, other_text, reasons, new_facts
-               FROM story_differences WHERE story_id = ? ORDER BY url, kind, happened_at""", [story_id]).fetchall():
-        group = groups.setdefault(url, {"portal": portal, "reference_portal": ref_portal or "", "rows": []})
+    for url, portal, ref_portal, kind, text, other, reasons, facts, total in con.execute(
+            """WITH d AS (SELECT * FROM story_differences WHERE story_id = $story),
+                    m AS (SELECT url, count(*) AS total FROM d GROUP BY url ORDER BY url LIMIT $members)
+               SELECT url, portal, reference_portal, kind, text, other_text, reasons, new_facts, total
+               FROM (SELECT d.*, m.total,
+                            row_number() OVER (PARTITION BY d.url ORDER BY kind, happened_at, text, other_text) AS n
+                     FROM d JOIN m ON m.url = d.url)
+               WHERE n <= $rows ORDER BY url, n""",
+            {"story": story_id, "members": DIFF_MEMBERS, "rows": DIFF_ROWS}).fetchall():
+        more = total - min(total, DIFF_ROWS)
+        group = groups.setdefault(url, {"portal": portal, "reference_portal": ref_portal or "", "rows": [],
+                                        "more": more,
+                                        "more_note": i18n.t("story.page.more_rows", lang, n=more) if more else ""})
         group["rows"].append({
             "kind": kind, "label": texts.difference_label(kind, lang), "text": text or "",
             "other_text": other or "", "facts": ", ".join(facts or []),
             "reasons": ", ".join(texts.reason_label(r, lang) for r in reasons or [])})
-    return list(groups.values())
+    hidden_members = hidden_rows = 0
+    if len(groups) >= DIFF_MEMBERS:
+        members, rows = con.execute("SELECT count(DISTINCT url), count(*) FROM story_differences WHERE story_id = ?",
+                                    [story_id]).fetchone() or (0, 0)
+        hidden_members = members - len(groups)
+        hidden_rows = rows - sum(len(g["rows"]) + g["more"] for g in groups.values())
+    return list(groups.values()), hidden_members, hidden_rows
 
 
 def render_story(page: StoryPage, lang: Language = DEFAULT_LANGUAGE) -> str:
     """One story's page as HTML."""
+    hidden = (i18n.t("story.page.more_members", lang, members=page.hidden_members, n=page.hidden_rows,
+                     story=page.story_id) if page.hidden_members else "")
     return _env.get_template("story.html.j2").render(story=page, labels=texts.page_labels(lang), lang=lang,
-                                                      css=_CSS, csp=_CSP)
+                                                      css=_CSS, csp=_CSP, hidden=hidden)
 
 
 def render_story_index(stories: Sequence[dict[str, Any]], lang: Language = DEFAULT_LANGUAGE) -> str:
