@@ -53,13 +53,23 @@ def write_config(path: pathlib.Path, database: str, data_path: str | None, urls:
 
 def run_pass(config: pathlib.Path, env: dict[str, str], portals: Sequence[str] = ()) -> float:
     """One `beritawatch run`; its wall time in seconds."""
+    return measured_pass(config, env, portals)[0]
+
+
+def measured_pass(config: pathlib.Path, env: dict[str, str], portals: Sequence[str] = ()) -> tuple[float, float]:
+    """One `beritawatch run`: (wall seconds, peak RSS in MB of the pass's process)."""
     extra = [arg for portal in portals for arg in ("--portal", portal)]
     started = time.perf_counter()
-    done = subprocess.run([str(BIN / "beritawatch"), "run", "--quiet", "--config", str(config), *extra],
-                          env=env, capture_output=True, text=True, timeout=1800)
-    if done.returncode != 0:
-        raise RuntimeError(f"pass failed ({done.returncode}): {done.stderr[-2000:]}")
-    return time.perf_counter() - started
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([str(BIN / "beritawatch"), "run", "--quiet", "--config", str(config), *extra],
+                                env=env, stdout=subprocess.DEVNULL, stderr=err)
+        # wait4, not wait: the child's own resource usage (ru_maxrss in KiB on Linux)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"pass failed ({proc.returncode}): {err.read()[-2000:].decode(errors='replace')}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def passes_per_hour(config: pathlib.Path, env: dict[str, str], workers: int, rounds: int) -> tuple[float, float]:
@@ -100,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--file-only", action="store_true", help="only the DuckDB file (any install)")
     parser.add_argument("--min-delay", type=float, default=0.2,
                         help="the polite delay per host between requests, s (the shipped default is 1.0)")
+    parser.add_argument("--costs-only", action="store_true",
+                        help="only the cold and warm pass (time and peak RSS), not the passes per hour")
     args = parser.parse_args(argv)
     reason = None if args.file_only else lake_skip_reason()
     if reason:
@@ -114,14 +126,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         file_config = write_config(root / "file.toml", str(root / "w.duckdb"), None, urls, replica.routes,
                                    args.min_delay)
         figures.update(_pass_costs("file", file_config, env, len(urls)))
-        figures.update(_rates("file", file_config, env, (1,), args.rounds))
+        if not args.costs_only:
+            figures.update(_rates("file", file_config, env, (1,), args.rounds))
         figures["file: warehouse size, MB"] = (root / "w.duckdb").stat().st_size / 1e6
         if not args.file_only:
             with running_postgres() as postgres:
                 lake_config = write_config(root / "lake.toml", postgres.database("bench"),
                                            str(root / "lake-data") + "/", urls, replica.routes, args.min_delay)
                 figures.update(_pass_costs("lake", lake_config, env, len(urls)))
-                figures.update(_rates("lake", lake_config, env, (1, 2), args.rounds))
+                if not args.costs_only:
+                    figures.update(_rates("lake", lake_config, env, (1, 2), args.rounds))
                 figures["lake: Parquet data, MB"] = sum(
                     p.stat().st_size for p in (root / "lake-data").rglob("*") if p.is_file()) / 1e6
     print(f"bench.lake: {args.articles} articles, min_delay_s {args.min_delay:g}, duckdb {duckdb.__version__}, "
@@ -132,8 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _pass_costs(name: str, config: pathlib.Path, env: dict[str, str], count: int) -> dict[str, float]:
-    return {f"{name}: cold pass (all {count} new), s": run_pass(config, env),
-            f"{name}: warm pass (all unchanged), s": run_pass(config, env)}
+    cold, cold_rss = measured_pass(config, env)
+    warm, warm_rss = measured_pass(config, env)
+    return {f"{name}: cold pass (all {count} new), s": cold,
+            f"{name}: cold pass, peak RSS of the pass's process, MB": cold_rss,
+            f"{name}: warm pass (all unchanged), s": warm,
+            f"{name}: warm pass, peak RSS, MB": warm_rss}
 
 
 def _rates(name: str, config: pathlib.Path, env: dict[str, str], workers: Sequence[int],
