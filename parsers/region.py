@@ -10,6 +10,7 @@ exactly a set of script/style elements no parser query can see.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -79,6 +80,12 @@ def _inert(attrs: str) -> bool:
         if name == "type" and "json" in (m.group("value") or "").lower():
             return False
     return True
+
+
+# a portal's template repeats the same script tags on every page (~1 µs each to read, 10-20 per <head>):
+# answers for short attribute strings are remembered (bounded: no page can make the memo hold over ~0.3 MB)
+_MEMO_ATTRS = 300
+_inert_memo = functools.lru_cache(maxsize=1024)(_inert)
 
 
 # in a script, the first "<" that is a comment's start or an end tag "</script" (any ASCII case, then a space,
@@ -171,7 +178,8 @@ def scan_head(text: str) -> tuple[str, int] | None:
                 raw = _raw_end(text, end, name)
                 if raw is None:
                     return None
-                if name in ("script", "style") and _inert(attrs):
+                if name in ("script", "style") and (
+                        _inert_memo(attrs) if len(attrs) <= _MEMO_ATTRS else _inert(attrs)):
                     kept.append(text[last:lt])
                     last = raw[1]
                 end = raw[1]

@@ -15,7 +15,18 @@ from parsers import Article, noise, parse
 from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.region import _END_DELIMITERS, _TAG, _has_json_ld, _raw_end, find, scan_head, trim
+from parsers.region import (
+    _END_DELIMITERS,
+    _MEMO_ATTRS,
+    _TAG,
+    _has_json_ld,
+    _inert,
+    _inert_memo,
+    _raw_end,
+    find,
+    scan_head,
+    trim,
+)
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -241,6 +252,27 @@ def test_the_head_loses_only_its_inert_scripts_and_styles(head: bytes, dropped: 
         assert part.decode() not in text
     for part in kept:
         assert part.decode() in text
+
+
+def test_remembered_script_attributes_keep_their_own_answers() -> None:
+    # the same attributes in turn with others: each answer stays its own (a template's tags repeat on every page)
+    attributes = [' type="text/javascript" src="/a.js" defer', ' type="application/ld+json"', ' id="player"',
+                  "", " data-cfasync=false", " TYPE='Application/LD+JSON'", ' src="/b.js" class="x"']
+    for _ in range(3):
+        assert [_inert_memo(a) for a in attributes] == [_inert(a) for a in attributes]
+    assert [_inert(a) for a in attributes] == [True, False, False, True, True, False, False]
+
+
+@pytest.mark.parametrize(("attributes", "is_dropped"), [
+    (' src="/' + "a" * _MEMO_ATTRS + '.js" async', True), (' src="/' + "b" * _MEMO_ATTRS + '.js" id="p"', False),
+])
+def test_long_script_attributes_are_read_not_remembered(attributes: str, is_dropped: bool) -> None:
+    before = _inert_memo.cache_info().currsize
+    page = f"<html><head><script{attributes}>x()</script></head>" + _ARTICLE_BODY.decode()
+    scanned = scan_head(page)
+    assert scanned is not None
+    assert ("x()" not in scanned[0]) is is_dropped
+    assert _inert_memo.cache_info().currsize == before
 
 
 @pytest.mark.parametrize("head", [
