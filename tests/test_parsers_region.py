@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -16,9 +17,12 @@ from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_block
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.region import (
+    _ATTRS,
     _END_DELIMITERS,
     _MEMO_ATTRS,
     _TAG,
+    _VOID_NAMES,
+    _VOID_RUN,
     _has_json_ld,
     _inert,
     _inert_memo,
@@ -339,6 +343,22 @@ def test_a_raw_text_element_ends_where_the_tokenizer_ends_it(parts: list[str], n
     text = "".join(parts)
     at = data.draw(st.integers(0, len(text)))
     assert _raw_end(text, at, name) == _raw_end_by_steps(text, at, name)
+
+
+# the head's run of meta/link tags without the quicker form for ` name="value"` attributes
+_VOID_RUN_PLAIN = re.compile(rf"(?:[\t\n\f\r ]+|{_VOID_NAMES}{_ATTRS}[\t\n\f\r /]*+>)*")
+_HEAD_PIECES = st.sampled_from(["<meta", "<link", "<LINK", "<base", "</head", "<head", " ", "  ", "\n", "/", ">",
+                                "=", '"', "'", "name", "content", "og:title", "http-equiv", "a b", "<", "x>y",
+                                '="', '"=', ' name="a"', " content='b'", "=x", "\u017f"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_HEAD_PIECES, max_size=14))
+def test_the_meta_run_ends_where_the_plain_pattern_ends_it(parts: list[str]) -> None:
+    text = "".join(parts)
+    for at in range(len(text) + 1):
+        run, plain = _VOID_RUN.match(text, at), _VOID_RUN_PLAIN.match(text, at)
+        assert run is not None and plain is not None and run.end() == plain.end()
 
 
 @settings(max_examples=300, deadline=None)
