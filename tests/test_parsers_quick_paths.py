@@ -169,13 +169,24 @@ def _urljoin_definition(base: str, href: str | None) -> str | None:
 
 
 _URL_PIECES = st.sampled_from(["https://", "http://", "HTTP://", "ftp://", "a.co.id", "/", "//", ":", "80", ":x",
-                               "berita", "?", "#", ";", "[", "]", "\t", "\n", ".", "..", " ", "\u00e9", "@", ""])
+                               "berita", "?", "#", ";", "[", "]", "\t", "\n", ".", "..", " ", "\u00e9", "@", "",
+                               "page=2", "&", "=", "%20", "?page=3"])
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_URL_PIECES, max_size=7), st.lists(_URL_PIECES, max_size=7))
 def test_absolute_url_gives_what_urljoin_gives(base: list[str], href: list[str]) -> None:
     assert absolute_url("".join(base), "".join(href)) == _urljoin_definition("".join(base), "".join(href))
+
+
+@pytest.mark.parametrize("href", [
+    "https://www.tribunnews.com/nasional/2020/05/04/judul?page=2", "https://a.co.id?page=2", "http://a.co.id/?",
+    "https://a.co.id/x?a=b?c", "https://a.co.id/x?page=2#top", "https://a.co.id/x?a=1&b=%20 2",
+    "https://a.co.id:80/x?page=2", "https://a.co.id:x/x?page=2", "HTTPS://a.co.id/x?page=2", "http://a.co.id/x?;",
+])
+@pytest.mark.parametrize("base", ["https://www.tribunnews.com/nasional/2020/05/04/judul", "http://a.co.id/b?page=1"])
+def test_absolute_links_with_a_query_are_what_urljoin_gives(base: str, href: str) -> None:
+    assert absolute_url(base, href) == _urljoin_definition(base, href)
 
 
 @settings(max_examples=1000, deadline=None)

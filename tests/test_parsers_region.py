@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +16,21 @@ from parsers import Article, noise, parse
 from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
-from parsers.region import _END_DELIMITERS, _TAG, _has_json_ld, _raw_end, find, scan_head, trim
+from parsers.region import (
+    _ATTRS,
+    _END_DELIMITERS,
+    _MEMO_ATTRS,
+    _TAG,
+    _VOID_NAMES,
+    _VOID_RUN,
+    _has_json_ld,
+    _inert,
+    _inert_memo,
+    _raw_end,
+    find,
+    scan_head,
+    trim,
+)
 from parsers.registry import lookup
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -243,6 +258,27 @@ def test_the_head_loses_only_its_inert_scripts_and_styles(head: bytes, dropped: 
         assert part.decode() in text
 
 
+def test_remembered_script_attributes_keep_their_own_answers() -> None:
+    # the same attributes in turn with others: each answer stays its own (a template's tags repeat on every page)
+    attributes = [' type="text/javascript" src="/a.js" defer', ' type="application/ld+json"', ' id="player"',
+                  "", " data-cfasync=false", " TYPE='Application/LD+JSON'", ' src="/b.js" class="x"']
+    for _ in range(3):
+        assert [_inert_memo(a) for a in attributes] == [_inert(a) for a in attributes]
+    assert [_inert(a) for a in attributes] == [True, False, False, True, True, False, False]
+
+
+@pytest.mark.parametrize(("attributes", "is_dropped"), [
+    (' src="/' + "a" * _MEMO_ATTRS + '.js" async', True), (' src="/' + "b" * _MEMO_ATTRS + '.js" id="p"', False),
+])
+def test_long_script_attributes_are_read_not_remembered(attributes: str, is_dropped: bool) -> None:
+    before = _inert_memo.cache_info().currsize
+    page = f"<html><head><script{attributes}>x()</script></head>" + _ARTICLE_BODY.decode()
+    scanned = scan_head(page)
+    assert scanned is not None
+    assert ("x()" not in scanned[0]) is is_dropped
+    assert _inert_memo.cache_info().currsize == before
+
+
 @pytest.mark.parametrize("head", [
     b"<head>stray text</head>",  # text in <head> closes it: the body starts early
     b"<head><div>x</div></head>",  # so does an element the head cannot hold
@@ -307,6 +343,22 @@ def test_a_raw_text_element_ends_where_the_tokenizer_ends_it(parts: list[str], n
     text = "".join(parts)
     at = data.draw(st.integers(0, len(text)))
     assert _raw_end(text, at, name) == _raw_end_by_steps(text, at, name)
+
+
+# the head's run of meta/link tags without the quicker form for ` name="value"` attributes
+_VOID_RUN_PLAIN = re.compile(rf"(?:[\t\n\f\r ]+|{_VOID_NAMES}{_ATTRS}[\t\n\f\r /]*+>)*")
+_HEAD_PIECES = st.sampled_from(["<meta", "<link", "<LINK", "<base", "</head", "<head", " ", "  ", "\n", "/", ">",
+                                "=", '"', "'", "name", "content", "og:title", "http-equiv", "a b", "<", "x>y",
+                                '="', '"=', ' name="a"', " content='b'", "=x", "\u017f"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_HEAD_PIECES, max_size=14))
+def test_the_meta_run_ends_where_the_plain_pattern_ends_it(parts: list[str]) -> None:
+    text = "".join(parts)
+    for at in range(len(text) + 1):
+        run, plain = _VOID_RUN.match(text, at), _VOID_RUN_PLAIN.match(text, at)
+        assert run is not None and plain is not None and run.end() == plain.end()
 
 
 @settings(max_examples=300, deadline=None)
