@@ -73,6 +73,7 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates are part of the package: no stat of each one per page rendered
 )
 @functools.lru_cache(maxsize=256)
 def _css_name(value: object) -> str:
