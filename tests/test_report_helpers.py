@@ -61,8 +61,18 @@ def test_helpers_reading_the_file_write_what_the_report_alone_writes(warehouse: 
         return job(reader, *args)
 
     monkeypatch.setattr(report_pages._Reader, "job", counted)
-    reading = _report(warehouse, tmp_path / "reading", read_only=True)  # helpers open the file read-only
+    here: list[int] = []
+    render = report_pages.render_pages
+
+    def counted_here(pages_dir: pathlib.Path, pages: Any, lang: Any) -> list[str]:
+        here.append(len(pages))
+        return render(pages_dir, pages, lang)
+
+    with monkeypatch.context() as patch:  # (a function of this test cannot be handed to a helper)
+        patch.setattr(report_pages, "render_pages", counted_here)  # in this process only
+        reading = _report(warehouse, tmp_path / "reading", read_only=True)  # helpers open the file read-only
     assert jobs and set(jobs) == {"render_shared_batch"}
+    assert here == []  # every batch written by a helper: none left to this process
     jobs.clear()
     handed = _report(warehouse, tmp_path / "handed", read_only=False)  # a writer's connection: data handed over
     assert jobs and set(jobs) == {"render_pages"}

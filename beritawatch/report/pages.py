@@ -610,8 +610,8 @@ def render_shared_batch(path: str, pages_dir: pathlib.Path, articles: dict[str, 
     opened) has the report's process do the batch itself."""
     con = _HELPER_CONNECTIONS.get(path)
     if con is None:
-        con = duckdb.connect(path, read_only=True, config={"threads": 1, "memory_limit": REPORT_MEMORY_LIMIT,
-                                                           "enable_progress_bar": False})  # (no output)
+        con = duckdb.connect(path, read_only=True, config={"threads": 1, "memory_limit": REPORT_MEMORY_LIMIT})
+        con.execute("SET enable_progress_bar = false")  # a helper prints nothing, whatever the load
         _HELPER_CONNECTIONS[path] = con
     return render_pages(pages_dir, _batch_data(con, articles, versions, lang, batch), lang)
 
