@@ -5,6 +5,7 @@ import base64
 import collections
 import concurrent.futures
 import contextlib
+import copyreg
 import dataclasses
 import datetime as dt
 import functools
@@ -72,6 +73,7 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates are part of the package: no stat of each one per page rendered
 )
 @functools.lru_cache(maxsize=256)
 def _css_name(value: object) -> str:
@@ -270,6 +272,15 @@ class FullText:
 
 
 Fragments = dict[tuple[int, int], fragments.BodyDiff]  # stored body diffs by (old, new version id)
+
+
+def _body_diff_as_tuple(body: fragments.BodyDiff) -> tuple[type[fragments.BodyDiff], tuple[str | None, str, bool]]:
+    return fragments.BodyDiff, (body.title, body.html, body.whole)
+
+
+# Pickled as a plain tuple (as `Version`, `Edit`, `Event`): a year's first report sends ~45k to its helpers.
+# Registered here, not as a method in fragments.py: that file's text is part of the stored diffs' renderer key.
+copyreg.pickle(fragments.BodyDiff, _body_diff_as_tuple)
 
 
 def diff_pairs(versions: Sequence[Version], edits: Sequence[Edit]) -> list[tuple[int, Version, Version]]:
@@ -489,7 +500,7 @@ def write_article_pages(con: duckdb.DuckDBPyConnection, pages_dir: pathlib.Path,
     versions = sum(marks[key].versions for key, _ in todo)
     articles = {a.url: a for a in data.load_articles(con, [url for _, url in todo])}
     # Every version's row (no body) in one read: per batch, that read cost more than the rows.
-    reader = functools.partial(_batch_data, con, articles, data.load_version_rows(con, list(articles)), words.lang)
+    reader = _Reader(con, articles, data.load_version_rows(con, list(articles)), words.lang, _shared_file(con))
     for keys in _render_batches(reader, _batches(todo, marks), pages_dir, words.lang,
                                 parallel=versions >= PARALLEL_FROM):
         if isinstance(keys, _Meanwhile):
@@ -551,6 +562,60 @@ def _batch_data(con: duckdb.DuckDBPyConnection, articles: dict[str, Article], ve
             for key, url in batch if url in articles]
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Reader:
+    """Reads a batch's page data: here (`read`), or, when the warehouse is a file opened read-only
+    (`shared`), in the helper process that renders the batch (`job`): the report's own process then only
+    hands out each batch's articles and version rows, and the helpers read the rest (edits, events,
+    stored diffs, bodies) themselves, on the other cores, rather than having it pickled to them."""
+
+    con: duckdb.DuckDBPyConnection
+    articles: dict[str, Article]
+    versions: dict[str, list[Version]]
+    lang: Language
+    shared: str | None  # the warehouse file helper processes may open read-only (None: they may not)
+
+    def read(self, batch: Sequence[tuple[str, str]]) -> list[PageData]:
+        return _batch_data(self.con, self.articles, self.versions, self.lang, batch)
+
+    def job(self, batch: Sequence[tuple[str, str]], pages_dir: pathlib.Path) -> tuple[Callable[..., list[str]], tuple[
+            Any, ...]]:
+        """What a helper process is given to write the batch's pages."""
+        if self.shared is None:
+            return render_pages, (pages_dir, self.read(batch), self.lang)
+        urls = [url for _, url in batch]
+        return render_shared_batch, (self.shared, pages_dir, {u: self.articles[u] for u in urls if u in self.articles},
+                                     {u: self.versions[u] for u in urls if u in self.versions}, batch, self.lang)
+
+
+def _shared_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The warehouse's file when `con` opened it read-only (no writer can then change it meanwhile, and
+    other processes may open it read-only too); None for one opened to write, in memory, or not DuckDB's."""
+    try:
+        row = con.execute("""SELECT path, readonly, type FROM duckdb_databases()
+                             WHERE database_name = current_database()""").fetchone()
+    except duckdb.Error:
+        return None
+    return str(row[0]) if row and row[0] and row[1] is True and row[2] == "duckdb" else None
+
+
+_HELPER_CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}  # in a helper process: the warehouse, read-only
+
+
+def render_shared_batch(path: str, pages_dir: pathlib.Path, articles: dict[str, Article],
+                        versions: dict[str, list[Version]], batch: Sequence[tuple[str, str]], lang: Language,
+                        ) -> list[str]:
+    """In a helper process: read a batch's page data from the warehouse file `path` (read-only, one
+    connection per process) and write its pages; their keys. A `duckdb.Error` (the file cannot be
+    opened) has the report's process do the batch itself."""
+    con = _HELPER_CONNECTIONS.get(path)
+    if con is None:
+        con = duckdb.connect(path, read_only=True, config={"threads": 1, "memory_limit": REPORT_MEMORY_LIMIT})
+        con.execute("SET enable_progress_bar = false")  # a helper prints nothing, whatever the load
+        _HELPER_CONNECTIONS[path] = con
+    return render_pages(pages_dir, _batch_data(con, articles, versions, lang, batch), lang)
+
+
 def _bodies_needed(versions: Iterable[Sequence[Version]], pairs: Iterable[Sequence[tuple[int, int]]],
                    stored: Fragments) -> list[int]:
     """The versions whose bodies a batch's pages need: each article's first and last (their full texts)
@@ -568,9 +633,8 @@ def render_pages(pages_dir: pathlib.Path, pages: Sequence[PageData], lang: Langu
     return [key for key, *_ in pages]
 
 
-def _render_batches(read: Callable[[Sequence[tuple[str, str]]], list[PageData]],
-                    batches: Sequence[Sequence[tuple[str, str]]], pages_dir: pathlib.Path, lang: Language, *,
-                    parallel: bool) -> Iterator[list[str] | _Meanwhile]:
+def _render_batches(reader: _Reader, batches: Sequence[Sequence[tuple[str, str]]], pages_dir: pathlib.Path,
+                    lang: Language, *, parallel: bool) -> Iterator[list[str] | _Meanwhile]:
     """Each batch's data read here, its pages rendered here, or, for a large report (the first one,
     another language, a new version of the report), by helper processes on the other cores while
     the next batch is read. Yields the keys of each batch written, and `_Meanwhile` once: when the
@@ -581,23 +645,34 @@ def _render_batches(read: Callable[[Sequence[tuple[str, str]]], list[PageData]],
         context = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB's threads
         try:
             with concurrent.futures.ProcessPoolExecutor(helpers, mp_context=context) as pool:
-                pending: collections.deque[concurrent.futures.Future[list[str]]] = collections.deque()
+                pending: collections.deque[tuple[Sequence[tuple[str, str]], concurrent.futures.Future[list[str]]]]
+                pending = collections.deque()
                 for batch in batches:
-                    pending.append(pool.submit(render_pages, pages_dir, read(batch), lang))
+                    job, args = reader.job(batch, pages_dir)
+                    pending.append((batch, pool.submit(job, *args)))
                     if len(pending) > helpers:  # bounded: at most a batch per helper waits in memory
-                        yield pending.popleft().result()
+                        yield _written(reader, pages_dir, lang, *pending.popleft())
                         finished += 1
                 told = True
                 yield _Meanwhile(pool)
                 while pending:
-                    yield pending.popleft().result()
+                    yield _written(reader, pages_dir, lang, *pending.popleft())
                     finished += 1
         except (BrokenProcessPool, OSError):  # helpers could not start (e.g. a calling script without a main guard)
             pass
     for batch in batches[finished:]:
-        yield render_pages(pages_dir, read(batch), lang)
+        yield render_pages(pages_dir, reader.read(batch), lang)
     if not told:
         yield _Meanwhile(None)
+
+
+def _written(reader: _Reader, pages_dir: pathlib.Path, lang: Language, batch: Sequence[tuple[str, str]],
+             future: concurrent.futures.Future[list[str]]) -> list[str]:
+    """The keys of a batch a helper wrote; when it could not read the warehouse, the batch is done here."""
+    try:
+        return future.result()
+    except duckdb.Error:
+        return render_pages(pages_dir, reader.read(batch), lang)
 
 
 def _sources_digest() -> str:
