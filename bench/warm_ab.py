@@ -5,14 +5,14 @@
 
 Starts the replica (`bench.replica`) and runs a cold pass, then for each mode (validators on: all
 304; off: all unchanged 200s) one settling pass per tree (its validators, parse memos and config
-digest stored as that tree stores them) and `--rounds` rounds of: the fetch-only stage of
-what the next pass fetches (per-portal threads, as `bench.stages`), then one warm pass of each tree,
-the order alternating. Without `--prefect` a pass is `bench history`'s `run_pass` (the flow's task
-functions, no Prefect) with wall and CPU seconds per step; with it, `bench.passrun` runs the flow
+digest stored as that tree stores them) and `--rounds` rounds of: per tree, the fetch-only stage of
+what the next pass fetches with that tree's fetcher (per-portal threads, as `bench.stages`), then one
+warm pass of each tree, the order alternating. Without `--prefect` a pass is `bench history`'s `run_pass`
+(the flow's task functions, no Prefect) with wall and CPU seconds per step; with it, `bench.passrun` runs the flow
 against a local Prefect server (seconds per task, CPU of the whole flow). The ratio columns are the
 fetch-only stage over the pass, by wall time and by CPU seconds: on a shared machine the CPU ratio
 is the one that holds. A tree is a checkout of the project (`git archive COMMIT | tar -x -C DIR`);
-every pass runs in a fresh process with that tree's code, the fetch stage with this tree's.
+every pass and fetch stage runs in a fresh process with that tree's code.
 """
 from __future__ import annotations
 
@@ -129,12 +129,18 @@ class Runner:
         return {"wall": report["flow_s"], "cpu": report["flow_cpu_s"], "steps_cpu": {},
                 "steps": {**steps, "prefect": report["prefect_s"]}, "rss_mb": report["peak_rss_mb"]}
 
+    def fetch_stage(self, mode: str, number: int, name: str, tree: str) -> dict[str, Any]:
+        fetch = self.child(tree, "--fetch", str(self.config), str(self.articles))
+        print(f"{mode} #{number} fetch-only ({name}'s fetcher) {fetch['wall']:.2f} s, CPU {fetch['cpu']:.2f} s, "
+              f"{fetch['pages']} pages ({fetch['not_modified']} 304) | load {_load()}", flush=True)
+        self.rows.append({"mode": mode, "round": number, "kind": f"fetch-{name}", **fetch, "load": _load()})
+        return fetch
+
     def round(self, mode: str, number: int, trees: list[tuple[str, str]]) -> None:
-        fetch = self.child(str(ROOT), "--fetch", str(self.config), str(self.articles))
-        print(f"{mode} #{number} fetch-only {fetch['wall']:.2f} s, CPU {fetch['cpu']:.2f} s, {fetch['pages']} pages "
-              f"({fetch['not_modified']} 304) | load {_load()}", flush=True)
-        self.rows.append({"mode": mode, "round": number, "kind": "fetch", **fetch, "load": _load()})
+        # Each tree's pass is set against the fetch-only stage of its own fetcher (the code differs).
+        fetches = {name: self.fetch_stage(mode, number, name, tree) for name, tree in trees}
         for name, tree in trees if number % 2 == 0 else trees[::-1]:
+            fetch = fetches[name]
             run = self.prefect_pass(tree) if self.server else self.child(tree, "--pass", str(self.config))
             steps = " ".join(f"{k} {v:.2f}" + (f"/{run['steps_cpu'][k]:.2f}" if k in run["steps_cpu"] else "")
                              for k, v in run["steps"].items())

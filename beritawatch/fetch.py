@@ -11,6 +11,7 @@ import datetime as dt
 import email.utils
 import functools
 import re
+import ssl
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -46,6 +47,7 @@ BAD_ENCODING = "bad_encoding"  # a Content-Encoding we did not ask for, or a cor
 FETCH_ERROR = "fetch_error"  # anything unexpected: named, never raised
 
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to read at least 500 KiB; the rest is ignored
+DRAIN_MAX_BYTES = 64_000  # an unwanted body up to this long is read to keep its connection (`_drain`)
 ACCEPT_ENCODING = "gzip, deflate"  # only codings we can inflate with a bounded output
 _CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
 
@@ -227,6 +229,13 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - now)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One certificate store per process, shared by its clients (thread-safe): each client loaded
+    the CA bundle again, ~25 ms of CPU holding the GIL, per portal per pass."""
+    return httpx.create_ssl_context()
+
+
 class Fetcher:
     """An async HTTP client for one pass. Use as `async with Fetcher(settings) as fetcher:`."""
 
@@ -237,7 +246,7 @@ class Fetcher:
         self.settings = settings
         self._redirect_guard = redirect_guard
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
-        inner = transport or httpx.AsyncHTTPTransport(limits=limits)
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits, verify=_tls_context())
         self._client = httpx.AsyncClient(
             transport=RoutedTransport(settings.route, inner),
             timeout=httpx.Timeout(settings.timeout_s),
@@ -421,6 +430,7 @@ class Fetcher:
         limit = self.settings.max_bytes if limit is None else limit
         async with self._client.stream("GET", url, headers=headers) as response:
             if not _wants_body(response, accept, limit, robots):
+                await _drain(response)
                 return response, None
             return response, await _read_body(response, limit, robots)
 
@@ -518,6 +528,24 @@ def _wants_body(response: httpx.Response, accept: tuple[str, ...] | None, limit:
     if not robots and declared.isdigit() and int(declared) > limit:
         raise _Abort(TOO_LARGE, f"declared {int(declared):,} bytes, limit {limit:,}", status)
     return True
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read the rest of an answer whose body is not wanted (a 304, a redirect, an error page), so
+    its connection goes back to the pool: httpcore closes a connection whose answer was left
+    unread, and a warm pass of 304s then opened a new connection (and on https a new TLS session)
+    for every request. Only a short body is read; a longer one is left and its connection closed."""
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > DRAIN_MAX_BYTES:
+        return
+    received = 0
+    try:
+        async for raw in response.aiter_raw():
+            received += len(raw)
+            if received > DRAIN_MAX_BYTES:
+                return
+    except (httpx.RemoteProtocolError, httpx.ReadError):
+        return  # nothing of it was wanted: the connection is simply not reused
 
 
 async def _read_body(response: httpx.Response, limit: int, robots: bool) -> bytes:

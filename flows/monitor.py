@@ -185,8 +185,9 @@ PROGRESS_LISTENERS: list[ProgressListener] = []  # e.g. the CLI's live display (
 
 
 @task(name="check-portal", cache_policy=NO_CACHE, persist_result=False)
-def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
-    """Fetch and parse one portal's due articles (its own event loop and polite client)."""
+def check_portal(config: Config, due: list[DueArticle], allowed: AllowedHosts | None = None) -> list[CheckResult]:
+    """Fetch and parse one portal's due articles (its own event loop and polite client); redirects
+    stay on `allowed` (the pass computes it once for all portals; None: from `config`)."""
 
     logger = get_run_logger()
     portal = (due[0].portal or "?") if due else "?"
@@ -201,7 +202,7 @@ def check_portal(config: Config, due: list[DueArticle]) -> list[CheckResult]:
             logger.info("%s: %d/%d checked (%d%%), %d failed", portal, done, total, 100 * done // total, failed)
 
     async def run() -> list[CheckResult]:
-        async with _fetcher(config, _allowed(config)) as fetcher:
+        async with _fetcher(config, allowed if allowed is not None else _allowed(config)) as fetcher:
             # Raw pages are the bulk of a pass's memory: each is dropped or packed when checked.
             return await check_many(fetcher, due, progress=progress, slim_results=True)
 
@@ -350,7 +351,8 @@ def _run_pass(config: Config, database: Location, run_id: str, mode: str,
         by_portal[item.portal or "unknown"].append(item)
     logger.info("%d sources polled, %d new articles found; %d articles due across %d portals",
                 discovery["polled"], discovery["new_articles"], len(due), len(by_portal))
-    futures = [check_portal.submit(cfg, _whole(items)) for items in by_portal.values()]
+    allowed = _whole(_allowed(config))
+    futures = [check_portal.submit(cfg, _whole(items), allowed) for items in by_portal.values()]
     results = [result for future in futures for result in future.result()]
     trim()  # what the checks freed, before the store step needs its own
     summary = store_results(cfg, database, run_id, _whole(results))

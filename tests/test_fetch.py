@@ -5,10 +5,13 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import http.server
 import itertools
 import socket
+import threading
 import time
 import zlib
+from collections.abc import Iterator
 
 import pytest
 
@@ -313,3 +316,62 @@ def test_a_conditional_get_sends_both_validators(replica: Replica) -> None:
     get(replica, DETIK_URL, etag='"abc"', last_modified="Tue, 01 Dec 2026 01:00:00 GMT")
     sent = replica.requests_for(DETIK_URL)[-1].headers
     assert sent.get("If-None-Match") == '"abc"' and sent.get("If-Modified-Since") == "Tue, 01 Dec 2026 01:00:00 GMT"
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive: /same answers 304, /gone a short 404 page, /huge-error a 404 page
+    longer than the fetcher drains; the server counts the connections it accepted."""
+
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1  # type: ignore[attr-defined]
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
+        if self.path == "/same":
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            return
+        body = b"<p>tidak ada</p>" * (20_000 if self.path == "/huge-error" else 1)
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _counting_server() -> Iterator[http.server.ThreadingHTTPServer]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    server.connections = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_answers_without_a_wanted_body_keep_their_connection() -> None:
+    """304s and short error pages are read to their end, so the next request reuses the connection
+    (unread, httpcore closed it: a warm pass opened a connection, on https a TLS session, per 304)."""
+    with _counting_server() as server:
+        http_settings = HttpSettings(route={"portal.test": f"http://127.0.0.1:{server.server_port}"},
+                                     min_delay_s=0.0, timeout_s=3.0, retries=0, obey_robots=False)
+
+        async def run(paths: list[str]) -> list[FetchResult]:
+            async with Fetcher(http_settings) as fetcher:
+                return [await fetcher.get(f"https://portal.test{path}", etag='"v1"') for path in paths]
+
+        results = asyncio.run(run(["/same"] * 5 + ["/gone"] * 3))
+        assert [r.outcome for r in results] == [fetch.NOT_MODIFIED] * 5 + [fetch.HTTP_ERROR] * 3
+        assert server.connections == 1  # type: ignore[attr-defined]
+        huge = asyncio.run(run(["/huge-error", "/same"]))
+        assert [r.outcome for r in huge] == [fetch.HTTP_ERROR, fetch.NOT_MODIFIED]
+        assert server.connections == 3  # type: ignore[attr-defined]  # a body over the drain limit: not read, closed
