@@ -48,6 +48,7 @@ FETCH_ERROR = "fetch_error"  # anything unexpected: named, never raised
 
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to read at least 500 KiB; the rest is ignored
 DRAIN_MAX_BYTES = 64_000  # an unwanted body up to this long is read to keep its connection (`_drain`)
+DRAIN_MAX_S = 1.0  # ... and only this long: a slow error page must not turn its 404 into a timeout
 ACCEPT_ENCODING = "gzip, deflate"  # only codings we can inflate with a bounded output
 _CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.I)
 
@@ -534,17 +535,19 @@ async def _drain(response: httpx.Response) -> None:
     """Read the rest of an answer whose body is not wanted (a 304, a redirect, an error page), so
     its connection goes back to the pool: httpcore closes a connection whose answer was left
     unread, and a warm pass of 304s then opened a new connection (and on https a new TLS session)
-    for every request. Only a short body is read; a longer one is left and its connection closed."""
+    for every request. Only a short body, arriving quickly, is read; otherwise the connection is
+    closed, and the answer (its status) is what it would have been without the drain."""
     declared = response.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > DRAIN_MAX_BYTES:
         return
     received = 0
     try:
-        async for raw in response.aiter_raw():
-            received += len(raw)
-            if received > DRAIN_MAX_BYTES:
-                return
-    except (httpx.RemoteProtocolError, httpx.ReadError):
+        async with asyncio.timeout(DRAIN_MAX_S):
+            async for raw in response.aiter_raw():
+                received += len(raw)
+                if received > DRAIN_MAX_BYTES:
+                    return
+    except (TimeoutError, httpx.TransportError):
         return  # nothing of it was wanted: the connection is simply not reused
 
 

@@ -320,7 +320,8 @@ def test_a_conditional_get_sends_both_validators(replica: Replica) -> None:
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
     """HTTP/1.1 with keep-alive: /same answers 304, /gone a short 404 page, /huge-error a 404 page
-    longer than the fetcher drains; the server counts the connections it accepted."""
+    longer than the fetcher drains, /slow-error a short 404 page whose body comes after the client's
+    time limit; the server counts the connections it accepted."""
 
     protocol_version = "HTTP/1.1"
 
@@ -339,7 +340,11 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.path == "/slow-error":
+            self.wfile.flush()
+            time.sleep(3.5)
+        with contextlib.suppress(OSError):  # the client may have given up on the body
+            self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -375,3 +380,6 @@ def test_answers_without_a_wanted_body_keep_their_connection() -> None:
         huge = asyncio.run(run(["/huge-error", "/same"]))
         assert [r.outcome for r in huge] == [fetch.HTTP_ERROR, fetch.NOT_MODIFIED]
         assert server.connections == 3  # type: ignore[attr-defined]  # a body over the drain limit: not read, closed
+        # a body that does not come in time is not waited for: the answer stays a 404, not a timeout
+        slow = asyncio.run(run(["/slow-error"]))
+        assert [(r.outcome, r.status_code) for r in slow] == [(fetch.HTTP_ERROR, 404)]
