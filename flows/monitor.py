@@ -105,7 +105,7 @@ def prepare(config: Config, db_path: Location, run_id: str, portals: list[str] |
         con.close()
 
 
-REGISTRATION_CODE = (identity, sources, urls)  # the modules that decide what registering a config writes
+REGISTRATION_CODE = (identity, sources, store, urls)  # the modules that decide what registering writes (store.track)
 
 
 def registration_digest(config: Config) -> str:
