@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import pathlib
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bench.fallback_eval import f1
 from bench.parse_speed import MIRROR, RealPage, real_pages
-from parsers import Article, noise, parse
+from parsers import Article, noise, parse, region
 from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
@@ -23,6 +24,7 @@ from parsers.region import (
     _TAG,
     _VOID_NAMES,
     _VOID_RUN,
+    Haystack,
     _has_json_ld,
     _inert,
     _inert_memo,
@@ -465,3 +467,28 @@ def test_cleaning_gives_what_splitting_on_whitespace_gives_for_every_character()
     for text in (f"{c}{t}" for c in spaces for t in ("", "a b", " a", "a ")):
         assert clean(text) == _collapsed(text)
     assert clean("a  b") == "a b" and clean(" a b") == "a b" and clean("sudah bersih") == "sudah bersih"
+
+
+def test_the_c_library_search_is_there_on_linux() -> None:
+    if sys.platform.startswith("linux"):
+        assert region._MEMMEM is not None
+        assert Haystack("abc").find("c", 0) == 2 and Haystack("abc")._raw == b"abc"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), max_size=60),
+       st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), min_size=1, max_size=4), st.data())
+def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(text) + 3))
+    hi = data.draw(st.none() | st.integers(-3, len(text) + 3))
+    expected = text.find(needle, lo) if hi is None else text.find(needle, lo, hi)
+    assert Haystack(text).find(needle, lo, hi) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["ld+json", "l", "d", "+", "json", "x", "\u00e9", "\u2014"]), max_size=12).map("".join),
+       st.data())
+def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert Haystack(text).has_json_ld(lo, hi) == (text.find("ld+json", lo, hi) >= 0)
