@@ -261,10 +261,20 @@ def ld_names(value: Any) -> list[str]:
     return names
 
 
+# "http(s)://" and a lower-case host of letters, digits, dots and hyphens up to "/", "?", "#" or the end: the
+# netloc urlsplit finds there, and (no "@", ":", "[" or "%" in it) the hostname it gives (~2 µs a URL saved; a
+# parse asks for a host 3-10 times)
+_PLAIN_HOST = re.compile(r"https?://([a-z0-9.-]+)(?=[/?#]|\Z)")
+
+
 def host_of(url: str) -> str:
     """Lower-case host of a URL, '' when it has none or is malformed."""
+    url = url.strip()
+    plain = _PLAIN_HOST.match(url)
+    if plain is not None:
+        return plain.group(1).rstrip(".")
     try:
-        return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+        return (urllib.parse.urlsplit(url).hostname or "").lower().rstrip(".")
     except ValueError:
         return ""
 

@@ -109,8 +109,11 @@ def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
         stop = _SCRIPT_STOP.search(text, at)
         if stop is None or stop.group().startswith("<!"):
             return None
-        tag = _TAG.match(text, stop.start())
-        return (stop.start(), tag.end()) if tag is not None else None
+        lt = stop.start()
+        if text.startswith("</script>", lt):  # the usual end tag: what _TAG reads there, without reading it
+            return lt, lt + 9
+        tag = _TAG.match(text, lt)
+        return (lt, tag.end()) if tag is not None else None
     lt = text.find("<", at)
     while lt >= 0:
         mark = text[lt + 1:lt + 2]  # most "<" in a script are comparisons or markup in strings

@@ -23,6 +23,7 @@ from parsers.common import (
     _home_or_section_above,
     absolute_url,
     extract_blocks,
+    host_of,
     is_home_url,
     noise_query,
     points_up,
@@ -187,6 +188,32 @@ def test_absolute_url_gives_what_urljoin_gives(base: list[str], href: list[str])
 @pytest.mark.parametrize("base", ["https://www.tribunnews.com/nasional/2020/05/04/judul", "http://a.co.id/b?page=1"])
 def test_absolute_links_with_a_query_are_what_urljoin_gives(base: str, href: str) -> None:
     assert absolute_url(base, href) == _urljoin_definition(base, href)
+
+
+def _host_definition(url: str) -> str:
+    try:
+        return (urllib.parse.urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+_HOST_PIECES = st.sampled_from(["https://", "http://", "HTTP://", "http:/", "ftp://", " ", "\t", "\x01", "a", "A",
+                                "co.id", ".", "-", "0", "/", "?", "#", ":", ":80", "@", "[", "]", "%", "\u00e9",
+                                "\u212a", "x", "\n"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_HOST_PIECES, max_size=8))
+def test_the_plain_host_shortcut_gives_what_urlsplit_gives(pieces: list[str]) -> None:
+    url = "".join(pieces)
+    assert host_of(url) == _host_definition(url)
+
+
+@pytest.mark.parametrize("url", ["https://www.tribunnews.com/x?page=2", "https://news.detik.com", "http://a.b.",
+                                 "https://...", "https://a.com\t/x", "https://a.com:443/x", "https://A.com/x",
+                                 " https://kaltim.tribunnews.com#top ", "https://u@a.com/", "https://a.com\n"])
+def test_plain_hosts_are_what_urlsplit_gives(url: str) -> None:
+    assert host_of(url) == _host_definition(url)
 
 
 @settings(max_examples=1000, deadline=None)
