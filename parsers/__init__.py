@@ -5,7 +5,7 @@ import dataclasses
 
 from parsers.article import Article, ParseError, merge_pages
 from parsers.common import Page, ends_in_login_prompt, host_of
-from parsers.decode import to_text
+from parsers.decode import text_and_ascii
 from parsers.region import trim
 from parsers.registry import Site, lookup
 
@@ -42,13 +42,13 @@ class Cut:
 
 def cut(html: str | bytes, url: str) -> Cut:
     """Decode a page and cut it down for the fast path (ParseError as `parse`)."""
-    text = to_text(html)
+    text, ascii_bytes = text_and_ascii(html)
     url = url.strip() if isinstance(url, str) else ""
     if not host_of(url) and url.startswith(("http:", "https:")):
         url = ""  # malformed (an unterminated IPv6 host...): fall back to the page's own canonical URL
     domain, site = lookup(url)
     try:
-        return Cut(text, url, domain, site, trim(text, site.regions))
+        return Cut(text, url, domain, site, trim(text, site.regions, ascii_bytes))
     except ParseError:
         raise
     except Exception as exc:  # the contract: nothing but ParseError ever escapes parse()

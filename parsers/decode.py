@@ -50,28 +50,33 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_bytes(data: bytes) -> str:
     """Decode a page: BOM first, then UTF-8 when the bytes really are UTF-8, then the declared charset."""
+    return _decode_bytes(data)[0]
+
+
+def _decode_bytes(data: bytes) -> tuple[str, bool]:
+    """`decode_bytes(data)`, and whether that is all of `data` read as UTF-8."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, "replace")
+            return data[len(bom):].decode(codec, "replace"), False
     declared = declared_charset(data)
     if declared and declared not in ("utf-8", "cp1252") and not declared.startswith("utf-"):
         try:
-            return data.decode(declared)
+            return data.decode(declared), False
         except (UnicodeDecodeError, LookupError):
             pass
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3:  # cut off in the middle of the last character
-            return data[: exc.start].decode("utf-8", "replace")
+            return data[: exc.start].decode("utf-8", "replace"), False
     # Mostly UTF-8 with a few stray bytes stays UTF-8; otherwise trust the legacy charset.
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd")
     good = len(_NON_ASCII.findall(text)) - bad
     if good > 4 * bad:
-        return text
+        return text, False
     fallback = declared if declared and not declared.startswith("utf-") else "cp1252"
-    return data.decode(fallback, "replace")
+    return data.decode(fallback, "replace"), False
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -148,6 +153,14 @@ def defuse(text: str) -> str:
 
 def to_text(html: str | bytes | bytearray | memoryview) -> str:
     """Readable, parser-safe HTML text, or ParseError for input that is not a page at all."""
+    return text_and_ascii(html)[0]
+
+
+def text_and_ascii(html: str | bytes | bytearray | memoryview) -> tuple[str, bytes | None]:
+    """`to_text(html)`, and the input bytes when they are that text in ASCII (one byte a character: most pages),
+    else None (the fast path's marker search reads bytes; these spare it an encoding of the whole page)."""
+    data = None
+    as_utf8 = False
     if isinstance(html, str):
         text = html
     elif isinstance(html, (bytes, bytearray, memoryview)):
@@ -156,7 +169,7 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
             raise ParseError("empty document")
         if _looks_binary(data):
             raise ParseError("binary data, not HTML")
-        text = decode_bytes(data)
+        text, as_utf8 = _decode_bytes(data)
     else:
         raise ParseError(f"expected str or bytes, got {type(html).__name__}")
     if not text or text.isspace():
@@ -172,5 +185,6 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
             text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates from a bad str
             text = text.encode("utf-8", "replace").decode("utf-8")
-    return text
+    # (an ASCII text read as UTF-8 is its bytes; a replaced NUL made the text non-ASCII)
+    return text, data if as_utf8 and text.isascii() else None
 

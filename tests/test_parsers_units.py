@@ -7,11 +7,13 @@ import json
 import pathlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers import Article, ParseError, merge_pages, parse
 from parsers.common import Page
 from parsers.dates import parse_any, parse_iso, parse_text
-from parsers.decode import decode_bytes, to_text
+from parsers.decode import decode_bytes, text_and_ascii, to_text
 from parsers.portals import PACKS
 from parsers.registry import SITES, lookup
 
@@ -92,6 +94,31 @@ def test_to_text_refuses_what_is_not_a_page() -> None:
         with pytest.raises(ParseError):
             to_text(bad)
     assert to_text("<p>ok</p>") == "<p>ok</p>"
+
+
+@pytest.mark.parametrize("html", [
+    b"<p>ok</p>", "<p>ok</p>", bytearray(b"<p>ok</p>"), "<p>caf\u00e9</p>".encode(), b"\xef\xbb\xbf<p>ok</p>",
+    b"<p>" + b"a" * 300 + b"\x00</p>", b'<meta charset="cp500"><p>' + b"ok " * 100 + b"</p>",
+    b'<meta charset="utf-7"><p>+AGE-</p>', b"<p>caf\xe9</p>", b"<p>ok</p>\xe2\x80",
+])
+def test_the_ascii_bytes_given_with_a_text_are_that_text(html: str | bytes | bytearray) -> None:
+    text, ascii_bytes = text_and_ascii(html)
+    assert text == to_text(html)
+    assert ascii_bytes is None or ascii_bytes == text.encode("ascii")
+    assert (ascii_bytes is not None) == (html in (b"<p>ok</p>", b'<meta charset="utf-7"><p>+AGE-</p>'))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([b"<p>", b"ok ", b"\x00", b"\xe9", b"\xc3\xa9", b"\xef\xbb\xbf", b" ", b"~{",
+                                 b'<meta charset="cp500">', b'<meta charset="cp1252">', b"\x1b$B"]),
+                min_size=1, max_size=12))
+def test_ascii_bytes_are_only_ever_the_text_itself(pieces: list[bytes]) -> None:
+    html = b"".join(pieces) * 20
+    try:
+        text, ascii_bytes = text_and_ascii(html)
+    except ParseError:
+        return
+    assert ascii_bytes is None or (ascii_bytes == text.encode("ascii") and ascii_bytes is html)
 
 
 def _article(body: tuple[str, ...], **kw: object) -> Article:
