@@ -15,7 +15,6 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
-_SPACE = "\t\n\f\r "
 # A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
 # the tokenizer never gives characters back either). A tag with no closing ">" does not match.
 _ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
@@ -33,6 +32,9 @@ _QUOTED_ATTRS = r'(?: [A-Za-z0-9:_-]++="[^"]*+")*+'
 _VOID_NAMES = (r"<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
                r"|/[hH][eE][aA][dD])(?=[\t\n\f\r />])")
 _VOID_RUN = re.compile(rf"(?:[\t\n\f\r ]+|{_VOID_NAMES}{_QUOTED_ATTRS}{_ATTRS}[\t\n\f\r /]*+>)*")
+# the run, then the tag after it when there is one (the next step of the head's walk in one C-level match: the
+# optional group never fails, so the run is never given back)
+_HEAD_STEP = re.compile(rf"{_VOID_RUN.pattern}(?P<tag>{_TAG.pattern})?")
 _ATTR = re.compile(
     r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
     r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
@@ -40,7 +42,6 @@ _END_DELIMITERS = frozenset("\t\n\f\r />")  # after "</script": an end tag; anyt
 _HEAD_VOID = frozenset({"meta", "link", "base", "basefont", "bgsound"})
 _RAW = frozenset({"script", "style", "title", "noscript"})  # text up to their end tag (noscript: scripting on)
 _HEAD_TAGS = _HEAD_VOID | _RAW | {"html", "head", "/head", "body"}
-_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
 # attributes no parser query looks at: a script or style carrying only these is invisible to the parsers
 # (an id, class, itemprop, style... could be matched by an attribute selector such as [id^='player'])
 _INERT_ATTRS = frozenset({"type", "src", "async", "defer", "crossorigin", "nonce", "charset", "integrity",
@@ -145,18 +146,6 @@ def _declaration_end(text: str, lt: int) -> int | None:
     return None
 
 
-def _head_tag(text: str, lt: int) -> tuple[str, int, str] | None:
-    """(name, "/head" for its end tag; where the tag ends; its attributes) of the tag at `lt` when a
-    <head> may hold it (or it is <body>), else None. The name is read first: a huge tag of another
-    kind costs nothing."""
-    named = _TAG_NAME.match(text, lt)
-    name = (named.group(1) + named.group(2).lower()) if named else ""
-    if name not in _HEAD_TAGS:
-        return None
-    tag = _TAG.match(text, lt)
-    return (name, tag.end(), tag.group("attrs")) if tag else None
-
-
 def scan_head(text: str) -> tuple[str, int] | None:
     """(the text before <body> without its inert scripts and styles, the index just past the <body> tag).
 
@@ -167,18 +156,20 @@ def scan_head(text: str) -> tuple[str, int] | None:
     kept: list[str] = []
     last = at = 0
     while True:
-        run = _VOID_RUN.match(text, at)  # always matches (maybe nothing)
-        at = run.end() if run else at
-        lt = text.find("<", at)
-        if lt < 0 or (lt != at and text[at:lt].strip(_SPACE)):  # (the run took the whitespace: lt == at)
-            return None
-        if text.startswith("<!", lt):
+        step = _HEAD_STEP.match(text, at)  # always matches (maybe nothing)
+        if step is None or step.group("tag") is None:
+            # no tag after the run (which took the whitespace): a comment or doctype, else text or a "<" that
+            # opens no tag
+            lt = step.end() if step is not None else at
+            if not text.startswith("<!", lt):
+                return None
             end = _declaration_end(text, lt)
         else:
-            tag = _head_tag(text, lt)
-            if tag is None:
+            lt = step.start("tag")
+            name = step.group("end") + step.group("name").lower()
+            if name not in _HEAD_TAGS:
                 return None
-            name, end, attrs = tag
+            end, attrs = step.end(), step.group("attrs")
             if name == "body":
                 kept.append(text[last:end])
                 return "".join(kept), end

@@ -20,11 +20,14 @@ from parsers.portals import BY_NAME
 from parsers.region import (
     _ATTRS,
     _END_DELIMITERS,
+    _HEAD_TAGS,
     _MEMO_ATTRS,
+    _RAW,
     _TAG,
     _VOID_NAMES,
     _VOID_RUN,
     Haystack,
+    _declaration_end,
     _has_json_ld,
     _inert,
     _inert_memo,
@@ -492,3 +495,57 @@ def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.D
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     assert Haystack(text).has_json_ld(lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+
+
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
+
+
+def _scan_head_by_steps(text: str) -> tuple[str, int] | None:
+    """The head's walk one piece at a time: the meta/link run, the next "<", its name, then the whole tag."""
+    kept: list[str] = []
+    last = at = 0
+    while True:
+        run = _VOID_RUN.match(text, at)
+        at = run.end() if run else at
+        lt = text.find("<", at)
+        if lt < 0 or (lt != at and text[at:lt].strip("\t\n\f\r ")):
+            return None
+        if text.startswith("<!", lt):
+            end = _declaration_end(text, lt)
+        else:
+            named = _TAG_NAME.match(text, lt)
+            name = (named.group(1) + named.group(2).lower()) if named else ""
+            tag = _TAG.match(text, lt) if name in _HEAD_TAGS else None
+            if tag is None:
+                return None
+            end, attrs = tag.end(), tag.group("attrs")
+            if name == "body":
+                kept.append(text[last:end])
+                return "".join(kept), end
+            if name in _RAW:
+                raw = _raw_end(text, end, name)
+                if raw is None:
+                    return None
+                if name in ("script", "style") and _inert(attrs):
+                    kept.append(text[last:lt])
+                    last = raw[1]
+                end = raw[1]
+        if end is None:
+            return None
+        at = end
+
+
+_WALK_PIECES = st.sampled_from([
+    "<head>", "<HEAD >", "</head>", "<html lang=id>", "<body>", "<BODY class=x>", "<meta charset=utf-8>",
+    '<meta name="a" content="b">', "<link rel=canonical href=/x>", "<base href=/>", "<title>t</title>",
+    "<script src=/a.js></script>", '<script type="application/ld+json">{}</script>', "<script id=p>x</script>",
+    "<style>p{}</style>", "<noscript><p>n</p></noscript>", "<!-- c -->", "<!DOCTYPE html>", "<!-->", "<div>",
+    "</p>", "text", " ", "\n", "<", ">", "<meta", "<script>", "</script>", "<!--", '"', "=", "/", "<SCRIPT>",
+    "</SCRIPT >", "<scripty>", "<x-head>", "<bodyx>", "<meta name=a content='>'>"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_WALK_PIECES, max_size=12))
+def test_the_head_walk_in_one_match_a_step_is_the_walk_piece_by_piece(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert scan_head(text) == _scan_head_by_steps(text)
