@@ -141,6 +141,31 @@ def test_the_shared_css_engine_answers_as_the_documents_own(path: object) -> Non
         assert [n.mem_id for n in select(body, query)] == [n.mem_id for n in body.css(query)]
 
 
+_TAG_QUERIES = ("time", "title", "article", "amp-story", "h1", "video", "audio", "p", "html", "head", "body", "meta",
+                "svg", "template", "x-y", "table", "tr", "noscript")
+_TAG_PIECES = st.sampled_from(["<time>", "</time>", "<TIME>", "<svg>", "</svg>", "<math>", "<mi>", "<template>",
+                               "</template>", "<table>", "<tr>", "<amp-story>", "<AMP-Story>", "<article>", "<h1>",
+                               "<title>", "</title>", "<head>", "<body>", "<noscript>", "</noscript>", "<p>", "x",
+                               "<!-- <time> -->", "<x-y>", "<video>", "<foreignObject>", "</foreignObject>", "<html>"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_TAG_PIECES, max_size=14), st.booleans())
+def test_a_tag_name_over_a_document_answers_as_the_css_engine(pieces: list[str], scripting: bool) -> None:
+    doc = LexborHTMLParser("".join(pieces), scripting=scripting)
+    for query in _TAG_QUERIES:
+        assert [n.mem_id for n in select(doc, query)] == [n.mem_id for n in doc.css(query)]
+        first, own = select_first(doc, query), doc.css_first(query)
+        assert (first.mem_id if first else None) == (own.mem_id if own else None)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_tag_name_queries_on_the_golden_pages_answer_as_the_css_engine(path: pathlib.Path) -> None:
+    doc = LexborHTMLParser(path.read_text(encoding="utf-8", errors="replace"), scripting=True)
+    for query in _TAG_QUERIES:
+        assert [n.mem_id for n in select(doc, query)] == [n.mem_id for n in doc.css(query)]
+
+
 def test_parses_in_threads_equal_parses_in_one_thread() -> None:
     pages = [(path.read_bytes(), _fetched_url(path)) for path in FIXTURES]
     expected = [parse(html, url) for html, url in pages]
