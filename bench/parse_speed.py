@@ -6,6 +6,8 @@
                                                         # benchmark's 158 KB synthetic pages vs trafilatura
     .venv/bin/python bench/parse_speed.py --real [--mirror DIR]   # real Republika/Tempo pages listed in
                                                         # bench/parse_real_manifest.json, read from a mirror
+    .venv/bin/python bench/parse_speed.py --mutations   # the fast path against a whole-page parse on the
+                                                        # synthetic pages with parser-visible markup inserted
 
 Not a test: it prints numbers. The real pages in ../shared/corpus/real are used when present.
 """
@@ -137,6 +139,52 @@ def portals_main(per_portal: int, repeat: int) -> int:
     return 0
 
 
+# markup a portal parser reads wherever it sits (a body container, a byline, page links, JSON-LD, a title), as
+# another template or a widget could carry it outside the article region
+_INSERTS = (
+    '<div class="txt-article"><p>Sisipan di luar wilayah.</p></div>', '<div id="penulis"><a>Orang Lain</a></div>',
+    '<div id="editor"><a>Penyunting Lain</a></div>', '<h1 id="arttitle">Judul kedua</h1>',
+    '<div class="detail__body-text"><p>Teks lain.</p></div>', '<h1 class="detail__title">Judul lain</h1>',
+    '<div class="paging"><a href="?page=2">2</a></div>', '<div class="pagination"><a href="?page=3">3</a></div>',
+    '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Lain","author":{"name":"X"}}</script>',
+    '<span class="reporter"><a>Reporter Lain</a></span>', '<time datetime="2021-01-01T00:00:00+07:00">1 Jan</time>',
+    '<input type="password">',
+)
+
+
+def mutations_main(per_portal: int, rounds: int) -> int:
+    """How often the fast path differs from a whole-page parse once markup the parsers read sits outside the
+    region (one insert at a random tag boundary of a synthetic page, `rounds` per page). Prints, tests nothing:
+    the region markers are template knowledge, and this shows where it stops."""
+    import random
+
+    from parsers import cut, parse_cut
+
+    rng = random.Random(16)
+    print(f"synthetic pages with one parser-visible insert at a random tag boundary ({rounds} per page)")
+    for name, pages in _portal_pages(per_portal).items():
+        fast = differ = 0
+        fields: dict[str, int] = {}
+        for url, html in pages:
+            text = html.decode("utf-8")
+            for _ in range(rounds):
+                at = text.find("<", rng.randrange(len(text)))
+                varied = text[:at] + rng.choice(_INSERTS) + text[at:] if at >= 0 else text
+                article, alone = parse_cut(cut(varied, url))
+                if not alone:
+                    continue
+                fast += 1
+                whole = _whole_page(varied.encode("utf-8"), url)
+                if article != whole:
+                    differ += 1
+                    for field in dataclasses.fields(article):
+                        if getattr(article, field.name) != getattr(whole, field.name):
+                            fields[field.name] = fields.get(field.name, 0) + 1
+        print(f"  {name:11s} fast path on {fast}/{len(pages) * rounds}, differs from a whole-page parse on {differ}"
+              + (f" ({', '.join(f'{k} {v}' for k, v in sorted(fields.items()))})" if fields else ""))
+    return 0
+
+
 @dataclasses.dataclass(frozen=True)
 class RealPage:
     """A real page named in the manifest, read from its repository's mirror."""
@@ -217,7 +265,10 @@ def main() -> int:
     ap.add_argument("--per-portal", type=int, default=25, help="synthetic pages per portal (with --portals)")
     ap.add_argument("--real", action="store_true", help="real pages of bench/parse_real_manifest.json")
     ap.add_argument("--mirror", type=pathlib.Path, default=MIRROR, help="where <owner>+<name>/repo mirrors sit")
+    ap.add_argument("--mutations", action="store_true", help="fast path vs whole page with markup inserted outside")
     args = ap.parse_args()
+    if args.mutations:
+        return mutations_main(args.per_portal, 8)
     if args.portals:
         return portals_main(args.per_portal, max(3, args.repeat // 5))
     if args.real:
