@@ -205,6 +205,18 @@ def _dom_body(page: Page) -> tuple[list[str], list[Block]]:
     return paragraphs, extract_blocks(container, noise.SELECTORS)
 
 
+def container_body(containers: Sequence[LexborNode], title: str,
+                   skip: Sequence[str] = ()) -> tuple[list[str], str | None]:
+    """Body paragraphs and trailing desk credit of the containers a portal parser picked, cleaned the generic
+    way (noise elements and `skip` left out, boilerplate lines and teasers dropped, a repeated headline too)."""
+    skip = (*noise.SELECTORS, *NOISE, *skip)
+    blocks = _lines([block for container in containers for block in extract_blocks(container, skip)])
+    paragraphs, _ = clean_blocks(blocks)
+    if paragraphs and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]
+    return clean_lines(paragraphs)
+
+
 def _extract(text: str, url: str) -> list[str]:
     """Paragraphs found by trafilatura, or [] when it finds none or fails."""
     try:

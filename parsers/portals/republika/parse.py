@@ -9,6 +9,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.media import declares_article
+from parsers.portals.republika import older
 from parsers.query import select
 from parsers.region import Region
 
@@ -52,7 +53,11 @@ def _byline(page: Page) -> tuple[list[str], list[str]]:
 
 
 def _older(page: Page) -> Article:
-    """A 2016-17 page: body and title the generic way, its date line and "Red:" editor line read here."""
+    """A 2016-17 page: read by its template's selectors (see `older`); a page of none of them the generic
+    way, its date line and "Red:" editor line read here."""
+    known = older.parse(page)
+    if known is not None:
+        return known
     article = generic.parse(page)
     published = article.published or parse_text(page.first_text(OLDER_DATE))
     line = _BYLINE.search(page.first_text(OLDER_EDITOR))
