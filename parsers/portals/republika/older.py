@@ -14,26 +14,27 @@ from selectolax.lexbor import LexborNode
 
 from parsers import generic
 from parsers.article import Article
-from parsers.common import Page, non_article_reason, split_people
+from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
-from parsers.query import select_first
+from parsers.query import select
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Template:
-    """Where one older template keeps its article (CSS selectors; `body` tells the template)."""
+    """Where one older template keeps its article (one CSS selector each; `body` tells the template)."""
 
     body: str
-    title: tuple[str, ...]
-    date: tuple[str, ...]
+    title: str | None
+    date: str
 
 
-NEWS_2016 = Template("div.content-detail", (".jdl-detail h2",), ("div.date-detail",))
-PICTURE_2016 = Template("div.teaser-pic", (), ("div.date-pic",))  # "In Picture: ..." in .jdl-pic: og:title is cleaner
-IHRAM_2017 = Template("div.teaser.global-detail", ("div.h5.global-detail",), ("div.date-detail",))
+NEWS_2016 = Template("div.content-detail", ".jdl-detail h2", "div.date-detail")
+PICTURE_2016 = Template("div.teaser-pic", None, "div.date-pic")  # "In Picture: ..." in .jdl-pic: og:title is cleaner
+IHRAM_2017 = Template("div.teaser.global-detail", "div.h5.global-detail", "div.date-detail")
 TEMPLATES = (NEWS_2016, PICTURE_2016, IHRAM_2017)
-ANY_BODY = ", ".join(t.body for t in TEMPLATES)  # one query finds whichever the page has
-EDITOR = ("div.red",)
+EDITOR = "div.red"
+# every selector in one query: one walk of the page instead of one per selector
+_ALL = ", ".join(dict.fromkeys(s for t in TEMPLATES for s in (t.body, t.title, t.date) if s)) + ", " + EDITOR
 NOISE = ("div.red", ".caption", ".cap-foto")  # the photo pages' editor table sits inside the story
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*(Republika\s*(Online)?|ihram\.co\.id)\s*$", re.I)
 # "Rep: A/ Red: B", "Red: B", "Redaktur : B  Sumber : kemenag.go.id" (either part may be missing)
@@ -41,19 +42,21 @@ _PEOPLE = re.compile(r"(?:Rep(?:orter)?\s*:\s*(?P<rep>.*?))?\s*/?\s*Red(?:aktur)
                      r"(?:\s+Sumber\s*:.*)?$", re.I | re.S)
 
 
-def _template(page: Page) -> tuple[Template, LexborNode] | None:
-    node = select_first(page.doc, ANY_BODY)
-    if node is None:
-        return None
-    for template in TEMPLATES:
-        if node.css_matches(template.body):
-            return template, node
-    return None
+def _first_text(nodes: list[LexborNode], selector: str | None) -> str:
+    """Cleaned text of the first of `nodes` matching `selector` that has any (as Page.first_text)."""
+    if selector is None:
+        return ""
+    for node in nodes:
+        if node.css_matches(selector):
+            text = clean(node.text(deep=True))
+            if text:
+                return text
+    return ""
 
 
-def _people(page: Page) -> tuple[list[str], list[str]]:
+def _people(line: str) -> tuple[list[str], list[str]]:
     """(reporters, editors) from the `div.red` line."""
-    m = _PEOPLE.search(page.first_text(EDITOR))
+    m = _PEOPLE.search(line)
     if m is None:
         return [], []
     return split_people(m.group("rep") or ""), split_people(m.group("red"))
@@ -61,14 +64,15 @@ def _people(page: Page) -> tuple[list[str], list[str]]:
 
 def parse(page: Page) -> Article | None:
     """The article of a page of one of the older templates, or None when the page has none of them."""
-    found = _template(page)
+    nodes = select(page.doc, _ALL)
+    found = next(((t, n) for n in nodes for t in TEMPLATES if n.css_matches(t.body)), None)
     if found is None:
         return None
     template, container = found
-    title = page.title(template.title, TITLE_SUFFIX)
+    title = _first_text(nodes, template.title) or page.title((), TITLE_SUFFIX)
     body, desk = generic.container_body((container,), title, NOISE)
-    authors, editors = _people(page)
-    published = page.meta_date(*generic.DATE_META) or parse_text(page.first_text(template.date))
+    authors, editors = _people(_first_text(nodes, EDITOR))
+    published = page.meta_date(*generic.DATE_META) or parse_text(_first_text(nodes, template.date))
     return Article(
         url=page.canonical(),
         portal="republika",
