@@ -152,7 +152,10 @@ def _main_container(page: Page) -> LexborNode | None:
     for text_node in body.traverse(include_text=True) if body is not None else ():
         if text_node.tag != "-text":
             continue
-        size = len(clean(text_node.text_content))
+        raw = text_node.text_content
+        if raw is None or len(raw) < MIN_TEXT_RUN:  # (cleaning never lengthens a text)
+            continue
+        size = len(clean(raw))
         if size < MIN_TEXT_RUN:
             continue
         block = _block_of(text_node)
@@ -214,16 +217,17 @@ def clean_lines(texts: Iterable[str], passed: frozenset[str] = frozenset()) -> t
     return paragraphs, desk
 
 
-def _dom_body(page: Page) -> tuple[list[str], list[Block]]:
-    """Paragraphs of the main container (noise removed) and all its raw blocks (for bylines)."""
+def _dom_body(page: Page) -> tuple[list[str], list[str], list[Block]]:
+    """Paragraphs of the main container (noise removed), the texts of the blocks that passed the line
+    patterns, and all the container's raw blocks (for bylines)."""
     container = _main_container(page)
     if container is None:
-        return [], []
+        return [], [], []
     raw = extract_blocks(container, (*noise.SELECTORS, *NOISE))
     lead = _lead_before(container)
     blocks = _lines([Block(lead, 0.0), *raw] if lead else raw)
     paragraphs, _ = clean_blocks(blocks)
-    return paragraphs, extract_blocks(container, noise.SELECTORS)
+    return paragraphs, [b.text for b in blocks], extract_blocks(container, noise.SELECTORS)
 
 
 def container_body(containers: Sequence[LexborNode], title: str,
@@ -262,18 +266,19 @@ def _tokens(paragraphs: Sequence[str]) -> int:
 
 def _body(page: Page, title: str) -> tuple[list[str], str | None, list[Block]]:
     """Body paragraphs, trailing desk credit, and the container's raw blocks."""
-    dom, raw = _dom_body(page)
+    dom, dom_lines, raw = _dom_body(page)
     ld_text = page.ld_article.get("articleBody")
     ld = [clean(p) for p in ld_text.split("\n") if clean(p)] if isinstance(ld_text, str) else []
+    passed: frozenset[str] = frozenset()
     if sum(map(len, dom)) >= MIN_BODY_CHARS and _tokens(dom) >= 0.5 * _tokens(ld):
-        chosen = dom
+        chosen, passed = dom, frozenset(dom_lines)  # (their blocks passed the line patterns already)
     elif ld:
         chosen = ld
     else:
         chosen = _extract(page.text, page.url)
     if chosen and chosen[0] == title:  # extractors keep the headline as a first line
         chosen = chosen[1:]
-    body, desk = clean_lines(chosen)
+    body, desk = clean_lines(chosen, passed)
     return body, desk, raw
 
 
