@@ -208,6 +208,11 @@ def clean_lines(texts: Iterable[str], passed: frozenset[str] = frozenset()) -> t
     """Paragraph texts without boilerplate lines, and the trailing desk credit (if any); texts in `passed`
     are known not to be boilerplate lines."""
     paragraphs, desk = clean_blocks(_lines([Block(clean(t), 0.0) for t in texts if clean(t)], passed))
+    return _trailing_credit(paragraphs, desk)
+
+
+def _trailing_credit(paragraphs: list[str], desk: str | None) -> tuple[list[str], str | None]:
+    """The paragraphs without a desk credit ending the last one ("... kata dia. (ant/rd)"), and the desk."""
     if paragraphs:
         m = _TRAILING_CREDIT.search(paragraphs[-1])
         if m:
@@ -232,8 +237,9 @@ def _dom_body(page: Page) -> tuple[list[str], list[str], list[Block]]:
 
 def container_body(containers: Sequence[LexborNode], title: str,
                    skip: Sequence[str] = ()) -> tuple[list[str], str | None]:
-    """Body paragraphs and trailing desk credit of the containers a portal parser picked, cleaned the generic
-    way (noise elements and `skip` left out, boilerplate lines and teasers dropped, a repeated headline too)."""
+    """Body paragraphs and trailing desk credit of the containers a portal parser picked, cleaned in one pass
+    of the generic way's steps (noise elements and `skip` left out, boilerplate lines and teasers, noise
+    paragraphs and a repeated headline dropped, a detached dateline joined, desk initials or credit split off)."""
     selectors = (*noise.SELECTORS, *NOISE, *skip)
     found = None
     if len(containers) > 1:  # one query for all (they share a parent), not one each
@@ -241,11 +247,9 @@ def container_body(containers: Sequence[LexborNode], title: str,
         parent = containers[0].parent
         found = {n.mem_id for n in select(parent, query)} if query and parent is not None else set()
     blocks = _lines([block for container in containers for block in extract_blocks(container, selectors, found)])
-    paragraphs, _ = clean_blocks(blocks)
-    if paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    # (the blocks kept passed the line patterns: only texts clean_blocks made anew are matched again)
-    return clean_lines(paragraphs, frozenset(b.text for b in blocks))
+    if blocks and blocks[0].text == title:
+        blocks = blocks[1:]
+    return _trailing_credit(*clean_blocks(blocks))
 
 
 def _extract(text: str, url: str) -> list[str]:
