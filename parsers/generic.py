@@ -8,6 +8,7 @@ reported, and a canonical link to the home page is ignored.
 """
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
@@ -250,6 +251,21 @@ def container_body(containers: Sequence[LexborNode], title: str,
     if blocks and blocks[0].text == title:
         blocks = blocks[1:]
     return _trailing_credit(*clean_blocks(blocks))
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(selector: str) -> tuple[str, frozenset[str]]:
+    tag, *classes = selector.split(".")
+    return tag, frozenset(classes)
+
+
+def has_shape(node: LexborNode, selector: str) -> bool:
+    """Whether `node` matches a selector of the form "tag.class.class" (Python's check of the tag and class
+    tokens is quicker than selectolax's css_matches, which compiles the selector on every call)."""
+    tag, classes = _shape(selector)
+    if node.tag != tag:
+        return False
+    return not classes or classes <= set((node.attributes.get("class") or "").split())
 
 
 def _extract(text: str, url: str) -> list[str]:

@@ -21,14 +21,14 @@ from parsers.query import select
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Template:
-    """Where one older template keeps its article (one CSS selector each; `body` tells the template)."""
+    """Where one older template keeps its article (one "tag.class" selector each; `body` tells the template)."""
 
     body: str
     title: str | None
     date: str
 
 
-NEWS_2016 = Template("div.content-detail", ".jdl-detail h2", "div.date-detail")
+NEWS_2016 = Template("div.content-detail", "div.jdl-detail", "div.date-detail")  # (the title: its only <h2>)
 PICTURE_2016 = Template("div.teaser-pic", None, "div.date-pic")  # "In Picture: ..." in .jdl-pic: og:title is cleaner
 IHRAM_2017 = Template("div.teaser.global-detail", "div.h5.global-detail", "div.date-detail")
 TEMPLATES = (NEWS_2016, PICTURE_2016, IHRAM_2017)
@@ -47,7 +47,7 @@ def _first_text(nodes: list[LexborNode], selector: str | None) -> str:
     if selector is None:
         return ""
     for node in nodes:
-        if node.css_matches(selector):
+        if generic.has_shape(node, selector):
             text = clean(node.text(deep=True))
             if text:
                 return text
@@ -65,7 +65,7 @@ def _people(line: str) -> tuple[list[str], list[str]]:
 def parse(page: Page) -> Article | None:
     """The article of a page of one of the older templates, or None when the page has none of them."""
     nodes = select(page.doc, _ALL)
-    found = next(((t, n) for n in nodes for t in TEMPLATES if n.css_matches(t.body)), None)
+    found = next(((t, n) for n in nodes for t in TEMPLATES if generic.has_shape(n, t.body)), None)
     if found is None:
         return None
     template, container = found

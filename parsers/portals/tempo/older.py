@@ -46,7 +46,7 @@ def _template(page: Page) -> tuple[Template, LexborNode] | None:
     if node is None:
         return None
     for template in TEMPLATES:
-        if node.css_matches(template.body):
+        if generic.has_shape(node, template.body):
             return template, node
     return None
 
