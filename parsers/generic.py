@@ -109,6 +109,7 @@ _PATH_PAGE = re.compile(r"^(?P<base>.*?)/(?P<n>\d{1,3})/?$")
 _INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s",
                      "samp", "small", "span", "strong", "sub", "sup", "u", "var"})
 MIN_TEXT_RUN = 25  # characters; shorter text runs (labels, counters) do not vote for a container
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})  # text inside never votes
 
 
 def _block_of(node: LexborNode) -> LexborNode | None:
@@ -156,13 +157,16 @@ def _main_container(page: Page) -> LexborNode | None:
         raw = text_node.text_content
         if raw is None or len(raw) < MIN_TEXT_RUN:  # (cleaning never lengthens a text)
             continue
+        parent = text_node.parent
+        if parent is not None and parent.tag in _NOT_TEXT:
+            continue  # a script's or style's text (often long JSON): it would not vote (see below)
         size = len(clean(raw))
         if size < MIN_TEXT_RUN:
             continue
         block = _block_of(text_node)
         weight = 1.0
         while block is not None and block.tag not in ("body", "html") and weight >= 0.25:
-            if block.tag in ("script", "style", "noscript", "template"):
+            if block.tag in _NOT_TEXT:
                 break
             scores[block.mem_id] = scores.get(block.mem_id, 0.0) + size * weight
             nodes[block.mem_id] = block
