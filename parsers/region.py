@@ -73,6 +73,8 @@ class Region:
     veto: Callable[[str, int, int], bool] | None = None
     only_inside: tuple[str, ...] = ()
     body_in_start: bool = False
+    # False: the template carries no byline, so an article read from its region is kept without authors
+    bylines: bool = True
 
 
 def _inert(attrs: str) -> bool:
@@ -281,6 +283,12 @@ def _head(text: str) -> tuple[str, int] | None:
 
 def trim(text: str, regions: Sequence[Region]) -> str | None:
     """The page cut to <head> plus the first of `regions` (one per template) that is safe, or None."""
+    found = trim_region(text, regions)
+    return found[0] if found is not None else None
+
+
+def trim_region(text: str, regions: Sequence[Region]) -> tuple[str, Region] | None:
+    """`trim`, and the region it cut."""
     head = _head(text) if regions else None
     if head is None:
         return None
@@ -288,7 +296,7 @@ def trim(text: str, regions: Sequence[Region]) -> str | None:
     for region in regions:
         small = _cut(text, region, *head, seen)
         if small is not None:
-            return small
+            return small, region
     return None
 
 

@@ -118,3 +118,49 @@ def test_real_older_pages_keep_the_generic_reads_body() -> None:
         assert ours.published is not None and ours.title and " | " not in ours.title, real.url
         if real.gold is not None:
             assert f1("\n".join(ours.body), real.gold) >= 0.99, real.url
+
+
+# --- the older templates' regions -------------------------------------------------------------------
+def _fast(html: str, url: str) -> tuple[bool, bool]:
+    """(whether the fast path kept the region's article, whether it equals a whole-page parse)."""
+    import parsers
+
+    article, fast = parsers.parse_cut(parsers.cut(html, url))
+    return fast, article == MODULES[article.portal].parse(_page(html, url))
+
+
+_MENU = '<ul class="menu">' + '<li><a href="/kanal/berita">Berita lain hari ini</a></li>' * 60 + "</ul>"
+
+
+def _padded(html: str) -> str:
+    """The page with a long menu after <body> and before </body> (a small page is not worth cutting)."""
+    return html.replace("<body>", "<body>" + _MENU, 1).replace("</body>", _MENU + "</body>", 1)
+
+
+@pytest.mark.parametrize(("portal", "name"), CASES)
+def test_an_older_page_read_from_its_region_equals_the_whole_page(portal: str, name: str) -> None:
+    html, url = _fixture(portal, name)
+    assert _fast(html, url) == (False, True)  # too small to cut
+    fast, equal = _fast(_padded(html), url)
+    assert equal
+    # plain-2015 ends its story element without the capture's end comment or share block: no region
+    assert fast == (name != "plain-2015")
+
+
+def test_an_editor_line_after_the_region_refuses_the_cut() -> None:
+    html, url = _fixture("republika", "plain-2016")
+    html = _padded(html)
+    assert _fast(html, url) == (True, True)
+    moved = html.replace('<div class="red"> <span></span> Red: Dwi Anggraini</div>', "").replace(
+        '<div class="footer">', '<div class="red">Red: Dwi Anggraini</div><div class="footer">')
+    assert _fast(moved, url) == (False, True)
+
+
+def test_real_older_pages_take_the_fast_path() -> None:
+    from bench.parse_speed import MIRROR, real_pages
+
+    pages = real_pages(MIRROR)
+    if not pages:
+        pytest.skip(f"no mirror of the real pages' repository under {MIRROR}")
+    for real in pages:
+        assert _fast(real.html.decode("utf-8", "replace"), real.url) == (True, True), real.url

@@ -17,6 +17,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.query import select
+from parsers.region import Region
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,6 +36,17 @@ TEMPLATES = (NEWS_2016, PICTURE_2016, IHRAM_2017)
 EDITOR = "div.red"
 # every selector in one query: one walk of the page instead of one per selector
 _ALL = ", ".join(dict.fromkeys(s for t in TEMPLATES for s in (t.body, t.title, t.date) if s)) + ", " + EDITOR
+# The fast path's regions: from the template's first line (the date line, or the photo page's headline) to past
+# the story, and no editor line after that (the parser takes the page's first title, date line, story container
+# and editor line). None of these templates carries a byline the parser would miss.
+REGIONS = (
+    Region(start=('class="date-detail"',), body='class="content-detail"', end=('class="wp-sosmed-d"',),
+           only_inside=('class="red"',), bylines=False),
+    Region(start=('class="jdl-pic"',), body='class="teaser-pic"', end=('class="red"',),
+           only_inside=('class="red"',), bylines=False),
+    Region(start=('class="date-detail global-detail"',), body='class="teaser global-detail"', end=('class="social"',),
+           only_inside=('class="red"',), bylines=False),
+)
 NOISE = ("div.red", ".caption", ".cap-foto")  # the photo pages' editor table sits inside the story
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*(Republika\s*(Online)?|ihram\.co\.id)\s*$", re.I)
 # "Rep: A/ Red: B", "Red: B", "Redaktur : B  Sumber : kemenag.go.id" (either part may be missing)
@@ -84,5 +96,4 @@ def parse(page: Page) -> Article | None:
         body=tuple(body),
         desk=desk,
         not_article=non_article_reason(page, title, body),
-        fallback=True,  # kept as the golden pages record it (they were read the generic way before)
     )

@@ -17,6 +17,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason
 from parsers.dates import parse_text
 from parsers.query import select_first
+from parsers.region import Region
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -37,6 +38,15 @@ ARTIKEL_2015 = Template("div.artikel", ("div.artikel h1",), ".block-tanggal",
 ENGLISH_2015 = Template("div.tubuh-berita", ("div.judul-konten",), "tanggal")
 TEMPLATES = (ARTIKEL_2015, ENGLISH_2015)
 ANY_BODY = ", ".join(t.body for t in TEMPLATES)
+# The fast path's regions: the Indonesian page's story element whole; the English page from the link trail just
+# before its date line and headline to the story's end. Neither template carries a byline the parser would miss
+# (the reporter ends the story as a paragraph).
+REGIONS = (
+    Region(start=('class="artikel"',), body='class="artikel"', end=("<!-- end artikel -->", 'class="share-konten'),
+           bylines=False),
+    Region(start=('id="blok-sitemap"',), body='class="tubuh-berita"', end=("<!-- END TUBUH BERITA -->",),
+           bylines=False),
+)
 _YEAR_COMMA = re.compile(r"(?<=[A-Za-z]),(?=\s*\d{4}\b)")  # "04 November, 2015": the date parser wants no comma
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*tempo(\.co)?(\s+\w+)?\s*$", re.I)  # "| Tempo Gaya", "- Tempo.co"
 
@@ -89,5 +99,4 @@ def parse(page: Page) -> Article | None:
         body=tuple(body),
         desk=desk,
         not_article=non_article_reason(page, title, body),
-        fallback=True,  # kept as the golden pages record it (they were read the generic way before)
     )
