@@ -85,6 +85,18 @@ _LINES = (
 )
 
 
+# every start-anchored pattern's first words, as a line might begin, in three cases
+_STARTS = ("baca juga", "lihat juga", "simak juga", "cek juga", "klik juga", "berita terkait", "artikel terkait",
+           "video terkait", "foto terkait", "rekomendasi", "terpopuler", "terkini", "populer", "tag", "topik",
+           "kata kunci", "sumber:", "source:", "editor:", "penyunting:", "redaktur:", "penulis:", "reporter:",
+           "pewarta:", "kontributor:", "penerjemah:", "fotografer:", "foto:", "video:", "ilustrasi:", "grafis:",
+           "infografis:", "produser:", "penanggung jawab:", "laporan wartawan x:", "copyright", "hak cipta",
+           "(c) 2020", "© 2020", "dilarang mengutip", "telah dilihat 5 kali", "dilihat 5 kali", "load more",
+           "dapatkan berita", "ikuti berita", "(ant/rd)", "(***/Dewi)", "artikel ini tayang", "berita ini tayang",
+           "scroll ke bawah", "gulir untuk", "advertisement", "iklan", "adv", ": Dini", "ſumber:", "Kata kunci")
+_LINES = (*_LINES, *_STARTS, *(s.upper() for s in _STARTS), *(s.title() for s in _STARTS))
+
+
 def _fixture_lines() -> list[str]:
     lines = list(_LINES)
     for pack in PACKS:
@@ -95,6 +107,7 @@ def _fixture_lines() -> list[str]:
 
 
 def test_line_patterns_answer_as_one_search_of_them_all() -> None:
+    assert all(_ONE_SEARCH.search(start) for start in _STARTS)  # each start exercises a pattern
     lines = _fixture_lines()
     assert len(lines) > 100
     assert [generic.is_noise_line(t) for t in lines] == [_ONE_SEARCH.search(t) is not None for t in lines]
