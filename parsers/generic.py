@@ -169,7 +169,7 @@ def _main_container(page: Page) -> LexborNode | None:
         if text_node.tag != "-text":
             continue
         raw = text_node.text_content
-        if raw is None or len(raw) < MIN_TEXT_RUN:  # (cleaning never lengthens a text)
+        if raw is None or len(raw) < MIN_TEXT_RUN or raw.isspace():  # (cleaning never lengthens a text)
             continue
         parent = text_node.parent
         if parent is not None and parent.tag in _NOT_TEXT:
