@@ -112,7 +112,8 @@ _AUTHOR_LABEL = re.compile(
 _EDITOR_LABEL = re.compile(rf"(?:^|[|•·/,-]\s*)(?i:editor|penyunting|redaktur)\s*:?\s+({_NAMES})")
 _NOT_A_NAME = re.compile(r"\.(com|co\.id|id|net)\b|\b(redaksi|admin|tim|team|news|media)\b", re.I)
 
-NEXT_LINKS = "link[rel=next], a[rel=next], [class*=pag] a[href], [class*=halaman] a[href], a[href]"
+# (every link is read: "[class*=pag] a[href]" and the like would add nothing but an ancestor walk per link)
+NEXT_LINKS = "link[rel=next], a[rel=next], a[href]"
 _NEXT_TEXT = re.compile(r"^(\d{1,3}|selanjutnya|berikutnya|halaman (selanjutnya|berikutnya|\d+)|next( page)?|"
                         r"lanjut(kan)?( membaca)?|[›»>]+)$", re.I)
 _PAGE_PARAMS = ("page", "p", "hal", "halaman", "pg")

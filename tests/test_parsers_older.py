@@ -131,3 +131,20 @@ def test_real_older_pages_keep_the_generic_reads_body() -> None:
         assert ours.published is not None and ours.title and " | " not in ours.title, real.url
         if real.gold is not None:
             assert f1("\n".join(ours.body), real.gold) >= 0.99, real.url
+
+
+def test_next_page_links_are_those_the_longer_query_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NEXT_LINKS dropped two alternatives every link matched anyway: the same links, in the same order."""
+    longer = "link[rel=next], a[rel=next], [class*=pag] a[href], [class*=halaman] a[href], a[href]"
+    extra = ('<div class="pagination"><a href="/berita/x/2">2</a> <a href="/berita/x/3">3</a></div>'
+             '<div class="halaman"><a href="/berita/x/4">Halaman 4</a></div><a rel="next" href="/berita/x/2">n</a>'
+             '<link rel="next" href="/berita/x?page=5">')
+    pages = [(html.replace("</body>", extra + "</body>"), url) for html, url in (_fixture(*c) for c in CASES)]
+    generic_dir = ROOT / "tests" / "fixtures" / "parsers" / "generic"
+    for page in sorted(generic_dir.glob("*.html")):
+        golden = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+        pages.append((page.read_text(encoding="utf-8"), golden["fetched_url"]))
+    ours = [generic.next_pages(Page(html, url)) for html, url in pages]
+    monkeypatch.setattr(generic, "NEXT_LINKS", longer)
+    assert ours == [generic.next_pages(Page(html, url)) for html, url in pages]
+    assert any(ours)
