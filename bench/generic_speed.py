@@ -1,12 +1,14 @@
 """Speed of the generic fallback (`parsers.generic.parse`, page build included) vs trafilatura on real pages.
 
-    .venv/bin/python bench/generic_speed.py [--repeat 5] [--limit N] [--mirror DIR]
+    .venv/bin/python bench/generic_speed.py [--repeat 5] [--limit N] [--mirror DIR] [--ins CHECKOUT]
 
-Pages: the generic fixture pages, ../shared/corpus/real forced through the fallback, and the HTML pages of
-scrapinghub/article-extraction-benchmark (read from its local mirror, DIR/scrapinghub+article-extraction-benchmark/
-repo, with its ground truth). Prints CPU ms/page (best of --repeat runs of the whole set), x vs trafilatura,
-mean token-F1 where a ground truth exists, and a digest of every article the fallback made: two code versions
-with the same digest gave the same output on every page. Not a test: it prints numbers.
+Pages: the generic fixture pages, ../shared/corpus/real forced through the fallback, the HTML pages of
+scrapinghub/article-extraction-benchmark (read from its local mirror,
+DIR/scrapinghub+article-extraction-benchmark/repo, with its ground truth) and, with --ins, the pages of the
+Indonesian sites without a parser in a checkout of anpandu/indonesian-news-scraper (as bench/fallback_eval.py
+reads them). Prints CPU ms/page (best of --repeat runs of each group), x vs trafilatura, mean token-F1 where a
+ground truth exists, and a digest of every article the fallback made: two code versions with the same digest
+gave the same output on every page. Not a test: it prints numbers.
 """
 from __future__ import annotations
 
@@ -77,12 +79,16 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=None, help="benchmark pages to use (default: all)")
     ap.add_argument("--mirror", type=pathlib.Path, default=MIRROR)
     ap.add_argument("--no-trafilatura", action="store_true", help="time the fallback only")
+    ap.add_argument("--ins", type=pathlib.Path, help="a checkout of anpandu/indonesian-news-scraper")
     args = ap.parse_args()
     import trafilatura
 
-    from bench.fallback_eval import f1
+    from bench.fallback_eval import FALLBACK_SITES, f1, ins_cases
 
     items = pages(args.mirror, args.limit)
+    if args.ins is not None:
+        items += [("indonesian", c.url, to_text(c.html), c.gold)
+                  for c in ins_cases(args.ins) if c.site in FALLBACK_SITES]
     articles = _ours(items)
     digest = hashlib.sha256("\n".join(json.dumps(a.to_json(), sort_keys=True)
                                       for a in articles).encode()).hexdigest()[:16]

@@ -74,9 +74,23 @@ _LINE_TIME = re.compile(_TIME_LINE, re.I)
 _LINE_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in LINE_PATTERNS if not p.startswith("^")), re.I)
 
 
+# How a line matching a start-anchored pattern begins: "(" or ":", or one of these pairs of ASCII letters ignoring
+# case (the tests check them against the patterns); a line starting otherwise in ASCII is not tried against them
+_LINE_FIRSTS = frozenset("(:")
+_LINE_STARTS = frozenset({
+    "ba", "li", "si", "ce", "kl", "be", "ar", "vi", "fo", "re", "te", "po", "ta", "to", "ka", "su", "so", "ed",
+    "pe", "ko", "il", "gr", "in", "pr", "la", "co", "ha", "di", "lo", "da", "ik", "sc", "gu", "ad",
+})
+
+
+def _may_start_a_line_pattern(text: str) -> bool:
+    start = text[:2]
+    return not start.isascii() or start[:1] in _LINE_FIRSTS or start.lower() in _LINE_STARTS
+
+
 def is_noise_line(text: str) -> bool:
     """Whether a cleaned line is one of LINE_PATTERNS' boilerplate (any length)."""
-    if _LINE_START.match(text):
+    if _may_start_a_line_pattern(text) and _LINE_START.match(text):
         return True
     tail = text[-8:]  # (7, and one more for a "$" matching before a final newline)
     if ("w" in tail or "W" in tail) and _LINE_TIME.match(text):
@@ -98,7 +112,8 @@ _AUTHOR_LABEL = re.compile(
 _EDITOR_LABEL = re.compile(rf"(?:^|[|•·/,-]\s*)(?i:editor|penyunting|redaktur)\s*:?\s+({_NAMES})")
 _NOT_A_NAME = re.compile(r"\.(com|co\.id|id|net)\b|\b(redaksi|admin|tim|team|news|media)\b", re.I)
 
-NEXT_LINKS = "link[rel=next], a[rel=next], [class*=pag] a[href], [class*=halaman] a[href], a[href]"
+# (every link is read: "[class*=pag] a[href]" and the like would add nothing but an ancestor walk per link)
+NEXT_LINKS = "link[rel=next], a[rel=next], a[href]"
 _NEXT_TEXT = re.compile(r"^(\d{1,3}|selanjutnya|berikutnya|halaman (selanjutnya|berikutnya|\d+)|next( page)?|"
                         r"lanjut(kan)?( membaca)?|[›»>]+)$", re.I)
 _PAGE_PARAMS = ("page", "p", "hal", "halaman", "pg")
@@ -155,7 +170,7 @@ def _main_container(page: Page) -> LexborNode | None:
         if text_node.tag != "-text":
             continue
         raw = text_node.text_content
-        if raw is None or len(raw) < MIN_TEXT_RUN:  # (cleaning never lengthens a text)
+        if raw is None or len(raw) < MIN_TEXT_RUN or raw.isspace():  # (cleaning never lengthens a text)
             continue
         parent = text_node.parent
         if parent is not None and parent.tag in _NOT_TEXT:

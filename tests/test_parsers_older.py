@@ -85,6 +85,18 @@ _LINES = (
 )
 
 
+# every start-anchored pattern's first words, as a line might begin, in three cases
+_STARTS = ("baca juga", "lihat juga", "simak juga", "cek juga", "klik juga", "berita terkait", "artikel terkait",
+           "video terkait", "foto terkait", "rekomendasi", "terpopuler", "terkini", "populer", "tag", "topik",
+           "kata kunci", "sumber:", "source:", "editor:", "penyunting:", "redaktur:", "penulis:", "reporter:",
+           "pewarta:", "kontributor:", "penerjemah:", "fotografer:", "foto:", "video:", "ilustrasi:", "grafis:",
+           "infografis:", "produser:", "penanggung jawab:", "laporan wartawan x:", "copyright", "hak cipta",
+           "(c) 2020", "© 2020", "dilarang mengutip", "telah dilihat 5 kali", "dilihat 5 kali", "load more",
+           "dapatkan berita", "ikuti berita", "(ant/rd)", "(***/Dewi)", "artikel ini tayang", "berita ini tayang",
+           "scroll ke bawah", "gulir untuk", "advertisement", "iklan", "adv", ": Dini", "ſumber:", "Kata kunci")
+_LINES = (*_LINES, *_STARTS, *(s.upper() for s in _STARTS), *(s.title() for s in _STARTS))
+
+
 def _fixture_lines() -> list[str]:
     lines = list(_LINES)
     for pack in PACKS:
@@ -95,6 +107,7 @@ def _fixture_lines() -> list[str]:
 
 
 def test_line_patterns_answer_as_one_search_of_them_all() -> None:
+    assert all(_ONE_SEARCH.search(start) for start in _STARTS)  # each start exercises a pattern
     lines = _fixture_lines()
     assert len(lines) > 100
     assert [generic.is_noise_line(t) for t in lines] == [_ONE_SEARCH.search(t) is not None for t in lines]
@@ -164,3 +177,20 @@ def test_real_older_pages_take_the_fast_path() -> None:
         pytest.skip(f"no mirror of the real pages' repository under {MIRROR}")
     for real in pages:
         assert _fast(real.html.decode("utf-8", "replace"), real.url) == (True, True), real.url
+
+
+def test_next_page_links_are_those_the_longer_query_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NEXT_LINKS dropped two alternatives every link matched anyway: the same links, in the same order."""
+    longer = "link[rel=next], a[rel=next], [class*=pag] a[href], [class*=halaman] a[href], a[href]"
+    extra = ('<div class="pagination"><a href="/berita/x/2">2</a> <a href="/berita/x/3">3</a></div>'
+             '<div class="halaman"><a href="/berita/x/4">Halaman 4</a></div><a rel="next" href="/berita/x/2">n</a>'
+             '<link rel="next" href="/berita/x?page=5">')
+    pages = [(html.replace("</body>", extra + "</body>"), url) for html, url in (_fixture(*c) for c in CASES)]
+    generic_dir = ROOT / "tests" / "fixtures" / "parsers" / "generic"
+    for page in sorted(generic_dir.glob("*.html")):
+        golden = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+        pages.append((page.read_text(encoding="utf-8"), golden["fetched_url"]))
+    ours = [generic.next_pages(Page(html, url)) for html, url in pages]
+    monkeypatch.setattr(generic, "NEXT_LINKS", longer)
+    assert ours == [generic.next_pages(Page(html, url)) for html, url in pages]
+    assert any(ours)
