@@ -44,7 +44,8 @@ ANY_BODY = ", ".join(t.body for t in TEMPLATES)
 REGIONS = (
     Region(start=('class="artikel"',), body='class="artikel"', end=("<!-- end artikel -->", 'class="share-konten'),
            bylines=False),
-    Region(start=('id="blok-sitemap"',), body='class="tubuh-berita"', end=("<!-- END TUBUH BERITA -->",),
+    # (the story's end tag and the comment after it: nothing past them is read, no slack needed)
+    Region(start=('id="blok-sitemap"',), body='class="tubuh-berita"', end=("</div> <!-- END TUBUH BERITA -->",),
            bylines=False),
 )
 _YEAR_COMMA = re.compile(r"(?<=[A-Za-z]),(?=\s*\d{4}\b)")  # "04 November, 2015": the date parser wants no comma
