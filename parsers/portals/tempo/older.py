@@ -83,7 +83,8 @@ def parse(page: Page) -> Article | None:
     if found is None:
         return None
     template, container = found
-    title = page.title(template.title, TITLE_SUFFIX)
+    headline = page.first(template.title)  # (the date line is found next to it: one query for both)
+    title = (clean(headline.text(deep=True)) if headline is not None else "") or page.title((), TITLE_SUFFIX)
     parts = [n for n in container.iter() if n.tag == template.parts] if template.parts else []
     body, desk = generic.container_body(parts, title, template.skip) if parts else ([], None)
     if not body:
