@@ -156,6 +156,18 @@ def _in_page_furniture(node: LexborNode) -> bool:
     return False
 
 
+def _run_size(text_node: LexborNode) -> int:
+    """The cleaned length of a text node's text; 0 for one that cannot vote (cleaning never lengthens a text,
+    and a script's or style's text, often long JSON, would not vote: see `_main_container`)."""
+    raw = text_node.text_content
+    if raw is None or len(raw) < MIN_TEXT_RUN or raw.isspace():
+        return 0
+    parent = text_node.parent
+    if parent is not None and parent.tag in _NOT_TEXT:
+        return 0
+    return len(clean(raw))
+
+
 def _main_container(page: Page) -> LexborNode | None:
     """The element holding most article-like text.
 
@@ -169,13 +181,7 @@ def _main_container(page: Page) -> LexborNode | None:
     for text_node in body.traverse(include_text=True) if body is not None else ():
         if text_node.tag != "-text":
             continue
-        raw = text_node.text_content
-        if raw is None or len(raw) < MIN_TEXT_RUN or raw.isspace():  # (cleaning never lengthens a text)
-            continue
-        parent = text_node.parent
-        if parent is not None and parent.tag in _NOT_TEXT:
-            continue  # a script's or style's text (often long JSON): it would not vote (see below)
-        size = len(clean(raw))
+        size = _run_size(text_node)
         if size < MIN_TEXT_RUN:
             continue
         block = _block_of(text_node)
