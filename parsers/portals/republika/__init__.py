@@ -18,7 +18,7 @@ from parsers.pack import (
     segment,
     www_host,
 )
-from parsers.portals.republika import older, parse
+from parsers.portals.republika import parse
 
 DOMAIN = "republika.co.id"
 # Ids mix letters and digits ("s0kbre472"); "/berita/terpopuler" is a listing.
@@ -46,7 +46,7 @@ PACK = Pack(
     domain=DOMAIN,
     hosts=("internasional.republika.co.id", "www.republika.co.id", "republika.co.id", "m.republika.co.id"),
     parse=parse.parse,
-    regions=(parse.REGION, *older.REGIONS),  # the 2016-17 templates' regions after today's
+    regions=parse.REGIONS,
     selectors=Selectors(title=parse.TITLE, body=parse.BODY, noise=parse.NOISE, authors=parse.BYLINE,
                         date=parse.DATE),
     identify=identify,

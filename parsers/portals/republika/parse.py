@@ -26,6 +26,7 @@ NOISE = (
 # date line .. end of the body's <article> (or of the page links after it); AMP pages have no region
 REGION = Region(start=('class="date date-item__headline"', 'class="max-card__title"'), body="<article",
                 end=("</article>", 'class="pag'), nested="<article")  # pagination, paging, pages
+REGIONS = (REGION, *older.REGIONS)  # today's template first, then the 2016-17 ones
 # 2023 pages were paginated; how is unverified: `?page=N` links and link[rel=next] are followed
 PAGE_LINKS = ".pagination a[href], .paging a[href], .pages a[href]"
 # what the 2020s desktop and AMP templates have; the 2016-17 ones (div.content-detail, p.Bodytext) have none

@@ -17,7 +17,7 @@ from parsers.pack import (
     segment,
     www_host,
 )
-from parsers.portals.tempo import older, parse
+from parsers.portals.tempo import parse
 
 DOMAIN = "tempo.co"
 _READ = re.compile(r"^/(?P<kind>read|amp)/(?P<id>\d+)(?P<slug>/[^/]+)?$")
@@ -46,7 +46,7 @@ PACK = Pack(
     domain=DOMAIN,
     hosts=("www.tempo.co", "dunia.tempo.co", "en.tempo.co", "nasional.tempo.co"),
     parse=parse.parse,
-    regions=(*parse.REGIONS, *older.REGIONS),  # the 2015-16 templates' regions after today's
+    regions=parse.REGIONS,
     selectors=Selectors(title=parse.TITLE, body=(*parse.NUXT_BODY, *parse.OLD_BODY), noise=parse.NOISE,
                         authors=(*parse.NUXT_AUTHORS, *parse.OLD_AUTHORS), date=(*parse.NUXT_DATE, *parse.OLD_DATE)),
     identify=identify,

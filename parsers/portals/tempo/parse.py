@@ -43,7 +43,8 @@ NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</a
 # third, itemprop="author", only when they find nothing: on a cut page that refuses the cut, see `_authors`)
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article", only_inside=("reporter",))
-REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
+# a Nuxt page fails the old region only after a long scan; the 2015-16 templates' regions come last
+REGIONS = (NUXT_REGION, OLD_REGION, *older.REGIONS)
 
 
 def _flag_false(value: object) -> bool:
