@@ -6,7 +6,7 @@ import dataclasses
 from parsers.article import Article, ParseError, merge_pages
 from parsers.common import Page, ends_in_login_prompt, host_of
 from parsers.decode import text_and_ascii
-from parsers.region import trim
+from parsers.region import trim_region
 from parsers.registry import Site, lookup
 
 __all__ = ["Article", "Cut", "ParseError", "cut", "merge_pages", "parse", "parse_cut"]
@@ -19,11 +19,12 @@ def _finish(article: Article) -> Article:
     return dataclasses.replace(article, next_pages=(), published=None, updated=None)
 
 
-def _complete(article: Article) -> bool:
-    # something missing may mean the region did not hold the whole article: parse the whole page;
-    # so does a body ending in a login prompt (a password form outside the region decides its fate),
-    # and a page read the generic way (it weighs the whole page to find the article)
-    return bool(article.is_article and article.title and article.body and article.authors
+def _complete(article: Article, bylines: bool = True) -> bool:
+    # something missing may mean the region did not hold the whole article: parse the whole page
+    # (no authors: unless the region's template has no byline); so does a body ending in a login prompt
+    # (a password form outside the region decides its fate), and a page read the generic way (it weighs
+    # the whole page to find the article)
+    return bool(article.is_article and article.title and article.body and (article.authors or not bylines)
                 and not article.fallback and not ends_in_login_prompt(article.body))
 
 
@@ -38,6 +39,7 @@ class Cut:
     domain: str | None
     site: Site
     region: str | None
+    bylines: bool = True  # the region's template can carry a byline (see Region.bylines)
 
 
 def cut(html: str | bytes, url: str) -> Cut:
@@ -48,7 +50,10 @@ def cut(html: str | bytes, url: str) -> Cut:
         url = ""  # malformed (an unterminated IPv6 host...): fall back to the page's own canonical URL
     domain, site = lookup(url)
     try:
-        return Cut(text, url, domain, site, trim(text, site.regions, ascii_bytes))
+        found = trim_region(text, site.regions, ascii_bytes)
+        if found is None:
+            return Cut(text, url, domain, site, None)
+        return Cut(text, url, domain, site, found[0], found[1].bylines)
     except ParseError:
         raise
     except Exception as exc:  # the contract: nothing but ParseError ever escapes parse()
@@ -62,7 +67,7 @@ def parse_cut(page: Cut) -> tuple[Article, bool]:
         # fast path: parse only <head> + the article region; anything missing -> whole page
         if page.region is not None:
             article = site.parse(Page(page.region, url, domain, whole=False))
-            if _complete(article):
+            if _complete(article, page.bylines):
                 return article, True
         return _finish(site.parse(Page(page.text, url, domain))), False
     except ParseError:

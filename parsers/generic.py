@@ -8,6 +8,7 @@ reported, and a canonical link to the home page is ignored.
 """
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from parsers.common import (
     clean_blocks,
     extract_blocks,
     host_of,
+    noise_query,
     non_article_reason,
     split_people,
 )
@@ -62,7 +64,39 @@ LINE_PATTERNS: tuple[str, ...] = (
     r"^(penulis|editor|penyunting|reporter|pewarta|sumber|foto)\s*:?$", r"^:\s",  # label and name split apart
     r"^.{0,100}\b\d{1,2}[:.]\d{2}\s*(wib|wita|wit)\b\W{0,3}$",  # "Name | Jum'at, 17 Februari 2017 - 13:30 WIB"
 )
-_LINE_NOISE = re.compile("|".join(f"(?:{p})" for p in LINE_PATTERNS), re.I)
+# One search of all the patterns tried every branch at every position (~20 µs a line). The same answer for
+# less: the patterns anchored at the start are matched there only; the date-line pattern (a time and "WIB"
+# at the very end) only when a "w" is among the last 8 characters; the unanchored ones only when the text
+# holds their letters ("rved", "ndung": letters no other character matches under re.I).
+_TIME_LINE = r"^.{0,100}\b\d{1,2}[:.]\d{2}\s*(wib|wita|wit)\b\W{0,3}$"
+_LINE_START = re.compile("|".join(f"(?:{p})" for p in LINE_PATTERNS if p.startswith("^") and p != _TIME_LINE), re.I)
+_LINE_TIME = re.compile(_TIME_LINE, re.I)
+_LINE_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in LINE_PATTERNS if not p.startswith("^")), re.I)
+
+
+# How a line matching a start-anchored pattern begins: "(" or ":", or one of these pairs of ASCII letters ignoring
+# case (the tests check them against the patterns); a line starting otherwise in ASCII is not tried against them
+_LINE_FIRSTS = frozenset("(:")
+_LINE_STARTS = frozenset({
+    "ba", "li", "si", "ce", "kl", "be", "ar", "vi", "fo", "re", "te", "po", "ta", "to", "ka", "su", "so", "ed",
+    "pe", "ko", "il", "gr", "in", "pr", "la", "co", "ha", "di", "lo", "da", "ik", "sc", "gu", "ad",
+})
+
+
+def _may_start_a_line_pattern(text: str) -> bool:
+    start = text[:2]
+    return not start.isascii() or start[:1] in _LINE_FIRSTS or start.lower() in _LINE_STARTS
+
+
+def is_noise_line(text: str) -> bool:
+    """Whether a cleaned line is one of LINE_PATTERNS' boilerplate (any length)."""
+    if _may_start_a_line_pattern(text) and _LINE_START.match(text):
+        return True
+    tail = text[-8:]  # (7, and one more for a "$" matching before a final newline)
+    if ("w" in tail or "W" in tail) and _LINE_TIME.match(text):
+        return True
+    low = text.lower()
+    return ("rved" in low or "ndung" in low) and _LINE_ANYWHERE.search(text) is not None
 LINE_MAX_CHARS = 300  # boilerplate lines are short; a long paragraph starting "Sumber: ..." is kept
 TEASER_MAX_CHARS = 160  # a paragraph made only of one link, this short, is a related-article teaser
 # "... kata dia. (Tribunnews.com/Dewi)" / "(***/Name)" / "(ant/rd)" at the end of the last paragraph
@@ -78,7 +112,8 @@ _AUTHOR_LABEL = re.compile(
 _EDITOR_LABEL = re.compile(rf"(?:^|[|•·/,-]\s*)(?i:editor|penyunting|redaktur)\s*:?\s+({_NAMES})")
 _NOT_A_NAME = re.compile(r"\.(com|co\.id|id|net)\b|\b(redaksi|admin|tim|team|news|media)\b", re.I)
 
-NEXT_LINKS = "link[rel=next], a[rel=next], [class*=pag] a[href], [class*=halaman] a[href], a[href]"
+# (every link is read: "[class*=pag] a[href]" and the like would add nothing but an ancestor walk per link)
+NEXT_LINKS = "link[rel=next], a[rel=next], a[href]"
 _NEXT_TEXT = re.compile(r"^(\d{1,3}|selanjutnya|berikutnya|halaman (selanjutnya|berikutnya|\d+)|next( page)?|"
                         r"lanjut(kan)?( membaca)?|[›»>]+)$", re.I)
 _PAGE_PARAMS = ("page", "p", "hal", "halaman", "pg")
@@ -89,6 +124,7 @@ _PATH_PAGE = re.compile(r"^(?P<base>.*?)/(?P<n>\d{1,3})/?$")
 _INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s",
                      "samp", "small", "span", "strong", "sub", "sup", "u", "var"})
 MIN_TEXT_RUN = 25  # characters; shorter text runs (labels, counters) do not vote for a container
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})  # text inside never votes
 
 
 def _block_of(node: LexborNode) -> LexborNode | None:
@@ -120,6 +156,18 @@ def _in_page_furniture(node: LexborNode) -> bool:
     return False
 
 
+def _run_size(text_node: LexborNode) -> int:
+    """The cleaned length of a text node's text; 0 for one that cannot vote (cleaning never lengthens a text,
+    and a script's or style's text, often long JSON, would not vote: see `_main_container`)."""
+    raw = text_node.text_content
+    if raw is None or len(raw) < MIN_TEXT_RUN or raw.isspace():
+        return 0
+    parent = text_node.parent
+    if parent is not None and parent.tag in _NOT_TEXT:
+        return 0
+    return len(clean(raw))
+
+
 def _main_container(page: Page) -> LexborNode | None:
     """The element holding most article-like text.
 
@@ -133,13 +181,13 @@ def _main_container(page: Page) -> LexborNode | None:
     for text_node in body.traverse(include_text=True) if body is not None else ():
         if text_node.tag != "-text":
             continue
-        size = len(clean(text_node.text_content))
+        size = _run_size(text_node)
         if size < MIN_TEXT_RUN:
             continue
         block = _block_of(text_node)
         weight = 1.0
         while block is not None and block.tag not in ("body", "html") and weight >= 0.25:
-            if block.tag in ("script", "style", "noscript", "template"):
+            if block.tag in _NOT_TEXT:
                 break
             scores[block.mem_id] = scores.get(block.mem_id, 0.0) + size * weight
             nodes[block.mem_id] = block
@@ -168,12 +216,13 @@ def _lead_before(node: LexborNode) -> str:
     return text if len(text) >= MIN_TEXT_RUN else ""
 
 
-def _lines(blocks: Sequence[Block]) -> list[Block]:
-    """Blocks that are not Indonesian boilerplate lines or related-article teasers."""
+def _lines(blocks: Sequence[Block], passed: frozenset[str] = frozenset()) -> list[Block]:
+    """Blocks that are not Indonesian boilerplate lines or related-article teasers (texts in `passed` are
+    known not to be boilerplate lines)."""
     kept = []
     for block in blocks:
         text = block.text
-        if len(text) <= LINE_MAX_CHARS and _LINE_NOISE.search(text):
+        if len(text) <= LINE_MAX_CHARS and text not in passed and is_noise_line(text):
             continue
         if block.link_ratio > 0.8 and len(text) <= TEASER_MAX_CHARS:
             continue
@@ -181,9 +230,15 @@ def _lines(blocks: Sequence[Block]) -> list[Block]:
     return kept
 
 
-def clean_lines(texts: Iterable[str]) -> tuple[list[str], str | None]:
-    """Paragraph texts without boilerplate lines, and the trailing desk credit (if any)."""
-    paragraphs, desk = clean_blocks(_lines([Block(clean(t), 0.0) for t in texts if clean(t)]))
+def clean_lines(texts: Iterable[str], passed: frozenset[str] = frozenset()) -> tuple[list[str], str | None]:
+    """Paragraph texts without boilerplate lines, and the trailing desk credit (if any); texts in `passed`
+    are known not to be boilerplate lines."""
+    paragraphs, desk = clean_blocks(_lines([Block(clean(t), 0.0) for t in texts if clean(t)], passed))
+    return _trailing_credit(paragraphs, desk)
+
+
+def _trailing_credit(paragraphs: list[str], desk: str | None) -> tuple[list[str], str | None]:
+    """The paragraphs without a desk credit ending the last one ("... kata dia. (ant/rd)"), and the desk."""
     if paragraphs:
         m = _TRAILING_CREDIT.search(paragraphs[-1])
         if m:
@@ -193,16 +248,49 @@ def clean_lines(texts: Iterable[str]) -> tuple[list[str], str | None]:
     return paragraphs, desk
 
 
-def _dom_body(page: Page) -> tuple[list[str], list[Block]]:
-    """Paragraphs of the main container (noise removed) and all its raw blocks (for bylines)."""
+def _dom_body(page: Page) -> tuple[list[str], list[str], list[Block]]:
+    """Paragraphs of the main container (noise removed), the texts of the blocks that passed the line
+    patterns, and all the container's raw blocks (for bylines)."""
     container = _main_container(page)
     if container is None:
-        return [], []
+        return [], [], []
     raw = extract_blocks(container, (*noise.SELECTORS, *NOISE))
     lead = _lead_before(container)
     blocks = _lines([Block(lead, 0.0), *raw] if lead else raw)
     paragraphs, _ = clean_blocks(blocks)
-    return paragraphs, extract_blocks(container, noise.SELECTORS)
+    return paragraphs, [b.text for b in blocks], extract_blocks(container, noise.SELECTORS)
+
+
+def container_body(containers: Sequence[LexborNode], title: str,
+                   skip: Sequence[str] = ()) -> tuple[list[str], str | None]:
+    """Body paragraphs and trailing desk credit of the containers a portal parser picked, cleaned in one pass
+    of the generic way's steps (noise elements and `skip` left out, boilerplate lines and teasers, noise
+    paragraphs and a repeated headline dropped, a detached dateline joined, desk initials or credit split off)."""
+    selectors = (*noise.SELECTORS, *NOISE, *skip)
+    found = None
+    if len(containers) > 1:  # one query for all (they share a parent), not one each
+        query = noise_query(selectors)[1]
+        parent = containers[0].parent
+        found = {n.mem_id for n in select(parent, query)} if query and parent is not None else set()
+    blocks = _lines([block for container in containers for block in extract_blocks(container, selectors, found)])
+    if blocks and blocks[0].text == title:
+        blocks = blocks[1:]
+    return _trailing_credit(*clean_blocks(blocks))
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(selector: str) -> tuple[str, frozenset[str]]:
+    tag, *classes = selector.split(".")
+    return tag, frozenset(classes)
+
+
+def has_shape(node: LexborNode, selector: str) -> bool:
+    """Whether `node` matches a selector of the form "tag.class.class" (Python's check of the tag and class
+    tokens is quicker than selectolax's css_matches, which compiles the selector on every call)."""
+    tag, classes = _shape(selector)
+    if node.tag != tag:
+        return False
+    return not classes or classes <= set((node.attributes.get("class") or "").split())
 
 
 def _extract(text: str, url: str) -> list[str]:
@@ -223,18 +311,19 @@ def _tokens(paragraphs: Sequence[str]) -> int:
 
 def _body(page: Page, title: str) -> tuple[list[str], str | None, list[Block]]:
     """Body paragraphs, trailing desk credit, and the container's raw blocks."""
-    dom, raw = _dom_body(page)
+    dom, dom_lines, raw = _dom_body(page)
     ld_text = page.ld_article.get("articleBody")
     ld = [clean(p) for p in ld_text.split("\n") if clean(p)] if isinstance(ld_text, str) else []
+    passed: frozenset[str] = frozenset()
     if sum(map(len, dom)) >= MIN_BODY_CHARS and _tokens(dom) >= 0.5 * _tokens(ld):
-        chosen = dom
+        chosen, passed = dom, frozenset(dom_lines)  # (their blocks passed the line patterns already)
     elif ld:
         chosen = ld
     else:
         chosen = _extract(page.text, page.url)
     if chosen and chosen[0] == title:  # extractors keep the headline as a first line
         chosen = chosen[1:]
-    body, desk = clean_lines(chosen)
+    body, desk = clean_lines(chosen, passed)
     return body, desk, raw
 
 

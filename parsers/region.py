@@ -75,6 +75,8 @@ class Region:
     veto: Callable[[str, int, int], bool] | None = None
     only_inside: tuple[str, ...] = ()
     body_in_start: bool = False
+    # False: the template carries no byline, so an article read from its region is kept without authors
+    bylines: bool = True
 
 
 def _inert(attrs: str) -> bool:
@@ -339,6 +341,13 @@ def _head(text: str) -> tuple[str, int] | None:
 def trim(text: str, regions: Sequence[Region], ascii_bytes: bytes | None = None) -> str | None:
     """The page cut to <head> plus the first of `regions` (one per template) that is safe, or None
     (`ascii_bytes`: the text in ASCII, when the caller has it)."""
+    found = trim_region(text, regions, ascii_bytes)
+    return found[0] if found is not None else None
+
+
+def trim_region(text: str, regions: Sequence[Region],
+                ascii_bytes: bytes | None = None) -> tuple[str, Region] | None:
+    """`trim`, and the region it cut."""
     head = _head(text) if regions else None
     if head is None:
         return None
@@ -347,7 +356,7 @@ def trim(text: str, regions: Sequence[Region], ascii_bytes: bytes | None = None)
     for region in regions:
         small = _cut(page, region, *head, seen)
         if small is not None:
-            return small
+            return small, region
     return None
 
 

@@ -46,7 +46,7 @@ PACK = Pack(
     domain=DOMAIN,
     hosts=("internasional.republika.co.id", "www.republika.co.id", "republika.co.id", "m.republika.co.id"),
     parse=parse.parse,
-    regions=(parse.REGION,),
+    regions=parse.REGIONS,
     selectors=Selectors(title=parse.TITLE, body=parse.BODY, noise=parse.NOISE, authors=parse.BYLINE,
                         date=parse.DATE),
     identify=identify,

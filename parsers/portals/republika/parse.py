@@ -9,7 +9,8 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.media import declares_article
-from parsers.query import select
+from parsers.portals.republika import older
+from parsers.query import select, select_first
 from parsers.region import Region
 
 TITLE = (".max-card__title h1", "h1.title", "article h1", "h1")
@@ -25,10 +26,12 @@ NOISE = (
 # date line .. end of the body's <article> (or of the page links after it); AMP pages have no region
 REGION = Region(start=('class="date date-item__headline"', 'class="max-card__title"'), body="<article",
                 end=("</article>", 'class="pag'), nested="<article")  # pagination, paging, pages
+REGIONS = (REGION, *older.REGIONS)  # today's template first, then the 2016-17 ones
 # 2023 pages were paginated; how is unverified: `?page=N` links and link[rel=next] are followed
 PAGE_LINKS = ".pagination a[href], .paging a[href], .pages a[href]"
 # what the 2020s desktop and AMP templates have; the 2016-17 ones (div.content-detail, p.Bodytext) have none
 TEMPLATE = ("div.article-content", ".max-card__title", "[itemprop=articleBody]", ".amp-article-body")
+_ANY_TEMPLATE = ", ".join(TEMPLATE)  # one walk of the page finds whichever it has
 OLDER_DATE = ("div.date-detail",)  # "Rabu, 02 Maret 2016, 09:40 WIB" (some are empty)
 OLDER_EDITOR = ("div.red",)  # "Red: Name"
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*Republika\s*(Online)?\s*$", re.I)
@@ -52,7 +55,11 @@ def _byline(page: Page) -> tuple[list[str], list[str]]:
 
 
 def _older(page: Page) -> Article:
-    """A 2016-17 page: body and title the generic way, its date line and "Red:" editor line read here."""
+    """A 2016-17 page: read by its template's selectors (see `older`); a page of none of them the generic
+    way, its date line and "Red:" editor line read here."""
+    known = older.parse(page)
+    if known is not None:
+        return known
     article = generic.parse(page)
     published = article.published or parse_text(page.first_text(OLDER_DATE))
     line = _BYLINE.search(page.first_text(OLDER_EDITOR))
@@ -63,7 +70,7 @@ def _older(page: Page) -> Article:
 
 def _older_template(page: Page) -> bool:
     """An article page (it says so) with none of the known templates' containers nor a JSON-LD body."""
-    return (page.first(TEMPLATE) is None and declares_article(page)
+    return (select_first(page.doc, _ANY_TEMPLATE) is None and declares_article(page)
             and not isinstance(page.ld_article.get("articleBody"), str))
 
 

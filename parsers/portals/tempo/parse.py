@@ -9,6 +9,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.media import declares_article
+from parsers.portals.tempo import older
 from parsers.query import select, select_first
 from parsers.region import Region
 
@@ -42,7 +43,8 @@ NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</a
 # third, itemprop="author", only when they find nothing: on a cut page that refuses the cut, see `_authors`)
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article", only_inside=("reporter",))
-REGIONS = (NUXT_REGION, OLD_REGION)  # a Nuxt page fails the old region only after a long scan
+# a Nuxt page fails the old region only after a long scan; the 2015-16 templates' regions come last
+REGIONS = (NUXT_REGION, OLD_REGION, *older.REGIONS)
 
 
 def _flag_false(value: object) -> bool:
@@ -67,7 +69,11 @@ def _authors(page: Page, selectors: tuple[str, ...]) -> list[str]:
 
 
 def _older(page: Page) -> Article:
-    """A 2015-16 page: body and title the generic way without photo captions, its date line read here."""
+    """A 2015-16 page: read by its template's selectors (see `older`); a page of neither the generic way,
+    without photo captions, its date line read here."""
+    known = older.parse(page)
+    if known is not None:
+        return known
     article = generic.parse(page)
     captions = {clean(n.text(deep=True)) for n in select(page.doc, OLDER_CAPTIONS)}
     published = article.published or parse_text(page.first_text(OLDER_DATE))
