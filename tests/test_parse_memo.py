@@ -203,6 +203,31 @@ def test_other_bytes_take_the_cut_path_and_rewrite_no_memo_for_it() -> None:
     assert other.parse(html, url + "?page=1") == parsers.parse(html, url + "?page=1") and other.reused == 0
 
 
+def test_only_pages_of_the_remembered_length_are_hashed(monkeypatch: pytest.MonkeyPatch) -> None:
+    html, url = a_page()
+    one, two = (html.replace(b"</body>", b"<i>%d</i></body>" % n, 1) for n in (1, 2))  # equally long
+    memo = remembered(one, url)
+    parsed = parsers.parse(one, url)
+    hashed: list[int] = []
+    real = parse_memo.page_digest
+
+    def counted(page: bytes, address: str) -> str | None:
+        hashed.append(len(page))
+        return real(page, address)
+
+    monkeypatch.setattr(parse_memo, "page_digest", counted)
+    reader = PageReader(memo)
+    assert reader.parse(two, url) == parsed and (reader.reused, reader.identical) == (1, 0)  # hashed, differs
+    assert reader.update(reader.content_hash(parsed)) is None and hashed == [len(two)]
+    reader = PageReader(memo)
+    assert reader.parse(two + b"\n", url) == parsed and reader.identical == 0
+    assert reader.update(reader.content_hash(parsed)) is None and hashed == [len(two)]  # another length: unhashed
+    reader = PageReader(None)  # a new memo is written with the digests of its pages' bytes
+    article = reader.parse(one, url)
+    fresh = reader.update(reader.content_hash(article))
+    assert fresh is not None and fresh.raw == {url: real(one, url)} and hashed[-1] == len(one)
+
+
 def test_the_bytes_digest_follows_the_parser_code(monkeypatch: pytest.MonkeyPatch) -> None:
     html, url = a_page()
     memo = remembered(html, url)
