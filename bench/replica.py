@@ -26,6 +26,7 @@ class BenchReplica(Replica):
         self.record_requests = False  # 2,000-article passes: do not keep every request
         self._wrapped: dict[tuple[str, object], bytes] = {}
         self.served = 0
+        self.rotating = False  # each answer differs outside the article, as real pages' ads and counters do
 
     def _resolve(self, host: str, path: str) -> tuple[server.Behavior | None, server._Resource | None]:
         behavior, resource = super()._resolve(host, path)
@@ -39,6 +40,9 @@ class BenchReplica(Replica):
         if body is None:
             spec = self._articles[page[0]]
             body = self._wrapped[cache_key] = wrap(resource.body, page[1], spec.portal)
+        if self.rotating:
+            end = body.rfind(b"</body>")
+            body = body[:end] + b'<div class="ads-rotating">%d</div>' % self.served + body[end:]
         return behavior, dataclasses.replace(resource, body=body)
 
     def warm(self) -> int:
@@ -93,6 +97,9 @@ def _serve(conn: multiprocessing.connection.Connection, count: int, seed: int) -
             conn.send(bool(args))
         elif command == "served":
             conn.send(replica.served)
+        elif command == "rotating":
+            replica.rotating = bool(args)
+            conn.send(replica.rotating)
         else:
             conn.send(ValueError(f"unknown command {command!r}"))
 
@@ -149,3 +156,7 @@ class ReplicaProcess:
 
     def served(self) -> int:
         return int(self._call("served"))
+
+    def rotating(self, on: bool) -> None:
+        """Make every answer differ outside the article (on), or serve the same bytes again (off)."""
+        self._call("rotating", on)

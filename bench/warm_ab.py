@@ -7,7 +7,9 @@ Starts the replica (`bench.replica`) and runs a cold pass, then for each mode (v
 304; off: all unchanged 200s) one settling pass per tree (its validators, parse memos and config
 digest stored as that tree stores them) and `--rounds` rounds of: per tree, the fetch-only stage of
 what the next pass fetches with that tree's fetcher (per-portal threads, as `bench.stages`), then one
-warm pass of each tree, the order alternating. Without `--prefect` a pass is `bench history`'s `run_pass`
+warm pass of each tree, the order alternating. `--rotating`: every answer differs outside the article
+(as real pages' ads and counters do), so no page is byte-identical to the one its memo remembers.
+Without `--prefect` a pass is `bench history`'s `run_pass`
 (the flow's task functions, no Prefect) with wall and CPU seconds per step; with it, `bench.passrun` runs the flow
 against a local Prefect server (seconds per task, CPU of the whole flow). The ratio columns are the
 fetch-only stage over the pass, by wall time and by CPU seconds: on a shared machine the CPU ratio
@@ -164,7 +166,8 @@ def drive(opts: argparse.Namespace) -> int:
             runner = Runner(work, opts.articles, server)
             write_config(runner.config, work / "warm.duckdb", [s.url for s in replica.specs], replica.routes)
             runner.child(trees[0][1], "--pass", str(runner.config))  # cold
-            for mode in ("304", "200"):
+            replica.rotating(opts.rotating)
+            for mode in opts.modes.split(","):
                 replica.validators(mode == "304")
                 for _, tree in trees:  # settles the stored validators, and each tree's own stored state (parse memos)
                     runner.child(tree, "--pass", str(runner.config))
@@ -185,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="a checkout whose code a pass runs (repeatable; default: this tree)")
     parser.add_argument("--prefect", action="store_true", help="run the flow through a local Prefect server")
     parser.add_argument("--out", help="write every row as JSON here")
+    parser.add_argument("--modes", default="304,200", help="which warm passes, in order (304, 200)")
+    parser.add_argument("--rotating", action="store_true",
+                        help="every page differs on each load outside the article (a counter before </body>), "
+                             "as real pages' ads do: no page is byte-identical to the last check's")
     return drive(parser.parse_args(argv))
 
 

@@ -59,6 +59,7 @@ class CheckResult:
     content_hash: str | None = None  # of the parsed article's title and body (None: not computed yet)
     memo: Memo | None = dataclasses.field(default=None, repr=False)  # parses to remember, when they changed
     reused_pages: int = 0  # pages whose article came from the memo, not from a parse
+    identical_pages: int = 0  # ... of which byte-identical to the remembered page (not even cut)
 
     @property
     def first_fetch(self) -> FetchResult:
@@ -160,12 +161,11 @@ def page_bytes(fetch: FetchResult) -> bytes:
     ascii_safe = _ascii_compatible(codec)
     if ascii_safe and content.isascii():
         return content  # every ASCII-compatible charset reads ASCII the same
-    utf8 = _is_utf8(content)
-    if codec != "utf-8" and not (utf8 and ascii_safe and _single_byte(codec)):
+    if codec == "utf-8":  # the usual header: only a <meta> naming another charset needs the validity test
+        return _utf8_marked(content)
+    if not (ascii_safe and _single_byte(codec) and _is_utf8(content)):
         return _transcoded(content, codec)
-    if not utf8:
-        return content  # declared UTF-8 but is not: let the parsers sniff
-    return _utf8_marked(content)
+    return _utf8_marked(content, valid=True)
 
 
 def _is_utf8(content: bytes) -> bool:
@@ -187,12 +187,16 @@ def _transcoded(content: bytes, codec: str) -> bytes:
     return codecs.BOM_UTF8 + text.encode("utf-8")
 
 
-def _utf8_marked(content: bytes) -> bytes:
-    """A UTF-8 page (per its header) with a BOM when its own `<meta>` names another charset."""
+def _utf8_marked(content: bytes, valid: bool = False) -> bytes:
+    """A UTF-8 page (per its header) with a BOM when its own `<meta>` names another charset; a page
+    that is not valid UTF-8 after all (unless known `valid`) is left for the parsers to sniff. The
+    meta is looked at first: the validity test decodes the whole page (~150 KB) into a string."""
     meta = _META_CHARSET.search(content, 0, 4096)
     declared = charset_codec(meta.group(1).decode("ascii")) if meta else None
     if declared is None or declared in ("utf-8", "cp1252"):
         return content  # the parsers try UTF-8 first for these: they will read it right
+    if not (valid or _is_utf8(content)):
+        return content  # declared UTF-8 but is not: let the parsers sniff
     return codecs.BOM_UTF8 + content
 
 
@@ -261,7 +265,8 @@ async def _with_next_pages(fetcher: Fetcher, due: DueArticle, first: FetchResult
     merged = parsers.merge_pages([p.article for p in pages]) if len(pages) > 1 else page.article
     digest = reader.content_hash(merged)
     return CheckResult(due, PARSED, tuple(fetches), article=merged, pages=tuple((p.url, p.html) for p in pages),
-                       content_hash=digest, memo=reader.update(digest), reused_pages=reader.reused)
+                       content_hash=digest, memo=reader.update(digest), reused_pages=reader.reused,
+                       identical_pages=reader.identical)
 
 
 async def _next_page(fetcher: Fetcher, url: str, reader: PageReader) -> tuple[FetchResult, _Page | tuple[str, str]]:

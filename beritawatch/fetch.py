@@ -555,20 +555,24 @@ async def _read_body(response: httpx.Response, limit: int, robots: bool) -> byte
     """The decoded body, at most `limit` bytes before and after decompression (robots.txt: cut there)."""
     status = response.status_code
     inflater = _Inflater(response.headers.get("content-encoding", ""), status)
-    body = bytearray()
-    received = 0
+    # Chunks joined once at the end: a growing bytearray and its final copy were two more ~150 KB
+    # buffers per page, each a fresh mapping to fault in (see beritawatch.memory).
+    chunks: list[bytes] = []
+    size = received = 0
     try:
         async for raw in response.aiter_raw():
             received += len(raw)
-            body += inflater.feed(raw, limit - len(body))
-            if len(body) > limit or received > limit:
+            chunk = inflater.feed(raw, limit - size)
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit or received > limit:
                 if robots:
-                    return bytes(body[:limit])
+                    return b"".join(chunks)[:limit]
                 raise _Abort(TOO_LARGE, f"more than {limit:,} bytes (after decompression)", status)
     except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
         raise _BodyCut(received, exc) from exc
     inflater.finish()
-    return bytes(body)
+    return b"".join(chunks)  # one chunk: that very object, not a copy
 
 
 def _connection_error(exc: BaseException) -> str:

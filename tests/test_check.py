@@ -7,7 +7,10 @@ import codecs
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from beritawatch import check as check_module
 from beritawatch.check import (
     FETCH_FAILED,
     NOT_ARTICLE,
@@ -43,6 +46,9 @@ def fetched(content: bytes, content_type: str | None) -> FetchResult:
      BOM + '<meta charset="iso-8859-2"><p>café</p>'.encode()),  # header UTF-8 beats a wrong meta
     ('<meta charset="utf-8"><p>café</p>'.encode(), "text/html; charset=utf-8",
      '<meta charset="utf-8"><p>café</p>'.encode()),
+    (b'<meta charset="iso-8859-2"><p>caf\xe9</p>', "text/html; charset=utf-8",
+     b'<meta charset="iso-8859-2"><p>caf\xe9</p>'),  # neither is right (not UTF-8): sniff
+    ("<p>café</p>".encode(), "text/html; charset=utf-8", "<p>café</p>".encode()),  # no meta: no test needed
     (b"<p>\x82\xa0\xff</p>", "text/html; charset=shift_jis", b"<p>\x82\xa0\xff</p>"),  # invalid there: sniff
 ])
 def test_page_bytes_applies_the_http_charset_only_where_the_parsers_would_misread(
@@ -50,13 +56,43 @@ def test_page_bytes_applies_the_http_charset_only_where_the_parsers_would_misrea
     assert page_bytes(fetched(content, content_type)) == expected
 
 
-def settings(replica: Replica) -> HttpSettings:
+def plain_page_bytes(fetch: FetchResult) -> bytes:
+    """`page_bytes` as first written: the UTF-8 validity test before anything else."""
+    content, codec = fetch.content or b"", fetch.charset
+    if codec is None or content.startswith((BOM, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content
+    ascii_safe = check_module._ascii_compatible(codec)  # noqa: SLF001 - the helpers both versions share
+    if ascii_safe and content.isascii():
+        return content
+    utf8 = check_module._is_utf8(content)  # noqa: SLF001
+    if codec != "utf-8" and not (utf8 and ascii_safe and check_module._single_byte(codec)):  # noqa: SLF001
+        return check_module._transcoded(content, codec)  # noqa: SLF001
+    if not utf8:
+        return content
+    meta = check_module._META_CHARSET.search(content, 0, 4096)  # noqa: SLF001
+    declared = check_module.charset_codec(meta.group(1).decode("ascii")) if meta else None
+    return content if declared is None or declared in ("utf-8", "cp1252") else BOM + content
+
+
+PIECES = st.sampled_from([b"<p>", "café".encode(), b"caf\xe9", b"\x82\xa0", b'<meta charset="iso-8859-2">',
+                          b'<meta charset="utf-8">', b"<meta charset=windows-1252>", "–".encode(), b"plain"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(PIECES, max_size=6),
+       charset=st.sampled_from([None, "utf-8", "UTF8", "iso-8859-1", "windows-1252", "shift_jis", "utf-16"]))
+def test_page_bytes_gives_what_its_plain_definition_gives(pieces: list[bytes], charset: str | None) -> None:
+    fetch = fetched(b"".join(pieces), f"text/html; charset={charset}" if charset else "text/html")
+    assert page_bytes(fetch) == plain_page_bytes(fetch)
+
+
+def settings_of(replica: Replica) -> HttpSettings:
     return HttpSettings(route=replica.route_map(), min_delay_s=0.0, timeout_s=3.0, retries=0)
 
 
 def check(replica: Replica, due: DueArticle) -> CheckResult:
     async def run() -> CheckResult:
-        async with Fetcher(settings(replica)) as fetcher:
+        async with Fetcher(settings_of(replica)) as fetcher:
             return await check_article(fetcher, due)
 
     return asyncio.run(run())

@@ -19,7 +19,7 @@ from bench.corpus import wrap
 from bench.replica import BenchReplica
 from beritawatch import parse_memo
 from beritawatch.changes import content_hash
-from beritawatch.check import PARSED, CheckResult, DueArticle, check_many, slim
+from beritawatch.check import FETCH_FAILED, PARSED, CheckResult, DueArticle, check_many, slim
 from beritawatch.config import HttpSettings
 from beritawatch.fetch import Fetcher
 from beritawatch.parse_memo import (
@@ -170,6 +170,88 @@ def test_a_memo_of_another_layout_is_ignored() -> None:
     assert decode(encode(decode(memo))).same_as(decode(memo))
 
 
+def test_a_byte_identical_page_is_neither_cut_nor_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    html, url = a_page()
+    memo = remembered(html, url)
+    parsed = parsers.parse(html, url)
+
+    def no_cut(*_: object) -> parsers.Cut:
+        raise AssertionError("a byte-identical page was cut")
+
+    monkeypatch.setattr(parsers, "cut", no_cut)
+    reader = PageReader(memo)
+    again = reader.parse(html, url)
+    assert again == parsed and _times(again) == _times(parsed)
+    assert (reader.reused, reader.identical) == (1, 1)
+    assert reader.content_hash(again) == content_hash(parsed.title, parsed.body)
+    assert reader.update(reader.content_hash(again)) is None  # nothing new to store
+
+
+def test_other_bytes_take_the_cut_path_and_rewrite_no_memo_for_it() -> None:
+    html, url = a_page()
+    memo = remembered(html, url)
+    parsed = parsers.parse(html, url)
+    outside = html.replace(b"</body>", b'<div class="ads">iklan 67890</div></body>', 1)  # rotating ads
+    reader = PageReader(memo)
+    assert reader.parse(outside, url) == parsed and (reader.reused, reader.identical) == (1, 0)
+    assert reader.update(reader.content_hash(parsed)) is None  # else such a page rewrote its memo every pass
+    # The stale bytes digest still names the bytes it was taken from: the first page is recognised again.
+    reader = PageReader(memo)
+    assert reader.parse(html, url) == parsed and reader.identical == 1
+    # The same bytes at another address, or under other parser code, are not the remembered page.
+    other = PageReader(memo)
+    assert other.parse(html, url + "?page=1") == parsers.parse(html, url + "?page=1") and other.reused == 0
+
+
+def test_only_pages_of_the_remembered_length_are_hashed(monkeypatch: pytest.MonkeyPatch) -> None:
+    html, url = a_page()
+    one, two = (html.replace(b"</body>", b"<i>%d</i></body>" % n, 1) for n in (1, 2))  # equally long
+    memo = remembered(one, url)
+    parsed = parsers.parse(one, url)
+    hashed: list[int] = []
+    real = parse_memo.page_digest
+
+    def counted(page: bytes, address: str) -> str | None:
+        hashed.append(len(page))
+        return real(page, address)
+
+    monkeypatch.setattr(parse_memo, "page_digest", counted)
+    reader = PageReader(memo)
+    assert reader.parse(two, url) == parsed and (reader.reused, reader.identical) == (1, 0)  # hashed, differs
+    assert reader.update(reader.content_hash(parsed)) is None and hashed == [len(two)]
+    reader = PageReader(memo)
+    assert reader.parse(two + b"\n", url) == parsed and reader.identical == 0
+    assert reader.update(reader.content_hash(parsed)) is None and hashed == [len(two)]  # another length: unhashed
+    reader = PageReader(None)  # a new memo is written with the digests of its pages' bytes
+    article = reader.parse(one, url)
+    fresh = reader.update(reader.content_hash(article))
+    assert fresh is not None and fresh.raw == {url: real(one, url)} and hashed[-1] == len(one)
+
+
+def test_the_bytes_digest_follows_the_parser_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    html, url = a_page()
+    memo = remembered(html, url)
+    monkeypatch.setattr(parse_memo, "parser_stamp", lambda: b"other parser code")
+    reader = PageReader(memo)
+    assert reader.parse(html, url) == parsers.parse(html, url) and (reader.reused, reader.identical) == (0, 0)
+
+
+def test_a_memo_without_bytes_digests_gains_them_once() -> None:
+    html, url = a_page()
+    memo = remembered(html, url)
+    assert memo is not None and decode(memo).raw.keys() == {url}
+    data = json.loads(zstandard.ZstdDecompressor().decompress(memo))
+    del data["raw"]  # as the memos written before the bytes digests
+    older = zstandard.ZstdCompressor().compress(json.dumps(data).encode())
+    reader = PageReader(older)
+    article = reader.parse(html, url)
+    assert (reader.reused, reader.identical) == (1, 0)  # from the cut, as before
+    again = reader.update(reader.content_hash(article))
+    assert again is not None and again.raw.keys() == {url}  # written once more, now with the page's digest
+    reader = PageReader(stored_form(again))
+    assert reader.parse(html, url) == article and reader.identical == 1
+
+
 # -- checks and passes against the replica ------------------------------------------------------
 
 def check_all(replica: Replica, due: list[DueArticle]) -> list[CheckResult]:
@@ -193,6 +275,9 @@ def test_checks_reuse_unchanged_pages_and_parse_edited_ones(replica: Replica) ->
     remembered_due = [dataclasses.replace(d, memo=memo_of(r)) for d, r in zip(due, first, strict=True)]
     second = check_all(replica, remembered_due)
     assert [r.reused_pages for r in second] == [r.page_count for r in first]
+    assert [r.identical_pages for r in second] == [r.page_count for r in first]  # the replica's bytes repeat
+    assert [[(f.outcome, f.status_code, f.size > 0) for f in r.fetches] for r in second] == \
+           [[("ok", 200, True)] * r.page_count for r in first]  # every fetch is still there to record
     assert [(r.article, r.content_hash, r.memo) for r in second] == [(r.article, r.content_hash, None) for r in first]
     edited = specs[0]
     replica.edit(edited.url, paragraphs=[*edited.paragraphs[:-1], "Paragraf terakhir diganti sama sekali."])
@@ -200,8 +285,12 @@ def test_checks_reuse_unchanged_pages_and_parse_edited_ones(replica: Replica) ->
     fresh = check_all(replica, due)  # no memo: every page parsed
     assert [(r.article, r.content_hash) for r in third] == [(r.article, r.content_hash) for r in fresh]
     assert third[0].reused_pages < third[0].page_count and third[0].memo is not None
+    assert third[0].identical_pages < third[0].page_count
     assert third[0].content_hash != first[0].content_hash
     assert [r.reused_pages for r in third[1:]] == [r.page_count for r in first[1:]]
+    replica.behave(specs[1].url, status=404)  # taken down: its byte-identical memo must not hide the 404
+    gone = check_all(replica, remembered_due)
+    assert gone[1].outcome == FETCH_FAILED and gone[1].first_fetch.status_code == 404 and gone[1].article is None
 
 
 def pass_of(con: duckdb.DuckDBPyConnection, replica: Replica, n: int, memo: bool) -> list[CheckResult]:
@@ -246,21 +335,31 @@ def test_passes_store_the_same_with_and_without_memos(replica: Replica, warehous
     without = connect(tmp_path / "without.duckdb")
     try:
         specs = tracked_articles()
-        reused = []
-        for n in range(4):
+        reused: list[int] = []
+        identical: list[int] = []
+        for n in range(5):
             if n == 2:  # an edit (a new version and an edit record), the others unchanged
                 edit(replica, specs[1], "Kementerian Pertahanan Rusia kemudian membantah kabar itu.")
             if n == 3:  # back to the first text: a revert
                 replica.edit(specs[1].url, paragraphs=specs[1].paragraphs, updated=None)
+            if n == 4:  # a takedown (404) of an article whose pages were byte-identical so far
+                replica.behave(specs[2].url, status=404)
             results = pass_of(with_memo, replica, n, memo=True)
             plain = pass_of(without, replica, n, memo=False)
             reused.append(sum(r.reused_pages for r in results))
+            identical.append(sum(r.identical_pages for r in results))
             assert sum(r.reused_pages for r in plain) == 0
             assert [(r.outcome, r.article, r.content_hash) for r in results] == \
                    [(r.outcome, r.article, r.content_hash) for r in plain]
         assert stored(with_memo) == stored(without)
         pages = sum(len(page_urls(s)) for s in specs)
         assert reused[0] == 0 and 0 < reused[2] < reused[1] <= pages
+        assert identical[0] == 0 and identical[1] == reused[1] and 0 < identical[2] < identical[1]
+        fetched = with_memo.execute("SELECT count(*) FROM fetches WHERE run_id = 'run-1'").fetchone()
+        assert fetched == (identical[1],)  # byte-identical pages are fetched and recorded all the same
+        gone = with_memo.execute("SELECT outcome, status_code FROM fetches WHERE run_id = 'run-4' AND url = ?",
+                                 [specs[2].url]).fetchall()
+        assert gone == [("http_error", 404)]
         kinds = [k for (k,) in with_memo.execute("SELECT kind FROM edit_records").fetchall()]
         assert kinds, "the edit pass must have made an edit record"
         memos = with_memo.execute("SELECT count(*), count(DISTINCT article_url) FROM parse_memos").fetchone()

@@ -321,3 +321,9 @@ def test_the_allocator_settings_apply_once_and_trim_is_safe_to_call() -> None:
     tuned = memory.give_large_buffers_back()
     assert memory.give_large_buffers_back() is tuned  # cached: set once per process
     assert isinstance(memory.trim(), bool)
+    if tuned:  # socket reads stay below the threshold (each would be a fresh mapping otherwise)
+        import asyncio.selector_events
+        import asyncio.sslproto
+
+        assert asyncio.selector_events._SelectorTransport.max_size == memory.READ_SIZE < memory.LARGE_BUFFER
+        assert asyncio.sslproto.SSLProtocol.max_size == memory.READ_SIZE
