@@ -266,9 +266,10 @@ def main() -> int:
     ap.add_argument("--real", action="store_true", help="real pages of bench/parse_real_manifest.json")
     ap.add_argument("--mirror", type=pathlib.Path, default=MIRROR, help="where <owner>+<name>/repo mirrors sit")
     ap.add_argument("--mutations", action="store_true", help="fast path vs whole page with markup inserted outside")
+    ap.add_argument("--rounds", type=int, default=8, help="inserts per synthetic page (with --mutations)")
     args = ap.parse_args()
     if args.mutations:
-        return mutations_main(args.per_portal, 8)
+        return mutations_main(args.per_portal, args.rounds)
     if args.portals:
         return portals_main(args.per_portal, max(3, args.repeat // 5))
     if args.real:

@@ -64,7 +64,10 @@ class Region:
     the parser reads wherever they are: every body container, every byline link), when a JSON-LD
     script sits in <body> outside the region, or when `veto(text, lo, hi)` finds a sign of another
     template in the text left out (between <body> and the region, then after the furthest end marker).
-    The <head> (meta, JSON-LD) is always kept, without the scripts and styles no parser can see.
+    The body marker and `only_inside` markers must be absent from both sides left out, `before` markers
+    (what the parser takes the first of, found in the region: its title) from the side before the region.
+    The <head> (meta, JSON-LD) is always kept, without the scripts and styles no parser can see; a page the
+    HTML parser reads in quirks mode (class and id names matched in any case) is not cut.
     """
 
     start: tuple[str, ...]
@@ -75,8 +78,38 @@ class Region:
     veto: Callable[[str, int, int], bool] | None = None
     only_inside: tuple[str, ...] = ()
     body_in_start: bool = False
+    before: tuple[str, ...] = ()
     # False: the template carries no byline, so an article read from its region is kept without authors
     bylines: bool = True
+
+
+# a CSS selector's class and id names, and its attribute values (what a start tag must hold for it to match)
+_NAMES = re.compile(r"[.#]((?:[\w-]|\\.)+)|\[[\w-]+[~|^$*]?=[\"']?([^\"'\]]+)")
+_TAG_NAME = re.compile(r"^\s*([a-z][\w-]*)")
+
+
+def markers(*selectors: str) -> tuple[str, ...]:
+    """Strings that the start tag of every element the selectors match holds: for each alternative its
+    longest class or id name or attribute value, else "<" and its first tag name (markup in lower case).
+
+    A page without them outside the region has no element there that the selectors would match (in
+    no-quirks mode, where class and id names match only in their own case); a name counts only where it
+    could begin an attribute's value or token (see `_absent`: not in ".txt-article {" of a stylesheet)."""
+    found: list[str] = []
+    for selector in selectors:
+        for alternative in selector.split(","):
+            if re.search(r"[*$]=", alternative):
+                raise ValueError(f"a substring match has no token marker: {alternative!r}")
+            names = [a or b for a, b in _NAMES.findall(alternative)]
+            if names:
+                found.append(max(names, key=len).replace("\\", ""))
+            elif (tag := _TAG_NAME.match(alternative)) is not None:
+                found.append("<" + tag.group(1))
+            else:
+                raise ValueError(f"no marker for the selector {alternative!r}")
+    # a marker holding another one is found wherever the other one is: only the shorter is looked for
+    unique = sorted(set(found), key=len)
+    return tuple(m for i, m in enumerate(unique) if not any(o in m for o in unique[:i]))
 
 
 def _inert(attrs: str) -> bool:
@@ -210,20 +243,29 @@ def find(text: str, needle: str, lo: int, hi: int | None = None, window: int = _
     return -1
 
 
-def _has_json_ld(text: str, lo: int, hi: int) -> bool:
-    """Whether "ld+json" occurs in text[lo:hi]: one memchr pass for its rare "+", checking each hit
-    (str.find of a short word reads every character; a page with many "+", such as scripts' "i++", falls
-    back to it after a few: each hit checked costs about what str.find costs on 1 KB)."""
+# JSON-LD's type in any ASCII case (the parsers' `script[type="application/ld+json"]` matches it so: `type` is
+# one of the attributes whose value HTML matches case-insensitively)
+_LD_JSON = re.compile(r"ld\+json", re.IGNORECASE | re.ASCII)
+_LD_JSON_HITS = 16  # "+j" hits checked one by one before one regex search of the range
+
+
+def _has_json_ld(text: str, lo: int, hi: int, finder: Callable[[str, int, int], int] | None = None) -> bool:
+    """Whether "ld+json" in any ASCII case occurs in text[lo:hi]: a search for its rare "+j" / "+J" (each
+    hit checked; a range with many, such as minified scripts' "a+j", is searched once with a regex)."""
     if hi - lo < 7:
-        return False  # (and hi - 4 below stays a position, never one counted from the end)
-    plus = text.find("+", lo + 2, hi - 4)
-    for _ in range(8):
-        if plus < 0:
-            return False
-        if text.startswith("ld+json", plus - 2):
-            return True
-        plus = text.find("+", plus + 1, hi - 4)
-    return plus >= 0 and find(text, "ld+json", plus - 2, hi) >= 0
+        return False  # (and hi - 3 below stays a position, never one counted from the end)
+    search = finder if finder is not None else functools.partial(find, text)
+    for needle in ("+j", "+J"):
+        at = search(needle, lo + 2, hi - 3)
+        for _ in range(_LD_JSON_HITS):
+            if at < 0:
+                break
+            if _LD_JSON.match(text, at - 2, at + 5):
+                return True
+            at = search(needle, at + 1, hi - 3)
+        else:
+            return _LD_JSON.search(text, lo, hi) is not None
+    return False
 
 
 def _c_memmem() -> Callable[[int, int, bytes, int], int | None] | None:
@@ -277,14 +319,9 @@ class Haystack:
         return -1 if at is None else at - self._base
 
     def has_json_ld(self, lo: int, hi: int) -> bool:
-        """Whether "ld+json" occurs in text[lo:hi] (see `_has_json_ld`; with memmem, one search from the first
-        "+", a memchr, when there is one)."""
-        if self._raw is None:
-            return _has_json_ld(self.text, lo, hi)
-        if hi - lo < 7:
-            return False
-        plus = self.text.find("+", lo + 2, hi - 4)
-        return plus >= 0 and self.find("ld+json", plus - 2, hi) >= 0
+        """Whether "ld+json" in any ASCII case occurs in text[lo:hi] (see `_has_json_ld`; its "+j" found by
+        memmem)."""
+        return _has_json_ld(self.text, lo, hi, self.find)
 
 
 def _body_limit(page: Haystack, region: Region, start: int) -> int:
@@ -338,6 +375,24 @@ def _head(text: str) -> tuple[str, int] | None:
     return text[:head_end], head_end
 
 
+# A doctype the HTML parser reads in no-quirks or limited-quirks mode (class and id names matched in their own
+# case): `<!DOCTYPE html>`, the legacy-compat one, XHTML 1.0/1.1 public ids; anything else (none, HTML 4.01
+# Transitional without its system id, odd shapes the tokenizer flags) is not cut: quirks mode matches class and
+# id names in any case, which no marker search follows.
+_WS = r"[\t\n\f\r ]"
+_NO_QUIRKS = re.compile(
+    rf"(?:{_WS}|<!--(?!-?>)(?:(?!--!?>).)*?-->)*+<!doctype{_WS}+html{_WS}*+"
+    rf"(?:system{_WS}+(?P<q1>[\"'])about:legacy-compat(?P=q1){_WS}*+"
+    rf"|public{_WS}+(?P<q2>[\"'])-//W3C//DTD XHTML 1\.[01][ /][^\"'>]*+(?P=q2)"
+    rf"(?:{_WS}+(?P<q3>[\"'])[^\"'>]*+(?P=q3))?{_WS}*+)?>",
+    re.IGNORECASE | re.DOTALL)
+
+
+def no_quirks(text: str) -> bool:
+    """Whether the page opens with a doctype that keeps the HTML parser out of quirks mode."""
+    return _NO_QUIRKS.match(text) is not None
+
+
 def trim(text: str, regions: Sequence[Region], ascii_bytes: bytes | None = None) -> str | None:
     """The page cut to <head> plus the first of `regions` (one per template) that is safe, or None
     (`ascii_bytes`: the text in ASCII, when the caller has it)."""
@@ -348,7 +403,7 @@ def trim(text: str, regions: Sequence[Region], ascii_bytes: bytes | None = None)
 def trim_region(text: str, regions: Sequence[Region],
                 ascii_bytes: bytes | None = None) -> tuple[str, Region] | None:
     """`trim`, and the region it cut."""
-    head = _head(text) if regions else None
+    head = _head(text) if regions and no_quirks(text) else None
     if head is None:
         return None
     seen: dict[str, int] = {}
@@ -360,6 +415,27 @@ def trim_region(text: str, regions: Sequence[Region],
     return None
 
 
+# what may precede a class or id name, an attribute value or one of its tokens in a start tag
+_TOKEN_START = frozenset("\"'= \t\n\f\r")
+_MARKER_HITS = 16  # hits of a name where no token starts (stylesheets, scripts) checked before giving up
+
+
+def _absent(page: Haystack, marker: str, lo: int, hi: int) -> bool:
+    """Whether text[lo:hi] holds no `marker` (see `markers`): a name's hits where no token can start are
+    skipped ("<tag" markers count wherever they are); many such hits count as present."""
+    at = page.find(marker, lo, hi)
+    if at < 0 or marker.startswith("<"):
+        return at < 0
+    text = page.text
+    for _ in range(_MARKER_HITS):
+        if at < 0:
+            return True
+        if text[at - 1] in _TOKEN_START:
+            return False
+        at = page.find(marker, at + 1, hi)
+    return at < 0
+
+
 def _cut(page: Haystack, region: Region, kept: str, head_end: int, seen: dict[str, int]) -> str | None:
     text = page.text
     bounds = _region_bounds(page, region, head_end, seen)
@@ -368,8 +444,11 @@ def _cut(page: Haystack, region: Region, kept: str, head_end: int, seen: dict[st
     start, container, end, closed = bounds
     if region.nested is not None and page.find(region.nested, container + len(region.body), end) >= 0:
         return None
-    if any(page.find(marker, end) >= 0 for marker in (region.body, *region.only_inside)):
-        return None  # another body container (or byline) after the region
+    if not all(_absent(page, marker, end, len(text)) and _absent(page, marker, head_end, start)
+               for marker in (region.body, *region.only_inside)):
+        return None  # another body container (or byline...) before or after the region
+    if not all(_absent(page, marker, head_end, start) for marker in region.before):
+        return None  # (its title: the parser takes the first)
     if page.has_json_ld(head_end, start) or page.has_json_ld(end, len(text)):
         return None  # JSON-LD in <body> outside the region: the parsers read it
     cut = end if closed else end + region.slack
