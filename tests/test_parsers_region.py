@@ -33,6 +33,8 @@ from parsers.region import (
     _inert_memo,
     _raw_end,
     find,
+    markers,
+    no_quirks,
     scan_head,
     trim,
 )
@@ -317,12 +319,17 @@ def test_the_fast_path_equals_the_whole_page_whatever_the_head_holds(head: bytes
     assert parse(padded, url) == _whole(padded, url)
 
 
+def _ld_json_in(text: str, lo: int, hi: int) -> bool:
+    """The definition: "ld+json" in text[lo:hi], ASCII letters in any case (as HTML matches a type)."""
+    return "ld+json" in "".join(c.lower() if c.isascii() else c for c in text[lo:hi])
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ld+json x<", max_size=200), st.data())
+@given(st.text(alphabet="ld+json LDJSON x<", max_size=200), st.data())
 def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+    assert _has_json_ld(text, lo, hi) == _ld_json_in(text, lo, hi)
 
 
 def _raw_end_by_steps(text: str, at: int, name: str) -> tuple[int, int] | None:
@@ -379,9 +386,13 @@ def test_the_windowed_search_finds_what_str_find_finds(text: str, needle: str, d
     ("ld+json", 0, 3),  # a range too short to hold it, ending before a "+"
     ("a+" * 8 + "<" * 20 + "ld+json", 0, 20),  # as many "+" as the scan checks, then none in range
     ("a+" * 8 + "ld+json", 16, 23),
+    ("a+j" * 20 + "LD+Json", 0, 67),  # more "+j" than are checked one by one: the regex finds it
+    ("a+j" * 20 + "LD+Jso", 0, 66),
+    ("\u212a+json", 0, 6),  # (the Kelvin sign is no ASCII "k")
 ])
 def test_the_json_ld_scan_edges(text: str, lo: int, hi: int) -> None:
-    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+    assert _has_json_ld(text, lo, hi) == _ld_json_in(text, lo, hi)
+    assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
 
 
 def test_every_noise_text_pattern_is_anchored_so_match_equals_search() -> None:
@@ -489,12 +500,12 @@ def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, dat
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["ld+json", "l", "d", "+", "json", "x", "\u00e9", "\u2014"]), max_size=12).map("".join),
-       st.data())
+@given(st.lists(st.sampled_from(["ld+json", "LD+JSON", "l", "D", "+", "json", "+J", "x", "\u00e9", "\u2014"]),
+                max_size=12).map("".join), st.data())
 def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    assert Haystack(text).has_json_ld(lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+    assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
 
 
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
@@ -549,3 +560,88 @@ _WALK_PIECES = st.sampled_from([
 def test_the_head_walk_in_one_match_a_step_is_the_walk_piece_by_piece(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert scan_head(text) == _scan_head_by_steps(text)
+
+
+def _padded_around(html: bytes, before: bytes, after: bytes) -> bytes:
+    """`_padded` with `before` right after the menu (ahead of the region) and `after` before the footer."""
+    padded = _padded(html, after)
+    at = padded.index(MENU) + len(MENU)
+    return padded[:at] + before + padded[at:]
+
+
+TRIBUN_PAGE_2 = b'<div class="paging"><a href="https://www.tribunnews.com/x?page=2">2</a></div>'
+
+
+@pytest.mark.parametrize(("portal", "name", "before", "after"), [
+    # the body container, a byline, a date line and page links: the parsers read each wherever it is
+    ("detik", "plain", b'<div class="detail__body-text"><p>Teks lain di atas artikel.</p></div>', b""),
+    ("detik", "plain", b'<div class="detail__author">Orang Lain - detikNews</div>', b""),
+    ("detik", "plain", b"", b'<div class="detail__author">Orang Lain - detikNews</div>'),
+    ("detik", "plain", b'<h1 class="besar detail__title">Judul lain</h1>', b""),  # the first title wins
+    ("tribun", "plain", b'<div id="penulis"><a>Orang Lain</a></div>', b""),
+    ("tribun", "plain", b'<div ID="editor"><a>Penyunting Lain</a></div>', b""),  # attribute names in any case
+    ("tribun", "plain", TRIBUN_PAGE_2, b""),
+    ("tribun", "plain", b"", TRIBUN_PAGE_2.replace(b'"', b"'")),
+    ("tribun", "plain", b'<time datetime="2021-01-01T00:00:00+07:00">1 Jan</time>', b""),
+    ("republika", "plain", b'<div class="pagination"><a href="?page=2">2</a></div>', b""),
+    ("republika", "plain", b'<div class="byline">Rep: Orang Lain / Red: Penyunting Lain</div>', b""),
+    ("tempo", "plain-old", b'<span class="reporter"><a>Reporter Lain</a></span>', b""),
+    ("tempo", "plain-old", b'<div class="pagination"><a href="?page_num=3">3</a></div>', b""),
+    # JSON-LD's type in capitals: HTML matches the parsers' script[type="application/ld+json"] in any case
+    ("republika", "plain", b"", b'<script type="Application/LD+JSON">{"@type":"NewsArticle","headline":"X"}</script>'),
+    ("detik", "plain", b'<script type="APPLICATION/LD+JSON">{"@type":"NewsArticle","headline":"X"}</script>', b""),
+])
+def test_what_the_parser_reads_before_or_after_the_region_turns_the_fast_path_off(
+        portal: str, name: str, before: bytes, after: bytes) -> None:
+    html, url = _fixture(portal, name)
+    assert _trimmed(_padded(html), url) is not None  # (without the insert the page is cut)
+    page = _padded_around(html, before, after)
+    assert _trimmed(page, url) is None
+    assert parse(page, url) == _whole(page, url)
+
+
+def test_a_stylesheet_naming_the_body_class_before_the_region_keeps_the_fast_path() -> None:
+    html, url = _fixture("tribun", "plain")
+    page = _padded_around(html, b"<style>.txt-article li { list-style: square; }</style>", b"")
+    assert _trimmed(page, url) is not None
+    assert parse(page, url) == _whole(page, url)
+
+
+@pytest.mark.parametrize("insert", [b'<div class="DETAIL__BODY-TEXT"><p>Teks lain.</p></div>',
+                                    b'<div class="DETAIL__AUTHOR">Orang Lain</div>', b""])
+def test_a_page_in_quirks_mode_is_not_cut(insert: bytes) -> None:
+    html, url = _fixture("detik", "plain")
+    page = re.sub(rb"^\s*<!doctype[^>]*>", b"", _padded_around(html, insert, b""), flags=re.IGNORECASE)
+    assert _trimmed(page, url) is None
+    assert parse(page, url) == _whole(page, url)
+
+
+DOCTYPES = [
+    "<!DOCTYPE html>", "<!doctype HTML >", "\n <!-- x --><!DOCTYPE html>",
+    '<!DOCTYPE html SYSTEM "about:legacy-compat">',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-'
+    'transitional.dtd">',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN">',
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">', "<!DOCTYPE htmlx>", "<!DOCTYPE>", "",
+    "<!-->x--><!DOCTYPE html>", 'x<!DOCTYPE html>', '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" junk>',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">', "<!-- a --!> b --><!DOCTYPE html>",
+]
+
+
+@pytest.mark.parametrize("doctype", DOCTYPES)
+def test_a_page_is_cut_only_where_lexbor_matches_class_names_in_their_own_case(doctype: str) -> None:
+    doc = LexborHTMLParser(doctype + '<html><head></head><body><div class="Rubrik">x</div></body></html>')
+    case_sensitive = not doc.css(".rubrik")
+    assert not no_quirks(doctype) or case_sensitive  # never cut a page whose names match in any case
+    if doctype in DOCTYPES[:7]:
+        assert no_quirks(doctype)  # (and the usual doctypes are read)
+
+
+def test_markers_come_from_the_selectors() -> None:
+    assert markers(".paging a[href], .pagination-wrap a[href]", "#penulis a", "time", "[itemprop=articleBody]") == (
+        "<time", "paging", "penulis", "articleBody", "pagination-wrap")
+    assert markers("div.side-article.txt-article", "div.txt-article") == ("txt-article", "side-article")
+    assert markers(".paging", ".detail__paging") == ("paging",)  # a marker inside another covers both
+    with pytest.raises(ValueError, match="substring"):
+        markers('a[href*="/penulis/"]')
+
