@@ -463,6 +463,19 @@ def _outside_searches(region: Region) -> tuple[tuple[str, tuple[str, ...]], ...]
     return _searches((*body, *region.only_inside))
 
 
+def _left_out_is_clear(page: Haystack, region: Region, head_end: int, start: int, end: int) -> bool:
+    """Whether nothing the parser reads sits between <body> and the region or after it (see `Region`)."""
+    text = page.text
+    if not all(_absent(page, search, end, len(text)) and _absent(page, search, head_end, start)
+               for search in _outside_searches(region)):
+        return False  # another body container (or byline...) before or after the region
+    if not all(_absent(page, search, head_end, start) for search in _searches(region.before)):
+        return False  # (its title: the parser takes the first)
+    if page.has_json_ld(head_end, start) or page.has_json_ld(end, len(text)):
+        return False  # JSON-LD in <body> outside the region: the parsers read it
+    return region.veto is None or not (region.veto(text, head_end, start) or region.veto(text, end, len(text)))
+
+
 def _cut(page: Haystack, region: Region, kept: str, head_end: int, seen: dict[str, int]) -> str | None:
     text = page.text
     bounds = _region_bounds(page, region, head_end, seen)
@@ -471,16 +484,9 @@ def _cut(page: Haystack, region: Region, kept: str, head_end: int, seen: dict[st
     start, container, end, closed = bounds
     if region.nested is not None and page.find(region.nested, container + len(region.body), end) >= 0:
         return None
-    if not all(_absent(page, search, end, len(text)) and _absent(page, search, head_end, start)
-               for search in _outside_searches(region)):
-        return None  # another body container (or byline...) before or after the region
-    if not all(_absent(page, search, head_end, start) for search in _searches(region.before)):
-        return None  # (its title: the parser takes the first)
-    if page.has_json_ld(head_end, start) or page.has_json_ld(end, len(text)):
-        return None  # JSON-LD in <body> outside the region: the parsers read it
     cut = end if closed else end + region.slack
     if start - head_end < 2000 and len(text) - cut < 2000:
         return None  # nothing worth cutting
-    if region.veto is not None and (region.veto(text, head_end, start) or region.veto(text, end, len(text))):
+    if not _left_out_is_clear(page, region, head_end, start, end):
         return None
     return kept + text[start:cut]
