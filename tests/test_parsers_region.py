@@ -489,8 +489,14 @@ def test_the_c_library_search_is_there_on_linux() -> None:
         assert Haystack("abc").find("c", 0) == 2 and Haystack("abc")._raw == b"abc"
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), max_size=60),
+def test_a_page_holding_a_nul_is_searched_with_memmem_not_strstr() -> None:
+    assert Haystack("abc")._nul_free == sys.platform.startswith("linux")
+    page = Haystack("ab\0penulis")
+    assert not page._nul_free and page.find("penulis", 0) == 3  # (strstr would stop at the NUL)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014\0"), max_size=60),
        st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), min_size=1, max_size=4), st.data())
 def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text) + 3))
@@ -500,8 +506,8 @@ def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, dat
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["ld+json", "LD+JSON", "l", "D", "+", "json", "+J", "x", "\u00e9", "\u2014"]),
-                max_size=12).map("".join), st.data())
+@given(st.lists(st.sampled_from(["ld+json", "LD+JSON", "lD+jSoN", "l", "D", "+", "json", "+J", "a+j", "x", "\u00e9",
+                                 "\u2014", "\0"]), max_size=40).map("".join), st.data())
 def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
