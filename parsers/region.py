@@ -349,20 +349,33 @@ class Haystack:
         return -1 if at is None else at - self._base
 
     def has_json_ld(self, lo: int, hi: int) -> bool:
-        """Whether "ld+json" in any ASCII case occurs in text[lo:hi] (see `_has_json_ld`; with strstr, a search
-        for "+j" and one for "+J", ~3 µs each: "+" alone is common in scripts)."""
-        if not self._nul_free or hi - lo < 7:
-            return _has_json_ld(self.text, lo, hi)
+        """Whether "ld+json" in any ASCII case occurs in text[lo:hi] (see `_has_json_ld`)."""
+        return self.has_json_ld_outside(lo, hi, hi, hi)
+
+    def has_json_ld_outside(self, lo: int, start: int, end: int, stop: int | None = None) -> bool:
+        """Whether "ld+json" in any ASCII case occurs in text[lo:start] or text[end:stop] (or across `start` or
+        `end`; `stop`: the text's end by default).
+
+        With strstr, one pass from `lo` for "+j" and one for "+J" (~3 µs each: "+" alone is common in scripts),
+        stepping over text[start:end]; many hits (minified scripts' "a+j"): `_has_json_ld`'s scan."""
+        text = self.text
+        stop = len(text) if stop is None else stop
+        if stop - lo < 7:
+            return False  # (and stop - 3 below stays a position, never one counted from the end)
+        if not self._nul_free:
+            return _has_json_ld(text, lo, start) or _has_json_ld(text, end, stop)
         for needle in ("+j", "+J"):
-            at = self.find(needle, lo + 2, hi - 3)
+            at = self.find(needle, lo + 2, stop - 3)
             for _ in range(_LD_JSON_HITS):
+                if start + 2 <= at and at + 5 <= end:  # in the region: on from its end
+                    at = self.find(needle, max(at + 1, end - 4), stop - 3)
                 if at < 0:
                     break
-                if _LD_JSON.match(self.text, at - 2, at + 5):
+                if _LD_JSON.match(text, at - 2, at + 5):
                     return True
-                at = self.find(needle, at + 1, hi - 3)
+                at = self.find(needle, at + 1, stop - 3)
             else:
-                return _has_json_ld(self.text, lo, hi)  # many hits (minified scripts' "a+j"): the scan above
+                return _has_json_ld(text, lo, start) or _has_json_ld(text, end, stop)
         return False
 
 
@@ -507,7 +520,7 @@ def _left_out_is_clear(page: Haystack, region: Region, head_end: int, start: int
         return False  # another body container (or byline...) before or after the region
     if not all(_absent(page, search, head_end, start, len(text)) for search in _searches(region.before)):
         return False  # (its title: the parser takes the first)
-    if page.has_json_ld(head_end, start) or page.has_json_ld(end, len(text)):
+    if page.has_json_ld_outside(head_end, start, end):
         return False  # JSON-LD in <body> outside the region: the parsers read it
     return region.veto is None or not (region.veto(text, head_end, start) or region.veto(text, end, len(text)))
 

@@ -512,6 +512,12 @@ def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.D
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
+    # around a region text[start:end]: what either side holds, and at most what spans its edges besides
+    start = data.draw(st.integers(lo, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    outside = Haystack(text).has_json_ld_outside(lo, start, end)
+    assert outside >= (_ld_json_in(text, lo, start) or _ld_json_in(text, end, len(text)))
+    assert outside <= _ld_json_in(text, lo, len(text))
 
 
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
