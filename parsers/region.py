@@ -473,7 +473,9 @@ def trim_region(text: str, regions: Sequence[Region],
 # what may precede a class or id name, an attribute value or one of its tokens in a start tag
 _TOKEN_START = frozenset("\"'= \t\n\f\r")
 _MARKER_HITS = 16  # hits where no marker starts (stylesheets, scripts...) checked before giving up
-_SHARED_PREFIX = 8  # markers sharing their first 8 characters ("detail__") are looked for in one search
+# names sharing their first 5 characters ("detail__...", "pagination" and "paging") are looked for in one search
+_SHARED_PREFIX = 5
+_NAME = re.compile(r"[\w-]+")
 
 
 @functools.lru_cache(maxsize=256)
@@ -482,7 +484,8 @@ def _searches(markers: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ..
     their first `_SHARED_PREFIX` characters (their longest common prefix), one for each other marker."""
     groups: dict[str, list[str]] = {}
     for marker in dict.fromkeys(markers):
-        groups.setdefault(marker[:_SHARED_PREFIX] if len(marker) >= _SHARED_PREFIX else marker, []).append(marker)
+        name = len(marker) >= _SHARED_PREFIX and _NAME.fullmatch(marker) is not None
+        groups.setdefault(marker[:_SHARED_PREFIX] if name else marker, []).append(marker)
     return tuple((os.path.commonprefix(group), tuple(group)) for group in groups.values())
 
 
