@@ -599,6 +599,7 @@ TRIBUN_PAGE_2 = b'<div class="paging"><a href="https://www.tribunnews.com/x?page
     ("republika", "plain", b'<div class="byline">Rep: Orang Lain / Red: Penyunting Lain</div>', b""),
     ("tempo", "plain-old", b'<span class="reporter"><a>Reporter Lain</a></span>', b""),
     ("tempo", "plain-old", b'<div class="pagination"><a href="?page_num=3">3</a></div>', b""),
+    ("tempo", "plain", b"", b"<div id='content-wrapper'><p>Paragraf lain di bawah artikel.</p></div>"),  # other quotes
     # JSON-LD's type in capitals: HTML matches the parsers' script[type="application/ld+json"] in any case
     ("republika", "plain", b"", b'<script type="Application/LD+JSON">{"@type":"NewsArticle","headline":"X"}</script>'),
     ("detik", "plain", b'<script type="APPLICATION/LD+JSON">{"@type":"NewsArticle","headline":"X"}</script>', b""),

@@ -37,7 +37,7 @@ _LABELS = ("Reporter", "Penulis", "Editor")
 # on a cut page the authors come from JSON-LD or not at all, see `_authors`); the first body wrapper is looked
 # for in that article only (as `_pre_2024` decides), so a pre-2024 page fails here without a scan of the rest
 NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
-                     body_in_start=True)
+                     body_in_start=True, only_inside=markers(*NUXT_BODY))  # (the wrapper's id however written)
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links; no
 # class="reporter" / "title-reporter" after it (the first two byline selectors are read wherever they are; the
 # third, itemprop="author", only when they find nothing: on a cut page that refuses the cut, see `_authors`)
