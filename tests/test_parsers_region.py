@@ -658,3 +658,30 @@ def test_markers_come_from_the_selectors() -> None:
     with pytest.raises(ValueError, match="substring"):
         markers('a[href*="/penulis/"]')
 
+
+
+_MARKS = ("detail__title", "detail__date", "-content", "pagination", "paging", "<time")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(['"', " ", ".", "x", "<", "detail__", "title", "date", "article-content", "pagin",
+                                 "ation", "g", "<time", "-", "_"]), max_size=30).map("".join),
+       st.sets(st.sampled_from(_MARKS), min_size=1, max_size=3), st.data())
+def test_the_marker_search_answers_as_its_definition(text: str, marks: set[str], data: st.DataObject) -> None:
+    """Present on either side (where a token can start) -> not absent; found only inside the region -> absent."""
+    lo = data.draw(st.integers(1, max(1, len(text))))
+    start = data.draw(st.integers(lo, max(lo, len(text))))
+    end = data.draw(st.integers(start, max(start, len(text))))
+    page = Haystack(text)
+
+    def counted(at: int, mark: str) -> bool:
+        return mark.startswith("<") or text[at - 1] in region._TOKEN_START
+
+    places = [(at, m) for m in marks for at in range(lo, len(text)) if text.startswith(m, at) and counted(at, m)]
+    outside = [(at, m) for at, m in places if at + len(m) <= start or at >= end]
+    inside_only = all(start <= at and at + len(m) <= end for at, m in places)
+    answer = all(region._absent(page, search, lo, start, end) for search in region._searches(tuple(sorted(marks))))
+    if outside:
+        assert not answer
+    if inside_only:
+        assert answer
