@@ -364,18 +364,33 @@ class Haystack:
             return False  # (and stop - 3 below stays a position, never one counted from the end)
         if not self._nul_free:
             return _has_json_ld(text, lo, start) or _has_json_ld(text, end, stop)
+        # its "+" first (a memchr pass: few on most pages), then, past a few, "+j" and "+J" from there
+        at = text.find("+", lo + 2, stop - 4)
+        for _ in range(_LD_JSON_HITS):
+            if start + 2 <= at and at + 5 <= end:  # in the region: on from its end
+                at = text.find("+", max(at + 1, end - 4), stop - 4)
+            if at < 0:
+                return False
+            if _LD_JSON.match(text, at - 2, at + 5):
+                return True
+            at = text.find("+", at + 1, stop - 4)
+        return at >= 0 and self._json_ld_from(at, start, end, stop)
+
+    def _json_ld_from(self, lo: int, start: int, end: int, stop: int) -> bool:
+        """`has_json_ld_outside` from a "+" at `lo` on: strstr for "+j" and "+J", stepping over the region."""
+        text = self.text
         for needle in ("+j", "+J"):
-            at = self.find(needle, lo + 2, stop - 3)
+            at = self.find(needle, lo, stop - 3)
             for _ in range(_LD_JSON_HITS):
-                if start + 2 <= at and at + 5 <= end:  # in the region: on from its end
+                if start + 2 <= at and at + 5 <= end:
                     at = self.find(needle, max(at + 1, end - 4), stop - 3)
                 if at < 0:
                     break
                 if _LD_JSON.match(text, at - 2, at + 5):
                     return True
                 at = self.find(needle, at + 1, stop - 3)
-            else:
-                return _has_json_ld(text, lo, start) or _has_json_ld(text, end, stop)
+            else:  # many (minified scripts' "a+j"): the regex scan
+                return _has_json_ld(text, max(lo - 2, 0), start) or _has_json_ld(text, max(end, lo - 2), stop)
         return False
 
 
