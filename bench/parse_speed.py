@@ -149,6 +149,15 @@ _INSERTS = (
     '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Lain","author":{"name":"X"}}</script>',
     '<span class="reporter"><a>Reporter Lain</a></span>', '<time datetime="2021-01-01T00:00:00+07:00">1 Jan</time>',
     '<input type="password">',
+    # spelled as HTML allows: the type's value and tag and attribute names in any case, other quotes
+    '<script type="Application/LD+JSON">{"@type":"NewsArticle","headline":"Lain","author":{"name":"Y"}}</script>',
+    '<div ID="penulis"><a>Orang Ketiga</a></div>', "<div class='paging'><a href='?page=4'>4</a></div>",
+    '<TIME datetime="2021-02-02T00:00:00+07:00">2 Feb</TIME>',
+)
+# on a page without its doctype (quirks mode) class and id names match in any case
+_QUIRKS_INSERTS = (
+    '<div class="PAGING"><a href="?page=5">5</a></div>', '<div id="PENULIS"><a>Orang Keempat</a></div>',
+    '<div class="DETAIL__BODY-TEXT"><p>Teks lain.</p></div>', '<span class="REPORTER"><a>Lain</a></span>',
 )
 
 
@@ -161,15 +170,22 @@ def mutations_main(per_portal: int, rounds: int) -> int:
     from parsers import cut, parse_cut
 
     rng = random.Random(16)
-    print(f"synthetic pages with one parser-visible insert at a random tag boundary ({rounds} per page)")
+    print(f"synthetic pages with one parser-visible insert at a random tag boundary ({rounds} per page; a fifth "
+          "of them without the doctype, the insert's names in capitals)")
     for name, pages in _portal_pages(per_portal).items():
         fast = differ = 0
         fields: dict[str, int] = {}
         for url, html in pages:
             text = html.decode("utf-8")
             for _ in range(rounds):
-                at = text.find("<", rng.randrange(len(text)))
-                varied = text[:at] + rng.choice(_INSERTS) + text[at:] if at >= 0 else text
+                page = text
+                if rng.random() < 0.2 and page.lower().startswith("<!doctype"):
+                    page = page[page.index(">") + 1:]  # quirks mode, and a name in capitals
+                    insert = rng.choice(_QUIRKS_INSERTS)
+                else:
+                    insert = rng.choice(_INSERTS)
+                at = page.find("<", rng.randrange(len(page)))
+                varied = page[:at] + insert + page[at:] if at >= 0 else page
                 article, alone = parse_cut(cut(varied, url))
                 if not alone:
                     continue
@@ -266,9 +282,10 @@ def main() -> int:
     ap.add_argument("--real", action="store_true", help="real pages of bench/parse_real_manifest.json")
     ap.add_argument("--mirror", type=pathlib.Path, default=MIRROR, help="where <owner>+<name>/repo mirrors sit")
     ap.add_argument("--mutations", action="store_true", help="fast path vs whole page with markup inserted outside")
+    ap.add_argument("--rounds", type=int, default=8, help="inserts per synthetic page (with --mutations)")
     args = ap.parse_args()
     if args.mutations:
-        return mutations_main(args.per_portal, 8)
+        return mutations_main(args.per_portal, args.rounds)
     if args.portals:
         return portals_main(args.per_portal, max(3, args.repeat // 5))
     if args.real:

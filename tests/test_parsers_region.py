@@ -33,6 +33,8 @@ from parsers.region import (
     _inert_memo,
     _raw_end,
     find,
+    markers,
+    no_quirks,
     scan_head,
     trim,
 )
@@ -317,12 +319,17 @@ def test_the_fast_path_equals_the_whole_page_whatever_the_head_holds(head: bytes
     assert parse(padded, url) == _whole(padded, url)
 
 
+def _ld_json_in(text: str, lo: int, hi: int) -> bool:
+    """The definition: "ld+json" in text[lo:hi], ASCII letters in any case (as HTML matches a type)."""
+    return "ld+json" in "".join(c.lower() if c.isascii() else c for c in text[lo:hi])
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ld+json x<", max_size=200), st.data())
+@given(st.text(alphabet="ld+json LDJSON x<", max_size=200), st.data())
 def test_the_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+    assert _has_json_ld(text, lo, hi) == _ld_json_in(text, lo, hi)
 
 
 def _raw_end_by_steps(text: str, at: int, name: str) -> tuple[int, int] | None:
@@ -379,9 +386,13 @@ def test_the_windowed_search_finds_what_str_find_finds(text: str, needle: str, d
     ("ld+json", 0, 3),  # a range too short to hold it, ending before a "+"
     ("a+" * 8 + "<" * 20 + "ld+json", 0, 20),  # as many "+" as the scan checks, then none in range
     ("a+" * 8 + "ld+json", 16, 23),
+    ("a+j" * 20 + "LD+Json", 0, 67),  # more "+j" than are checked one by one: the regex finds it
+    ("a+j" * 20 + "LD+Jso", 0, 66),
+    ("\u212a+json", 0, 6),  # (the Kelvin sign is no ASCII "k")
 ])
 def test_the_json_ld_scan_edges(text: str, lo: int, hi: int) -> None:
-    assert _has_json_ld(text, lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+    assert _has_json_ld(text, lo, hi) == _ld_json_in(text, lo, hi)
+    assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
 
 
 def test_every_noise_text_pattern_is_anchored_so_match_equals_search() -> None:
@@ -478,8 +489,14 @@ def test_the_c_library_search_is_there_on_linux() -> None:
         assert Haystack("abc").find("c", 0) == 2 and Haystack("abc")._raw == b"abc"
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), max_size=60),
+def test_a_page_holding_a_nul_is_searched_with_memmem_not_strstr() -> None:
+    assert Haystack("abc")._nul_free == sys.platform.startswith("linux")
+    page = Haystack("ab\0penulis")
+    assert not page._nul_free and page.find("penulis", 0) == 3  # (strstr would stop at the NUL)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014\0"), max_size=60),
        st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), min_size=1, max_size=4), st.data())
 def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text) + 3))
@@ -489,12 +506,18 @@ def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, dat
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["ld+json", "l", "d", "+", "json", "x", "\u00e9", "\u2014"]), max_size=12).map("".join),
-       st.data())
+@given(st.lists(st.sampled_from(["ld+json", "LD+JSON", "lD+jSoN", "l", "D", "+", "json", "+J", "a+j", "x", "\u00e9",
+                                 "\u2014", "\0"]), max_size=40).map("".join), st.data())
 def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    assert Haystack(text).has_json_ld(lo, hi) == (text.find("ld+json", lo, hi) >= 0)
+    assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
+    # around a region text[start:end]: what either side holds, and at most what spans its edges besides
+    start = data.draw(st.integers(lo, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    outside = Haystack(text).has_json_ld_outside(lo, start, end)
+    assert outside >= (_ld_json_in(text, lo, start) or _ld_json_in(text, end, len(text)))
+    assert outside <= _ld_json_in(text, lo, len(text))
 
 
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
@@ -549,3 +572,116 @@ _WALK_PIECES = st.sampled_from([
 def test_the_head_walk_in_one_match_a_step_is_the_walk_piece_by_piece(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert scan_head(text) == _scan_head_by_steps(text)
+
+
+def _padded_around(html: bytes, before: bytes, after: bytes) -> bytes:
+    """`_padded` with `before` right after the menu (ahead of the region) and `after` before the footer."""
+    padded = _padded(html, after)
+    at = padded.index(MENU) + len(MENU)
+    return padded[:at] + before + padded[at:]
+
+
+TRIBUN_PAGE_2 = b'<div class="paging"><a href="https://www.tribunnews.com/x?page=2">2</a></div>'
+
+
+@pytest.mark.parametrize(("portal", "name", "before", "after"), [
+    # the body container, a byline, a date line and page links: the parsers read each wherever it is
+    ("detik", "plain", b'<div class="detail__body-text"><p>Teks lain di atas artikel.</p></div>', b""),
+    ("detik", "plain", b'<div class="detail__author">Orang Lain - detikNews</div>', b""),
+    ("detik", "plain", b"", b'<div class="detail__author">Orang Lain - detikNews</div>'),
+    ("detik", "plain", b'<h1 class="besar detail__title">Judul lain</h1>', b""),  # the first title wins
+    ("tribun", "plain", b'<div id="penulis"><a>Orang Lain</a></div>', b""),
+    ("tribun", "plain", b'<div ID="editor"><a>Penyunting Lain</a></div>', b""),  # attribute names in any case
+    ("tribun", "plain", TRIBUN_PAGE_2, b""),
+    ("tribun", "plain", b"", TRIBUN_PAGE_2.replace(b'"', b"'")),
+    ("tribun", "plain", b'<time datetime="2021-01-01T00:00:00+07:00">1 Jan</time>', b""),
+    ("republika", "plain", b'<div class="pagination"><a href="?page=2">2</a></div>', b""),
+    ("republika", "plain", b'<div class="byline">Rep: Orang Lain / Red: Penyunting Lain</div>', b""),
+    ("tempo", "plain-old", b'<span class="reporter"><a>Reporter Lain</a></span>', b""),
+    ("tempo", "plain-old", b'<div class="pagination"><a href="?page_num=3">3</a></div>', b""),
+    ("tempo", "plain", b"", b"<div id='content-wrapper'><p>Paragraf lain di bawah artikel.</p></div>"),  # other quotes
+    # JSON-LD's type in capitals: HTML matches the parsers' script[type="application/ld+json"] in any case
+    ("republika", "plain", b"", b'<script type="Application/LD+JSON">{"@type":"NewsArticle","headline":"X"}</script>'),
+    ("detik", "plain", b'<script type="APPLICATION/LD+JSON">{"@type":"NewsArticle","headline":"X"}</script>', b""),
+])
+def test_what_the_parser_reads_before_or_after_the_region_turns_the_fast_path_off(
+        portal: str, name: str, before: bytes, after: bytes) -> None:
+    html, url = _fixture(portal, name)
+    assert _trimmed(_padded(html), url) is not None  # (without the insert the page is cut)
+    page = _padded_around(html, before, after)
+    assert _trimmed(page, url) is None
+    assert parse(page, url) == _whole(page, url)
+
+
+def test_a_stylesheet_naming_the_body_class_before_the_region_keeps_the_fast_path() -> None:
+    html, url = _fixture("tribun", "plain")
+    page = _padded_around(html, b"<style>.txt-article li { list-style: square; }</style>", b"")
+    assert _trimmed(page, url) is not None
+    assert parse(page, url) == _whole(page, url)
+
+
+@pytest.mark.parametrize("insert", [b'<div class="DETAIL__BODY-TEXT"><p>Teks lain.</p></div>',
+                                    b'<div class="DETAIL__AUTHOR">Orang Lain</div>', b""])
+def test_a_page_in_quirks_mode_is_not_cut(insert: bytes) -> None:
+    html, url = _fixture("detik", "plain")
+    page = re.sub(rb"^\s*<!doctype[^>]*>", b"", _padded_around(html, insert, b""), flags=re.IGNORECASE)
+    assert _trimmed(page, url) is None
+    assert parse(page, url) == _whole(page, url)
+
+
+DOCTYPES = [
+    "<!DOCTYPE html>", "<!doctype HTML >", "\n <!-- x --><!DOCTYPE html>",
+    '<!DOCTYPE html SYSTEM "about:legacy-compat">',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-'
+    'transitional.dtd">',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">', '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN">',
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">', "<!DOCTYPE htmlx>", "<!DOCTYPE>", "",
+    "<!-->x--><!DOCTYPE html>", 'x<!DOCTYPE html>', '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" junk>',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">', "<!-- a --!> b --><!DOCTYPE html>",
+]
+
+
+@pytest.mark.parametrize("doctype", DOCTYPES)
+def test_a_page_is_cut_only_where_lexbor_matches_class_names_in_their_own_case(doctype: str) -> None:
+    doc = LexborHTMLParser(doctype + '<html><head></head><body><div class="Rubrik">x</div></body></html>')
+    case_sensitive = not doc.css(".rubrik")
+    assert not no_quirks(doctype) or case_sensitive  # never cut a page whose names match in any case
+    if doctype in DOCTYPES[:7]:
+        assert no_quirks(doctype)  # (and the usual doctypes are read)
+
+
+def test_markers_come_from_the_selectors() -> None:
+    assert markers(".paging a[href], .pagination-wrap a[href]", "#penulis a", "time", "[itemprop=articleBody]") == (
+        "<time", "paging", "penulis", "articleBody", "pagination-wrap")
+    assert markers("div.side-article.txt-article", "div.txt-article") == ("txt-article", "side-article")
+    assert markers(".paging", ".detail__paging") == ("paging",)  # a marker inside another covers both
+    with pytest.raises(ValueError, match="substring"):
+        markers('a[href*="/penulis/"]')
+
+
+
+_MARKS = ("detail__title", "detail__date", "-content", "pagination", "paging", "<time")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(['"', " ", ".", "x", "<", "detail__", "title", "date", "article-content", "pagin",
+                                 "ation", "g", "<time", "-", "_"]), max_size=30).map("".join),
+       st.sets(st.sampled_from(_MARKS), min_size=1, max_size=3), st.data())
+def test_the_marker_search_answers_as_its_definition(text: str, marks: set[str], data: st.DataObject) -> None:
+    """Present on either side (where a token can start) -> not absent; found only inside the region -> absent."""
+    lo = data.draw(st.integers(1, max(1, len(text))))
+    start = data.draw(st.integers(lo, max(lo, len(text))))
+    end = data.draw(st.integers(start, max(start, len(text))))
+    page = Haystack(text)
+
+    def counted(at: int, mark: str) -> bool:
+        return mark.startswith("<") or text[at - 1] in region._TOKEN_START
+
+    places = [(at, m) for m in marks for at in range(lo, len(text)) if text.startswith(m, at) and counted(at, m)]
+    outside = [(at, m) for at, m in places if at + len(m) <= start or at >= end]
+    inside_only = all(start <= at and at + len(m) <= end for at, m in places)
+    answer = all(region._absent(page, search, lo, start, end) for search in region._searches(tuple(sorted(marks))))
+    if outside:
+        assert not answer
+    if inside_only:
+        assert answer

@@ -7,7 +7,7 @@ import urllib.parse
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people, strip_page_params
 from parsers.dates import parse_text
-from parsers.region import Region
+from parsers.region import Region, markers
 
 TITLE = ("h1.detail__title", "article.detail h1", ".detail h1")
 AUTHOR = ("div.detail__author",)
@@ -21,9 +21,10 @@ NOISE = (
     ".teads-player", ".detail__media", ".detail__body-toc", ".recommendation-box",
 )
 # title .. end of article.detail (page nav and desk sit inside the body text)
-REGION = Region(start=('class="detail__title"',), body='class="detail__body-text', end=("</article>",),
-                nested="<article")
 PAGE_LINKS = ".detail__long-nav a.detail__anchor-numb, a.detail__anchor-numb"
+# (what the parser reads from the page: nowhere outside the region, its first title not before it)
+REGION = Region(start=('class="detail__title"',), body='class="detail__body-text', end=("</article>",),
+                nested="<article", only_inside=markers(BODY[0], *AUTHOR, *DATE, PAGE_LINKS), before=markers(TITLE[0]))
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*detik\w*\s*$", re.I)
 # "Novi Christiastuti - detikNews": the channel label is not a name
 _CHANNEL = re.compile(r"\s*-\s*(detik\w*|20detik|cnn indonesia|cnbc indonesia)\s*$", re.I)

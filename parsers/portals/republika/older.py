@@ -17,7 +17,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
 from parsers.query import select
-from parsers.region import Region
+from parsers.region import Region, markers
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -41,11 +41,11 @@ _ALL = ", ".join(dict.fromkeys(s for t in TEMPLATES for s in (t.body, t.title, t
 # and editor line). None of these templates carries a byline the parser would miss.
 REGIONS = (
     Region(start=('class="date-detail"',), body='class="content-detail"', end=('class="wp-sosmed-d"',),
-           only_inside=('class="red"',), bylines=False),
+           only_inside=('class="red"', *markers(NEWS_2016.body)), bylines=False),
     Region(start=('class="jdl-pic"',), body='class="teaser-pic"', end=('class="red"',),
-           only_inside=('class="red"',), bylines=False),
+           only_inside=('class="red"', *markers(PICTURE_2016.body)), bylines=False),
     Region(start=('class="date-detail global-detail"',), body='class="teaser global-detail"', end=('class="social"',),
-           only_inside=('class="red"',), bylines=False),
+           only_inside=('class="red"', "teaser"), bylines=False),  # ("global-detail": on every part)
 )
 NOISE = ("div.red", ".caption", ".cap-foto")  # the photo pages' editor table sits inside the story
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*(Republika\s*(Online)?|ihram\.co\.id)\s*$", re.I)

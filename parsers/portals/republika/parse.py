@@ -11,7 +11,7 @@ from parsers.dates import parse_text
 from parsers.media import declares_article
 from parsers.portals.republika import older
 from parsers.query import select, select_first
-from parsers.region import Region
+from parsers.region import Region, markers
 
 TITLE = (".max-card__title h1", "h1.title", "article h1", "h1")
 BYLINE = (".max-card__title div", ".max-card__title", ".byline", ".author", ".amp-byline")
@@ -24,11 +24,13 @@ NOISE = (
     ".scrollToRead", ".set-ads-468", ".ads", "amp-ad", "amp-embed", "amp-img", ".wrap-tag", ".tag",
 )
 # date line .. end of the body's <article> (or of the page links after it); AMP pages have no region
-REGION = Region(start=('class="date date-item__headline"', 'class="max-card__title"'), body="<article",
-                end=("</article>", 'class="pag'), nested="<article")  # pagination, paging, pages
-REGIONS = (REGION, *older.REGIONS)  # today's template first, then the 2016-17 ones
 # 2023 pages were paginated; how is unverified: `?page=N` links and link[rel=next] are followed
 PAGE_LINKS = ".pagination a[href], .paging a[href], .pages a[href]"
+# (bylines, date lines, body wrappers and page links: nowhere outside the region)
+REGION = Region(start=('class="date date-item__headline"', 'class="max-card__title"'), body="<article",
+                end=("</article>", 'class="pag'), nested="<article",  # pagination, paging, pages
+                only_inside=markers(*BYLINE, DATE[1], BODY[1], PAGE_LINKS))
+REGIONS = (REGION, *older.REGIONS)  # today's template first, then the 2016-17 ones
 # what the 2020s desktop and AMP templates have; the 2016-17 ones (div.content-detail, p.Bodytext) have none
 TEMPLATE = ("div.article-content", ".max-card__title", "[itemprop=articleBody]", ".amp-article-body")
 _ANY_TEMPLATE = ", ".join(TEMPLATE)  # one walk of the page finds whichever it has

@@ -17,7 +17,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason
 from parsers.dates import parse_text
 from parsers.query import select_first
-from parsers.region import Region
+from parsers.region import Region, markers
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ REGIONS = (
            bylines=False),
     # (the story's end tag and the comment after it: nothing past them is read, no slack needed)
     Region(start=('id="blok-sitemap"',), body='class="tubuh-berita"', end=("</div> <!-- END TUBUH BERITA -->",),
-           bylines=False),
+           only_inside=markers(ENGLISH_2015.body), bylines=False),
 )
 _YEAR_COMMA = re.compile(r"(?<=[A-Za-z]),(?=\s*\d{4}\b)")  # "04 November, 2015": the date parser wants no comma
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*tempo(\.co)?(\s+\w+)?\s*$", re.I)  # "| Tempo Gaya", "- Tempo.co"

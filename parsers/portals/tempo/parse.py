@@ -11,7 +11,7 @@ from parsers.dates import parse_text
 from parsers.media import declares_article
 from parsers.portals.tempo import older
 from parsers.query import select, select_first
-from parsers.region import Region
+from parsers.region import Region, markers
 
 TITLE = ("article h1", "h1.title", "h1")
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*tempo(\.co)?\s*$", re.I)
@@ -37,12 +37,13 @@ _LABELS = ("Reporter", "Penulis", "Editor")
 # on a cut page the authors come from JSON-LD or not at all, see `_authors`); the first body wrapper is looked
 # for in that article only (as `_pre_2024` decides), so a pre-2024 page fails here without a scan of the rest
 NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
-                     body_in_start=True)
+                     body_in_start=True, only_inside=markers(*NUXT_BODY))  # (the wrapper's id however written)
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links; no
 # class="reporter" / "title-reporter" after it (the first two byline selectors are read wherever they are; the
 # third, itemprop="author", only when they find nothing: on a cut page that refuses the cut, see `_authors`)
 OLD_REGION = Region(start=("<article",), body='id="isi"',
-                    end=("</article>", 'class="pag'), nested="<article", only_inside=("reporter",))
+                    end=("</article>", 'class="pag'), nested="<article",
+                    only_inside=markers(*OLD_AUTHORS[:2], OLD_PAGE_LINKS))
 # a Nuxt page fails the old region only after a long scan; the 2015-16 templates' regions come last
 REGIONS = (NUXT_REGION, OLD_REGION, *older.REGIONS)
 

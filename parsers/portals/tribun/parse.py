@@ -7,7 +7,7 @@ from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_any, parse_text
 from parsers.query import select
-from parsers.region import Region
+from parsers.region import Region, markers
 
 TITLE = ("h1#arttitle", "#article h1", "h1.f50")
 AUTHORS = ("#penulis a", "#penulis")
@@ -21,9 +21,11 @@ NOISE = (
     ".share-wrapper", "[itemprop=keywords]", ".tagcloud3", ".ads-on-body",
 )
 # title .. byline; the byline follows the body in 2020 pages and precedes it since 2025
-REGION = Region(start=('id="arttitle"',), body="txt-article",
-                end=('id="editor"', 'id="penulis"', "side-article mb5", 'itemprop="keywords"'))
 PAGE_LINKS = ".paging a[href], .pagination-wrap a[href]"
+# (what the parser reads from the page: nowhere outside the region, its first title not before it)
+REGION = Region(start=('id="arttitle"',), body="txt-article",
+                end=('id="editor"', 'id="penulis"', "side-article mb5", 'itemprop="keywords"'),
+                only_inside=markers(AUTHORS[0], EDITORS[0], PAGE_LINKS), before=markers(TITLE[0], DATE[-1]))
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*(Tribun\w*(\.com)?|Tribun\s+\w+)\s*$", re.I)
 _LABELS = ("Penulis", "Reporter", "Editor", "Laporan Wartawan[^,:]*")
 
