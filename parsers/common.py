@@ -127,6 +127,19 @@ class Page:
                 return node
         return None
 
+    def any_match(self, selectors: Sequence[str]) -> bool:
+        """Whether some element matches one of `selectors`: `first(selectors) is not None`, in one walk of the
+        page for the selectors not asked yet (when none matches, `first` then knows each of them finds nothing)."""
+        if any(self._firsts.get(sel) is not None for sel in selectors):
+            return True
+        pending = [sel for sel in selectors if sel not in self._firsts]
+        if not pending:
+            return False
+        if select_first(self.doc, ", ".join(pending)) is not None:
+            return True
+        self._firsts.update(dict.fromkeys(pending))
+        return False
+
     def first_text(self, selectors: Iterable[str]) -> str:
         """Cleaned text of the first non-empty element matching, in selector order."""
         for sel in selectors:

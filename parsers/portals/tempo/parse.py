@@ -83,7 +83,7 @@ def _older(page: Page) -> Article:
 
 def _older_template(page: Page) -> bool:
     """An article page (it says so) with none of the known templates' containers nor a JSON-LD body."""
-    return (page.first((*NUXT_BODY, *OLD_BODY)) is None and declares_article(page)
+    return (not page.any_match((*NUXT_BODY, *OLD_BODY)) and declares_article(page)
             and not isinstance(page.ld_article.get("articleBody"), str))
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from selectolax.lexbor import LexborNode
+
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_any, parse_text
@@ -28,12 +30,38 @@ TITLE_SUFFIX = re.compile(r"\s*[-|]\s*(Tribun\w*(\.com)?|Tribun\s+\w+)\s*$", re.
 _LABELS = ("Penulis", "Reporter", "Editor", "Laporan Wartawan[^,:]*")
 
 
-def _people(page: Page, selectors: tuple[str, str]) -> list[str]:
-    links = [clean(n.text(deep=True)) for n in select(page.doc, selectors[0])]
+_OWNERS = "#penulis, #editor"  # the byline elements AUTHORS and EDITORS read, found in one walk of the page
+
+
+def byline_owners(page: Page) -> dict[str, list[LexborNode]] | None:
+    """The elements with id "penulis" and "editor" (by lower-cased id: a page without a doctype matches ids in
+    any case), each list in page order; None when an id is neither (then each selector is asked on its own)."""
+    owners: dict[str, list[LexborNode]] = {"penulis": [], "editor": []}
+    for node in select(page.doc, _OWNERS):
+        found = owners.get((node.id or "").lower())
+        if found is None:
+            return None
+        found.append(node)
+    return owners
+
+
+def _links(page: Page, selector: str, owners: list[LexborNode] | None) -> list[LexborNode]:
+    """`select(page.doc, selector)` for "#id a": the links inside the one element with that id (none without
+    one); a page with several such elements is asked as written."""
+    if owners is None or len(owners) > 1:
+        return select(page.doc, selector)
+    if not owners:
+        return []
+    owner = owners[0]
+    return [n for n in select(owner, "a") if n.mem_id != owner.mem_id]  # (the scope itself is no descendant)
+
+
+def _people(page: Page, selectors: tuple[str, str], owners: list[LexborNode] | None) -> list[str]:
+    links = [clean(n.text(deep=True)) for n in _links(page, selectors[0], owners)]
     names = [n for n in links if n]
     if names:
         return list(dict.fromkeys(names))
-    node = page.first(selectors[1:])
+    node = page.first(selectors[1:]) if owners is None else owners[0] if owners else None
     return split_people(node.text(deep=True), _LABELS) if node is not None else []
 
 
@@ -41,8 +69,9 @@ def parse(page: Page) -> Article:
     """Parse a Tribun network article page."""
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(BODY, NOISE)
-    authors = _people(page, AUTHORS) or page.ld_people("author")
-    editors = _people(page, EDITORS) or page.ld_people("editor")
+    owners = byline_owners(page)
+    authors = _people(page, AUTHORS, None if owners is None else owners["penulis"]) or page.ld_people("author")
+    editors = _people(page, EDITORS, None if owners is None else owners["editor"]) or page.ld_people("editor")
     time_node = page.first(DATE)
     visible = None
     if time_node is not None:
