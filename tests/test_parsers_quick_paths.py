@@ -394,3 +394,26 @@ def test_any_match_is_whether_first_finds_something(pieces: list[str], asked: li
 @pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
 def test_any_match_on_the_golden_pages(path: pathlib.Path) -> None:
     _assert_any_match_is_first(Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path)), ())
+
+
+_TIME_PIECES = st.sampled_from(['<div id="article">', '<div id="ARTICLE">', '<div id="article ">', "</div>", "<time>",
+                                "</time>", '<time id="article">', "<TIME>", "x", "<!DOCTYPE html>", "<svg>", "</svg>",
+                                "<template>", "</template>", '<section id="articles">', "</section>", "<p>"])
+
+
+def _assert_time_element_is_first(page: Page) -> None:
+    from parsers.portals.tribun.parse import DATE, time_element
+
+    mine, own = time_element(page), select_first(page.doc, DATE[0]) or select_first(page.doc, DATE[1])
+    assert (mine.mem_id if mine else None) == (own.mem_id if own else None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_TIME_PIECES, max_size=16))
+def test_the_tribun_time_element_is_what_its_selectors_find(pieces: list[str]) -> None:
+    _assert_time_element_is_first(Page("".join(pieces), "https://www.tribunnews.com/x/2024/01/02/y"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_the_tribun_time_element_on_the_golden_pages(path: pathlib.Path) -> None:
+    _assert_time_element_is_first(Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path)))

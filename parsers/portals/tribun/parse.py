@@ -65,6 +65,42 @@ def _people(page: Page, selectors: tuple[str, str], owners: list[LexborNode] | N
     return split_people(node.text(deep=True), _LABELS) if node is not None else []
 
 
+_ANCESTORS_CHECKED = 3  # <time> elements looked up from before asking CSS (related-story lists hold dozens)
+
+
+def _inside_article(node: LexborNode) -> bool | None:
+    """Whether an ancestor of `node` has the id "article" (None: one has it in another case, which only a page
+    without a doctype matches)."""
+    parent = node.parent
+    while parent is not None:
+        ident = parent.id
+        if ident is not None and len(ident) == 7:
+            if ident == "article":
+                return True
+            if ident.lower() == "article":
+                return None
+        parent = parent.parent
+    return False
+
+
+def time_element(page: Page) -> LexborNode | None:
+    """`page.first(DATE)`: the first <time> inside #article, else the first <time>. The <time> elements come
+    from the tag lookup (a page with none needs no CSS query) and the first few are looked up from."""
+    times = select(page.doc, "time")
+    if not times:
+        return None
+    for node in times[:_ANCESTORS_CHECKED]:
+        inside = _inside_article(node)
+        if inside is None:
+            break
+        if inside:
+            return node
+    else:
+        if len(times) <= _ANCESTORS_CHECKED:
+            return times[0]
+    return page.first(DATE)
+
+
 def parse(page: Page) -> Article:
     """Parse a Tribun network article page."""
     title = page.title(TITLE, TITLE_SUFFIX)
@@ -72,7 +108,7 @@ def parse(page: Page) -> Article:
     owners = byline_owners(page)
     authors = _people(page, AUTHORS, None if owners is None else owners["penulis"]) or page.ld_people("author")
     editors = _people(page, EDITORS, None if owners is None else owners["editor"]) or page.ld_people("editor")
-    time_node = page.first(DATE)
+    time_node = time_element(page)
     visible = None
     if time_node is not None:
         visible = parse_any(time_node.attributes.get("datetime")) or parse_text(time_node.text(deep=True))
