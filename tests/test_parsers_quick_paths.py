@@ -377,6 +377,8 @@ def _assert_any_match_is_first(page: Page, asked_before: tuple[str, ...]) -> Non
     for selectors in _ANY_SELECTORS:
         expected = any(select_first(page.doc, sel) is not None for sel in selectors)
         assert page.any_match(selectors) == expected
+        assert page.any_match(selectors) == expected  # (the kept answer)
+        assert page.any_match(selectors[1:]) == any(select_first(page.doc, sel) is not None for sel in selectors[1:])
         for sel in selectors:  # what `first` answers afterwards is still the selector's first element
             mine, own = page.first((sel,)), select_first(page.doc, sel)
             assert (mine.mem_id if mine else None) == (own.mem_id if own else None)
