@@ -419,3 +419,12 @@ def test_the_tribun_time_element_is_what_its_selectors_find(pieces: list[str]) -
 @pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
 def test_the_tribun_time_element_on_the_golden_pages(path: pathlib.Path) -> None:
     _assert_time_element_is_first(Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path)))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_the_republika_template_check_answers_as_one_selector_list(path: pathlib.Path) -> None:
+    from parsers.portals.republika.parse import TEMPLATE
+
+    page = Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path))
+    listed = select_first(page.doc, ", ".join(TEMPLATE)) is None
+    assert (page.first(TEMPLATE[:1]) is None and not page.any_match(TEMPLATE[1:])) == listed
