@@ -75,6 +75,7 @@ class Page:
         self._meta: dict[str, str] | None = None
         self._ld: list[dict[str, Any]] | None = None
         self._firsts: dict[str, LexborNode | None] = {}
+        self._any: dict[tuple[str, ...], bool] = {}
 
     # --- metadata ---------------------------------------------------------------------------------
     @property
@@ -126,6 +127,21 @@ class Page:
             if node is not None:
                 return node
         return None
+
+    def any_match(self, selectors: Sequence[str]) -> bool:
+        """Whether some element matches one of `selectors`: `first(selectors) is not None`, with the selectors not
+        asked yet asked in one query (its answer kept; when nothing matches, `first` then knows each finds nothing)."""
+        if any(self._firsts.get(sel) is not None for sel in selectors):
+            return True
+        pending = tuple(sel for sel in selectors if sel not in self._firsts)
+        if not pending:
+            return False
+        found = self._any.get(pending)
+        if found is None:
+            found = self._any[pending] = select_first(self.doc, ", ".join(pending)) is not None
+            if not found:
+                self._firsts.update(dict.fromkeys(pending))
+        return found
 
     def first_text(self, selectors: Iterable[str]) -> str:
         """Cleaned text of the first non-empty element matching, in selector order."""

@@ -318,3 +318,113 @@ def test_noise_text_patterns_start_only_the_ways_listed_for_them() -> None:
 def test_noise_text_is_what_the_patterns_and_the_bullet_rule_say(text: str, link_ratio: float) -> None:
     plain = bool(noise._TEXT_NOISE.match(text)) or (text[0] in noise.BULLETS and link_ratio > 0.6)
     assert noise.is_noise_text(text, link_ratio) == plain
+
+
+# --- answers found in one query for several selectors ------------------------------------------------------------
+
+_BYLINE_PIECES = st.sampled_from([
+    '<div id="penulis">', '<div id="PENULIS">', '<span id="Editor">', '<div id="editor">', "</div>", "</span>",
+    '<a id="penulis">', '<a href="/p">', "</a>", "Rina", " ", "<p>", '<div id="penulis ">', '<div id="penulİs">',
+    '<div id="penulis" id="editor">', '<b id="x">', "<!DOCTYPE html>", "<table>", "<td>", '<p id="editor">',
+])
+
+
+def _mem_ids(nodes: list[LexborNode]) -> list[int]:
+    return [n.mem_id for n in nodes]
+
+
+def _byline_answers(page: Page, owners: dict[str, list[LexborNode]] | None) -> list[object]:
+    from parsers.portals.tribun.parse import AUTHORS, EDITORS, _links, _people
+
+    answers: list[object] = []
+    for key, selectors in (("penulis", AUTHORS), ("editor", EDITORS)):
+        found = None if owners is None else owners[key]
+        answers += [_mem_ids(_links(page, selectors[0], found)), _people(page, selectors, found)]
+    return answers
+
+
+def _assert_bylines_as_written(page: Page) -> None:
+    from parsers.portals.tribun.parse import AUTHORS, EDITORS, _links, byline_owners
+
+    owners = byline_owners(page)
+    for key, selectors in (("penulis", AUTHORS), ("editor", EDITORS)):
+        if owners is not None:
+            first = select_first(page.doc, selectors[1])
+            assert (owners[key][0].mem_id if owners[key] else None) == (first.mem_id if first else None)
+        assert _mem_ids(_links(page, selectors[0], None if owners is None else owners[key])) == \
+            _mem_ids(select(page.doc, selectors[0]))
+    assert _byline_answers(page, owners) == _byline_answers(page, None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_BYLINE_PIECES, max_size=16))
+def test_tribun_bylines_from_one_owner_query_are_what_each_selector_finds(pieces: list[str]) -> None:
+    _assert_bylines_as_written(Page("".join(pieces), "https://www.tribunnews.com/x/2024/01/02/y"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_tribun_bylines_from_one_owner_query_on_the_golden_pages(path: pathlib.Path) -> None:
+    _assert_bylines_as_written(Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path)))
+
+
+_ANY_SELECTORS = [("#content-wrapper", "div#isi", "#isi"), ("div.artikel", "h1", "time"), ("#nothing", ".nope"),
+                  ("article h1", "[itemprop=articleBody]", "p.baca")]
+
+
+def _assert_any_match_is_first(page: Page, asked_before: tuple[str, ...]) -> None:
+    for sel in asked_before:  # answers `first` already holds
+        page.first((sel,))
+    for selectors in _ANY_SELECTORS:
+        expected = any(select_first(page.doc, sel) is not None for sel in selectors)
+        assert page.any_match(selectors) == expected
+        assert page.any_match(selectors) == expected  # (the kept answer)
+        assert page.any_match(selectors[1:]) == any(select_first(page.doc, sel) is not None for sel in selectors[1:])
+        for sel in selectors:  # what `first` answers afterwards is still the selector's first element
+            mine, own = page.first((sel,)), select_first(page.doc, sel)
+            assert (mine.mem_id if mine else None) == (own.mem_id if own else None)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(['<div id="content-wrapper">', '<div id="isi">', '<span id="ISI">', "</div>",
+                                 '<div class="artikel">', "<h1>", "<time>", "<article>", "x", "<!DOCTYPE html>"]),
+                max_size=12),
+       st.lists(st.sampled_from(["#isi", "h1", "#nothing", "time"]), max_size=3))
+def test_any_match_is_whether_first_finds_something(pieces: list[str], asked: list[str]) -> None:
+    _assert_any_match_is_first(Page("".join(pieces), "https://www.tempo.co/x"), tuple(asked))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_any_match_on_the_golden_pages(path: pathlib.Path) -> None:
+    _assert_any_match_is_first(Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path)), ())
+
+
+_TIME_PIECES = st.sampled_from(['<div id="article">', '<div id="ARTICLE">', '<div id="article ">', "</div>", "<time>",
+                                "</time>", '<time id="article">', "<TIME>", "x", "<!DOCTYPE html>", "<svg>", "</svg>",
+                                "<template>", "</template>", '<section id="articles">', "</section>", "<p>"])
+
+
+def _assert_time_element_is_first(page: Page) -> None:
+    from parsers.portals.tribun.parse import DATE, time_element
+
+    mine, own = time_element(page), select_first(page.doc, DATE[0]) or select_first(page.doc, DATE[1])
+    assert (mine.mem_id if mine else None) == (own.mem_id if own else None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_TIME_PIECES, max_size=16))
+def test_the_tribun_time_element_is_what_its_selectors_find(pieces: list[str]) -> None:
+    _assert_time_element_is_first(Page("".join(pieces), "https://www.tribunnews.com/x/2024/01/02/y"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_the_tribun_time_element_on_the_golden_pages(path: pathlib.Path) -> None:
+    _assert_time_element_is_first(Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path)))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_the_republika_template_check_answers_as_one_selector_list(path: pathlib.Path) -> None:
+    from parsers.portals.republika.parse import TEMPLATE
+
+    page = Page(path.read_text(encoding="utf-8", errors="replace"), _fetched_url(path))
+    listed = select_first(page.doc, ", ".join(TEMPLATE)) is None
+    assert (page.first(TEMPLATE[:1]) is None and not page.any_match(TEMPLATE[1:])) == listed

@@ -84,7 +84,7 @@ def _older(page: Page) -> Article:
 
 def _older_template(page: Page) -> bool:
     """An article page (it says so) with none of the known templates' containers nor a JSON-LD body."""
-    return (page.first((*NUXT_BODY, *OLD_BODY)) is None and declares_article(page)
+    return (page.first(NUXT_BODY) is None and not page.any_match(OLD_BODY) and declares_article(page)
             and not isinstance(page.ld_article.get("articleBody"), str))
 
 
@@ -101,7 +101,7 @@ def _pre_2024(page: Page) -> bool:
     first = select_first(page.doc, "article")
     if first is not None and select_first(first, NUXT_BODY[0]) is not None:
         return False
-    return page.first(OLD_BODY) is not None
+    return page.any_match(OLD_BODY)
 
 
 def _current(page: Page) -> Article:
