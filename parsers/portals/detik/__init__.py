@@ -24,6 +24,9 @@ DOMAIN = "detik.com"
 # m.detik.com/news/... is news.detik.com/...
 _CHANNELS = frozenset({"news", "finance", "inet", "hot", "sport", "oto", "travel", "food", "health", "wolipop", "edu"})
 _ARTICLE = re.compile(r"^(?P<path>/(?:[\w.-]+/)*d-(?P<id>\d+)/[^/]+)(?:/\d+)?$")
+# 2015-16: /read/2015/11/05/100026/3062623/323/slug (time, news id, channel id); the news id is the one today's
+# d-{id} addresses carry (detik moved its old articles to d-{id}: believed, not checked against a live redirect)
+_OLD_ARTICLE = re.compile(r"^/read/\d{4}/\d{2}/\d{2}/\d{6}/(?P<id>\d+)/\d+/[^/]+$")
 
 
 def identify(host: str, path: str) -> Identity | None:
@@ -33,7 +36,8 @@ def identify(host: str, path: str) -> Identity | None:
         host = segments.pop(0) + ".detik.com"
     m = _ARTICLE.match("/" + "/".join(segments))
     if not m:
-        return None
+        old = _OLD_ARTICLE.match("/" + "/".join(segments))
+        return (www_host(host, DOMAIN), old.group(0), f"detik:d-{old.group('id')}", True) if old else None
     return www_host(host, DOMAIN), m.group("path"), f"detik:d-{m.group('id')}", True
 
 
@@ -46,7 +50,7 @@ PACK = Pack(
     selectors=Selectors(title=parse.TITLE, body=parse.BODY, noise=parse.NOISE, authors=parse.AUTHOR, date=parse.DATE),
     identify=identify,
     # /internasional/d-6769960/slug, /berita/d-123/slug, /d-123/slug, page 2 at .../slug/2
-    article_paths=(re.compile(rf"^(?:/[\w-]+)*/d-\d{{5,}}/{SLUG}(?:/\d{{1,3}})?/?$"),),
+    article_paths=(re.compile(rf"^(?:/[\w-]+)*/d-\d{{5,}}/{SLUG}(?:/\d{{1,3}})?/?$"), _OLD_ARTICLE),
     media=(
         MediaShape("video", host=host_pattern(r"20\.detik\.com")),  # 20detik: detikupdate, e-flash, ... all video
         MediaShape("video", path=segment("detiktv", "20detik")),

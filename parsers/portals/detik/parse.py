@@ -7,6 +7,7 @@ import urllib.parse
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people, strip_page_params
 from parsers.dates import parse_text
+from parsers.portals.detik import older
 from parsers.region import Region, markers
 
 TITLE = ("h1.detail__title", "article.detail h1", ".detail h1")
@@ -59,7 +60,12 @@ def _authors(page: Page) -> list[str]:
 
 
 def parse(page: Page) -> Article:
-    """Parse a detik article page."""
+    """Parse a detik article page; a page without today's body container but with the 2015-16 template's is
+    read by that template's selectors (see `older`)."""
+    if not page.any_match(BODY):
+        known = older.parse(page)
+        if known is not None:
+            return known
     title = page.title(TITLE, TITLE_SUFFIX)
     body, desk = page.body(BODY, NOISE)
     # meta[name=pubdate] is malformed (local time marked as UTC): never read it
