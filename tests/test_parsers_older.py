@@ -22,7 +22,6 @@ OLDER = {"republika": ("plain-2016", "plain-2016-picture", "plain-2017-ihram"),
          "detik": ("plain-2015",)}
 CASES = [(portal, name) for portal, names in OLDER.items() for name in names]
 MODULES = {"republika": republika_older, "tempo": tempo_older, "detik": detik_older}
-REGIONLESS = {"detik"}  # no fast-path region for its 2015-16 template
 
 
 def _fixture(portal: str, name: str) -> tuple[str, str]:
@@ -199,7 +198,7 @@ def test_an_older_page_read_from_its_region_equals_the_whole_page(portal: str, n
     fast, equal = _fast(_padded(html), url)
     assert equal
     # tempo's plain-2015 ends its story element without the capture's end comment or share block: no region
-    assert fast == ((portal, name) != ("tempo", "plain-2015") and portal not in REGIONLESS)
+    assert fast == ((portal, name) != ("tempo", "plain-2015"))
 
 
 def test_an_editor_line_after_the_region_refuses_the_cut() -> None:
@@ -211,6 +210,16 @@ def test_an_editor_line_after_the_region_refuses_the_cut() -> None:
     assert _fast(moved, url) == (False, True)
 
 
+def test_a_detik_story_container_outside_the_region_refuses_the_cut() -> None:
+    html, url = _fixture("detik", "plain-2015")
+    html = _padded(html)
+    assert _fast(html, url) == (True, True)
+    earlier = html.replace('<ul class="breadcrumb">', '<h1 class="logo">detikNews</h1><ul class="breadcrumb">', 1)
+    later = html.replace('<div id="footer_detik">', '<div class="text_detail">Teks lain.</div><div id="footer_detik">')
+    assert _fast(earlier, url) == (True, True)  # the region starts at the page's first <h1>, the parser's title
+    assert _fast(later, url) == (False, True)  # the parser reads every story container
+
+
 def test_real_older_pages_take_the_fast_path() -> None:
     from bench.parse_speed import MIRROR, real_pages
 
@@ -218,8 +227,7 @@ def test_real_older_pages_take_the_fast_path() -> None:
     if not pages:
         pytest.skip(f"no mirror of the real pages' repository under {MIRROR}")
     for real in pages:
-        if real.portal not in REGIONLESS:
-            assert _fast(real.html.decode("utf-8", "replace"), real.url) == (True, True), real.url
+        assert _fast(real.html.decode("utf-8", "replace"), real.url) == (True, True), real.url
 
 
 def test_next_page_links_are_those_the_longer_query_found(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -46,7 +46,7 @@ PACK = Pack(
     domain=DOMAIN,
     hosts=("news.detik.com", "www.detik.com", "m.detik.com", "health.detik.com", "finance.detik.com"),
     parse=parse.parse,
-    regions=(parse.REGION,),
+    regions=parse.REGIONS,
     selectors=Selectors(title=parse.TITLE, body=parse.BODY, noise=parse.NOISE, authors=parse.AUTHOR, date=parse.DATE),
     identify=identify,
     # /internasional/d-6769960/slug, /berita/d-123/slug, /d-123/slug, page 2 at .../slug/2

@@ -16,6 +16,7 @@ from parsers import generic
 from parsers.article import Article
 from parsers.common import Page, clean, non_article_reason, split_people
 from parsers.dates import parse_text
+from parsers.region import Region, markers
 
 BODY = ("div.text_detail",)
 TITLE = ("h1",)
@@ -26,6 +27,12 @@ TITLE_SUFFIX = re.compile(r"\s*[-|]\s*detik\w*\s*$", re.I)
 # "Fino Yurio Kristo - detikinet": the channel label is not a name
 _CHANNEL = re.compile(r"\s*-\s*detik\w*\s*$", re.I)
 _SIBLINGS = 4  # how far after the headline the byline and date line may sit
+# The fast path's region: from the headline (the page's first <h1>; its byline and date line follow it) to past
+# the desk initials or the share box after the story. The parser reads nothing else outside the <head>.
+REGIONS = (
+    Region(start=("<h1",), body='class="text_detail"', end=("<!--E:AUTHOR INISIAL-->", 'class="articleshare2"'),
+           only_inside=markers(*BODY), before=markers(*TITLE)),
+)
 
 
 def _after_headline(headline: LexborNode | None) -> dict[str, str]:

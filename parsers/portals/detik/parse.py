@@ -26,6 +26,7 @@ PAGE_LINKS = ".detail__long-nav a.detail__anchor-numb, a.detail__anchor-numb"
 # (what the parser reads from the page: nowhere outside the region, its first title not before it)
 REGION = Region(start=('class="detail__title"',), body='class="detail__body-text', end=("</article>",),
                 nested="<article", only_inside=markers(BODY[0], *AUTHOR, *DATE, PAGE_LINKS), before=markers(TITLE[0]))
+REGIONS = (REGION, *older.REGIONS)  # today's template first, then the 2015-16 one
 TITLE_SUFFIX = re.compile(r"\s*[-|]\s*detik\w*\s*$", re.I)
 # "Novi Christiastuti - detikNews": the channel label is not a name
 _CHANNEL = re.compile(r"\s*-\s*(detik\w*|20detik|cnn indonesia|cnbc indonesia)\s*$", re.I)
