@@ -348,10 +348,6 @@ class Haystack:
         at = _MEMMEM(self._base + lo, hi - lo, needle.encode("ascii"), len(needle))
         return -1 if at is None else at - self._base
 
-    def has_json_ld(self, lo: int, hi: int) -> bool:
-        """Whether "ld+json" in any ASCII case occurs in text[lo:hi] (see `_has_json_ld`)."""
-        return self.has_json_ld_outside(lo, hi, hi, hi)
-
     def has_json_ld_outside(self, lo: int, start: int, end: int, stop: int | None = None) -> bool:
         """Whether "ld+json" in any ASCII case occurs in text[lo:start] or text[end:stop] (or across `start` or
         `end`; `stop`: the text's end by default).

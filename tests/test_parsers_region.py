@@ -392,7 +392,7 @@ def test_the_windowed_search_finds_what_str_find_finds(text: str, needle: str, d
 ])
 def test_the_json_ld_scan_edges(text: str, lo: int, hi: int) -> None:
     assert _has_json_ld(text, lo, hi) == _ld_json_in(text, lo, hi)
-    assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
+    assert Haystack(text).has_json_ld_outside(lo, hi, hi, hi) == _ld_json_in(text, lo, hi)
 
 
 def test_every_noise_text_pattern_is_anchored_so_match_equals_search() -> None:
@@ -511,7 +511,7 @@ def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, dat
 def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    assert Haystack(text).has_json_ld(lo, hi) == _ld_json_in(text, lo, hi)
+    assert Haystack(text).has_json_ld_outside(lo, hi, hi, hi) == _ld_json_in(text, lo, hi)
     # around a region text[start:end]: what either side holds, and at most what spans its edges besides
     start = data.draw(st.integers(lo, len(text)))
     end = data.draw(st.integers(start, len(text)))
