@@ -44,7 +44,12 @@ def charset_codec(label: str | None) -> str | None:
 
 def declared_charset(data: bytes) -> str | None:
     """The charset named in a <meta> near the top of the page, as a Python codec name."""
-    m = _META_CHARSET.search(data, 0, 4096)
+    # the pattern tried at every "<meta" reads up to 200 characters of each (~14 µs over a head of many metas): a
+    # match's "<meta" starts at most 205 characters before its "charset", so the search starts there, if anywhere
+    word = data[:4096].lower().find(b"charset")
+    if word < 0:
+        return None
+    m = _META_CHARSET.search(data, max(0, word - 205), 4096)
     return charset_codec(m.group(1).decode("ascii")) if m else None
 
 
@@ -178,7 +183,8 @@ def text_and_ascii(html: str | bytes | bytearray | memoryview) -> tuple[str, byt
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > len(head) // 100 + 1:
         raise ParseError("binary data, not HTML")
-    if "\x00" in text:
+    # (a NUL is a NUL byte in UTF-8: the bytes are searched by memchr, a text of two bytes a character is not)
+    if (b"\x00" in data) if as_utf8 and data is not None else ("\x00" in text):
         text = text.replace("\x00", "\ufffd")
     if isinstance(html, str) and not text.isascii():  # decoded bytes never hold lone surrogates
         try:

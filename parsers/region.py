@@ -309,10 +309,12 @@ _STRSTR = _c_strstr()
 
 
 class Haystack:
-    """A page's text with `find` = `text.find` for the region's markers, through strstr or memmem when the text
-    is one byte a character (Latin-1: nearly every page), so a byte offset is a character offset."""
+    """A page's text with `find` = `text.find` for the region's markers, through strstr or memmem over one byte a
+    character, so a byte offset is a character offset: the text in Latin-1 (nearly every page), or, for a text
+    with other characters, in Latin-1 with each of those as "?" (in a text not ASCII, a needle holding "?" is
+    found by str.find)."""
 
-    __slots__ = ("text", "_raw", "_base", "_nul_free")
+    __slots__ = ("text", "_raw", "_base", "_nul_free", "_lossy")
 
     def __init__(self, text: str, ascii_bytes: bytes | None = None) -> None:
         """`ascii_bytes`: the text's ASCII encoding, when the caller has it (a 150 KB encoding costs ~3 µs, and
@@ -321,15 +323,15 @@ class Haystack:
         self._raw: bytes | None = None
         self._base = 0
         self._nul_free = False
+        self._lossy = False
         if _MEMMEM is None or not text:
             return
         if ascii_bytes is not None and len(ascii_bytes) == len(text):
             self._raw = ascii_bytes
         else:
-            try:
-                self._raw = text.encode("latin-1")
-            except UnicodeEncodeError:
-                return
+            # one C pass (a copy for a Latin-1 text): str.find over a text of two or four bytes a character is slow
+            self._raw = text.encode("latin-1", "replace")
+            self._lossy = not text.isascii()  # (whether a character became "?": unknown without another pass)
         self._base = ctypes.cast(ctypes.c_char_p(self._raw), ctypes.c_void_p).value or 0
         self._nul_free = _STRSTR is not None and self._raw.find(b"\0") < 0  # (a memchr: ~2 µs)
 
@@ -337,7 +339,8 @@ class Haystack:
         """`self.text.find(needle, lo, hi)` for a non-empty needle and lo >= 0."""
         text = self.text
         hi = len(text) if hi is None else min(hi, len(text))
-        if self._raw is None or _MEMMEM is None or lo < 0 or hi < 0 or not needle or not needle.isascii():
+        if (self._raw is None or _MEMMEM is None or lo < 0 or hi < 0 or not needle or not needle.isascii()
+                or self._lossy and "?" in needle):
             return find(text, needle, lo, hi)
         if hi - lo < len(needle):
             return -1  # (and no negative length reaches memmem, no start past the text strstr)

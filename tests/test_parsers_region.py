@@ -489,6 +489,12 @@ def test_the_c_library_search_is_there_on_linux() -> None:
         assert Haystack("abc").find("c", 0) == 2 and Haystack("abc")._raw == b"abc"
 
 
+def test_a_text_beyond_latin_1_is_searched_in_bytes_with_its_other_characters_as_question_marks() -> None:
+    page = Haystack("\u2014 a?b penulis")
+    assert page._raw == b"? a?b penulis" and page._lossy == (region._MEMMEM is not None)
+    assert page.find("penulis", 0) == 6 and page.find("?", 0) == 3 and page.find("a?", 0) == 2
+
+
 def test_a_page_holding_a_nul_is_searched_with_memmem_not_strstr() -> None:
     assert Haystack("abc")._nul_free == sys.platform.startswith("linux")
     page = Haystack("ab\0penulis")
@@ -496,8 +502,8 @@ def test_a_page_holding_a_nul_is_searched_with_memmem_not_strstr() -> None:
 
 
 @settings(max_examples=800, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014\0"), max_size=60),
-       st.text(alphabet=st.sampled_from("ab<+\u00e9\u2014"), min_size=1, max_size=4), st.data())
+@given(st.text(alphabet=st.sampled_from("ab<+?\u00e9\u2014\0"), max_size=60),
+       st.text(alphabet=st.sampled_from("ab<+?\u00e9\u2014"), min_size=1, max_size=4), st.data())
 def test_the_memmem_search_finds_what_str_find_finds(text: str, needle: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(text) + 3))
     hi = data.draw(st.none() | st.integers(-3, len(text) + 3))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import Article, ParseError, merge_pages, parse
+from parsers import Article, ParseError, decode, merge_pages, parse
 from parsers.common import Page
 from parsers.dates import parse_any, parse_iso, parse_text
 from parsers.decode import decode_bytes, text_and_ascii, to_text
@@ -119,6 +119,29 @@ def test_ascii_bytes_are_only_ever_the_text_itself(pieces: list[bytes]) -> None:
     except ParseError:
         return
     assert ascii_bytes is None or (ascii_bytes == text.encode("ascii") and ascii_bytes is html)
+
+
+def _declared_by_definition(data: bytes) -> str | None:
+    """`declared_charset` as it reads: the pattern tried from the page's start, over its first 4096 bytes."""
+    m = decode._META_CHARSET.search(data, 0, 4096)
+    return decode.charset_codec(m.group(1).decode("ascii")) if m else None
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from([b"<meta", b"<META ", b" charset", b"CharSet", b"=", b'"', b"'", b"utf-8", b"cp1251",
+                                 b"windows-1252", b">", b" ", b"x" * 60, b"y" * 150, b"\xc3\xa9", b"<meta name=a>"]),
+                max_size=40).map(b"".join))
+def test_the_declared_charset_is_the_patterns_first_match(data: bytes) -> None:
+    assert decode.declared_charset(data) == _declared_by_definition(data)
+    padded = b"z" * 3990 + data  # a declaration running past the first 4096 bytes is not read
+    assert decode.declared_charset(padded) == _declared_by_definition(padded)
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("start", ["\u2014 a\x00b", "\u00e9\x00", "a\x00\u2014", "a\x00b", "\u2014 tanpa"])
+def test_a_nul_becomes_a_replacement_character_in_any_text(start: str, codec: str) -> None:
+    page = start + " <p>teks biasa</p>" * 40  # (a short text full of control bytes is binary)
+    assert to_text(page.encode(codec)) == page.replace("\x00", "\ufffd")
 
 
 def _article(body: tuple[str, ...], **kw: object) -> Article:
