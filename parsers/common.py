@@ -16,7 +16,7 @@ from parsers import noise
 from parsers.dates import parse_any
 from parsers.decode import defuse
 from parsers.media import media_reason
-from parsers.query import select, select_first
+from parsers.query import matching_ids, select, select_first
 
 _ASCII_SPACES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what str.split() splits on in ASCII, but " "
 _INVISIBLE = str.maketrans({"\u200b": " ", "\u200c": " ", "\u200d": " ", "\ufeff": " "})
@@ -246,7 +246,7 @@ class Page:
         skip = None
         if len(containers) > 2:  # one query over the page beats one per container (Tempo repeats ~15)
             query = noise_query(tuple(skip_selectors))[1]
-            skip = {n.mem_id for n in select(self.doc, query)} if query else set()
+            skip = matching_ids(self.doc, query) if query else set()
         for container in containers:
             blocks.extend(extract_blocks(container, skip_selectors, skip))
         return clean_blocks(blocks)
@@ -515,7 +515,7 @@ def _noise_in(container: LexborNode, selectors: Sequence[str],
     """(the bare tag names among `selectors`, the mem_ids of the other noise elements in `container`)."""
     noise_tags, query = noise_query(tuple(selectors))
     if skip is None:
-        skip = {n.mem_id for n in select(container, query)} if query else set()
+        skip = matching_ids(container, query) if query else set()
     return noise_tags, skip
 
 
@@ -596,9 +596,22 @@ _LOGIN_PROMPT = re.compile(
 TEASER_MAX_CHARS = 1200  # a login-wall teaser shows a lede or two, not a whole story
 
 
+# the prompt's first words: an ASCII paragraph holding none of them in any case is no prompt, found without the
+# pattern (tried at every character, ignoring case: ~2-5 µs a paragraph, on every parse's last three)
+_LOGIN_WORDS = ("masuk", "login", "log in", "sign in", "daftar", "berlangganan", "subscribe")
+
+
+def _login_prompt(paragraph: str) -> bool:
+    if paragraph.isascii():  # (ASCII text: its lower case is what the pattern's case rules compare)
+        lower = paragraph.lower()
+        if not any(word in lower for word in _LOGIN_WORDS):
+            return False
+    return _LOGIN_PROMPT.search(paragraph) is not None
+
+
 def ends_in_login_prompt(body: Sequence[str]) -> bool:
     """One of the last three paragraphs is a short login prompt."""
-    return any(len(p) < 200 and _LOGIN_PROMPT.search(p) for p in body[-3:])
+    return any(len(p) < 200 and _login_prompt(p) for p in body[-3:])
 
 
 def _login_teaser(page: Page, body: Sequence[str]) -> bool:

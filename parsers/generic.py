@@ -30,7 +30,7 @@ from parsers.common import (
     split_people,
 )
 from parsers.dates import parse_any
-from parsers.query import select, select_first
+from parsers.query import matching_ids, select, select_first
 
 TITLE = ("h1",)
 DATE_META = ("article:published_time", "og:published_time", "pubdate", "date", "dc.date", "publishdate")
@@ -271,7 +271,7 @@ def container_body(containers: Sequence[LexborNode], title: str,
     if len(containers) > 1:  # one query for all (they share a parent), not one each
         query = noise_query(selectors)[1]
         parent = containers[0].parent
-        found = {n.mem_id for n in select(parent, query)} if query and parent is not None else set()
+        found = matching_ids(parent, query) if query and parent is not None else set()
     blocks = _lines([block for container in containers for block in extract_blocks(container, selectors, found)])
     if blocks and blocks[0].text == title:
         blocks = blocks[1:]

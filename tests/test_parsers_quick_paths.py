@@ -30,7 +30,7 @@ from parsers.common import (
     query_number,
 )
 from parsers.portals import PACKS
-from parsers.query import select, select_first
+from parsers.query import MAX_KEPT_QUERIES, matching_ids, select, select_first
 
 # every noise list a parser queries with
 NOISE_LISTS = [noise.SELECTORS, *((*noise.SELECTORS, *pack.selectors.noise) for pack in PACKS)]
@@ -139,6 +139,56 @@ def test_the_shared_css_engine_answers_as_the_documents_own(path: object) -> Non
         body = doc.body
         assert body is not None
         assert [n.mem_id for n in select(body, query)] == [n.mem_id for n in body.css(query)]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in FIXTURES])
+def test_queries_parsed_once_match_what_selectolax_matches_on_the_golden_pages(path: pathlib.Path) -> None:
+    doc = LexborHTMLParser(path.read_text(encoding="utf-8", errors="replace"), scripting=True)
+    scopes = [doc, *(node for node in (doc.head, doc.body, doc.css_first("article"), doc.css_first("p")) if node)]
+    for selectors in NOISE_LISTS:
+        for scope in scopes:
+            grouped = noise_query(tuple(selectors))[1]
+            assert matching_ids(scope, grouped) == {n.mem_id for n in scope.css(grouped)}
+
+
+_QUERY_POOL = ("p", "div.a", ".a .b", "#i", "[class*=ad]", "[hidden]", "div > p:first-child", "p:not(.a)", "a[href^=h]",
+               "span, i", "*", "html", ":is(.a, #i)", "p:nth-child(2n+1)", "[class]:is(.a, [class*=b])", "p:not(",
+               "[data-x]", "b ~ i", "div + p")
+_DOC_PIECES = st.sampled_from(["<p>", "</p>", "<div class=a>", "<div class='a b'>", "</div>", "<span id=i>", "</span>",
+                               "<i>", "<b hidden>", "</b>", "<a href=http://x>", "<a href=/y>", "</a>", "teks",
+                               "<p class=ad-x data-x=1>", "<template><p class=a>t</p></template>", "<svg><p>"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_DOC_PIECES, max_size=16), st.lists(st.sampled_from(_QUERY_POOL), min_size=1, max_size=4))
+def test_queries_parsed_once_match_what_selectolax_matches(pieces: list[str], queries: list[str]) -> None:
+    doc = LexborHTMLParser(f"<div id=c>{''.join(pieces)}</div>", scripting=True)
+    for query_text in queries:
+        for scope in (doc, doc.css_first("#c")):
+            assert scope is not None
+            try:
+                expected: set[int] | str = {n.mem_id for n in scope.css(query_text)}
+            except Exception as exc:  # (selectolax refuses a query it cannot parse: so must this)
+                expected = type(exc).__name__
+            try:
+                got: set[int] | str = matching_ids(scope, query_text)
+            except Exception as exc:
+                got = type(exc).__name__
+            assert got == expected
+
+
+def test_queries_past_the_kept_ones_are_still_answered() -> None:
+    doc = LexborHTMLParser("<div id=c>" + "".join(f"<p class=k{i}>x</p>" for i in range(90)) + "</div>")
+    results: list[bool] = []
+
+    def ask() -> None:  # a fresh thread: its own kept queries, filled past the limit
+        for i in range(MAX_KEPT_QUERIES + 20):
+            results.append(matching_ids(doc, f"p.k{i}, .none") == {n.mem_id for n in doc.css(f"p.k{i}")})
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    thread.join()
+    assert len(results) == MAX_KEPT_QUERIES + 20 and all(results)
 
 
 _TAG_QUERIES = ("time", "title", "article", "amp-story", "h1", "video", "audio", "p", "html", "head", "body", "meta",

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import Article, ParseError, decode, merge_pages, parse
+from parsers import Article, ParseError, common, decode, merge_pages, parse
 from parsers.common import Page
 from parsers.dates import parse_any, parse_iso, parse_text
 from parsers.decode import decode_bytes, text_and_ascii, to_text
@@ -142,6 +142,16 @@ def test_the_declared_charset_is_the_patterns_first_match(data: bytes) -> None:
 def test_a_nul_becomes_a_replacement_character_in_any_text(start: str, codec: str) -> None:
     page = start + " <p>teks biasa</p>" * 40  # (a short text full of control bytes is binary)
     assert to_text(page.encode(codec)) == page.replace("\x00", "\ufffd")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["Masuk", "LOGIN", "log in", "Sign In", "daftar", "berlangganan", "subscribe",
+                                          " untuk ", "membaca", "BACA", "lanjut", "continue", "read", " ", "x" * 30,
+                                          "\u00e9", "\u212a", "\u017figN in", "lanjutkan"]), max_size=12).map("".join),
+                max_size=4))
+def test_the_login_prompt_shortcut_answers_as_the_pattern(body: list[str]) -> None:
+    expected = any(len(p) < 200 and common._LOGIN_PROMPT.search(p) for p in body[-3:])
+    assert common.ends_in_login_prompt(body) == expected
 
 
 def _article(body: tuple[str, ...], **kw: object) -> Article:
