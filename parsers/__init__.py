@@ -6,10 +6,14 @@ import dataclasses
 from parsers.article import Article, ParseError, merge_pages
 from parsers.common import Page, ends_in_login_prompt, host_of
 from parsers.decode import text_and_ascii
+from parsers.heap import keep_heap_top
 from parsers.region import trim_region
 from parsers.registry import Site, lookup
 
 __all__ = ["Article", "Cut", "ParseError", "cut", "merge_pages", "parse", "parse_cut"]
+
+# a process that imports the parsers parses pages one after another: the heap's top is kept between them
+keep_heap_top()
 
 
 def _finish(article: Article) -> Article:

@@ -244,3 +244,11 @@ def test_a_long_article_mentioning_login_is_still_an_article() -> None:
     html = LOGIN_TEASER.format(form="").replace("<p>Masuk untuk", paragraphs + "<p>Masuk untuk")
     article = parse(html, "https://news.detik.com/internasional/d-7100009/pejabat-bertemu")
     assert article.not_article is None and len(article.body) >= 20
+
+
+def test_the_heap_top_is_kept_where_the_c_library_is_glibc() -> None:
+    import platform
+
+    from parsers.heap import keep_heap_top
+
+    assert keep_heap_top() == (platform.libc_ver()[0] == "glibc")
