@@ -4,8 +4,9 @@
     .venv/bin/python bench/parse_speed.py --repeat 50   # more timing runs per page
     .venv/bin/python bench/parse_speed.py --portals     # per portal (both Tempo templates) on the
                                                         # benchmark's 158 KB synthetic pages vs trafilatura
-    .venv/bin/python bench/parse_speed.py --real [--mirror DIR]   # real Republika/Tempo pages listed in
-                                                        # bench/parse_real_manifest.json, read from a mirror
+    .venv/bin/python bench/parse_speed.py --real [--mirror DIR]   # real Republika/Tempo/detik pages listed in
+                                                        # bench/parse_real_manifest.json, read from a mirror,
+                                                        # and ../shared/corpus/real's pages when present
     .venv/bin/python bench/parse_speed.py --mutations   # the fast path against a whole-page parse on the
                                                         # synthetic pages with parser-visible markup inserted
 
@@ -239,6 +240,19 @@ def real_pages(mirror: pathlib.Path, manifest: pathlib.Path = REAL_MANIFEST) -> 
     return pages
 
 
+def shared_real_pages() -> list[RealPage]:
+    """The real pages of ../shared/corpus/real with their hand-checked bodies (none when it is absent)."""
+    if not (REAL / "gold.json").exists():
+        return []
+    pages = []
+    for gold in json.loads((REAL / "gold.json").read_text(encoding="utf-8")):
+        body = gold.get("body")
+        paragraphs = body if isinstance(body, list) else None
+        pages.append(RealPage(gold["portal"], gold.get("published", "")[:7] or "shared", gold["url"],
+                              (REAL / gold["file"]).read_bytes(), "\n".join(paragraphs) if paragraphs else None))
+    return pages
+
+
 def real_main(mirror: pathlib.Path, repeat: int) -> int:
     """Per real page: ms for parsers.parse and trafilatura, fast path or not, equality, body token-F1."""
     import trafilatura
@@ -246,7 +260,7 @@ def real_main(mirror: pathlib.Path, repeat: int) -> int:
     from bench.fallback_eval import f1
     from parsers.region import trim
 
-    pages = real_pages(mirror)
+    pages = real_pages(mirror) + shared_real_pages()
     if not pages:
         print(f"no real pages: no mirror of the manifest's repositories under {mirror} (see {REAL_MANIFEST.name})")
         return 0
@@ -279,7 +293,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=20, help="timed parses per normal page")
     ap.add_argument("--portals", action="store_true", help="per portal on the benchmark's synthetic pages")
     ap.add_argument("--per-portal", type=int, default=25, help="synthetic pages per portal (with --portals)")
-    ap.add_argument("--real", action="store_true", help="real pages of bench/parse_real_manifest.json")
+    ap.add_argument("--real", action="store_true", help="real pages of bench/parse_real_manifest.json and ../shared")
     ap.add_argument("--mirror", type=pathlib.Path, default=MIRROR, help="where <owner>+<name>/repo mirrors sit")
     ap.add_argument("--mutations", action="store_true", help="fast path vs whole page with markup inserted outside")
     ap.add_argument("--rounds", type=int, default=8, help="inserts per synthetic page (with --mutations)")
