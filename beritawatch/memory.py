@@ -20,8 +20,13 @@ import ctypes.util
 import functools
 
 M_TRIM_THRESHOLD = -1
+M_TOP_PAD = -2
 M_MMAP_THRESHOLD = -3
 LARGE_BUFFER = 128 * 1024  # glibc's own starting threshold, kept fixed
+# importing the parsers keeps 2 MB free at each heap's top (parsers/heap.py: quicker parsing in a process that
+# parses page after page); a pass has a heap per worker thread, each would keep it (+10-25 MB at its peak): a
+# pass keeps glibc's default instead
+PASS_TOP_PAD = 128 * 1024
 READ_SIZE = 64 * 1024  # asyncio's reads from a socket or TLS, at most (its default: 256 KB); httpcore asks for 64 KB
 
 
@@ -41,7 +46,8 @@ def give_large_buffers_back() -> bool:
     libc = _libc()
     if libc is None:
         return False
-    tuned = bool(libc.mallopt(M_MMAP_THRESHOLD, LARGE_BUFFER)) and bool(libc.mallopt(M_TRIM_THRESHOLD, LARGE_BUFFER))
+    tuned = (bool(libc.mallopt(M_MMAP_THRESHOLD, LARGE_BUFFER)) and bool(libc.mallopt(M_TRIM_THRESHOLD, LARGE_BUFFER))
+             and bool(libc.mallopt(M_TOP_PAD, PASS_TOP_PAD)))
     if tuned:
         read_below_the_threshold()
     return tuned
