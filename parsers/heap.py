@@ -6,7 +6,8 @@ defaults the heap's top is trimmed back as soon as it is free, and the next page
 pages in again (the kernel zeroes each one): 10-17 % of a parse on this machine's news pages when nothing else
 in the process holds the heap's top up (measured: `bench/parse_speed.py --portals`, Republika 0.45 -> 0.40 ms).
 glibc's M_TOP_PAD keeps that much free memory at the top instead. The cost: up to `TOP_PAD` more resident
-memory per malloc arena (a few arenas in a process that parses). Elsewhere (musl, macOS, Windows) nothing is set.
+memory per malloc arena; a monitoring pass, with a heap per worker thread and a memory target, sets glibc's default
+back (`beritawatch.memory`). Elsewhere (musl, macOS, Windows) nothing is set.
 """
 from __future__ import annotations
 
