@@ -16,6 +16,12 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
+try:  # (in the lock: without it the checks outside the region are searched one by one, as before)
+    from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
+    _MULTI_SEARCH = True
+except ImportError:  # pragma: no cover
+    _MULTI_SEARCH = False
+
 # A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
 # the tokenizer never gives characters back either). A tag with no closing ">" does not match.
 _ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
@@ -550,15 +556,129 @@ def _outside_searches(region: Region) -> tuple[tuple[str, int, tuple[str, ...]],
     return _searches((*body, *region.only_inside))
 
 
-def _left_out_is_clear(page: Haystack, region: Region, head_end: int, start: int, end: int) -> bool:
-    """Whether nothing the parser reads sits between <body> and the region or after it (see `Region`)."""
+# "ld+json" in any ASCII case holds one of these at its second character (each hit then matched by `_LD_JSON`)
+_LD_JSON_NEEDLES = ("d+j", "d+J", "D+j", "D+J")
+_JSON_LD = -1  # a needle's check of JSON-LD, beside the indexes of the searches it serves
+_Search = tuple[str, int, tuple[str, ...]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _OnePassPlan:
+    """A region's checks outside it as one multi-needle pass (see `_clear_in_one_pass`)."""
+
+    automaton: BytesAhoCorasick
+    needles: tuple[str, ...]
+    served: tuple[tuple[int, ...], ...]  # per needle: the searches its hits count for (`_JSON_LD`: JSON-LD)
+    # per needle: (another needle, how far into a match of this one it starts) wherever the two can overlap
+    hidden: tuple[tuple[tuple[int, int], ...], ...]
+    searches: tuple[tuple[_Search, bool], ...]  # (search, whether it is a `before` one: only the side before counts)
+    slow: tuple[int, ...]  # the searches left to `_absent` (a needle the Latin-1 bytes cannot stand for)
+    margin: int  # how far a counted occurrence can reach into the region
+
+
+def _overlaps(needles: Sequence[str]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """For each needle: (another needle, d) for each d at which that one can start inside a match of this one (at d
+    = 0 only a different needle: one holds the other at its start). A leftmost-first pass reports no match that
+    starts inside another, so these are checked at each reported match."""
+    return tuple(tuple((j, d) for d in range(len(needle)) for j, other in enumerate(needles)
+                       if (d or j != i) and needle[d:d + len(other)] == other[:len(needle) - d])
+                 for i, needle in enumerate(needles))
+
+
+@functools.lru_cache(maxsize=64)
+def _one_pass_plan(region: Region) -> _OnePassPlan | None:
+    """The pass for `region`'s checks outside it (None without the multi-needle search)."""
+    if not _MULTI_SEARCH:
+        return None
+    searches = tuple((search, False) for search in _outside_searches(region)) + tuple(
+        (search, True) for search in _searches(region.before))
+    served: dict[str, list[int]] = {needle: [_JSON_LD] for needle in _LD_JSON_NEEDLES}
+    slow = []
+    for index, ((needle, _, _), _) in enumerate(searches):
+        # the bytes are the text in Latin-1, "?" for any other character: an ASCII needle without "?" matches
+        # them exactly where it matches the text
+        if needle.isascii() and "?" not in needle:
+            served.setdefault(needle, []).append(index)
+        else:
+            slow.append(index)
+    needles = tuple(served)
+    automaton = BytesAhoCorasick([n.encode("ascii") for n in needles], matchkind=MATCHKIND_LEFTMOST_FIRST)
+    margin = max([len("ld+json") + 1, *(offset + len(needle) for (needle, offset, _), _ in searches)])
+    return _OnePassPlan(automaton, needles, tuple(tuple(served[n]) for n in needles), _overlaps(needles),
+                        searches, tuple(slow), margin)
+
+
+def _hit_is_clear(page: Haystack, plan: _OnePassPlan, needle: int, at: int, bounds: tuple[int, int, int],
+                  hits: list[int]) -> bool:
+    """False where the needle's occurrence at `at` begins a marker or JSON-LD outside the region
+    text[start:end] (`bounds`: lo, start, end; see `_absent`); else it counts as one more hit of its searches."""
+    text = page.text
+    lo, start, end = bounds
+    for index in plan.served[needle]:
+        if index == _JSON_LD:
+            ld = at - 1
+            if ld >= lo and not (start <= ld and ld + 7 <= end) and _LD_JSON.match(text, ld, ld + 7):
+                return False
+            continue
+        (found, offset, group), before = plan.searches[index]
+        where = at - offset
+        if where < lo or hits[index] >= _MARKER_HITS or (
+                start <= where and at + len(found) <= (len(text) if before else end)):
+            continue  # before `lo`, past the hits `_absent` reads (it answers for them), or in the region
+        for marker in group:
+            if text.startswith(marker, where) and (marker.startswith("<") or text[where - 1] in _TOKEN_START):
+                return False
+        hits[index] += 1
+    return True
+
+
+def _clear_in_one_pass(page: Haystack, plan: _OnePassPlan, lo: int, start: int, end: int) -> bool:
+    """`_markers_and_json_ld_absent` from one multi-needle pass over the two sides left out, text[lo:start] and
+    text[end:] (each widened by the reach of an occurrence counted across the region's edge); a search with
+    `_MARKER_HITS` hits where no marker starts is answered by `_absent`, as are `slow` ones."""
+    text, raw = page.text, page._raw
+    assert raw is not None
+    before, after = min(len(text), start + plan.margin), max(lo, end - plan.margin)
+    sides = ((lo, len(text)),) if before >= after else ((lo, before), (after, len(text)))
+    hits = [0] * len(plan.searches)
+    bounds = (lo, start, end)
+    view = memoryview(raw)
+    for side_lo, side_hi in sides:
+        for needle, at, _ in plan.automaton.find_matches_as_indexes(view[side_lo:side_hi]):
+            at += side_lo
+            if not _hit_is_clear(page, plan, needle, at, bounds, hits):
+                return False
+            for other, distance in plan.hidden[needle]:  # occurrences the match hides, in their order
+                if text.startswith(plan.needles[other], at + distance) and not _hit_is_clear(
+                        page, plan, other, at + distance, bounds, hits):
+                    return False
+    for index, ((search, before_only), count) in enumerate(zip(plan.searches, hits, strict=True)):
+        if (count >= _MARKER_HITS or index in plan.slow) and not _absent(
+                page, search, lo, start, len(text) if before_only else end):
+            return False
+    return True
+
+
+def _markers_and_json_ld_absent(page: Haystack, region: Region, head_end: int, start: int, end: int) -> bool:
+    """Whether the body marker and `only_inside` markers are absent from both sides left out, the `before` markers
+    from the side before the region, and JSON-LD from both (the definition, one search at a time)."""
     text = page.text
     if not all(_absent(page, search, head_end, start, end) for search in _outside_searches(region)):
         return False  # another body container (or byline...) before or after the region
     if not all(_absent(page, search, head_end, start, len(text)) for search in _searches(region.before)):
         return False  # (its title: the parser takes the first)
-    if page.has_json_ld_outside(head_end, start, end):
-        return False  # JSON-LD in <body> outside the region: the parsers read it
+    return not page.has_json_ld_outside(head_end, start, end)  # JSON-LD in <body>: the parsers read it
+
+
+def _left_out_is_clear(page: Haystack, region: Region, head_end: int, start: int, end: int) -> bool:
+    """Whether nothing the parser reads sits between <body> and the region or after it (see `Region`)."""
+    text = page.text
+    plan = _one_pass_plan(region) if page._raw is not None else None
+    if plan is not None:
+        if not _clear_in_one_pass(page, plan, head_end, start, end):
+            return False
+    elif not _markers_and_json_ld_absent(page, region, head_end, start, end):
+        return False
     return region.veto is None or not (region.veto(text, head_end, start) or region.veto(text, end, len(text)))
 
 
