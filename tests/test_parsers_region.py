@@ -5,6 +5,7 @@ import json
 import pathlib
 import re
 import sys
+import unittest.mock
 
 import pytest
 from hypothesis import given, settings
@@ -691,3 +692,80 @@ def test_the_marker_search_answers_as_its_definition(text: str, marks: set[str],
         assert not answer
     if inside_only:
         assert answer
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet="ab+", min_size=1, max_size=4), min_size=1, max_size=5, unique=True),
+       st.text(alphabet="ab+", max_size=40), st.data())
+def test_the_one_pass_search_finds_every_occurrence_overlapping_ones_too(
+        needles: list[str], text: str, data: st.DataObject) -> None:
+    """A leftmost-first pass reports no match inside another ("aa" in "aaa", "ab" in "aab"...): none is lost."""
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    search = region._multi_search(tuple(needles))
+    found = list(region._occurrences(search, text, memoryview(text.encode("ascii")), lo, hi))
+    every = [(i, at) for i, n in enumerate(needles) for at in range(lo, hi - len(n) + 1) if text.startswith(n, at)]
+    assert sorted(found) == sorted(every)
+    assert [at for _, at in found] == sorted(at for _, at in found)  # (in the text's order)
+
+
+# markers whose searches overlap each other and the JSON-LD needles ("d+json" holds "d+j", "cle-x" can start in
+# "<article", "e-e-e" in itself), a shared prefix ("pagin"), ones its bytes cannot stand for ("?", non-ASCII)
+_PASS_MARKERS = ("<article", "article-content", "pages", "paging", "pagination", "cle-x", "e-e-e", "d+json", "a?b",
+                 "\u00e9-x", "byline")
+_PASS_PIECES = st.sampled_from(['"', " ", "=", "x", "<", "<article", "article", "-content", "cle-x", "pag", "es",
+                                "ing", "ination", "e-e", "-e", "ld+json", "LD+jSON", "d+J", "d+json", "a?b", "?",
+                                "\u00e9", "\u2014", "\u00e9-x", "byline", "a", "b", "xbyline", "xpages",
+                                "\x01\x01\x01"])  # (a decoy of the pass: never counted)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(_PASS_PIECES, max_size=25).map("".join), min_size=3, max_size=3),
+       st.lists(st.sampled_from(_PASS_MARKERS), max_size=4), st.lists(st.sampled_from(_PASS_MARKERS), max_size=2),
+       st.sampled_from([1, 2, 3, region._MARKER_HITS]), st.data())
+def test_the_one_pass_check_answers_as_the_searches_one_at_a_time(
+        parts: list[str], inside: list[str], before: list[str], cap: int, data: st.DataObject) -> None:
+    """Markers and JSON-LD outside the region: the one pass says what `_absent` (hits where no marker starts,
+    "present" past `cap` of them) and the JSON-LD definition say, on a Latin-1 text and on a lossy one ("?")."""
+    left, middle, _ = parts
+    text = "<" + "".join(parts)  # the region about `middle`, its edges anywhere near
+    start = min(max(1, 1 + len(left) + data.draw(st.integers(-4, 4))), len(text))
+    end = min(max(start, 1 + len(left) + len(middle) + data.draw(st.integers(-4, 4))), len(text))
+    lo = data.draw(st.integers(1, start))
+    body = data.draw(st.sampled_from(_PASS_MARKERS))
+    cut = region.Region(start=("<x",), body=body, end=("</x>",), only_inside=tuple(inside), before=tuple(before))
+    page = Haystack(text)
+    raw = text.encode("latin-1", "replace")  # (a character beyond Latin-1: the bytes read "?" there)
+    plan = region._one_pass_plan(cut)
+    assert plan is not None
+    ld_json = any(_ld_json_in(text, at, at + 7) for at in range(lo, len(text)) if not start <= at <= end - 7)
+    with unittest.mock.patch.object(region, "_MARKER_HITS", cap):
+        expected = (all(region._absent(page, s, lo, start, end) for s in region._outside_searches(cut))
+                    and all(region._absent(page, s, lo, start, len(text)) for s in region._searches(cut.before))
+                    and not ld_json)
+        assert region._clear_in_one_pass(page, raw, plan, lo, start, end) == expected
+
+
+def test_needles_the_bytes_cannot_stand_for_are_left_to_the_one_at_a_time_search() -> None:
+    cut = region.Region(start=("<x",), body="<article", end=("</x>",), only_inside=("a?b", "\u00e9-x", "byline"))
+    plan = region._one_pass_plan(cut)
+    assert plan is not None
+    assert set(plan.before.search.needles) == {"<article", "byline", *region._LD_JSON_NEEDLES, *region._SCAN_DECOYS}
+    assert sorted(plan.searches[i][0][0] for i in plan.slow) == ["a?b", "\u00e9-x"]
+
+
+@pytest.mark.parametrize(("portal", "name", "before", "after"), [
+    ("republika", "plain", b"", b""), ("tempo", "plain", b"", b""), ("tempo", "plain-old", b"", b""),
+    ("detik", "plain", b"", b""), ("tribun", "plain", b"", b""),
+    ("republika", "plain", b'<div class="byline">Rep: Orang Lain</div>', b""),
+    ("detik", "plain", b"", b'<script type="application/LD+json">{}</script>'),
+    ("tribun", "plain", b'<time datetime="2021-01-01T00:00:00+07:00">1 Jan</time>', b""),  # (a `before` marker)
+])
+def test_the_cut_is_the_same_without_the_one_pass_search(portal: str, name: str, before: bytes, after: bytes,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    html, url = _fixture(portal, name)
+    page = _padded_around(html, before, after)
+    cut = _trimmed(page, url)
+    assert (cut is None) == bool(before or after)
+    monkeypatch.setattr(region, "_one_pass_plan", lambda _: None)  # (as when ahocorasick-rs is not installed)
+    assert _trimmed(page, url) == cut
