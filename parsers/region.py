@@ -17,9 +17,12 @@ import re
 from collections.abc import Callable, Sequence
 
 # A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
-# the tokenizer never gives characters back either). A tag with no closing ">" does not match.
+# the tokenizer never gives characters back either). A tag with no closing ">" does not match, nor one with a
+# quoted value never closed (the tokenizer reads it to the end of the text): after "=" comes a value (an unquoted
+# one starts with neither quote; an empty one only before ">"), else no "=" follows the name.
 _ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
-          r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+")
+          r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >\"'][^\t\n\f\r >]*+|(?=>))"
+          r"|(?![\t\n\f\r ]*+=)))*+")
 _TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_ATTRS})[\t\n\f\r /]*+>")
 _TAG_CLOSE = r"[\t\n\f\r /]*+>"
 # whitespace, <meta>/<link>/<base> tags, the <html>, <head>, </head> tags, the doctype, comments, titles, short
@@ -33,7 +36,10 @@ _TAG_CLOSE = r"[\t\n\f\r /]*+>"
 # excluded character ~8x quicker than a class of several): what it takes, the tokenizer reads the same way (a
 # space, a name, "=", a double-quoted value), and `_ATTRS` goes on from there (~30 % of the run's time saved).
 _QUOTED_ATTRS = r'(?: [A-Za-z0-9:_-]++="[^"]*+")*+'
-_VOID_NAMES = (r"(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
+# then the tag's end, else the other attributes and the end (what `_ATTRS` would read there before a ">" is nothing)
+_ATTRS_TO_CLOSE = rf"{_QUOTED_ATTRS}(?:{_TAG_CLOSE}|{_ATTRS}{_TAG_CLOSE})"
+# (the names in lower case first: a cheaper match for the usual spelling)
+_VOID_NAMES = (r"(?:meta|link|[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
                r"|/[hH][eE][aA][dD])(?=[\t\n\f\r />])")
 # a comment as the tokenizer ends it: at the first "-->" ("<!-->", "<!--->" and a "--!>" end are left to the loop,
 # which refuses them)
@@ -48,12 +54,12 @@ _TITLE = r"[tT][iI][tT][lL][eE](?=[\t\n\f\r />])"
 # nonce is new on every load would make that cut differ from load to load, as a per-load <meta> does. None of the
 # real pages at hand has one; telling nonces apart in the run cost ~10 µs a page.)
 _KEPT_RAW = 1500
-_KEPT_SCRIPT = rf"{_SCRIPT}{_QUOTED_ATTRS}{_ATTRS}{_TAG_CLOSE}[^<]{{0,{_KEPT_RAW}}}+</{_SCRIPT}{_ATTRS}{_TAG_CLOSE}"
+_KEPT_SCRIPT = rf"{_SCRIPT}{_ATTRS_TO_CLOSE}[^<]{{0,{_KEPT_RAW}}}+</{_SCRIPT}{_ATTRS}{_TAG_CLOSE}"
 _KEPT_STYLE = rf"{_STYLE}{_ATTRS}{_TAG_CLOSE}[^<]{{0,{_KEPT_RAW}}}+</{_STYLE}{_ATTRS}{_TAG_CLOSE}"
 _PLAIN_TITLE = rf"{_TITLE}{_ATTRS}{_TAG_CLOSE}[^<]*+</{_TITLE}{_ATTRS}{_TAG_CLOSE}"
 # (the whitespace after each tag is taken with it: one turn of the repeat a tag)
 _HEAD_RUN = re.compile(
-    rf"[\t\n\f\r ]*+(?:<(?:{_VOID_NAMES}{_QUOTED_ATTRS}{_ATTRS}{_TAG_CLOSE}|{_COMMENT}|{_KEPT_SCRIPT}|{_KEPT_STYLE}"
+    rf"[\t\n\f\r ]*+(?:<(?:{_VOID_NAMES}{_ATTRS_TO_CLOSE}|{_COMMENT}|{_KEPT_SCRIPT}|{_KEPT_STYLE}"
     rf"|{_PLAIN_TITLE}|{_DOCTYPE})[\t\n\f\r ]*+)*")
 # the run, then the tag after it when there is one (the next step of the head's walk in one C-level match: the
 # optional group never fails, so the run is never given back)

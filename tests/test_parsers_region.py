@@ -19,6 +19,7 @@ from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.region import (
     _ATTRS,
+    _ATTRS_TO_CLOSE,
     _END_DELIMITERS,
     _HEAD_RUN,
     _HEAD_TAGS,
@@ -300,6 +301,7 @@ def test_long_script_attributes_are_read_not_remembered(attributes: str, is_drop
     b"<head><![CDATA[x]]></head>",
     b"<head></p></head>",
     b'<head><meta name="x" content="never closed',
+    b"<head><meta name='x' content='never closed></head>",  # (the body tag after it is in that value)
     b"<head><script>never closed",
     b"<head></head><noscript><img src=p.gif></noscript>",  # after </head>, a <noscript> opens the body
     b"<head><!-- </HEAD> --><noscript><img src=p.gif></noscript></head>",  # (refused: not worth telling apart)
@@ -365,8 +367,9 @@ def test_a_raw_text_element_ends_where_the_tokenizer_ends_it(parts: list[str], n
     assert _raw_end(text, at, name) == _raw_end_by_steps(text, at, name)
 
 
-# the head's run without the quicker form for ` name="value"` attributes
-_HEAD_RUN_PLAIN = re.compile(_HEAD_RUN.pattern.replace(_QUOTED_ATTRS, ""))
+# the head's run without the quicker forms for ` name="value"` attributes, a tag's end and lower-case names
+_HEAD_RUN_PLAIN = re.compile(_HEAD_RUN.pattern.replace(_ATTRS_TO_CLOSE, _ATTRS + r"[\t\n\f\r /]*+>")
+                             .replace("(?:meta|link|", "(?:"))
 _HEAD_PIECES = st.sampled_from(["<meta", "<link", "<LINK", "<base", "</head", "<head", " ", "  ", "\n", "/", ">",
                                 "=", '"', "'", "name", "content", "og:title", "http-equiv", "a b", "<", "x>y",
                                 '="', '"=', ' name="a"', " content='b'", "=x", "\u017f", "<script", "</script",
@@ -376,7 +379,8 @@ _HEAD_PIECES = st.sampled_from(["<meta", "<link", "<LINK", "<base", "</head", "<
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_HEAD_PIECES, max_size=14))
 def test_the_head_run_ends_where_the_plain_pattern_ends_it(parts: list[str]) -> None:
-    assert _QUOTED_ATTRS in _HEAD_RUN.pattern
+    assert _ATTRS_TO_CLOSE in _HEAD_RUN.pattern and "(?:meta|link|" in _HEAD_RUN.pattern
+    assert _QUOTED_ATTRS not in _HEAD_RUN_PLAIN.pattern and "meta|link" not in _HEAD_RUN_PLAIN.pattern
     text = "".join(parts)
     for at in range(len(text) + 1):
         run, plain = _HEAD_RUN.match(text, at), _HEAD_RUN_PLAIN.match(text, at)
@@ -591,7 +595,7 @@ _WALK_PIECES = st.sampled_from([
     "<!-- a --!>", "<!--->", "--!>", "-->", "<!doctype html>", "<TITLE>T</Title >", "<title>a<b</title>",
     "<STYLE media=all>a{}</STYLE>", "<style>a<b</style>", "<script>a<b</script>", '<script src="a>b"></script>',
     "<script>" + "x" * _KEPT_RAW + "</script>", "<style>" + "y" * (_KEPT_RAW + 1) + "</style>", "</scripty>",
-    "<script id=p></script>", "<script async></script x=y>"])
+    "<script id=p></script>", "<script async></script x=y>", "<meta content='never closed>"])
 
 
 @settings(max_examples=3000, deadline=None)
