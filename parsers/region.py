@@ -42,8 +42,9 @@ _ATTRS_TO_CLOSE = rf"{_QUOTED_ATTRS}(?:{_TAG_CLOSE}|{_ATTRS}{_TAG_CLOSE})"
 _VOID_NAMES = (r"(?:meta|link|[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
                r"|/[hH][eE][aA][dD])(?=[\t\n\f\r />])")
 # a comment as the tokenizer ends it: at the first "-->" ("<!-->", "<!--->" and a "--!>" end are left to the loop,
-# which refuses them)
-_COMMENT = r"!--(?!-?>)[^-]*+(?:-(?!-!?>)[^-]*+)*+-->"
+# which refuses them). Its repeat is greedy, not possessive: Python 3.11.2's `re` fails a possessive repeat holding
+# this lookahead ("<!-- a -- b -->" did not match); giving back a turn never finds a "-->" the lookahead ruled out.
+_COMMENT = r"!--(?!-?>)[^-]*+(?:-(?!-!?>)[^-]*+)*-->"
 _DOCTYPE = r"![dD][oO][cC][tT][yY][pP][eE][^>]*+>"  # (every doctype state ends at the first ">")
 _SCRIPT = r"[sS][cC][rR][iI][pP][tT](?=[\t\n\f\r />])"
 _STYLE = r"[sS][tT][yY][lL][eE](?=[\t\n\f\r />])"
