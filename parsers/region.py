@@ -2,8 +2,8 @@
 
 A portal parser reads the <head> (meta, JSON-LD, canonical link, title) and the article; menus, side
 lists and footers are most of a page's bytes. `trim` keeps what the parser reads and
-refuses (None) whenever something outside the cut could change the parse. Scripts and styles in the
-<head> are dropped too (a news page's <head> is ~40 KB of them): `scan_head` walks the <head> the way
+refuses (None) whenever something outside the cut could change the parse. Long scripts and styles in
+the <head> are dropped too (a news page's <head> is ~40 KB of them): `scan_head` walks the <head> the way
 the HTML tokenizer does and gives up on anything it does not fully understand, so what it drops is
 exactly a set of script/style elements no parser query can see.
 """
@@ -23,12 +23,18 @@ except ImportError:  # pragma: no cover
     _MULTI_SEARCH = False
 
 # A start or end tag, attributes and all, as the HTML tokenizer reads it (possessive: no backtracking,
-# the tokenizer never gives characters back either). A tag with no closing ">" does not match.
+# the tokenizer never gives characters back either). A tag with no closing ">" does not match, nor one with a
+# quoted value never closed (the tokenizer reads it to the end of the text): after "=" comes a value (an unquoted
+# one starts with neither quote; an empty one only before ">"), else no "=" follows the name.
 _ATTRS = (r"(?:[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"
-          r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?)*+")
+          r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >\"'][^\t\n\f\r >]*+|(?=>))"
+          r"|(?![\t\n\f\r ]*+=)))*+")
 _TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_ATTRS})[\t\n\f\r /]*+>")
-# whitespace, <meta>/<link>/<base> tags and the <html>, <head>, </head> tags, most of a <head>: skipped
-# in one C-level match (the loop below sees only scripts, styles, titles, comments and what it refuses)
+_TAG_CLOSE = r"[\t\n\f\r /]*+>"
+# whitespace, <meta>/<link>/<base> tags, the <html>, <head>, </head> tags, the doctype, comments, titles, short
+# scripts and styles, most of a <head>: skipped in one C-level match (the loop below sees only long scripts and
+# styles, noscripts, what the run leaves to its exact rules and what it refuses). A step of that loop costs
+# ~1-1.5 µs, a tag in the run ~0.2 µs.
 # The outer repeat is plain greedy: Python 3.11.2's `re` (Debian 12's python3.11) gets a possessive
 # repeat of this alternation wrong (it ran one character into "<body>"); nothing follows the group, so
 # greedy never backtracks here.
@@ -36,12 +42,35 @@ _TAG = re.compile(rf"<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+)(?P<attrs>{_A
 # excluded character ~8x quicker than a class of several): what it takes, the tokenizer reads the same way (a
 # space, a name, "=", a double-quoted value), and `_ATTRS` goes on from there (~30 % of the run's time saved).
 _QUOTED_ATTRS = r'(?: [A-Za-z0-9:_-]++="[^"]*+")*+'
-_VOID_NAMES = (r"<(?:[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
+# then the tag's end, else the other attributes and the end (what `_ATTRS` would read there before a ">" is nothing)
+_ATTRS_TO_CLOSE = rf"{_QUOTED_ATTRS}(?:{_TAG_CLOSE}|{_ATTRS}{_TAG_CLOSE})"
+# (the names in lower case first: a cheaper match for the usual spelling)
+_VOID_NAMES = (r"(?:meta|link|[mM][eE][tT][aA]|[lL][iI][nN][kK]|[bB][aA][sS][eE]|[hH][tT][mM][lL]|[hH][eE][aA][dD]"
                r"|/[hH][eE][aA][dD])(?=[\t\n\f\r />])")
-_VOID_RUN = re.compile(rf"(?:[\t\n\f\r ]+|{_VOID_NAMES}{_QUOTED_ATTRS}{_ATTRS}[\t\n\f\r /]*+>)*")
+# a comment as the tokenizer ends it: at the first "-->" ("<!-->", "<!--->" and a "--!>" end are left to the loop,
+# which refuses them). Its repeat is greedy, not possessive: Python 3.11.2's `re` fails a possessive repeat holding
+# this lookahead ("<!-- a -- b -->" did not match); giving back a turn never finds a "-->" the lookahead ruled out.
+_COMMENT = r"!--(?!-?>)[^-]*+(?:-(?!-!?>)[^-]*+)*-->"
+_DOCTYPE = r"![dD][oO][cC][tT][yY][pP][eE][^>]*+>"  # (every doctype state ends at the first ">")
+_SCRIPT = r"[sS][cC][rR][iI][pP][tT](?=[\t\n\f\r />])"
+_STYLE = r"[sS][tT][yY][lL][eE](?=[\t\n\f\r />])"
+_TITLE = r"[tT][iI][tT][lL][eE](?=[\t\n\f\r />])"
+# a script or style is kept (Lexbor reads an empty script in ~0.4 µs, a style in ~0.1 µs, their text at ~0.6 ns a
+# character) when its text is short and holds no "<" (then its first end tag ends it): its step in the loop, to
+# drop it, would cost more. (What it keeps is in the cut the parse memo is keyed on: a head script whose text or
+# nonce is new on every load would make that cut differ from load to load, as a per-load <meta> does. None of the
+# real pages at hand has one; telling nonces apart in the run cost ~10 µs a page.)
+_KEPT_RAW = 1500
+_KEPT_SCRIPT = rf"{_SCRIPT}{_ATTRS_TO_CLOSE}[^<]{{0,{_KEPT_RAW}}}+</{_SCRIPT}{_ATTRS}{_TAG_CLOSE}"
+_KEPT_STYLE = rf"{_STYLE}{_ATTRS}{_TAG_CLOSE}[^<]{{0,{_KEPT_RAW}}}+</{_STYLE}{_ATTRS}{_TAG_CLOSE}"
+_PLAIN_TITLE = rf"{_TITLE}{_ATTRS}{_TAG_CLOSE}[^<]*+</{_TITLE}{_ATTRS}{_TAG_CLOSE}"
+# (the whitespace after each tag is taken with it: one turn of the repeat a tag)
+_HEAD_RUN = re.compile(
+    rf"[\t\n\f\r ]*+(?:<(?:{_VOID_NAMES}{_ATTRS_TO_CLOSE}|{_COMMENT}|{_KEPT_SCRIPT}|{_KEPT_STYLE}"
+    rf"|{_PLAIN_TITLE}|{_DOCTYPE})[\t\n\f\r ]*+)*")
 # the run, then the tag after it when there is one (the next step of the head's walk in one C-level match: the
 # optional group never fails, so the run is never given back)
-_HEAD_STEP = re.compile(rf"{_VOID_RUN.pattern}(?P<tag>{_TAG.pattern})?")
+_HEAD_STEP = re.compile(rf"{_HEAD_RUN.pattern}(?P<tag>{_TAG.pattern})?")
 _ATTR = re.compile(
     r"[\t\n\f\r /]*+(?P<name>[^\t\n\f\r />][^\t\n\f\r />=]*+)"
     r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?P<value>\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?")
@@ -49,6 +78,9 @@ _END_DELIMITERS = frozenset("\t\n\f\r />")  # after "</script": an end tag; anyt
 _HEAD_VOID = frozenset({"meta", "link", "base", "basefont", "bgsound"})
 _RAW = frozenset({"script", "style", "title", "noscript"})  # text up to their end tag (noscript: scripting on)
 _HEAD_TAGS = _HEAD_VOID | _RAW | {"html", "head", "/head", "body"}
+# after "</head>" the tree builder takes the other head elements back into <head>, but a <noscript> opens <body>: one
+# is read only where no "</head" (any case, anywhere: even in a script, a comment or a value) precedes its tag's end
+_HEAD_CLOSE = re.compile(r"</[hH][eE][aA][dD]")
 # attributes no parser query looks at: a script or style carrying only these is invisible to the parsers
 # (an id, class, itemprop, style... could be matched by an attribute selector such as [id^='player'])
 _INERT_ATTRS = frozenset({"type", "src", "async", "defer", "crossorigin", "nonce", "charset", "integrity",
@@ -73,7 +105,7 @@ class Region:
     template in the text left out (between <body> and the region, then after the furthest end marker).
     The body marker and `only_inside` markers must be absent from both sides left out, `before` markers
     (what the parser takes the first of, found in the region: its title) from the side before the region.
-    The <head> (meta, JSON-LD) is always kept, without the scripts and styles no parser can see; a page the
+    The <head> (meta, JSON-LD) is always kept, without the long scripts and styles no parser can see; a page the
     HTML parser reads in quirks mode (class and id names matched in any case) is not cut.
     """
 
@@ -141,29 +173,40 @@ _inert_memo = functools.lru_cache(maxsize=1024)(_inert)
 _SCRIPT_STOP = re.compile(r"<(?:!--|/script(?=[\t\n\f\r />]))", re.IGNORECASE | re.ASCII)
 
 
-def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
-    """(where the text of a raw-text element opened just before `at` ends, where its end tag ends).
-
-    None when a script's text holds "<!--" (the tokenizer's escaped states: not worth modelling) or
-    the end tag is missing. Styles and titles step from "<" to "<" (a memchr each: they hold few).
-    """
-    closer = "/" + name
-    if name == "script":
-        stop = _SCRIPT_STOP.search(text, at)
+def _script_end(text: str, at: int) -> tuple[int, int] | None:
+    """`_raw_end` for a script: None when its text holds "<!--" (the tokenizer's escaped states: not worth
+    modelling) or the end tag is missing."""
+    # its first "<" by a memchr (~0.05 ns a character, the regex's scan ~0.3): often its end tag
+    lt = text.find("<", at)
+    if lt < 0:
+        return None
+    if not text.startswith("</script>", lt):  # (the usual end tag: what _TAG reads there, without reading it)
+        stop = _SCRIPT_STOP.search(text, lt)
         if stop is None or stop.group().startswith("<!"):
             return None
         lt = stop.start()
-        if text.startswith("</script>", lt):  # the usual end tag: what _TAG reads there, without reading it
-            return lt, lt + 9
-        tag = _TAG.match(text, lt)
-        return (lt, tag.end()) if tag is not None else None
+    if text.startswith("</script>", lt):
+        return lt, lt + 9
+    tag = _TAG.match(text, lt)
+    return (lt, tag.end()) if tag is not None else None
+
+
+def _raw_end(text: str, at: int, name: str) -> tuple[int, int] | None:
+    """(where the text of a raw-text element opened just before `at` ends, where its end tag ends).
+
+    None when a script's text holds "<!--" (see `_script_end`), a noscript follows "</head" (after it, the tree
+    builder opens <body> for a noscript) or the end tag is missing. Styles, titles and noscripts step from "<" to
+    "<" (a memchr each: they hold few).
+    """
+    if name == "script":
+        return _script_end(text, at)
+    if name == "noscript" and _HEAD_CLOSE.search(text, 0, at) is not None:
+        return None
+    closer = "/" + name
     lt = text.find("<", at)
     while lt >= 0:
-        mark = text[lt + 1:lt + 2]  # most "<" in a script are comparisons or markup in strings
-        if mark == "!" and name == "script" and text.startswith("<!--", lt):
-            return None
         after = lt + 1 + len(closer)
-        if mark == "/" and text[lt + 1:after].lower() == closer and text[after:after + 1] in _END_DELIMITERS:
+        if text[lt + 1:after].lower() == closer and text[after:after + 1] in _END_DELIMITERS:
             tag = _TAG.match(text, lt)
             return (lt, tag.end()) if tag is not None else None
         lt = text.find("<", lt + 1)

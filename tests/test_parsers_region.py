@@ -20,13 +20,17 @@ from parsers.decode import to_text
 from parsers.portals import BY_NAME
 from parsers.region import (
     _ATTRS,
+    _ATTRS_TO_CLOSE,
     _END_DELIMITERS,
+    _HEAD_RUN,
     _HEAD_TAGS,
+    _INERT_ATTRS,
+    _KEPT_RAW,
     _MEMO_ATTRS,
+    _QUOTED_ATTRS,
     _RAW,
     _TAG,
     _VOID_NAMES,
-    _VOID_RUN,
     Haystack,
     _declaration_end,
     _has_json_ld,
@@ -242,9 +246,12 @@ _ARTICLE_BODY = b"<body><p>Isi.</p></body></html>"
 
 
 @pytest.mark.parametrize(("head", "dropped", "kept"), [
-    # inert scripts and styles go, whatever their letter case or end-tag spelling
-    (b'<head><script src="/a.js" async></script><STYLE>p{color:red}</style ><script>var a = "<p>";</SCRIPT\n>'
-     b"</head>", (b"/a.js", b"color:red", b"var a"), (b"<head>",)),
+    # inert scripts and styles go, whatever their letter case or end-tag spelling, when their text is long or
+    # holds a "<"; short ones stay (Lexbor reads them quicker than the walk would drop them)
+    (b'<head><script src="/a.js" async>' + b" " * (_KEPT_RAW + 1) + b"</script><STYLE>p{color:red} /* < */</style >"
+     b'<script>var a = "<p>";</SCRIPT\n></head>', (b"/a.js", b"color:red", b"var a"), (b"<head>",)),
+    (b'<head><script src="/a.js" async>' + b" " * _KEPT_RAW + b"</script><STYLE>p{color:red}</style >"
+     b"<script>var a = 1;</SCRIPT\n></head>", (), (b"/a.js", b"color:red", b"var a = 1;</SCRIPT\n>")),
     # JSON-LD, a script with an id (an attribute selector could match it) and <noscript> stay
     (b'<head><script type="application/ld+json">{"a": 1}</script><script id="player-config">x()</script>'
      b"<noscript><img src=p.gif></noscript></head>", (), (b"ld+json", b"player-config", b"p.gif")),
@@ -280,7 +287,7 @@ def test_remembered_script_attributes_keep_their_own_answers() -> None:
 ])
 def test_long_script_attributes_are_read_not_remembered(attributes: str, is_dropped: bool) -> None:
     before = _inert_memo.cache_info().currsize
-    page = f"<html><head><script{attributes}>x()</script></head>" + _ARTICLE_BODY.decode()
+    page = f"<html><head><script{attributes}>x() < 1</script></head>" + _ARTICLE_BODY.decode()  # (not short)
     scanned = scan_head(page)
     assert scanned is not None
     assert ("x()" not in scanned[0]) is is_dropped
@@ -295,7 +302,10 @@ def test_long_script_attributes_are_read_not_remembered(attributes: str, is_drop
     b"<head><![CDATA[x]]></head>",
     b"<head></p></head>",
     b'<head><meta name="x" content="never closed',
+    b"<head><meta name='x' content='never closed></head>",  # (the body tag after it is in that value)
     b"<head><script>never closed",
+    b"<head></head><noscript><img src=p.gif></noscript>",  # after </head>, a <noscript> opens the body
+    b"<head><!-- </HEAD> --><noscript><img src=p.gif></noscript></head>",  # (refused: not worth telling apart)
 ])
 def test_a_head_it_cannot_read_exactly_is_not_scanned(head: bytes) -> None:
     assert scan_head((b"<html>" + head + _ARTICLE_BODY).decode()) is None
@@ -358,19 +368,23 @@ def test_a_raw_text_element_ends_where_the_tokenizer_ends_it(parts: list[str], n
     assert _raw_end(text, at, name) == _raw_end_by_steps(text, at, name)
 
 
-# the head's run of meta/link tags without the quicker form for ` name="value"` attributes
-_VOID_RUN_PLAIN = re.compile(rf"(?:[\t\n\f\r ]+|{_VOID_NAMES}{_ATTRS}[\t\n\f\r /]*+>)*")
+# the head's run without the quicker forms for ` name="value"` attributes, a tag's end and lower-case names
+_HEAD_RUN_PLAIN = re.compile(_HEAD_RUN.pattern.replace(_ATTRS_TO_CLOSE, _ATTRS + r"[\t\n\f\r /]*+>")
+                             .replace("(?:meta|link|", "(?:"))
 _HEAD_PIECES = st.sampled_from(["<meta", "<link", "<LINK", "<base", "</head", "<head", " ", "  ", "\n", "/", ">",
                                 "=", '"', "'", "name", "content", "og:title", "http-equiv", "a b", "<", "x>y",
-                                '="', '"=', ' name="a"', " content='b'", "=x", "\u017f"])
+                                '="', '"=', ' name="a"', " content='b'", "=x", "\u017f", "<script", "</script",
+                                "<style", "</style", "<!--", "-->"])
 
 
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_HEAD_PIECES, max_size=14))
-def test_the_meta_run_ends_where_the_plain_pattern_ends_it(parts: list[str]) -> None:
+def test_the_head_run_ends_where_the_plain_pattern_ends_it(parts: list[str]) -> None:
+    assert _ATTRS_TO_CLOSE in _HEAD_RUN.pattern and "(?:meta|link|" in _HEAD_RUN.pattern
+    assert _QUOTED_ATTRS not in _HEAD_RUN_PLAIN.pattern and "meta|link" not in _HEAD_RUN_PLAIN.pattern
     text = "".join(parts)
     for at in range(len(text) + 1):
-        run, plain = _VOID_RUN.match(text, at), _VOID_RUN_PLAIN.match(text, at)
+        run, plain = _HEAD_RUN.match(text, at), _HEAD_RUN_PLAIN.match(text, at)
         assert run is not None and plain is not None and run.end() == plain.end()
 
 
@@ -530,12 +544,26 @@ def test_the_memmem_json_ld_scan_finds_what_str_find_finds(text: str, data: st.D
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*+)")
 
 
+# whitespace and <meta>/<link>/<base>/<html>/<head>/</head> tags, nothing else
+_VOID_RUN_PLAIN = re.compile(rf"(?:[\t\n\f\r ]+|<{_VOID_NAMES}{_ATTRS}[\t\n\f\r /]*+>)*")
+
+
+def _dropped_by_steps(text: str, tag: re.Match[str], name: str) -> tuple[int, bool] | None:
+    """Where the raw-text element opened by `tag` ends, and whether the walk drops it: a script or style is kept
+    when its text is short and holds no "<", else dropped when its attributes are inert."""
+    raw = _raw_end(text, tag.end(), name)
+    if raw is None or (name == "noscript" and "</head" in text[:tag.end()].lower()):
+        return None
+    short = raw[0] - tag.end() <= _KEPT_RAW and "<" not in text[tag.end():raw[0]]
+    return raw[1], name in ("script", "style") and not short and _inert(tag.group("attrs"))
+
+
 def _scan_head_by_steps(text: str) -> tuple[str, int] | None:
-    """The head's walk one piece at a time: the meta/link run, the next "<", its name, then the whole tag."""
+    """The head's walk one piece at a time: a meta/link run, the next "<", its name, then the whole tag."""
     kept: list[str] = []
     last = at = 0
     while True:
-        run = _VOID_RUN.match(text, at)
+        run = _VOID_RUN_PLAIN.match(text, at)
         at = run.end() if run else at
         lt = text.find("<", at)
         if lt < 0 or (lt != at and text[at:lt].strip("\t\n\f\r ")):
@@ -548,18 +576,17 @@ def _scan_head_by_steps(text: str) -> tuple[str, int] | None:
             tag = _TAG.match(text, lt) if name in _HEAD_TAGS else None
             if tag is None:
                 return None
-            end, attrs = tag.end(), tag.group("attrs")
+            end = tag.end()
             if name == "body":
                 kept.append(text[last:end])
                 return "".join(kept), end
-            if name in _RAW:
-                raw = _raw_end(text, end, name)
-                if raw is None:
-                    return None
-                if name in ("script", "style") and _inert(attrs):
-                    kept.append(text[last:lt])
-                    last = raw[1]
-                end = raw[1]
+            raw = _dropped_by_steps(text, tag, name) if name in _RAW else (end, False)
+            if raw is None:
+                return None
+            end, dropped = raw
+            if dropped:
+                kept.append(text[last:lt])
+                last = end
         if end is None:
             return None
         at = end
@@ -571,7 +598,11 @@ _WALK_PIECES = st.sampled_from([
     "<script src=/a.js></script>", '<script type="application/ld+json">{}</script>', "<script id=p>x</script>",
     "<style>p{}</style>", "<noscript><p>n</p></noscript>", "<!-- c -->", "<!DOCTYPE html>", "<!-->", "<div>",
     "</p>", "text", " ", "\n", "<", ">", "<meta", "<script>", "</script>", "<!--", '"', "=", "/", "<SCRIPT>",
-    "</SCRIPT >", "<scripty>", "<x-head>", "<bodyx>", "<meta name=a content='>'>"])
+    "</SCRIPT >", "<scripty>", "<x-head>", "<bodyx>", "<meta name=a content='>'>", "<!---->", "<!-- a -- b -->",
+    "<!-- a --!>", "<!--->", "--!>", "-->", "<!doctype html>", "<TITLE>T</Title >", "<title>a<b</title>",
+    "<STYLE media=all>a{}</STYLE>", "<style>a<b</style>", "<script>a<b</script>", '<script src="a>b"></script>',
+    "<script>" + "x" * _KEPT_RAW + "</script>", "<style>" + "y" * (_KEPT_RAW + 1) + "</style>", "</scripty>",
+    "<script id=p></script>", "<script async></script x=y>", "<meta content='never closed>"])
 
 
 @settings(max_examples=3000, deadline=None)
@@ -579,6 +610,50 @@ _WALK_PIECES = st.sampled_from([
 def test_the_head_walk_in_one_match_a_step_is_the_walk_piece_by_piece(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert scan_head(text) == _scan_head_by_steps(text)
+
+
+def _seen_by_queries(doc: LexborHTMLParser) -> list[tuple[str, tuple[tuple[str, str | None], ...], str]]:
+    """What a parser's queries can see of a document: its elements in document order (tag, attributes, text),
+    without the scripts and styles whose attributes no query looks at (comments and the whitespace between
+    elements are not read: where they land depends on what came before them)."""
+    seen = []
+    for node in doc.root.traverse() if doc.root is not None else ():
+        if node.tag == "-comment":
+            continue
+        attributes = tuple(node.attributes.items())
+        kind = (node.attributes.get("type") or "").lower()
+        if node.tag in ("script", "style") and "json" not in kind and all(
+                name.lower() in _INERT_ATTRS or name.lower().startswith("data-") for name, _ in attributes):
+            continue
+        seen.append((node.tag or "", attributes, node.text(deep=False).strip()))
+    return seen
+
+
+_MARK = '<p id="bw-mark">isi</p>'
+# pieces of a head the walk reads (most drawn from these, so that most heads drawn are read), and odd ones
+_HEAD_SHAPES = st.sampled_from([
+    "<head>", "</head>", "<html lang=id>", "<meta charset=utf-8>", '<meta name="a" content="b">', " ", "\n",
+    '<link rel="dns-prefetch" href="//x"/>', "<title>t</title>", "<script src=/a.js></script>", "<!-- c -->",
+    '<script type="application/ld+json">{}</script>', "<script id=p>x</script>", "<style>p{}</style>",
+    "<script>" + "x" * _KEPT_RAW + "</script>", "<style>" + "y" * (_KEPT_RAW + 1) + "</style>",
+    "<script>a<b</script>", "<noscript><p>n</p></noscript>", "<!DOCTYPE html>", "<TITLE>T</Title >"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(_HEAD_SHAPES, _HEAD_SHAPES, _WALK_PIECES), max_size=12))
+def test_the_head_walk_reads_the_head_as_lexbor_does(pieces: list[str]) -> None:
+    # the oracle: Lexbor itself. Where the walk says the body's content starts, Lexbor is in its data state with
+    # <body> open and empty, and the kept text is the same document less some inert scripts and styles
+    text = "".join(pieces) + "<body>"
+    scanned = scan_head(text)
+    if scanned is None:
+        return
+    kept, body_end = scanned
+    whole = LexborHTMLParser(text[:body_end] + _MARK + text[body_end:], scripting=True)
+    mark = whole.css_first("#bw-mark")
+    assert mark is not None and mark.parent is not None and mark.parent.tag == "body" and mark.prev is None
+    cut = LexborHTMLParser(kept + _MARK, scripting=True)
+    assert _seen_by_queries(cut) == _seen_by_queries(LexborHTMLParser(text[:body_end] + _MARK, scripting=True))
 
 
 def _padded_around(html: bytes, before: bytes, after: bytes) -> bytes:
