@@ -177,8 +177,9 @@ class Page:
         return parse_any(value) if isinstance(value, str) else None
 
     def meta_date(self, *keys: str) -> dt.datetime | None:
+        """The first of the <meta> values under `keys` (any case: `meta` holds them lower-cased) read as a date."""
         for key in keys:
-            when = parse_any(self.meta.get(key))
+            when = parse_any(self.meta.get(key.lower()))
             if when is not None:
                 return when
         return None

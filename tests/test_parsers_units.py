@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import json
 import pathlib
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from parsers.portals import PACKS
 from parsers.registry import SITES, lookup
 
 WIB = dt.timezone(dt.timedelta(hours=7))
+PACKS_BY_NAME = {pack.name: pack for pack in PACKS}
 
 
 @pytest.mark.parametrize(("url", "portal"), [
@@ -252,3 +254,13 @@ def test_the_heap_top_is_kept_where_the_c_library_is_glibc() -> None:
     from parsers.heap import keep_heap_top
 
     assert keep_heap_top() == (platform.libc_ver()[0] == "glibc")
+
+
+def test_a_kompas_date_only_in_its_own_meta_is_read() -> None:
+    # Kompas writes `content_PublishedDate` in mixed case; `Page.meta` keeps keys lower-cased
+    html = (PACKS_BY_NAME["kompas"].fixtures / "plain.html").read_text(encoding="utf-8")
+    without_ld = re.sub(r'"date(Published|Modified)":"[^"]*",?', "", html)
+    assert "datePublished" not in without_ld and 'name="content_PublishedDate"' in without_ld
+    url = json.loads((PACKS_BY_NAME["kompas"].fixtures / "plain.json").read_text(encoding="utf-8"))["fetched_url"]
+    published = parse(without_ld, url).published
+    assert published is not None and published.isoformat() == "2025-06-12T09:30:12+07:00"
