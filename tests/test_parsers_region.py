@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bench.fallback_eval import f1
 from bench.parse_speed import MIRROR, RealPage, real_pages
-from parsers import Article, noise, parse, region
+from parsers import Article, cut, noise, parse, parse_cut, region
 from parsers.common import _DATELINE, _DATELINE_LAST, Page, clean, extract_blocks
 from parsers.decode import to_text
 from parsers.portals import BY_NAME
@@ -844,3 +844,71 @@ def test_the_cut_is_the_same_without_the_one_pass_search(portal: str, name: str,
     assert (cut is None) == bool(before or after)
     monkeypatch.setattr(region, "_one_pass_plan", lambda _: None)  # (as when ahocorasick-rs is not installed)
     assert _trimmed(page, url) == cut
+
+
+# --- markup the marker search once missed (README "Where targets are missed"): each of these changed the Article
+# of a page the fast path still cut (the fast path's Article differed from a whole-page parse's)
+TRIBUN_ID_REFERENCE = b'<div id="pen&#x75;lis"><a>Orang Lain</a></div>'
+
+
+@pytest.mark.parametrize(("portal", "name", "before", "after"), [
+    # tag names in any ASCII case: a teaser <ARTICLE> ahead of Tempo's first <article>, an <H1> ahead of detik's
+    # 2015 headline, a <TIME> ahead of Tribun's article
+    ("tempo", "plain", b'<ARTICLE class="sorotan"><h1>Sorotan hari ini</h1></ARTICLE>', b""),
+    ("tempo", "plain-old", b'<aRTICLE class="sorotan"><h1>Sorotan hari ini</h1></aRTICLE>', b""),
+    ("detik", "plain-2015", b"<H1>Judul lain</H1>", b""),
+    ("tribun", "plain", b'<TIME datetime="2021-01-01T00:00:00+07:00">1 Jan</TIME>', b""),
+    ("republika", "plain", b"", b"<Article><p>Artikel kedua di bawah artikel utama.</p></Article>"),
+    # class and id names written as character references (the HTML parser decodes attribute values)
+    ("tribun", "plain", b'<div class="pag&#105;ng"><a href="https://www.tribunnews.com/x?page=2">2</a></div>', b""),
+    ("tribun", "plain", TRIBUN_ID_REFERENCE, b""),
+    ("detik", "plain", b'<div class="detail__body&#45;text"><p>Teks lain di atas artikel.</p></div>', b""),
+    ("detik", "plain", b"", b'<div class="x&#32;detail__author">Orang Lain - detikNews</div>'),
+    ("detik", "plain", b'<div class="x&Tab;detail__author">Orang Lain - detikNews</div>', b""),
+    ("republika", "plain", b"", b'<script type="application/ld&#43;json">{"@type":"NewsArticle","headline":"X"}'
+                                b"</script>"),
+    # names the regions once looked for only in one quoting: id="isi", class="date-detail", class="red"...
+    ("tempo", "plain-old", b"<div id='isi'><p>Isi lain di atas.</p></div>", b""),
+    ("tempo", "plain-old", b"", b"<div id=isi><p>Isi lain di bawah.</p></div>"),
+    ("republika", "plain-2016", b"<div class='date-detail'>Senin, 01 Februari 2016, 10:00 WIB</div>", b""),
+    ("republika", "plain-2016", b"", b"<div class='red'>Red: Penyunting Lain</div>"),
+    ("republika", "plain-2016", b'<div class="red kecil">Red: Penyunting Lain</div>', b""),
+])
+def test_markup_the_marker_search_once_missed_turns_the_fast_path_off(
+        portal: str, name: str, before: bytes, after: bytes) -> None:
+    html, url = _fixture(portal, name)
+    assert _trimmed(_padded(html), url) is not None  # (without the insert the page is cut)
+    page = _padded_around(html, before, after)
+    assert parse(page, url) == _whole(page, url)
+    assert _trimmed(page, url) is None
+
+
+def _nuxt_without_dates(html: bytes) -> bytes:
+    """Tempo's Nuxt page with no JSON-LD or meta date: its date line is what the parser reads."""
+    html = re.sub(rb'\s*<meta property="article:published_time"[^>]*>', b"", html)
+    html = html.replace(b'"datePublished"', b'"tanggal"').replace(b'"dateModified"', b'"diubah"')
+    return html.replace(b"Scroll ke bawah untuk melanjutkan membaca", b"")
+
+
+@pytest.mark.parametrize("line", [b"", b'<time datetime="2025-02-24T11:32:00+07:00">24 Februari 2025</time>'])
+def test_a_nuxt_date_line_after_the_region_is_read_as_the_whole_page_reads_it(line: bytes) -> None:
+    # without JSON-LD and meta dates the parser takes the page's first `article p.text-neutral-900` line, else
+    # its first `article time`: a cut page whose first <article> has no such line cannot tell what comes later
+    html, url = _fixture("tempo", "plain")
+    html = _nuxt_without_dates(html).replace(b'<p class="text-neutral-900 text-sm">24 Februari 2025 | 11.32 WIB</p>',
+                                            line)
+    later = b'<article><p class="text-neutral-900 text-sm">1 Maret 2025 | 08.00 WIB</p></article>'
+    page = _padded_around(html, b"", later)
+    assert _trimmed(page, url) is not None
+    article = parse(page, url)
+    assert article == _whole(page, url)
+    assert article.published is not None and article.published.day == 1  # (the later line: the page's first)
+
+
+def test_a_nuxt_date_line_in_the_region_keeps_the_fast_path() -> None:
+    html, url = _fixture("tempo", "plain")
+    page = _padded_around(_nuxt_without_dates(html), b"", b'<article><p class="text-neutral-900">1 Maret 2025</p>'
+                                                          b"</article>")
+    article, alone = parse_cut(cut(page, url))
+    assert alone and article == _whole(page, url)
+    assert article.published is not None and article.published.day == 24
