@@ -736,9 +736,11 @@ def test_markers_come_from_the_selectors() -> None:
     assert markers(".paging a[href], .pagination-wrap a[href]", "#penulis a", "time", "[itemprop=articleBody]") == (
         "<time", "paging", "penulis", "articleBody", "pagination-wrap")
     assert markers("div.side-article.txt-article", "div.txt-article") == ("txt-article", "side-article")
-    assert markers(".paging", ".detail__paging") == ("paging",)  # a marker inside another covers both
-    with pytest.raises(ValueError, match="substring"):
-        markers('a[href*="/penulis/"]')
+    # a name is counted only as a whole token: one inside another stands for nothing but itself
+    assert markers(".byline", ".amp-byline", ".byline") == ("byline", "amp-byline")
+    for substring in ('a[href*="/penulis/"]', "[id^=ads-]", "[lang|=id]"):
+        with pytest.raises(ValueError, match="substring"):
+            markers(substring)
 
 
 
@@ -747,7 +749,8 @@ _MARKS = ("detail__title", "detail__date", "-content", "pagination", "paging", "
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(['"', " ", ".", "x", "<", "detail__", "title", "date", "article-content", "pagin",
-                                 "ation", "g", "<time", "-", "_"]), max_size=30).map("".join),
+                                 "ation", "g", "<time", "-", "_", "<TIME", "<tI", "<Ti", "me", "ME"]),
+                max_size=30).map("".join),
        st.sets(st.sampled_from(_MARKS), min_size=1, max_size=3), st.data())
 def test_the_marker_search_answers_as_its_definition(text: str, marks: set[str], data: st.DataObject) -> None:
     """Present on either side (where a token can start) -> not absent; found only inside the region -> absent."""
@@ -757,9 +760,13 @@ def test_the_marker_search_answers_as_its_definition(text: str, marks: set[str],
     page = Haystack(text)
 
     def counted(at: int, mark: str) -> bool:
-        return mark.startswith("<") or text[at - 1] in region._TOKEN_START
+        if mark.startswith("<"):  # (a tag name in any ASCII case)
+            return text[at:at + len(mark)].lower() == mark
+        after = text[at + len(mark):at + len(mark) + 1]  # (a name is counted where a token can end)
+        return text.startswith(mark, at) and text[at - 1] in region._TOKEN_START and not (
+            after and (after.isascii() and after.isalnum() or after in "_-"))
 
-    places = [(at, m) for m in marks for at in range(lo, len(text)) if text.startswith(m, at) and counted(at, m)]
+    places = [(at, m) for m in marks for at in range(lo, len(text)) if counted(at, m)]
     outside = [(at, m) for at, m in places if at + len(m) <= start or at >= end]
     inside_only = all(start <= at and at + len(m) <= end for at, m in places)
     answer = all(region._absent(page, search, lo, start, end) for search in region._searches(tuple(sorted(marks))))
@@ -791,7 +798,9 @@ _PASS_MARKERS = ("<article", "article-content", "pages", "paging", "pagination",
 _PASS_PIECES = st.sampled_from(['"', " ", "=", "x", "<", "<article", "article", "-content", "cle-x", "pag", "es",
                                 "ing", "ination", "e-e", "-e", "ld+json", "LD+jSON", "d+J", "d+json", "a?b", "?",
                                 "\u00e9", "\u2014", "\u00e9-x", "byline", "a", "b", "xbyline", "xpages",
-                                "\x01\x01\x01"])  # (a decoy of the pass: never counted)
+                                "\x01\x01\x01",  # (a decoy of the pass: never counted)
+                                "<ARTICLE", "<aRt", "<Ar", "icLE", "&#", "105;", "&#x2d", "&#38;", "&#8220;", "&Tab;",
+                                "&amp;", "&plus", "&#000000045", "&#x6", "9"])  # (tag names in any case, references)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -814,10 +823,11 @@ def test_the_one_pass_check_answers_as_the_searches_one_at_a_time(
     plan = region._one_pass_plan(cut)
     assert plan is not None
     ld_json = any(_ld_json_in(text, at, at + 7) for at in range(lo, len(text)) if not start <= at <= end - 7)
+    reference = any(region._spells_a_name(text, at) for at in range(lo, len(text)) if not start <= at < end)
     with unittest.mock.patch.object(region, "_MARKER_HITS", cap):
         expected = (all(region._absent(page, s, lo, start, end) for s in region._outside_searches(cut))
                     and all(region._absent(page, s, lo, start, len(text)) for s in region._searches(cut.before))
-                    and not ld_json)
+                    and not ld_json and not reference)
         assert region._clear_in_one_pass(page, raw, plan, lo, start, end) == expected
 
 
@@ -825,7 +835,9 @@ def test_needles_the_bytes_cannot_stand_for_are_left_to_the_one_at_a_time_search
     cut = region.Region(start=("<x",), body="<article", end=("</x>",), only_inside=("a?b", "\u00e9-x", "byline"))
     plan = region._one_pass_plan(cut)
     assert plan is not None
-    assert set(plan.before.search.needles) == {"<article", "byline", *region._LD_JSON_NEEDLES, *region._SCAN_DECOYS}
+    assert set(plan.before.search.needles) == {"<article", *region._case_variants("<article"), "byline",
+                                               *region._LD_JSON_NEEDLES, *region._SCAN_DECOYS,
+                                               *region._NUMERIC_REF_NEEDLES, *region._NAMED_REFS}
     assert sorted(plan.searches[i][0][0] for i in plan.slow) == ["a?b", "\u00e9-x"]
 
 
@@ -873,6 +885,9 @@ TRIBUN_ID_REFERENCE = b'<div id="pen&#x75;lis"><a>Orang Lain</a></div>'
     ("republika", "plain-2016", b"<div class='date-detail'>Senin, 01 Februari 2016, 10:00 WIB</div>", b""),
     ("republika", "plain-2016", b"", b"<div class='red'>Red: Penyunting Lain</div>"),
     ("republika", "plain-2016", b'<div class="red kecil">Red: Penyunting Lain</div>', b""),
+    # a name inside another one's marker ("byline" once stood for "amp-byline", "reporter" for "title-reporter")
+    ("republika", "plain", b'<div class="amp-byline">Rep: Orang Lain / Red: Penyunting Lain</div>', b""),
+    ("tempo", "plain-old", b'<span class="title-reporter"><a>Reporter Lain</a></span>', b""),
 ])
 def test_markup_the_marker_search_once_missed_turns_the_fast_path_off(
         portal: str, name: str, before: bytes, after: bytes) -> None:
@@ -912,3 +927,16 @@ def test_a_nuxt_date_line_in_the_region_keeps_the_fast_path() -> None:
     article, alone = parse_cut(cut(page, url))
     assert alone and article == _whole(page, url)
     assert article.published is not None and article.published.day == 24
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["&", "#", "x", "X", "0", "1", "4", "5", "9", "a", "D", "f", ";", "Tab;", "plus;",
+                                 "lowbar;", "amp;", "Lowbar;", "0000000", " "]), min_size=1, max_size=9).map("".join))
+def test_a_reference_counts_where_it_decodes_to_a_character_names_are_made_of(tail: str) -> None:
+    # the oracle: Lexbor's own reading of the reference in an attribute value
+    text = "&" + tail
+    node = LexborHTMLParser(f'<div class="{text}">x</div>').css_first("div")
+    assert node is not None
+    value = node.attributes.get("class") or ""
+    decoded = not value.startswith("&")  # (the value starts with the reference's character)
+    assert region._spells_a_name(text, 0) == (decoded and value[:1] in region._SPELLING)

@@ -43,7 +43,7 @@ ANY_BODY = ", ".join(t.body for t in TEMPLATES)
 # (the reporter ends the story as a paragraph).
 REGIONS = (
     Region(start=('class="artikel"',), body='class="artikel"', end=("<!-- end artikel -->", 'class="share-konten'),
-           bylines=False),
+           only_inside=markers(ARTIKEL_2015.body), bylines=False),
     # (the story's end tag and the comment after it: nothing past them is read, no slack needed)
     Region(start=('id="blok-sitemap"',), body='class="tubuh-berita"', end=("</div> <!-- END TUBUH BERITA -->",),
            only_inside=markers(ENGLISH_2015.body), bylines=False),
