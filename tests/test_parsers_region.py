@@ -893,6 +893,10 @@ TRIBUN_ID_REFERENCE = b'<div id="pen&#x75;lis"><a>Orang Lain</a></div>'
     # a name inside another one's marker ("byline" once stood for "amp-byline", "reporter" for "title-reporter")
     ("republika", "plain", b'<div class="amp-byline">Rep: Orang Lain / Red: Penyunting Lain</div>', b""),
     ("tempo", "plain-old", b'<span class="title-reporter"><a>Reporter Lain</a></span>', b""),
+    # the 2015 English template's headline: the parser takes the page's first
+    ("tempo", "plain-2015-english", b'<div class="judul-konten">Headline lain</div>', b""),
+    ("republika", "plain-2016", b'<div class="jdl-detail"><h2>Judul lain</h2></div>', b""),
+    ("republika", "plain-2017-ihram", b'<div class="h5 global-detail">Judul lain</div>', b""),
 ])
 def test_markup_the_marker_search_once_missed_turns_the_fast_path_off(
         portal: str, name: str, before: bytes, after: bytes) -> None:
