@@ -117,6 +117,12 @@ def _date_line(page: Page, old: bool) -> dt.datetime | None:
     return parse_text(line) if line else None
 
 
+def _published(page: Page, old: bool) -> dt.datetime | None:
+    # article:published_time is "24 Juli 2026 | 11.32 WIB" on the Nuxt template: parse_any reads both
+    return (page.ld_date("datePublished") or page.meta_date("article:published_time", "publishdate")
+            or _date_line(page, old))
+
+
 def _current(page: Page) -> Article:
     """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
     old = _pre_2024(page)
@@ -127,9 +133,7 @@ def _current(page: Page) -> Article:
         if isinstance(text, str):
             body = [clean(p) for p in text.split("\n") if clean(p)]
             body = [p for p in body if not noise.is_noise_text(p, 0.0)]
-    # article:published_time is "24 Juli 2026 | 11.32 WIB" on the Nuxt template: parse_any reads both
-    published = (page.ld_date("datePublished") or page.meta_date("article:published_time", "publishdate")
-                 or _date_line(page, old))
+    published = _published(page, old)
     # (a cut page without a date: the date line may sit outside the region, the whole page decides: no authors)
     authors = _authors(page, OLD_AUTHORS if old else NUXT_AUTHORS) if published or page.whole else []
     editors = page.ld_people("editor")
