@@ -154,6 +154,14 @@ _INSERTS = (
     '<script type="Application/LD+JSON">{"@type":"NewsArticle","headline":"Lain","author":{"name":"Y"}}</script>',
     '<div ID="penulis"><a>Orang Ketiga</a></div>', "<div class='paging'><a href='?page=4'>4</a></div>",
     '<TIME datetime="2021-02-02T00:00:00+07:00">2 Feb</TIME>',
+    # tag names in mixed case, names written as character references, other quotings, names inside longer ones
+    '<Article><h1>Sorotan</h1><p class="text-neutral-900">3 Mar 2021</p></Article>', "<H1>Judul ketiga</H1>",
+    '<div class="pag&#105;ng"><a href="?page=6">6</a></div>', '<div id="pen&#x75;lis"><a>Orang Kelima</a></div>',
+    '<div class="x&#32;detail__author">Orang Keenam</div>', '<div class="txt&#x2D;article"><p>Teks.</p></div>',
+    '<div class="by&Tab;byline">Rep: Orang Lain</div>', "<div id=isi><p>Isi lama.</p></div>",
+    "<div class='red kecil'>Red: Penyunting Lain</div>", "<div class=date-detail>Senin, 01 Februari 2016</div>",
+    '<div class="amp-byline">Rep: Orang Ketujuh</div>', '<span class="title-reporter"><a>Reporter Lain</a></span>',
+    "<ARTICLE><p>Kutipan lain.</p></article>",  # (in the region: the first </article> would end it early)
 )
 # on a page without its doctype (quirks mode) class and id names match in any case
 _QUIRKS_INSERTS = (

@@ -41,11 +41,14 @@ _ALL = ", ".join(dict.fromkeys(s for t in TEMPLATES for s in (t.body, t.title, t
 # and editor line). None of these templates carries a byline the parser would miss.
 REGIONS = (
     Region(start=('class="date-detail"',), body='class="content-detail"', end=('class="wp-sosmed-d"',),
-           only_inside=('class="red"', *markers(NEWS_2016.body)), bylines=False),
+           only_inside=markers(EDITOR, NEWS_2016.body), before=markers(NEWS_2016.date, NEWS_2016.title or ""),
+           bylines=False),
     Region(start=('class="jdl-pic"',), body='class="teaser-pic"', end=('class="red"',),
-           only_inside=('class="red"', *markers(PICTURE_2016.body)), bylines=False),
+           only_inside=markers(EDITOR, PICTURE_2016.body), before=markers(PICTURE_2016.date), bylines=False),
     Region(start=('class="date-detail global-detail"',), body='class="teaser global-detail"', end=('class="social"',),
-           only_inside=('class="red"', "teaser"), bylines=False),  # ("global-detail": on every part)
+           # (its title, div.h5.global-detail, by its other class: "global-detail" is on every part)
+           only_inside=(*markers(EDITOR), "teaser"), before=(*markers(IHRAM_2017.date), "h5"),
+           bylines=False),  # ("global-detail": on every part)
 )
 NOISE = ("div.red", ".caption", ".cap-foto")  # the photo pages' editor table sits inside the story
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*(Republika\s*(Online)?|ihram\.co\.id)\s*$", re.I)

@@ -43,10 +43,10 @@ ANY_BODY = ", ".join(t.body for t in TEMPLATES)
 # (the reporter ends the story as a paragraph).
 REGIONS = (
     Region(start=('class="artikel"',), body='class="artikel"', end=("<!-- end artikel -->", 'class="share-konten'),
-           bylines=False),
+           only_inside=markers(ARTIKEL_2015.body), bylines=False),
     # (the story's end tag and the comment after it: nothing past them is read, no slack needed)
     Region(start=('id="blok-sitemap"',), body='class="tubuh-berita"', end=("</div> <!-- END TUBUH BERITA -->",),
-           only_inside=markers(ENGLISH_2015.body), bylines=False),
+           only_inside=markers(ENGLISH_2015.body, *ENGLISH_2015.title), bylines=False),  # (the first headline)
 )
 _YEAR_COMMA = re.compile(r"(?<=[A-Za-z]),(?=\s*\d{4}\b)")  # "04 November, 2015": the date parser wants no comma
 TITLE_SUFFIX = re.compile(r"\s*[|-]\s*tempo(\.co)?(\s+\w+)?\s*$", re.I)  # "| Tempo Gaya", "- Tempo.co"

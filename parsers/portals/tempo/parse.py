@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 from parsers import generic, noise
@@ -36,14 +37,16 @@ _LABELS = ("Reporter", "Penulis", "Editor")
 # Nuxt: first <article> .. its end; every body wrapper must lie inside (its /penulis/ links may lie anywhere:
 # on a cut page the authors come from JSON-LD or not at all, see `_authors`); the first body wrapper is looked
 # for in that article only (as `_pre_2024` decides), so a pre-2024 page fails here without a scan of the rest
+# (no <article> in another case before the first one: the parser reads the first <article>)
 NUXT_REGION = Region(start=("<article",), body='id="content-wrapper"', end=("</article>",), nested="<article",
-                     body_in_start=True, only_inside=markers(*NUXT_BODY))  # (the wrapper's id however written)
+                     body_in_start=True, only_inside=markers(*NUXT_BODY),  # (the wrapper's id however written)
+                     before=("<article",))
 # pre-2024: first <article> (title, date, reporter) .. end of the article or of the page links; no
 # class="reporter" / "title-reporter" after it (the first two byline selectors are read wherever they are; the
 # third, itemprop="author", only when they find nothing: on a cut page that refuses the cut, see `_authors`)
 OLD_REGION = Region(start=("<article",), body='id="isi"',
                     end=("</article>", 'class="pag'), nested="<article",
-                    only_inside=markers(*OLD_AUTHORS[:2], OLD_PAGE_LINKS))
+                    only_inside=markers(*OLD_BODY, *OLD_AUTHORS[:2], OLD_PAGE_LINKS), before=("<article",))
 # a Nuxt page fails the old region only after a long scan; the 2015-16 templates' regions come last
 REGIONS = (NUXT_REGION, OLD_REGION, *older.REGIONS)
 
@@ -104,6 +107,22 @@ def _pre_2024(page: Page) -> bool:
     return page.any_match(OLD_BODY)
 
 
+def _date_line(page: Page, old: bool) -> dt.datetime | None:
+    """The date line's date. On a cut page only a Nuxt region's own `NUXT_DATE[0]` line is read: it is the page's
+    first (the region is the first <article>), where one after the region could come before the region's
+    `article time`; the pre-2024 date selectors match anywhere. Else None: the caller reads the whole page."""
+    if page.whole:
+        return parse_text(page.first_text(OLD_DATE if old else NUXT_DATE))
+    line = "" if old else page.first_text(NUXT_DATE[:1])
+    return parse_text(line) if line else None
+
+
+def _published(page: Page, old: bool) -> dt.datetime | None:
+    # article:published_time is "24 Juli 2026 | 11.32 WIB" on the Nuxt template: parse_any reads both
+    return (page.ld_date("datePublished") or page.meta_date("article:published_time", "publishdate")
+            or _date_line(page, old))
+
+
 def _current(page: Page) -> Article:
     """A page of the Nuxt (2024+) or the /read/ (to 2023) template."""
     old = _pre_2024(page)
@@ -114,11 +133,10 @@ def _current(page: Page) -> Article:
         if isinstance(text, str):
             body = [clean(p) for p in text.split("\n") if clean(p)]
             body = [p for p in body if not noise.is_noise_text(p, 0.0)]
-    authors = _authors(page, OLD_AUTHORS if old else NUXT_AUTHORS)
+    published = _published(page, old)
+    # (a cut page without a date: the date line may sit outside the region, the whole page decides: no authors)
+    authors = _authors(page, OLD_AUTHORS if old else NUXT_AUTHORS) if published or page.whole else []
     editors = page.ld_people("editor")
-    # article:published_time is "24 Juli 2026 | 11.32 WIB" on the Nuxt template: parse_any reads both
-    published = (page.ld_date("datePublished") or page.meta_date("article:published_time", "publishdate")
-                 or parse_text(page.first_text(OLD_DATE if old else NUXT_DATE)))
     updated = page.ld_date("dateModified") or page.meta_date("article:modified_time") or published
     paywalled = _flag_false(page.ld_article.get("isAccessibleForFree"))
     return Article(
