@@ -11,7 +11,9 @@ warm pass of each tree, the order alternating. `--rotating`: every answer differ
 (as real pages' ads and counters do), so no page is byte-identical to the one its memo remembers.
 Without `--prefect` a pass is `bench history`'s `run_pass`
 (the flow's task functions, no Prefect) with wall and CPU seconds per step; with it, `bench.passrun` runs the flow
-against a local Prefect server (seconds per task, CPU of the whole flow). The ratio columns are the
+against a local Prefect server (seconds per task, CPU of the whole flow). Trees whose parser code differs evict each
+other's parse memos (one per page, keyed by the code's digest): the second pass of each round then re-parses every
+page (on rotating pages ~1.8 s more): compare the first passes, or run each tree alone. The ratio columns are the
 fetch-only stage over the pass, by wall time and by CPU seconds: on a shared machine the CPU ratio
 is the one that holds. A tree is a checkout of the project (`git archive COMMIT | tar -x -C DIR`);
 every pass and fetch stage runs in a fresh process with that tree's code.
