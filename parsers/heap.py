@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import ctypes
 
+from parsers.clib import c_function
+
 M_TOP_PAD = -2  # glibc's mallopt parameter number (malloc.h)
 TOP_PAD = 2 << 20  # 2 MB: measured as enough for every benchmark and real page; 1 MB is not (half the gain)
 
 
 def keep_heap_top(pad: int = TOP_PAD) -> bool:
     """Ask glibc's malloc to keep `pad` bytes of free memory at the heap's top; whether it took the setting."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError, TypeError):
-        return False
-    mallopt.restype = ctypes.c_int
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    return bool(mallopt(M_TOP_PAD, pad))
+    mallopt = c_function("mallopt", ctypes.c_int, ctypes.c_int, ctypes.c_int)
+    return mallopt is not None and bool(mallopt(M_TOP_PAD, pad))

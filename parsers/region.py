@@ -16,6 +16,8 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from parsers.clib import c_function
+
 try:  # (in the lock: without it the checks outside the region are searched one by one, as before)
     from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
     _MULTI_SEARCH = True
@@ -324,37 +326,17 @@ def _has_json_ld(text: str, lo: int, hi: int) -> bool:
     return False
 
 
-def _c_memmem() -> Callable[[int, int, bytes, int], int | None] | None:
-    """The C library's memmem(haystack, length, needle, length), or None where there is none (Windows)."""
-    try:
-        memmem = ctypes.CDLL(None).memmem
-    except (OSError, AttributeError, TypeError):
-        return None
-    memmem.restype = ctypes.c_void_p
-    memmem.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t)
-    return memmem
-
-
 # glibc's memmem reads a short marker through a news page ~4x quicker than str.find (0.1 against 0.4 ns a
 # character: the checks below prove a handful of markers absent from the ~100 KB outside the region)
-_MEMMEM = _c_memmem()
-
-
-def _c_strstr() -> Callable[[int, bytes], int | None] | None:
-    """The C library's strstr(haystack, needle), or None."""
-    try:
-        strstr = ctypes.CDLL(None).strstr
-    except (OSError, AttributeError, TypeError):
-        return None
-    strstr.restype = ctypes.c_void_p
-    strstr.argtypes = (ctypes.c_void_p, ctypes.c_char_p)
-    return strstr
+_MEMMEM: Callable[[int, int, bytes, int], int | None] | None = c_function(
+    "memmem", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t)
 
 
 # glibc's strstr (SIMD on x86-64) is quicker still for markers of 5-8 characters: 2-4 µs against 13-66 µs for
 # memmem over the ~110 KB left out of a benchmark page (measured on this VM, loaded). It reads up to the first
 # NUL: a bytes object always ends in one, and a page holding a NUL of its own is searched with memmem.
-_STRSTR = _c_strstr()
+_STRSTR: Callable[[int, bytes], int | None] | None = c_function("strstr", ctypes.c_void_p, ctypes.c_void_p,
+                                                                ctypes.c_char_p)
 
 
 class Haystack:

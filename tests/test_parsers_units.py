@@ -264,3 +264,15 @@ def test_a_kompas_date_only_in_its_own_meta_is_read() -> None:
     url = json.loads((PACKS_BY_NAME["kompas"].fixtures / "plain.json").read_text(encoding="utf-8"))["fetched_url"]
     published = parse(without_ld, url).published
     assert published is not None and published.isoformat() == "2025-06-12T09:30:12+07:00"
+
+
+def test_a_c_function_the_library_lacks_is_none() -> None:
+    import ctypes
+    import sys
+
+    from parsers.clib import c_function
+
+    assert c_function("no_such_function_in_any_libc", ctypes.c_int) is None
+    strlen = c_function("strlen", ctypes.c_size_t, ctypes.c_char_p)
+    assert strlen is None or strlen(b"penulis") == 7
+    assert (strlen is not None) == sys.platform.startswith("linux")
