@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio.selector_events
 import asyncio.sslproto
 import ctypes
-import ctypes.util
 import functools
+
+from parsers.clib import c_function
 
 M_TRIM_THRESHOLD = -1
 M_TOP_PAD = -2
@@ -30,24 +31,18 @@ PASS_TOP_PAD = 128 * 1024
 READ_SIZE = 64 * 1024  # asyncio's reads from a socket or TLS, at most (its default: 256 KB); httpcore asks for 64 KB
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-    return libc if libc is not None and hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+# glibc's malloc settings and trimming (None where the C library has no such function)
+_MALLOPT = c_function("mallopt", ctypes.c_int, ctypes.c_int, ctypes.c_int)
+_MALLOC_TRIM = c_function("malloc_trim", ctypes.c_int, ctypes.c_size_t)
 
 
 @functools.cache
 def give_large_buffers_back() -> bool:
     """Make freed large buffers go back to the OS at once (once per process); False off glibc."""
-    libc = _libc()
-    if libc is None:
+    if _MALLOPT is None or _MALLOC_TRIM is None:
         return False
-    tuned = (bool(libc.mallopt(M_MMAP_THRESHOLD, LARGE_BUFFER)) and bool(libc.mallopt(M_TRIM_THRESHOLD, LARGE_BUFFER))
-             and bool(libc.mallopt(M_TOP_PAD, PASS_TOP_PAD)))
+    tuned = (bool(_MALLOPT(M_MMAP_THRESHOLD, LARGE_BUFFER)) and bool(_MALLOPT(M_TRIM_THRESHOLD, LARGE_BUFFER))
+             and bool(_MALLOPT(M_TOP_PAD, PASS_TOP_PAD)))
     if tuned:
         read_below_the_threshold()
     return tuned
@@ -64,5 +59,4 @@ def read_below_the_threshold() -> None:
 
 def trim() -> bool:
     """Return the free memory the heaps keep to the OS (after a stage that freed much)."""
-    libc = _libc()
-    return bool(libc.malloc_trim(0)) if libc is not None else False
+    return _MALLOC_TRIM is not None and bool(_MALLOC_TRIM(0))
