@@ -689,11 +689,16 @@ TRIBUN_PAGE_2 = b'<div class="paging"><a href="https://www.tribunnews.com/x?page
 ])
 def test_what_the_parser_reads_before_or_after_the_region_turns_the_fast_path_off(
         portal: str, name: str, before: bytes, after: bytes) -> None:
+    _assert_the_insert_refuses_the_cut(portal, name, before, after)
+
+
+def _assert_the_insert_refuses_the_cut(portal: str, name: str, before: bytes, after: bytes) -> None:
+    """The fixture page is cut; with `before`/`after` around its padding it is not, and parses as a whole page."""
     html, url = _fixture(portal, name)
     assert _trimmed(_padded(html), url) is not None  # (without the insert the page is cut)
     page = _padded_around(html, before, after)
-    assert _trimmed(page, url) is None
     assert parse(page, url) == _whole(page, url)
+    assert _trimmed(page, url) is None
 
 
 def test_a_stylesheet_naming_the_body_class_before_the_region_keeps_the_fast_path() -> None:
@@ -900,11 +905,7 @@ TRIBUN_ID_REFERENCE = b'<div id="pen&#x75;lis"><a>Orang Lain</a></div>'
 ])
 def test_markup_the_marker_search_once_missed_turns_the_fast_path_off(
         portal: str, name: str, before: bytes, after: bytes) -> None:
-    html, url = _fixture(portal, name)
-    assert _trimmed(_padded(html), url) is not None  # (without the insert the page is cut)
-    page = _padded_around(html, before, after)
-    assert parse(page, url) == _whole(page, url)
-    assert _trimmed(page, url) is None
+    _assert_the_insert_refuses_the_cut(portal, name, before, after)
 
 
 def _nuxt_without_dates(html: bytes) -> bytes:
